@@ -1,0 +1,2 @@
+// Placeholder entry point; the sandbox issue fills this project.
+return 0;

@@ -1,0 +1,34 @@
+namespace Pipeline.Warehouse;
+
+/// <summary><c>etl.sync_runs</c> and <c>etl.sync_state</c>: what ran, how it went, and where each stream stands.</summary>
+public interface IRunLog
+{
+    Task RunStartedAsync(SyncRunRecord run, CancellationToken cancellationToken = default);
+
+    Task RunFinishedAsync(SyncRunRecord run, CancellationToken cancellationToken = default);
+
+    Task<string?> GetCursorAsync(string source, string stream, string accountId, CancellationToken cancellationToken = default);
+}
+
+public enum SyncRunStatus
+{
+    Running,
+    Succeeded,
+    Failed,
+    Cancelled,
+}
+
+/// <summary>One stream of one account within one run.</summary>
+public sealed record SyncRunRecord(string RunId, string Source, string Stream, string AccountId)
+{
+    public DateTime StartedAt { get; init; } = DateTime.UtcNow;
+    public DateTime? FinishedAt { get; init; }
+    public SyncRunStatus Status { get; init; } = SyncRunStatus.Running;
+    public long RowsRead { get; init; }
+    public long RowsWritten { get; init; }
+    public long RowsRejected { get; init; }
+    public long ApiCalls { get; init; }
+    public DateOnly? WindowFrom { get; init; }
+    public DateOnly? WindowTo { get; init; }
+    public string? Error { get; init; }
+}

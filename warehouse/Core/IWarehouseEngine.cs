@@ -1,0 +1,39 @@
+using Pipeline.Connectors.Streams;
+
+namespace Pipeline.Warehouse;
+
+/// <summary>
+/// A warehouse engine (DuckDB embedded, SQL Server): it owns its SQL, migrates the layers, loads staging and
+/// keeps the run log. Everything above it speaks only this contract.
+/// </summary>
+public interface IWarehouseEngine : IAsyncDisposable
+{
+    /// <summary>Engine name as used in configuration (<c>duckdb</c>, <c>sqlserver</c>).</summary>
+    string Name { get; }
+
+    /// <summary>Where the warehouse lives, safe to print (no credentials).</summary>
+    string Location { get; }
+
+    IStagingLoader Loader { get; }
+
+    IRunLog RunLog { get; }
+
+    /// <summary>
+    /// Runs the versioned scripts not yet journaled, ensures a staging table for each stream, then re-creates the
+    /// views. Throws <see cref="MigrationFailedException"/> naming the failing script.
+    /// </summary>
+    Task<MigrationReport> MigrateAsync(IReadOnlyCollection<StreamDescriptor> streams, CancellationToken cancellationToken = default);
+
+    Task<WarehouseStatus> ReadStatusAsync(int recentRuns = 20, CancellationToken cancellationToken = default);
+}
+
+public sealed record MigrationReport(IReadOnlyList<string> VersionedScriptsApplied, IReadOnlyList<string> AlwaysScriptsRun);
+
+public sealed record WarehouseObject(string Schema, string Name, string Kind, long? Rows);
+
+public sealed record StreamState(string Source, string Stream, string AccountId, string? Cursor, DateTime UpdatedAt, string RunId);
+
+public sealed record WarehouseStatus(
+    IReadOnlyList<WarehouseObject> Objects,
+    IReadOnlyList<SyncRunRecord> RecentRuns,
+    IReadOnlyList<StreamState> States);

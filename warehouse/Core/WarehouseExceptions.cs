@@ -1,0 +1,42 @@
+namespace Pipeline.Warehouse;
+
+/// <summary>Another process holds the warehouse; the message says which.</summary>
+public sealed class WarehouseBusyException : Exception
+{
+    public WarehouseBusyException(string message, Exception? inner = null) : base(message, inner) { }
+
+    public WarehouseBusyException() { }
+
+    public WarehouseBusyException(string message) : base(message) { }
+}
+
+/// <summary>A migration script failed; earlier scripts stay applied and journaled.</summary>
+public sealed class MigrationFailedException : Exception
+{
+    public MigrationFailedException(string scriptName, string engineError, Exception? inner = null)
+        : base($"migration script '{scriptName}' failed: {engineError}", inner)
+    {
+        ScriptName = scriptName;
+        EngineError = engineError;
+    }
+
+    public MigrationFailedException() { ScriptName = ""; EngineError = ""; }
+
+    public MigrationFailedException(string message) : base(message) { ScriptName = ""; EngineError = message; }
+
+    public MigrationFailedException(string message, Exception inner) : base(message, inner) { ScriptName = ""; EngineError = message; }
+
+    public string ScriptName { get; }
+
+    public string EngineError { get; }
+}
+
+/// <summary>A load was refused before anything was written (bad window, schema mismatch).</summary>
+public sealed class LoadRejectedException : Exception
+{
+    public LoadRejectedException(string message) : base(message) { }
+
+    public LoadRejectedException() { }
+
+    public LoadRejectedException(string message, Exception inner) : base(message, inner) { }
+}

@@ -1,0 +1,43 @@
+using DbUp.Engine.Transactions;
+using DuckDB.NET.Data;
+
+namespace Pipeline.Warehouse.DuckDb.DbUp;
+
+/// <summary>
+/// DbUp connection manager for DuckDB. DuckDB parses several statements in one command, so a script is sent
+/// whole: the engine's error then points at the statement that failed.
+/// </summary>
+public sealed class DuckDbConnectionManager : DatabaseConnectionManager
+{
+    public DuckDbConnectionManager(string connectionString)
+        : base(_ => DuckDbConnections.Open(connectionString))
+    {
+    }
+
+    public override IEnumerable<string> SplitScriptIntoCommands(string scriptContents) =>
+        string.IsNullOrWhiteSpace(scriptContents) ? [] : [scriptContents];
+}
+
+internal static class DuckDbConnections
+{
+    /// <summary>Opens a connection, turning DuckDB's file-lock error into <see cref="WarehouseBusyException"/>.</summary>
+    public static DuckDBConnection Open(string connectionString)
+    {
+        var connection = new DuckDBConnection(connectionString);
+        try
+        {
+            connection.Open();
+            return connection;
+        }
+        catch (DuckDBException ex) when (WarehouseLock.TryDescribe(ex.Message, out var holder))
+        {
+            connection.Dispose();
+            throw new WarehouseBusyException($"warehouse is busy (held by {holder}): {connection.DataSource}", ex);
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+}

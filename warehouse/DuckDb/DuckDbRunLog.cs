@@ -1,0 +1,88 @@
+using Dapper;
+using DuckDB.NET.Data;
+
+namespace Pipeline.Warehouse.DuckDb;
+
+internal sealed class DuckDbRunLog(DuckDbWarehouse warehouse) : IRunLog
+{
+    public async Task RunStartedAsync(SyncRunRecord run, CancellationToken cancellationToken = default)
+    {
+        await using var connection = warehouse.OpenConnection();
+        await connection.ExecuteAsync(
+            """
+            INSERT INTO etl.sync_runs (run_id, source, stream, account_id, started_at, status, window_from, window_to)
+            VALUES ($run_id, $source, $stream, $account_id, $started_at, $status, $window_from, $window_to)
+            """,
+            Parameters(run));
+    }
+
+    public async Task RunFinishedAsync(SyncRunRecord run, CancellationToken cancellationToken = default)
+    {
+        await using var connection = warehouse.OpenConnection();
+        await connection.ExecuteAsync(
+            """
+            UPDATE etl.sync_runs
+            SET finished_at = $finished_at, status = $status, rows_read = $rows_read, rows_written = $rows_written,
+                rows_rejected = $rows_rejected, api_calls = $api_calls, error = $error
+            WHERE run_id = $run_id AND source = $source AND stream = $stream AND account_id = $account_id
+            """,
+            Parameters(run));
+    }
+
+    public async Task<string?> GetCursorAsync(string source, string stream, string accountId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = warehouse.OpenConnection();
+        return await connection.ExecuteScalarAsync<string?>(
+            "SELECT cursor_value FROM etl.sync_state WHERE source = $source AND stream = $stream AND account_id = $account_id",
+            new { source, stream, account_id = accountId });
+    }
+
+    internal static async Task<IReadOnlyList<SyncRunRecord>> ReadRecentAsync(DuckDBConnection connection, int limit)
+    {
+        var rows = await connection.QueryAsync<RunRow>(
+            """
+            SELECT run_id, source, stream, account_id, started_at, finished_at, status, rows_read, rows_written,
+                   rows_rejected, api_calls, window_from, window_to, error
+            FROM etl.sync_runs ORDER BY started_at DESC, source, stream, account_id LIMIT $limit
+            """,
+            new { limit });
+        return rows.Select(r => new SyncRunRecord(r.run_id, r.source, r.stream, r.account_id)
+        {
+            StartedAt = r.started_at,
+            FinishedAt = r.finished_at,
+            Status = Enum.Parse<SyncRunStatus>(r.status),
+            RowsRead = r.rows_read,
+            RowsWritten = r.rows_written,
+            RowsRejected = r.rows_rejected,
+            ApiCalls = r.api_calls,
+            WindowFrom = r.window_from is { } f ? DateOnly.FromDateTime(f) : null,
+            WindowTo = r.window_to is { } t ? DateOnly.FromDateTime(t) : null,
+            Error = r.error,
+        }).ToList();
+    }
+
+    private static object Parameters(SyncRunRecord run) => new
+    {
+        run_id = run.RunId,
+        source = run.Source,
+        stream = run.Stream,
+        account_id = run.AccountId,
+        started_at = run.StartedAt,
+        finished_at = run.FinishedAt,
+        status = run.Status.ToString(),
+        rows_read = run.RowsRead,
+        rows_written = run.RowsWritten,
+        rows_rejected = run.RowsRejected,
+        api_calls = run.ApiCalls,
+        window_from = run.WindowFrom,
+        window_to = run.WindowTo,
+        error = run.Error,
+    };
+
+#pragma warning disable IDE1006, CA1812 // Dapper maps snake_case columns by name
+    private sealed record RunRow(
+        string run_id, string source, string stream, string account_id, DateTime started_at, DateTime? finished_at,
+        string status, long rows_read, long rows_written, long rows_rejected, long api_calls,
+        DateTime? window_from, DateTime? window_to, string? error);
+#pragma warning restore IDE1006, CA1812
+}

@@ -1,0 +1,330 @@
+using System.Globalization;
+using System.Text.Json;
+using Dapper;
+using DuckDB.NET.Data;
+using Pipeline.Connectors.Streams;
+using static Pipeline.Warehouse.DuckDb.DuckDbTypes;
+
+namespace Pipeline.Warehouse.DuckDb;
+
+/// <summary>
+/// DuckDB load path. Batches are appended with the Appender into a connection-local temp table as they arrive
+/// (nothing holds a whole report in memory); then one transaction replaces the window or upserts by key, stores
+/// rejects and advances the cursor.
+/// </summary>
+internal sealed class DuckDbStagingLoader(
+    DuckDbWarehouse warehouse,
+    Func<StreamDescriptor, LoadWindow, CancellationToken, Task>? beforeCommit) : IStagingLoader
+{
+    public async Task<WindowLoadResult> LoadWindowAsync(
+        StreamDescriptor stream,
+        LoadWindow window,
+        IAsyncEnumerable<RecordBatch> batches,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(window);
+        ArgumentNullException.ThrowIfNull(batches);
+        ValidateWindow(stream, window);
+
+        await using var connection = warehouse.OpenConnection();
+        var suffix = Guid.NewGuid().ToString("N");
+        var loadTable = $"load_{suffix}";
+        var rejectTable = $"reject_{suffix}";
+        await CreateLoadTablesAsync(connection, stream, loadTable, rejectTable);
+        try
+        {
+            var (read, appendedRejects) = await AppendAsync(connection, stream, window, loadTable, rejectTable, batches, cancellationToken);
+            cancellationToken.ThrowIfCancellationRequested();
+            return await CommitAsync(connection, stream, window, loadTable, rejectTable, read, appendedRejects, cancellationToken);
+        }
+        finally
+        {
+            await connection.ExecuteAsync($"DROP TABLE IF EXISTS temp.{Quote(loadTable)}; DROP TABLE IF EXISTS temp.{Quote(rejectTable)};");
+        }
+    }
+
+    private static void ValidateWindow(StreamDescriptor stream, LoadWindow window)
+    {
+        if (string.IsNullOrWhiteSpace(window.AccountId) || string.IsNullOrWhiteSpace(window.RunId))
+        {
+            throw new LoadRejectedException($"{stream.Source}.{stream.Name}: a load needs an account id and a run id");
+        }
+
+        if (stream.Kind == StreamKind.Report && (window.From is null || window.To is null || window.From > window.To))
+        {
+            throw new LoadRejectedException($"{stream.Source}.{stream.Name}: a report stream needs a window with From <= To (got {window})");
+        }
+    }
+
+    private static async Task CreateLoadTablesAsync(DuckDBConnection connection, StreamDescriptor stream, string loadTable, string rejectTable)
+    {
+        var columns = string.Join(", ", stream.Fields.Select(f => $"{Quote(f.Name)} {ColumnType(f.Type)}"));
+        await connection.ExecuteAsync(
+            $"""
+            CREATE TEMP TABLE {Quote(loadTable)} (_seq BIGINT NOT NULL, {columns});
+            CREATE TEMP TABLE {Quote(rejectTable)} (reason VARCHAR NOT NULL, payload VARCHAR);
+            """);
+    }
+
+    private static async Task<(long Read, long Rejects)> AppendAsync(
+        DuckDBConnection connection,
+        StreamDescriptor stream,
+        LoadWindow window,
+        string loadTable,
+        string rejectTable,
+        IAsyncEnumerable<RecordBatch> batches,
+        CancellationToken cancellationToken)
+    {
+        long seq = 0, read = 0, rejects = 0;
+        var keyIndexes = stream.PrimaryKey.Select(stream.IndexOf).ToArray();
+        var cursorIndex = stream.IndexOf(stream.CursorField);
+        using var appender = connection.CreateAppender(loadTable);
+        using var rejectAppender = connection.CreateAppender(rejectTable);
+        await foreach (var batch in batches.WithCancellation(cancellationToken))
+        {
+            foreach (var reject in batch.Rejects)
+            {
+                read++;
+                rejects++;
+                rejectAppender.CreateRow().AppendValue(reject.Reason).AppendValue(reject.Payload).EndRow();
+            }
+
+            foreach (var row in batch.Rows)
+            {
+                read++;
+                var problem = Check(stream, window, row, keyIndexes, cursorIndex);
+                if (problem is not null)
+                {
+                    rejects++;
+                    rejectAppender.CreateRow().AppendValue(problem).AppendValue(Payload(stream, row)).EndRow();
+                    continue;
+                }
+
+                var appenderRow = appender.CreateRow().AppendValue((long?)seq++);
+                for (var i = 0; i < stream.Fields.Count; i++)
+                {
+                    appenderRow = AppendTyped(appenderRow, stream.Fields[i].Type, row[i]);
+                }
+
+                appenderRow.EndRow();
+            }
+        }
+
+        return (read, rejects);
+    }
+
+    /// <summary>Why a row cannot be loaded, or null. Type mismatches are connector bugs, but one bad row must not sink a window.</summary>
+    private static string? Check(StreamDescriptor stream, LoadWindow window, object?[] row, int[] keyIndexes, int cursorIndex)
+    {
+        if (row.Length != stream.Fields.Count)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"row has {row.Length} values, stream has {stream.Fields.Count} fields");
+        }
+
+        for (var i = 0; i < row.Length; i++)
+        {
+            var field = stream.Fields[i];
+            if (row[i] is null)
+            {
+                if (!field.Nullable)
+                {
+                    return $"required field '{field.Name}' is missing";
+                }
+
+                continue;
+            }
+
+            var expected = field.Type.ClrType();
+            if (row[i]!.GetType() != expected)
+            {
+                return $"field '{field.Name}' is {row[i]!.GetType().Name}, expected {expected.Name}";
+            }
+        }
+
+        foreach (var k in keyIndexes)
+        {
+            if (row[k] is null)
+            {
+                return $"primary key field '{stream.Fields[k].Name}' is missing";
+            }
+        }
+
+        if (stream.Kind == StreamKind.Report && row[cursorIndex] is DateOnly day && (day < window.From || day > window.To))
+        {
+            return $"'{stream.CursorField}' {day:yyyy-MM-dd} is outside the window {window.From:yyyy-MM-dd}..{window.To:yyyy-MM-dd}";
+        }
+
+        return null;
+    }
+
+    private static IDuckDBAppenderRow AppendTyped(IDuckDBAppenderRow row, FieldType type, object? value)
+    {
+        if (value is null)
+        {
+            return row.AppendNullValue();
+        }
+
+        return type switch
+        {
+            FieldType.String or FieldType.Json => row.AppendValue((string)value),
+            FieldType.Int64 => row.AppendValue((long?)(long)value),
+            FieldType.Decimal => row.AppendValue((decimal?)(decimal)value),
+            FieldType.Double => row.AppendValue((double?)(double)value),
+            FieldType.Boolean => row.AppendValue((bool?)(bool)value),
+            FieldType.Date => row.AppendValue((DateOnly?)(DateOnly)value),
+            FieldType.Timestamp => row.AppendValue((DateTime?)(DateTime)value),
+            _ => throw new ArgumentOutOfRangeException(nameof(type), type, "unknown field type"),
+        };
+    }
+
+    private static string Payload(StreamDescriptor stream, object?[] row)
+    {
+        var values = new Dictionary<string, object?>(StringComparer.Ordinal);
+        for (var i = 0; i < row.Length; i++)
+        {
+            values[i < stream.Fields.Count ? stream.Fields[i].Name : $"_extra_{i}"] = row[i];
+        }
+
+        return JsonSerializer.Serialize(values);
+    }
+
+    private async Task<WindowLoadResult> CommitAsync(
+        DuckDBConnection connection,
+        StreamDescriptor stream,
+        LoadWindow window,
+        string loadTable,
+        string rejectTable,
+        long read,
+        long appendedRejects,
+        CancellationToken cancellationToken)
+    {
+        var staging = StagingTable(stream);
+        var load = Quote(loadTable);
+        var keyList = string.Join(", ", stream.PrimaryKey.Select(Quote));
+        var fieldList = string.Join(", ", stream.Fields.Select(f => Quote(f.Name)));
+        var keyStruct = "{" + string.Join(", ", stream.PrimaryKey.Select(k => $"'{k}': {Quote(k)}")) + "}";
+        var now = DateTime.UtcNow;
+        var p = new
+        {
+            account_id = window.AccountId,
+            run_id = window.RunId,
+            source = stream.Source,
+            stream = stream.Name,
+            now,
+            from = window.From,
+            to = window.To,
+        };
+
+        await using var tx = await connection.BeginTransactionAsync(cancellationToken);
+
+        // Within one load the last record for a key wins; the earlier ones are kept as rejects, not silently dropped.
+        var duplicates = await connection.ExecuteAsync(
+            $"""
+            INSERT INTO etl.rejected_records (run_id, source, stream, account_id, rejected_at, reason, payload)
+            SELECT $run_id, $source, $stream, $account_id, $now,
+                   'duplicate primary key within one load; the later record was kept',
+                   to_json({keyStruct})::VARCHAR
+            FROM (SELECT {keyList}, row_number() OVER (PARTITION BY {keyList} ORDER BY _seq DESC) AS rn FROM {load})
+            WHERE rn > 1
+            """,
+            p,
+            tx);
+        await connection.ExecuteAsync(
+            $"""
+            INSERT INTO etl.rejected_records (run_id, source, stream, account_id, rejected_at, reason, payload)
+            SELECT $run_id, $source, $stream, $account_id, $now, reason, payload FROM {Quote(rejectTable)}
+            """,
+            p,
+            tx);
+
+        if (stream.Kind == StreamKind.Report)
+        {
+            await connection.ExecuteAsync(
+                $"DELETE FROM {staging} WHERE _account_id = $account_id AND {Quote(stream.CursorField)} BETWEEN $from AND $to",
+                p,
+                tx);
+        }
+        else
+        {
+            var keyMatch = string.Join(" AND ", stream.PrimaryKey.Select(k => $"{staging}.{Quote(k)} = l.{Quote(k)}"));
+            await connection.ExecuteAsync(
+                $"DELETE FROM {staging} USING (SELECT DISTINCT {keyList} FROM {load}) l WHERE {staging}._account_id = $account_id AND {keyMatch}",
+                p,
+                tx);
+        }
+
+        var written = await connection.ExecuteAsync(
+            $"""
+            INSERT INTO {staging} ({fieldList}, _account_id, _run_id, _loaded_at)
+            SELECT {fieldList}, $account_id, $run_id, $now
+            FROM (SELECT *, row_number() OVER (PARTITION BY {keyList} ORDER BY _seq DESC) AS rn FROM {load})
+            WHERE rn = 1
+            """,
+            p,
+            tx);
+
+        var cursor = await NextCursorAsync(connection, tx, stream, window, load);
+        await connection.ExecuteAsync(
+            """
+            INSERT INTO etl.sync_state (source, stream, account_id, cursor_value, updated_at, run_id)
+            VALUES ($source, $stream, $account_id, $cursor, $now, $run_id)
+            ON CONFLICT (source, stream, account_id) DO UPDATE
+            SET cursor_value = excluded.cursor_value, updated_at = excluded.updated_at, run_id = excluded.run_id
+            """,
+            new { p.source, p.stream, p.account_id, cursor, p.now, p.run_id },
+            tx);
+
+        if (beforeCommit is not null)
+        {
+            await beforeCommit(stream, window, cancellationToken);
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        await tx.CommitAsync(CancellationToken.None);
+        return new WindowLoadResult(read, written, appendedRejects + duplicates, cursor);
+    }
+
+    /// <summary>
+    /// Report streams: the window's last day (the next run starts there minus the lookback). Entity streams: the
+    /// highest cursor value seen so far, never moving backwards.
+    /// </summary>
+    private static async Task<string?> NextCursorAsync(DuckDBConnection connection, System.Data.Common.DbTransaction tx, StreamDescriptor stream, LoadWindow window, string load)
+    {
+        var previous = await connection.ExecuteScalarAsync<string?>(
+            "SELECT cursor_value FROM etl.sync_state WHERE source = $source AND stream = $stream AND account_id = $account_id",
+            new { source = stream.Source, stream = stream.Name, account_id = window.AccountId },
+            tx);
+        if (stream.Kind == StreamKind.Report)
+        {
+            var reached = window.To!.Value.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+            return previous is not null && string.CompareOrdinal(previous, reached) > 0 ? previous : reached;
+        }
+
+        var field = stream.Field(stream.CursorField);
+        var max = await connection.ExecuteScalarAsync<object?>($"SELECT max({Quote(field.Name)}) FROM {load}", transaction: tx);
+        var candidate = max is null or DBNull ? null : FormatCursor(field.Type, max);
+        if (candidate is null)
+        {
+            return previous;
+        }
+
+        return previous is null || CompareCursor(field.Type, candidate, previous) > 0 ? candidate : previous;
+    }
+
+    internal static string FormatCursor(FieldType type, object value) => type switch
+    {
+        FieldType.Date => (value is DateOnly d ? d : DateOnly.FromDateTime((DateTime)value)).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        FieldType.Timestamp => DateTime.SpecifyKind((DateTime)value, DateTimeKind.Utc).ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture),
+        FieldType.Int64 => Convert.ToInt64(value, CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture),
+        _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "",
+    };
+
+    private static int CompareCursor(FieldType type, string a, string b) => type switch
+    {
+        FieldType.Int64 => long.Parse(a, CultureInfo.InvariantCulture).CompareTo(long.Parse(b, CultureInfo.InvariantCulture)),
+        FieldType.Decimal or FieldType.Double => decimal.Parse(a, CultureInfo.InvariantCulture).CompareTo(decimal.Parse(b, CultureInfo.InvariantCulture)),
+        // Dates and timestamps are stored in a fixed-width ISO form, so text order is time order.
+        _ => string.CompareOrdinal(a, b),
+    };
+}

@@ -1,0 +1,150 @@
+using Dapper;
+using DbUp;
+using DbUp.Engine;
+using DuckDB.NET.Data;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Pipeline.Connectors.Streams;
+using Pipeline.Warehouse.DuckDb.DbUp;
+
+namespace Pipeline.Warehouse.DuckDb;
+
+/// <summary>
+/// The embedded default warehouse: one DuckDB file. The engine keeps a connection open for its lifetime, which
+/// holds DuckDB's file lock, so a second process gets <see cref="WarehouseBusyException"/> instead of a
+/// corrupted file.
+/// </summary>
+public sealed class DuckDbWarehouse : IWarehouseEngine
+{
+    private const string ScriptResourcePrefix = "Pipeline.Warehouse.DuckDb.Scripts.";
+
+    private readonly DuckDbWarehouseOptions options;
+    private readonly ILogger logger;
+    private readonly DuckDBConnection lockHolder;
+
+    private DuckDbWarehouse(DuckDbWarehouseOptions options, ILogger logger, string connectionString, DuckDBConnection lockHolder)
+    {
+        this.options = options;
+        this.logger = logger;
+        ConnectionString = connectionString;
+        this.lockHolder = lockHolder;
+        Loader = new DuckDbStagingLoader(this, options.BeforeCommit);
+        RunLog = new DuckDbRunLog(this);
+    }
+
+    public string Name => "duckdb";
+
+    public string Location => options.Path;
+
+    public IStagingLoader Loader { get; }
+
+    public IRunLog RunLog { get; }
+
+    internal string ConnectionString { get; }
+
+    /// <summary>Opens (creating if needed) the warehouse file and takes its lock.</summary>
+    public static DuckDbWarehouse Open(DuckDbWarehouseOptions options, ILogger? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var fullPath = System.IO.Path.GetFullPath(options.Path);
+        var folder = System.IO.Path.GetDirectoryName(fullPath);
+        if (!string.IsNullOrEmpty(folder))
+        {
+            Directory.CreateDirectory(folder);
+        }
+
+        var connectionString = new DuckDBConnectionStringBuilder { DataSource = fullPath }.ConnectionString;
+        var connection = DuckDbConnections.Open(connectionString);
+        return new DuckDbWarehouse(options, logger ?? NullLogger.Instance, connectionString, connection);
+    }
+
+    /// <summary>A new connection to the same database (shares the in-process instance and its lock).</summary>
+    internal DuckDBConnection OpenConnection() => DuckDbConnections.Open(ConnectionString);
+
+    public Task<MigrationReport> MigrateAsync(IReadOnlyCollection<StreamDescriptor> streams, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(streams);
+        cancellationToken.ThrowIfCancellationRequested();
+        var assembly = typeof(DuckDbWarehouse).Assembly;
+        var versioned = new List<string>();
+        var always = new List<string>();
+        var builder = DeployChanges.To.DuckDb(ConnectionString)
+            .WithScriptsEmbeddedInAssembly(
+                assembly,
+                name => name.StartsWith(ScriptResourcePrefix + "Versioned.", StringComparison.Ordinal),
+                new SqlScriptOptions { ScriptType = global::DbUp.Support.ScriptType.RunOnce, RunGroupOrder = 0 })
+            .WithScripts(new StagingTablesScriptProvider(streams))
+            .WithScriptsEmbeddedInAssembly(
+                assembly,
+                name => name.StartsWith(ScriptResourcePrefix + "Views.", StringComparison.Ordinal),
+                new SqlScriptOptions { ScriptType = global::DbUp.Support.ScriptType.RunAlways, RunGroupOrder = 2 })
+            .WithTransactionPerScript()
+            .LogTo(new LoggerUpgradeLog(logger));
+        foreach (var provider in options.AdditionalScripts)
+        {
+            builder = builder.WithScripts(provider);
+        }
+
+        var upgrader = builder.Build();
+        var result = upgrader.PerformUpgrade();
+        foreach (var script in result.Scripts)
+        {
+            (script.SqlScriptOptions.ScriptType == global::DbUp.Support.ScriptType.RunOnce ? versioned : always).Add(DisplayName(script.Name));
+        }
+
+        if (!result.Successful)
+        {
+            var scriptName = result.ErrorScript is null ? "(none)" : DisplayName(result.ErrorScript.Name);
+            throw new MigrationFailedException(scriptName, OneLine(result.Error?.Message ?? "unknown error"), result.Error);
+        }
+
+        return Task.FromResult(new MigrationReport(versioned, always));
+    }
+
+    public async Task<WarehouseStatus> ReadStatusAsync(int recentRuns = 20, CancellationToken cancellationToken = default)
+    {
+        await using var connection = OpenConnection();
+        var objects = (await connection.QueryAsync<(string Schema, string Name, string Kind)>(
+            """
+            SELECT table_schema, table_name, CASE table_type WHEN 'VIEW' THEN 'view' ELSE 'table' END
+            FROM information_schema.tables
+            WHERE table_catalog = current_database() AND table_schema IN ('etl', 'staging', 'dw', 'mart')
+            ORDER BY CASE table_schema WHEN 'etl' THEN 0 WHEN 'staging' THEN 1 WHEN 'dw' THEN 2 ELSE 3 END, table_name
+            """)).ToList();
+        var withCounts = new List<WarehouseObject>(objects.Count);
+        foreach (var (schema, name, kind) in objects)
+        {
+            long? rows = kind == "table"
+                ? await connection.ExecuteScalarAsync<long>($"SELECT count(*) FROM {DuckDbTypes.Quote(schema)}.{DuckDbTypes.Quote(name)}")
+                : null;
+            withCounts.Add(new WarehouseObject(schema, name, kind, rows));
+        }
+
+        var hasEtl = objects.Any(o => o is { Schema: "etl", Name: "sync_runs" });
+        var runs = hasEtl ? await DuckDbRunLog.ReadRecentAsync(connection, recentRuns) : [];
+        var states = hasEtl
+            ? (await connection.QueryAsync<StreamStateRow>(
+                "SELECT source, stream, account_id, cursor_value, updated_at, run_id FROM etl.sync_state ORDER BY source, stream, account_id"))
+                .Select(r => new StreamState(r.source, r.stream, r.account_id, r.cursor_value, r.updated_at, r.run_id)).ToList()
+            : [];
+        return new WarehouseStatus(withCounts, runs, states);
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        lockHolder.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    private static string DisplayName(string resourceName) =>
+        resourceName.StartsWith(ScriptResourcePrefix, StringComparison.Ordinal)
+            ? resourceName[ScriptResourcePrefix.Length..].Replace("Versioned.", "Versioned/", StringComparison.Ordinal).Replace("Views.", "Views/", StringComparison.Ordinal)
+            : resourceName;
+
+    internal static string OneLine(string message) =>
+        string.Join(' ', message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+
+#pragma warning disable IDE1006, CA1812 // Dapper maps snake_case columns by name
+    private sealed record StreamStateRow(string source, string stream, string account_id, string? cursor_value, DateTime updated_at, string run_id);
+#pragma warning restore IDE1006, CA1812
+}

@@ -1,0 +1,21 @@
+using DbUp.Engine;
+using Pipeline.Connectors.Streams;
+
+namespace Pipeline.Warehouse.DuckDb;
+
+public sealed class DuckDbWarehouseOptions
+{
+    /// <summary>Database file; its folder is created on open.</summary>
+    public required string Path { get; init; }
+
+    /// <summary>
+    /// Extra migration scripts after the built-in ones (tests use it to prove a broken script stops cleanly).
+    /// </summary>
+    public IReadOnlyList<IScriptProvider> AdditionalScripts { get; init; } = [];
+
+    /// <summary>
+    /// Called inside the load transaction after every write and before COMMIT. A throw rolls the window back;
+    /// tests inject failures here to prove nothing half-written survives.
+    /// </summary>
+    public Func<StreamDescriptor, LoadWindow, CancellationToken, Task>? BeforeCommit { get; init; }
+}
