@@ -55,8 +55,8 @@ internal sealed class DuckDbRunLog(DuckDbWarehouse warehouse) : IRunLog
             RowsWritten = r.rows_written,
             RowsRejected = r.rows_rejected,
             ApiCalls = r.api_calls,
-            WindowFrom = r.window_from is { } f ? DateOnly.FromDateTime(f) : null,
-            WindowTo = r.window_to is { } t ? DateOnly.FromDateTime(t) : null,
+            WindowFrom = r.window_from,
+            WindowTo = r.window_to,
             Error = r.error,
         }).ToList();
     }
@@ -83,6 +83,6 @@ internal sealed class DuckDbRunLog(DuckDbWarehouse warehouse) : IRunLog
     private sealed record RunRow(
         string run_id, string source, string stream, string account_id, DateTime started_at, DateTime? finished_at,
         string status, long rows_read, long rows_written, long rows_rejected, long api_calls,
-        DateTime? window_from, DateTime? window_to, string? error);
+        DateOnly? window_from, DateOnly? window_to, string? error);
 #pragma warning restore IDE1006, CA1812
 }

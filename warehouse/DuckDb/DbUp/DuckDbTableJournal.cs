@@ -27,8 +27,9 @@ public sealed class DuckDbTableJournal : TableJournal
         base.StoreExecutedScript(script, dbCommandFactory);
     }
 
+    // DbUp names its parameters '@name'; DuckDB binds named parameters as '$name'.
     protected override string GetInsertJournalEntrySql(string scriptName, string applied) =>
-        $"INSERT INTO {FqSchemaTableName} (script_name, applied) VALUES ({scriptName}, {applied})";
+        $"INSERT INTO {FqSchemaTableName} (script_name, applied) VALUES (${scriptName.TrimStart('@')}, ${applied.TrimStart('@')})";
 
     protected override string GetJournalEntriesSql() =>
         $"SELECT script_name FROM {FqSchemaTableName} ORDER BY script_name";

@@ -1,0 +1,103 @@
+using DbUp.Engine;
+using DbUp.ScriptProviders;
+using Pipeline.Connectors.Streams;
+using Pipeline.Warehouse.DuckDb;
+
+namespace Pipeline.Warehouse.Tests;
+
+public sealed class MigrationTests : WarehouseTestBase
+{
+    private const string SchemaSnapshotSql = """
+        SELECT table_schema || '.' || table_name || '.' || column_name || ':' || data_type || ':' || ordinal_position
+        FROM information_schema.columns
+        WHERE table_schema IN ('etl', 'staging', 'dw', 'mart')
+        UNION ALL
+        SELECT 'view ' || schema_name || '.' || view_name || ' = ' || sql FROM duckdb_views() WHERE NOT internal
+        UNION ALL
+        SELECT 'journal ' || script_name FROM etl.schema_versions
+        ORDER BY 1
+        """;
+
+    [Test]
+    public async Task First_migrate_creates_the_layers_the_etl_tables_staging_and_views()
+    {
+        await using var warehouse = Open();
+        var report = await warehouse.MigrateAsync([TestStreams.Daily]);
+
+        Assert.That(report.VersionedScriptsApplied, Is.EqualTo(new[] { "Versioned/0001_layers_and_etl.sql" }));
+        Assert.That(report.AlwaysScriptsRun, Does.Contain("staging/test_ads_daily").And.Contain("Views/0100_etl_stream_status.sql"));
+        var schemas = await QueryAsync<string>("SELECT schema_name FROM information_schema.schemata WHERE catalog_name = current_database() ORDER BY 1");
+        Assert.That(schemas, Is.SupersetOf(new[] { "dw", "etl", "mart", "staging" }));
+        var tables = await QueryAsync<string>("SELECT table_schema || '.' || table_name FROM information_schema.tables WHERE table_schema IN ('etl','staging') ORDER BY 1");
+        Assert.That(tables, Is.SupersetOf(new[]
+        {
+            "etl.rejected_records", "etl.schema_versions", "etl.sync_runs", "etl.sync_state", "etl.v_stream_status", "staging.test_ads_daily",
+        }));
+        var columns = await QueryAsync<string>("SELECT column_name || ' ' || data_type FROM information_schema.columns WHERE table_name = 'test_ads_daily' ORDER BY ordinal_position");
+        Assert.That(columns, Is.EqualTo(new[]
+        {
+            "date DATE", "campaign_id VARCHAR", "clicks BIGINT", "spend DECIMAL(38,9)", "reach BIGINT",
+            "_account_id VARCHAR", "_run_id VARCHAR", "_loaded_at TIMESTAMP",
+        }));
+    }
+
+    [Test]
+    public async Task Second_migrate_changes_nothing()
+    {
+        await using var warehouse = Open();
+        await warehouse.MigrateAsync([TestStreams.Daily, TestStreams.Contacts]);
+        var before = await QueryAsync<string>(SchemaSnapshotSql);
+
+        var second = await warehouse.MigrateAsync([TestStreams.Daily, TestStreams.Contacts]);
+
+        Assert.That(second.VersionedScriptsApplied, Is.Empty);
+        Assert.That(await QueryAsync<string>(SchemaSnapshotSql), Is.EqualTo(before));
+        Assert.That(before, Has.Some.StartsWith("view etl.v_stream_status"));
+    }
+
+    [Test]
+    public async Task Broken_script_stops_with_its_name_and_the_engine_error_and_earlier_scripts_stay_applied()
+    {
+        var scripts = new StaticScriptProvider(
+        [
+            new SqlScript("9001_good.sql", "CREATE TABLE etl.good_one (a INTEGER);"),
+            new SqlScript("9002_broken.sql", "CREATE TABLE etl.half_done (a INTEGER); CREATE TABLE etl.bad (a NOTATYPE);"),
+            new SqlScript("9003_after.sql", "CREATE TABLE etl.after_broken (a INTEGER);"),
+        ]);
+        await using var warehouse = Open(new DuckDbWarehouseOptions { Path = DbPath, AdditionalScripts = [scripts] });
+
+        var error = Assert.ThrowsAsync<MigrationFailedException>(() => warehouse.MigrateAsync([]));
+
+        Assert.That(error!.ScriptName, Is.EqualTo("9002_broken.sql"));
+        Assert.That(error.EngineError, Does.Contain("NOTATYPE"));
+        Assert.That(error.Message, Does.Contain("9002_broken.sql").And.Not.Contain("\n"));
+        var journal = await QueryAsync<string>("SELECT script_name FROM etl.schema_versions ORDER BY 1");
+        Assert.That(journal, Does.Contain("9001_good.sql").And.Not.Contain("9002_broken.sql").And.Not.Contain("9003_after.sql"));
+        var tables = await QueryAsync<string>("SELECT table_name FROM information_schema.tables WHERE table_schema = 'etl'");
+        Assert.That(tables, Does.Contain("good_one"));
+        Assert.That(tables, Does.Not.Contain("half_done"), "a failed script is rolled back whole");
+        Assert.That(tables, Does.Not.Contain("after_broken"), "nothing runs after a failed script");
+    }
+
+    [Test]
+    public async Task Staging_table_gains_the_columns_a_stream_adds_and_keeps_its_rows()
+    {
+        await using (var warehouse = await OpenMigratedAsync())
+        {
+            await warehouse.Loader.LoadWindowAsync(
+                TestStreams.Contacts,
+                new LoadWindow("acc", "run1"),
+                TestStreams.Rows(TestStreams.Contact("c1", "lead", new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc))));
+        }
+
+        var grown = new StreamDescriptor(
+            "test", "contacts", StreamKind.Entity, [.. TestStreams.Contacts.Fields, new FieldDef("score", FieldType.Double)], ["id"], "updated_at");
+        await using (var warehouse = Open())
+        {
+            await warehouse.MigrateAsync([grown]);
+        }
+
+        Assert.That(await QueryAsync<string>("SELECT column_name FROM information_schema.columns WHERE table_name = 'test_contacts'"), Does.Contain("score"));
+        Assert.That(await ScalarAsync<long>("SELECT count(*) FROM staging.test_contacts WHERE id = 'c1' AND score IS NULL"), Is.EqualTo(1));
+    }
+}
