@@ -47,6 +47,11 @@ public sealed class DuckDbWarehouse : IWarehouseEngine
     {
         ArgumentNullException.ThrowIfNull(options);
         var fullPath = System.IO.Path.GetFullPath(options.Path);
+        if (!options.CreateIfMissing && !File.Exists(fullPath))
+        {
+            throw new FileNotFoundException($"no warehouse at {fullPath}; run 'pipeline migrate' first", fullPath);
+        }
+
         var folder = System.IO.Path.GetDirectoryName(fullPath);
         if (!string.IsNullOrEmpty(folder))
         {

@@ -8,6 +8,9 @@ public sealed class DuckDbWarehouseOptions
     /// <summary>Database file; its folder is created on open.</summary>
     public required string Path { get; init; }
 
+    /// <summary>False for read-only commands (status): a missing file is an error, not a new empty warehouse.</summary>
+    public bool CreateIfMissing { get; init; } = true;
+
     /// <summary>
     /// Extra migration scripts after the built-in ones (tests use it to prove a broken script stops cleanly).
     /// </summary>

@@ -1,0 +1,105 @@
+using System.CommandLine;
+using Microsoft.Extensions.DependencyInjection;
+using Pipeline.Cli.Commands;
+using Pipeline.Etl.Configuration;
+using Pipeline.Warehouse;
+
+namespace Pipeline.Cli;
+
+/// <summary>
+/// The <c>pipeline</c> command line. Every failure ends as one line on stderr and a non-zero exit code
+/// (<see cref="ExitCodes"/>); stdout carries only results.
+/// </summary>
+public static class PipelineCli
+{
+    public static Task<int> RunAsync(string[] args, CancellationToken cancellationToken = default) =>
+        RunAsync(args, CliEnvironment.FromConsole(), cancellationToken);
+
+    public static async Task<int> RunAsync(string[] args, CliEnvironment env, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(env);
+        var root = Build(env);
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            // An unrecognised token explains more than the "required command" error it usually causes.
+            var error = parsed.Errors.FirstOrDefault(e => e.Message.StartsWith("Unrecognized", StringComparison.Ordinal)) ?? parsed.Errors[0];
+            await env.Error.WriteLineAsync($"pipeline: error: {OneLine(error.Message)} (see 'pipeline --help')");
+            return ExitCodes.Usage;
+        }
+
+        try
+        {
+            return await parsed.InvokeAsync(
+                new InvocationConfiguration { Output = env.Out, Error = env.Error, EnableDefaultExceptionHandler = false },
+                cancellationToken);
+        }
+        catch (ConfigException ex)
+        {
+            return await FailAsync(env, ex.Message, ExitCodes.Usage);
+        }
+        catch (WarehouseBusyException ex)
+        {
+            return await FailAsync(env, ex.Message, ExitCodes.WarehouseBusy);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return await FailAsync(env, "cancelled", ExitCodes.Failed);
+        }
+        catch (Exception ex) when (ex is MigrationFailedException or LoadRejectedException or NotSupportedException or IOException or UnauthorizedAccessException)
+        {
+            return await FailAsync(env, ex.Message, ExitCodes.Failed);
+        }
+    }
+
+    private static async Task<int> FailAsync(CliEnvironment env, string message, int code)
+    {
+        await env.Error.WriteLineAsync($"pipeline: error: {OneLine(message)}");
+        return code;
+    }
+
+    private static string OneLine(string message) =>
+        string.Join(' ', message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+
+    private static RootCommand Build(CliEnvironment env)
+    {
+        var configOption = new Option<FileInfo?>("--config", "-c")
+        {
+            Description = "User configuration file (JSON); default $PIPELINE_CONFIG, else ./pipeline.json if present",
+            Recursive = true,
+        };
+        var root = new RootCommand("Pipeline: marketing data from GA4, Meta Ads, Mailchimp and HubSpot into one KPI warehouse.");
+        root.Options.Add(configOption);
+
+        var migrate = new Command("migrate", "Create or upgrade the warehouse schema (idempotent)");
+        migrate.SetAction((p, ct) => CommandHost.RunAsync<MigrateCommand>(env, p.GetValue(configOption), null, ct));
+
+        var runsOption = new Option<int>("--runs") { Description = "How many recent runs to show", DefaultValueFactory = _ => 20 };
+        runsOption.Validators.Add(r =>
+        {
+            // Runs only for a token that parsed; a non-number is already reported by the parser.
+            if (r.Tokens.Count == 1 && int.TryParse(r.Tokens[0].Value, System.Globalization.CultureInfo.InvariantCulture, out var runs) && runs is < 1 or > 10_000)
+            {
+                r.AddError("--runs must be between 1 and 10000");
+            }
+        });
+        var status = new Command("status", "Show recent runs, stream state and row counts");
+        status.Options.Add(runsOption);
+        status.SetAction((p, ct) => CommandHost.RunAsync<StatusCommand>(
+            env, p.GetValue(configOption), s => s.AddSingleton(new StatusArguments(p.GetValue(runsOption))), ct));
+
+        var check = new Command("check", "Validate the configuration; name every bad key and where it came from");
+        check.SetAction(p => ConfigCheckCommand.Run(env, p.GetValue(configOption)));
+        var config = new Command("config", "Configuration tools");
+        config.Subcommands.Add(check);
+
+        var demo = new Command("demo", "Run the end-to-end demo on the embedded DuckDB warehouse");
+        demo.SetAction((p, ct) => CommandHost.RunAsync<DemoCommand>(env, p.GetValue(configOption), null, ct));
+
+        root.Subcommands.Add(migrate);
+        root.Subcommands.Add(status);
+        root.Subcommands.Add(config);
+        root.Subcommands.Add(demo);
+        return root;
+    }
+}

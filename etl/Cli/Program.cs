@@ -1,0 +1,11 @@
+using Pipeline.Cli;
+
+using var cancel = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    // First Ctrl-C asks the running window to stop and roll back; a second one kills the process.
+    e.Cancel = !cancel.IsCancellationRequested;
+    cancel.Cancel();
+};
+
+return await PipelineCli.RunAsync(args, cancel.Token);

@@ -1,0 +1,200 @@
+using System.Collections;
+using System.ComponentModel;
+using System.Globalization;
+using System.Reflection;
+using Microsoft.Extensions.Configuration;
+
+namespace Pipeline.Etl.Configuration;
+
+/// <summary>
+/// Checks a configuration against the shape of <see cref="PipelineOptions"/> (unknown keys, values that do not
+/// convert) and then its meaning (engine names, required settings), naming each bad key and its origin.
+/// </summary>
+public static class ConfigValidator
+{
+    private static readonly string[] LogLevels = ["Verbose", "Debug", "Information", "Warning", "Error", "Fatal"];
+
+    public static PipelineOptions BindAndValidate(IConfigurationRoot configuration)
+    {
+        var errors = Validate(configuration, out var options);
+        if (errors.Count > 0)
+        {
+            throw new ConfigException(errors);
+        }
+
+        return options!;
+    }
+
+    public static IReadOnlyList<ConfigError> Validate(IConfigurationRoot configuration, out PipelineOptions? options)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var errors = new List<ConfigError>();
+        foreach (var child in configuration.GetChildren())
+        {
+            CheckShape(configuration, child, typeof(PipelineOptions), errors);
+        }
+
+        options = null;
+        if (errors.Count > 0)
+        {
+            return errors;
+        }
+
+        options = new PipelineOptions();
+        configuration.Bind(options);
+        CheckMeaning(configuration, options, errors);
+        return errors;
+    }
+
+    private static void CheckShape(IConfigurationRoot root, IConfigurationSection section, Type owner, List<ConfigError> errors)
+    {
+        var property = owner.GetProperty(section.Key, BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase);
+        if (property is null)
+        {
+            var known = string.Join(", ", owner.GetProperties().Select(p => p.Name));
+            errors.Add(new ConfigError(section.Path, ConfigOrigin.Of(root, section.Path), $"unknown key '{section.Key}' (known here: {(known.Length == 0 ? "none yet" : known)})"));
+            return;
+        }
+
+        CheckValue(root, section, property.PropertyType, errors);
+    }
+
+    private static void CheckValue(IConfigurationRoot root, IConfigurationSection section, Type type, List<ConfigError> errors)
+    {
+        var target = Nullable.GetUnderlyingType(type) ?? type;
+        if (IsLeaf(target))
+        {
+            if (section.GetChildren().Any())
+            {
+                errors.Add(new ConfigError(section.Path, ConfigOrigin.Of(root, section.GetChildren().First().Path), $"expected a single {Describe(target)} value, found a section"));
+                return;
+            }
+
+            if (section.Value is null)
+            {
+                return;
+            }
+
+            if (!Converts(section.Value, target))
+            {
+                errors.Add(new ConfigError(section.Path, ConfigOrigin.Of(root, section.Path), $"'{SecretKeys.Display(section.Path, section.Value)}' is not a valid {Describe(target)}"));
+            }
+
+            return;
+        }
+
+        if (section.Value is not null && !section.GetChildren().Any())
+        {
+            errors.Add(new ConfigError(section.Path, ConfigOrigin.Of(root, section.Path), "expected a section, found a single value"));
+            return;
+        }
+
+        var element = ElementType(target);
+        foreach (var child in section.GetChildren())
+        {
+            if (element is not null)
+            {
+                if (IsList(target) && !int.TryParse(child.Key, NumberStyles.None, CultureInfo.InvariantCulture, out _))
+                {
+                    errors.Add(new ConfigError(child.Path, ConfigOrigin.Of(root, child.Path), "expected a list item"));
+                    continue;
+                }
+
+                CheckValue(root, child, element, errors);
+            }
+            else
+            {
+                CheckShape(root, child, target, errors);
+            }
+        }
+    }
+
+    private static void CheckMeaning(IConfigurationRoot root, PipelineOptions options, List<ConfigError> errors)
+    {
+        void Fail(string key, string message) => errors.Add(new ConfigError(key, ConfigOrigin.Of(root, key), message));
+
+        var engine = options.Warehouse.Engine;
+        if (engine is not (WarehouseOptions.DuckDbEngine or WarehouseOptions.SqlServerEngine))
+        {
+            Fail("Warehouse:Engine", $"'{engine}' is not an engine (use duckdb or sqlserver)");
+        }
+
+        if (engine == WarehouseOptions.DuckDbEngine)
+        {
+            var path = options.Warehouse.DuckDb.Path;
+            if (string.IsNullOrWhiteSpace(path))
+            {
+                Fail("Warehouse:DuckDb:Path", "is empty");
+            }
+            else if (Directory.Exists(path))
+            {
+                Fail("Warehouse:DuckDb:Path", $"'{path}' is a folder; give the database file");
+            }
+            else if (path.IndexOfAny(Path.GetInvalidPathChars()) >= 0)
+            {
+                Fail("Warehouse:DuckDb:Path", $"'{path}' is not a valid path");
+            }
+        }
+
+        if (engine == WarehouseOptions.SqlServerEngine && string.IsNullOrWhiteSpace(options.Warehouse.SqlServer.ConnectionString))
+        {
+            Fail("Warehouse:SqlServer:ConnectionString", "is required when Warehouse:Engine is sqlserver");
+        }
+
+        if (!LogLevels.Contains(options.Logging.Level, StringComparer.OrdinalIgnoreCase))
+        {
+            Fail("Logging:Level", $"'{options.Logging.Level}' is not a level (use {string.Join(", ", LogLevels)})");
+        }
+    }
+
+    private static bool IsLeaf(Type t) => t.IsPrimitive || t.IsEnum || t == typeof(string) || t == typeof(decimal) || t == typeof(DateOnly)
+        || t == typeof(DateTime) || t == typeof(TimeSpan) || t == typeof(Uri) || t == typeof(TimeOnly);
+
+    private static bool IsList(Type t) => t.IsArray || (t.IsGenericType && t.GetGenericTypeDefinition() is var g && (g == typeof(List<>) || g == typeof(IList<>) || g == typeof(IReadOnlyList<>)));
+
+    private static Type? ElementType(Type t)
+    {
+        if (t.IsArray)
+        {
+            return t.GetElementType();
+        }
+
+        if (!t.IsGenericType || !typeof(IEnumerable).IsAssignableFrom(t))
+        {
+            return null;
+        }
+
+        var args = t.GetGenericArguments();
+        return args.Length == 2 ? args[1] : args[0];
+    }
+
+    private static bool Converts(string value, Type target)
+    {
+        if (target == typeof(string))
+        {
+            return true;
+        }
+
+        try
+        {
+            _ = TypeDescriptor.GetConverter(target).ConvertFromInvariantString(value);
+            return true;
+        }
+        catch (Exception ex) when (ex is FormatException or ArgumentException or NotSupportedException or OverflowException)
+        {
+            return false;
+        }
+    }
+
+    private static string Describe(Type t) => t switch
+    {
+        _ when t == typeof(bool) => "boolean (true/false)",
+        _ when t == typeof(int) || t == typeof(long) => "whole number",
+        _ when t == typeof(decimal) || t == typeof(double) => "number",
+        _ when t == typeof(TimeSpan) => "duration (hh:mm:ss)",
+        _ when t == typeof(DateOnly) => "date (yyyy-mm-dd)",
+        _ when t == typeof(Uri) => "URL",
+        _ when t.IsEnum => $"one of {string.Join(", ", Enum.GetNames(t))}",
+        _ => t.Name,
+    };
+}

@@ -1,0 +1,51 @@
+namespace Pipeline.Etl.Configuration;
+
+/// <summary>
+/// The whole configuration. Its shape is the schema: <see cref="ConfigValidator"/> rejects any key that does not
+/// map to a property here, so a typo is an error, not a silently ignored setting.
+/// </summary>
+public sealed class PipelineOptions
+{
+    public WarehouseOptions Warehouse { get; set; } = new();
+
+    public LoggingOptions Logging { get; set; } = new();
+
+    public SourcesOptions Sources { get; set; } = new();
+}
+
+public sealed class WarehouseOptions
+{
+    public const string DuckDbEngine = "duckdb";
+    public const string SqlServerEngine = "sqlserver";
+
+    /// <summary><c>duckdb</c> (embedded default) or <c>sqlserver</c> (production).</summary>
+    public string Engine { get; set; } = DuckDbEngine;
+
+    public DuckDbSettings DuckDb { get; set; } = new();
+
+    public SqlServerSettings SqlServer { get; set; } = new();
+}
+
+public sealed class DuckDbSettings
+{
+    /// <summary>Database file, relative to the working directory unless absolute.</summary>
+    public string Path { get; set; } = "data/warehouse.duckdb";
+}
+
+public sealed class SqlServerSettings
+{
+    /// <summary>ADO.NET connection string (Integrated, SQL or Entra auth). A secret: never printed.</summary>
+    public string? ConnectionString { get; set; }
+}
+
+public sealed class LoggingOptions
+{
+    /// <summary>Serilog minimum level: Verbose, Debug, Information, Warning, Error, Fatal.</summary>
+    public string Level { get; set; } = "Information";
+
+    /// <summary>Folder of the rolling JSON log files; empty disables the file log.</summary>
+    public string Directory { get; set; } = "logs";
+}
+
+/// <summary>Configured source accounts. Each connector adds its section here.</summary>
+public sealed class SourcesOptions;
