@@ -18,7 +18,7 @@ public enum SyncRunStatus
     Cancelled,
 }
 
-/// <summary>One stream of one account within one run.</summary>
+/// <summary>One window of one stream of one account within one run (entity streams have no window).</summary>
 public sealed record SyncRunRecord(string RunId, string Source, string Stream, string AccountId)
 {
     public DateTime StartedAt { get; init; } = DateTime.UtcNow;

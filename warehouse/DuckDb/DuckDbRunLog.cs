@@ -25,6 +25,7 @@ internal sealed class DuckDbRunLog(DuckDbWarehouse warehouse) : IRunLog
             SET finished_at = $finished_at, status = $status, rows_read = $rows_read, rows_written = $rows_written,
                 rows_rejected = $rows_rejected, api_calls = $api_calls, error = $error
             WHERE run_id = $run_id AND source = $source AND stream = $stream AND account_id = $account_id
+              AND window_from IS NOT DISTINCT FROM $window_from
             """,
             Parameters(run));
     }

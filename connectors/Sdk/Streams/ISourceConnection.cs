@@ -25,12 +25,18 @@ public interface ISourceConnection : IAsyncDisposable
     TimeZoneInfo TimeZone { get; }
 
     IReadOnlyList<IStreamReader> Streams { get; }
+
+    /// <summary>HTTP requests sent so far through this connection (retries included), for the run log.</summary>
+    long ApiCalls { get; }
 }
 
 /// <summary>Reads one stream page by page; each page is yielded as soon as it arrives.</summary>
 public interface IStreamReader
 {
     StreamDescriptor Stream { get; }
+
+    /// <summary>How this account's stream is windowed (lookback, first-run start, chunk size, history limit).</summary>
+    StreamSyncSettings Settings { get; }
 
     IAsyncEnumerable<RecordBatch> ReadAsync(StreamReadRequest request, CancellationToken cancellationToken = default);
 }
@@ -40,3 +46,15 @@ public interface IStreamReader
 /// committed cursor (null on the first run) and read what changed since.
 /// </summary>
 public sealed record StreamReadRequest(DateOnly? From, DateOnly? To, string? Cursor);
+
+/// <summary>
+/// How a stream's windows are planned for one account.
+/// </summary>
+/// <param name="LookbackDays">Report streams: how many already-loaded days are read again (restatement).</param>
+/// <param name="FirstRunDays">Report streams: how far back the first run reaches, in days before today.</param>
+/// <param name="ChunkDays">Report streams: the longest window committed at once, so a long backfill resumes where it stopped.</param>
+/// <param name="MaxHistoryDays">Report streams: the oldest day the API still serves (Meta: 37 months); null if unlimited.</param>
+public sealed record StreamSyncSettings(int LookbackDays, int FirstRunDays = 395, int ChunkDays = 30, int? MaxHistoryDays = null)
+{
+    public static StreamSyncSettings For(StreamDescriptor stream) => new(stream?.DefaultLookbackDays ?? 0);
+}

@@ -15,7 +15,7 @@ CREATE TABLE etl.sync_state (
     PRIMARY KEY (source, stream, account_id)
 );
 
--- One row per run × stream × account: what was read, written, rejected, and how it ended.
+-- One row per run × stream × account × window: what was read, written, rejected, and how it ended.
 CREATE TABLE etl.sync_runs (
     run_id        VARCHAR   NOT NULL,
     source        VARCHAR   NOT NULL,

@@ -1,0 +1,119 @@
+using Microsoft.Extensions.Logging;
+using Pipeline.Connectors.Streams;
+using Pipeline.Warehouse;
+
+namespace Pipeline.Etl.Sync;
+
+/// <summary>What to sync: which streams (null = all) and an optional backfill range for report streams.</summary>
+public sealed record SyncRequest(string RunId)
+{
+    public IReadOnlySet<string>? Streams { get; init; }
+
+    public DateOnly? BackfillFrom { get; init; }
+
+    public DateOnly? BackfillTo { get; init; }
+}
+
+/// <summary>Outcome of one stream window.</summary>
+public sealed record WindowOutcome(string Stream, string Window, SyncRunStatus Status, WindowLoadResult? Result, string? Error);
+
+public sealed record SyncSummary(string Source, string AccountId, IReadOnlyList<WindowOutcome> Windows)
+{
+    public bool Succeeded => Windows.All(w => w.Status == SyncRunStatus.Succeeded);
+
+    public long RowsWritten => Windows.Sum(w => w.Result?.RowsWritten ?? 0);
+}
+
+/// <summary>
+/// Runs one source account: plans each stream's windows from the committed cursor, streams every window through
+/// the loader (one commit per window) and records each in <c>etl.sync_runs</c>. A failing stream is recorded and
+/// the others still run; cancellation stops after rolling back the window in flight.
+/// </summary>
+public sealed class SyncRunner(IWarehouseEngine warehouse, TimeProvider clock, ILogger<SyncRunner> logger)
+{
+    public async Task<SyncSummary> SyncAsync(ISourceConnection connection, SyncRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentNullException.ThrowIfNull(request);
+        var outcomes = new List<WindowOutcome>();
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), connection.TimeZone).DateTime);
+        foreach (var reader in connection.Streams)
+        {
+            if (request.Streams is { } only && !only.Contains(reader.Stream.Name))
+            {
+                continue;
+            }
+
+            var stream = reader.Stream;
+            var cursor = await warehouse.RunLog.GetCursorAsync(stream.Source, stream.Name, connection.AccountId, cancellationToken);
+            IReadOnlyList<IncrementalWindow?> windows = stream.Kind == StreamKind.Report
+                ? [.. IncrementalWindow.Plan(cursor, reader.Settings, today, request.BackfillFrom, request.BackfillTo).Select(w => (IncrementalWindow?)w)]
+                : [null];
+            foreach (var window in windows)
+            {
+                var outcome = await RunWindowAsync(connection, reader, window, cursor, request, cancellationToken);
+                outcomes.Add(outcome);
+                if (outcome.Status != SyncRunStatus.Succeeded)
+                {
+                    // Later windows of this stream would leave a gap behind the cursor; the next run retries from here.
+                    break;
+                }
+            }
+        }
+
+        return new SyncSummary(connection.Source, connection.AccountId, outcomes);
+    }
+
+    private async Task<WindowOutcome> RunWindowAsync(
+        ISourceConnection connection, IStreamReader reader, IncrementalWindow? window, string? cursor, SyncRequest request, CancellationToken cancellationToken)
+    {
+        var stream = reader.Stream;
+        var run = new SyncRunRecord(request.RunId, stream.Source, stream.Name, connection.AccountId)
+        {
+            StartedAt = clock.GetUtcNow().UtcDateTime,
+            WindowFrom = window?.From,
+            WindowTo = window?.To,
+        };
+        var label = window?.ToString() ?? (cursor is null ? "full" : $"since {cursor}");
+        using var scope = logger.BeginScope(new Dictionary<string, object> { ["Source"] = stream.Source, ["Stream"] = stream.Name, ["Account"] = connection.AccountId });
+        var callsBefore = connection.ApiCalls;
+        await warehouse.RunLog.RunStartedAsync(run, CancellationToken.None);
+        try
+        {
+            var read = reader.ReadAsync(new StreamReadRequest(window?.From, window?.To, cursor), cancellationToken);
+            var result = await warehouse.Loader.LoadWindowAsync(
+                stream, new LoadWindow(connection.AccountId, request.RunId, window?.From, window?.To), read, cancellationToken);
+            await warehouse.RunLog.RunFinishedAsync(Finish(run, SyncRunStatus.Succeeded, connection.ApiCalls - callsBefore, result, null), CancellationToken.None);
+            logger.LogInformation("{Source}.{Stream} {Account} {Window}: {Written} rows written, {Rejected} rejected",
+                stream.Source, stream.Name, connection.AccountId, label, result.RowsWritten, result.RowsRejected);
+            return new WindowOutcome(stream.Name, label, SyncRunStatus.Succeeded, result, null);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await warehouse.RunLog.RunFinishedAsync(Finish(run, SyncRunStatus.Cancelled, connection.ApiCalls - callsBefore, null, "cancelled"), CancellationToken.None);
+            logger.LogWarning("{Source}.{Stream} {Account} {Window}: cancelled, window rolled back", stream.Source, stream.Name, connection.AccountId, label);
+            throw;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            var error = OneLine(ex.Message);
+            await warehouse.RunLog.RunFinishedAsync(Finish(run, SyncRunStatus.Failed, connection.ApiCalls - callsBefore, null, error), CancellationToken.None);
+            logger.LogError(ex, "{Source}.{Stream} {Account} {Window}: failed, window rolled back: {Error}", stream.Source, stream.Name, connection.AccountId, label, error);
+            return new WindowOutcome(stream.Name, label, SyncRunStatus.Failed, null, error);
+        }
+    }
+
+    private SyncRunRecord Finish(SyncRunRecord run, SyncRunStatus status, long apiCalls, WindowLoadResult? result, string? error) => run with
+    {
+        Status = status,
+        FinishedAt = clock.GetUtcNow().UtcDateTime,
+        RowsRead = result?.RowsRead ?? 0,
+        RowsWritten = result?.RowsWritten ?? 0,
+        RowsRejected = result?.RowsRejected ?? 0,
+        ApiCalls = apiCalls,
+        Error = error,
+    };
+
+    private static string OneLine(string message) =>
+        string.Join(' ', message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+}
