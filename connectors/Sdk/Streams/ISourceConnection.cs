@@ -11,6 +11,12 @@ public interface ISource
 
     /// <summary>Every stream this source can emit (custom streams from configuration included).</summary>
     IReadOnlyList<StreamDescriptor> Streams { get; }
+
+    /// <summary>
+    /// Opens one connection per configured account, checking what can be checked before any data is read
+    /// (credentials, custom report names). No accounts configured: an empty list.
+    /// </summary>
+    Task<IReadOnlyList<ISourceConnection>> ConnectAsync(CancellationToken cancellationToken = default);
 }
 
 /// <summary>One configured account of a source, ready to read.</summary>
