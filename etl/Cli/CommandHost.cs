@@ -38,6 +38,8 @@ internal static class CommandHost
         builder.Services.AddSingleton(new RunContext(runId));
         builder.Services.AddSingleton<WarehouseFactory>();
         builder.Services.AddSingleton<SourceCatalog>();
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddConfiguredSources(options.Sources);
         builder.Services.AddTransient<THandler>();
         register?.Invoke(builder.Services);
 

@@ -46,7 +46,8 @@ public static class PipelineCli
         {
             return await FailAsync(env, "cancelled", ExitCodes.Failed);
         }
-        catch (Exception ex) when (ex is MigrationFailedException or LoadRejectedException or NotSupportedException or IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is MigrationFailedException or LoadRejectedException or NotSupportedException or IOException
+            or UnauthorizedAccessException or SyncFailedException or Connectors.Ga4.Ga4ConfigException or Connectors.Http.SourceHttpException)
         {
             return await FailAsync(env, ex.Message, ExitCodes.Failed);
         }
@@ -93,11 +94,34 @@ public static class PipelineCli
         var config = new Command("config", "Configuration tools");
         config.Subcommands.Add(check);
 
+        var sourceOption = new Option<string?>("--source") { Description = "Only this source (e.g. ga4)" };
+        var streamOption = new Option<string?>("--stream") { Description = "Only this stream (e.g. traffic_daily)" };
+        var fromOption = new Option<DateOnly?>("--from") { Description = "Backfill report streams from this day (yyyy-mm-dd)" };
+        var toOption = new Option<DateOnly?>("--to") { Description = "Backfill report streams up to this day (yyyy-mm-dd)" };
+        var sync = new Command("sync", "Sync configured sources into the warehouse (incremental; --from/--to to backfill)");
+        sync.Options.Add(sourceOption);
+        sync.Options.Add(streamOption);
+        sync.Options.Add(fromOption);
+        sync.Options.Add(toOption);
+        sync.Validators.Add(r =>
+        {
+            if (r.GetValue(fromOption) is { } f && r.GetValue(toOption) is { } t && f > t)
+            {
+                r.AddError("--from must not be after --to");
+            }
+        });
+        sync.SetAction((p, ct) => CommandHost.RunAsync<SyncCommand>(
+            env,
+            p.GetValue(configOption),
+            s => s.AddSingleton(new SyncArguments(p.GetValue(sourceOption), p.GetValue(streamOption), p.GetValue(fromOption), p.GetValue(toOption))),
+            ct));
+
         var demo = new Command("demo", "Run the end-to-end demo on the embedded DuckDB warehouse");
         demo.SetAction((p, ct) => CommandHost.RunAsync<DemoCommand>(env, p.GetValue(configOption), null, ct));
 
         root.Subcommands.Add(migrate);
         root.Subcommands.Add(status);
+        root.Subcommands.Add(sync);
         root.Subcommands.Add(config);
         root.Subcommands.Add(demo);
         return root;

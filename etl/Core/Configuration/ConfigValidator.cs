@@ -3,6 +3,7 @@ using System.ComponentModel;
 using System.Globalization;
 using System.Reflection;
 using Microsoft.Extensions.Configuration;
+using Pipeline.Connectors.Streams;
 
 namespace Pipeline.Etl.Configuration;
 
@@ -139,6 +140,17 @@ public static class ConfigValidator
         if (engine == WarehouseOptions.SqlServerEngine && string.IsNullOrWhiteSpace(options.Warehouse.SqlServer.ConnectionString))
         {
             Fail("Warehouse:SqlServer:ConnectionString", "is required when Warehouse:Engine is sqlserver");
+        }
+
+        foreach (var property in typeof(SourcesOptions).GetProperties())
+        {
+            if (property.GetValue(options.Sources) is ISourceOptions source)
+            {
+                foreach (var problem in source.Validate())
+                {
+                    Fail($"Sources:{property.Name}:{problem.Key}", problem.Message);
+                }
+            }
         }
 
         if (!LogLevels.Contains(options.Logging.Level, StringComparer.OrdinalIgnoreCase))

@@ -1,3 +1,5 @@
+using Pipeline.Connectors.Ga4;
+
 namespace Pipeline.Etl.Configuration;
 
 /// <summary>
@@ -47,5 +49,8 @@ public sealed class LoggingOptions
     public string Directory { get; set; } = "logs";
 }
 
-/// <summary>Configured source accounts. Each connector adds its section here.</summary>
-public sealed class SourcesOptions;
+/// <summary>Configured source accounts. Each connector adds its section here (see <see cref="Sources"/>).</summary>
+public sealed class SourcesOptions
+{
+    public Ga4Options? Ga4 { get; set; }
+}

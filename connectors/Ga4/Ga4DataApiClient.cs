@@ -1,0 +1,109 @@
+using System.Net.Http.Json;
+using System.Text.Json.Serialization;
+using Pipeline.Connectors.Http;
+
+namespace Pipeline.Connectors.Ga4;
+
+/// <summary>
+/// The slice of the Google Analytics Data API v1beta this connector uses (runReport, metadata). The official
+/// Google.Apis.AnalyticsData.v1beta package is not available here; this file is the one place to swap it in.
+/// Field names follow the REST reference; every dimension and metric value arrives as a string.
+/// </summary>
+public sealed class Ga4DataApiClient(HttpClient http)
+{
+    public Task<RunReportResponse> RunReportAsync(string propertyId, RunReportRequest request, CancellationToken cancellationToken = default) =>
+        http.SendForJsonAsync(
+            () => new HttpRequestMessage(HttpMethod.Post, $"v1beta/properties/{Uri.EscapeDataString(propertyId)}:runReport")
+            {
+                Content = JsonContent.Create(request, Ga4Json.Default.RunReportRequest),
+            },
+            Ga4Json.Default.RunReportResponse,
+            null,
+            cancellationToken);
+
+    public Task<Ga4Metadata> GetMetadataAsync(string propertyId, CancellationToken cancellationToken = default) =>
+        http.GetPageAsync($"v1beta/properties/{Uri.EscapeDataString(propertyId)}/metadata", Ga4Json.Default.Ga4Metadata, cancellationToken);
+}
+
+public sealed record RunReportRequest
+{
+    public required IReadOnlyList<Ga4Name> Dimensions { get; init; }
+    public required IReadOnlyList<Ga4Name> Metrics { get; init; }
+    public required IReadOnlyList<Ga4DateRange> DateRanges { get; init; }
+    public long Limit { get; init; }
+    public long Offset { get; init; }
+    public bool KeepEmptyRows { get; init; }
+    public bool ReturnPropertyQuota { get; init; } = true;
+}
+
+public sealed record Ga4Name(string Name);
+
+public sealed record Ga4DateRange(string StartDate, string EndDate);
+
+public sealed record RunReportResponse
+{
+    public IReadOnlyList<Ga4Name> DimensionHeaders { get; init; } = [];
+    public IReadOnlyList<MetricHeader> MetricHeaders { get; init; } = [];
+    public IReadOnlyList<ReportRow> Rows { get; init; } = [];
+    public long RowCount { get; init; }
+    public ResponseMetadata? Metadata { get; init; }
+    public PropertyQuota? PropertyQuota { get; init; }
+}
+
+public sealed record MetricHeader(string Name, string? Type);
+
+public sealed record ReportRow
+{
+    public IReadOnlyList<Ga4Value> DimensionValues { get; init; } = [];
+    public IReadOnlyList<Ga4Value> MetricValues { get; init; } = [];
+}
+
+public sealed record Ga4Value(string? Value);
+
+public sealed record ResponseMetadata
+{
+    public string? CurrencyCode { get; init; }
+    public string? TimeZone { get; init; }
+    public bool DataLossFromOtherRow { get; init; }
+    public IReadOnlyList<SamplingMetadata>? SamplingMetadatas { get; init; }
+    public bool SubjectToThresholding { get; init; }
+    public string? EmptyReason { get; init; }
+}
+
+public sealed record SamplingMetadata(string? SamplesReadCount, string? SamplingSpaceSize);
+
+public sealed record PropertyQuota
+{
+    public QuotaStatus? TokensPerDay { get; init; }
+    public QuotaStatus? TokensPerHour { get; init; }
+    public QuotaStatus? ConcurrentRequests { get; init; }
+    public QuotaStatus? ServerErrorsPerProjectPerHour { get; init; }
+    public QuotaStatus? PotentiallyThresholdedRequestsPerHour { get; init; }
+    public QuotaStatus? TokensPerProjectPerHour { get; init; }
+}
+
+public sealed record QuotaStatus(long Consumed, long Remaining);
+
+public sealed record Ga4Metadata
+{
+    public string? Name { get; init; }
+    public IReadOnlyList<DimensionMetadata> Dimensions { get; init; } = [];
+    public IReadOnlyList<MetricMetadata> Metrics { get; init; } = [];
+}
+
+public sealed record DimensionMetadata(string ApiName, string? UiName, bool CustomDefinition = false);
+
+public sealed record MetricMetadata(string ApiName, string? UiName, string? Type, bool CustomDefinition = false);
+
+/// <summary>Google's error body: <c>{"error":{"code","message","status"}}</c>.</summary>
+public sealed record GoogleErrorBody(GoogleError? Error);
+
+public sealed record GoogleError(int Code, string? Message, string? Status);
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingDefault)]
+[JsonSerializable(typeof(RunReportRequest))]
+[JsonSerializable(typeof(RunReportResponse))]
+[JsonSerializable(typeof(Ga4Metadata))]
+[JsonSerializable(typeof(GoogleErrorBody))]
+[JsonSerializable(typeof(ReportRow))]
+internal sealed partial class Ga4Json : JsonSerializerContext;

@@ -1,0 +1,180 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using Pipeline.Connectors.Paging;
+using Pipeline.Connectors.Streams;
+
+namespace Pipeline.Connectors.Ga4;
+
+/// <summary>
+/// Reads one report for a date window, page by page (limit/offset until <c>rowCount</c>), turning GA4's string
+/// values into typed rows. A row that does not parse becomes a reject with its raw values; the rest still load.
+/// </summary>
+internal sealed class Ga4ReportReader(Ga4Connection connection, Ga4Report report, StreamSyncSettings settings, int pageSize) : IStreamReader
+{
+    public StreamDescriptor Stream => report.Stream;
+
+    public StreamSyncSettings Settings => settings;
+
+    public async IAsyncEnumerable<RecordBatch> ReadAsync(StreamReadRequest request, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.From is not { } from || request.To is not { } to)
+        {
+            throw new ArgumentException($"ga4.{report.Name} is a report stream and needs a date window", nameof(request));
+        }
+
+        var dimensions = new List<Ga4Name> { new("date") };
+        dimensions.AddRange(report.Dimensions.Select(d => new Ga4Name(d)));
+        var metrics = report.Metrics.Select(m => new Ga4Name(m.ApiName)).ToList();
+        var range = new Ga4DateRange(from.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), to.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+
+        var pages = Pager.ByRowCountAsync(
+            (offset, limit, ct) => connection.RunReportAsync(
+                new RunReportRequest { Dimensions = dimensions, Metrics = metrics, DateRanges = [range], Limit = limit, Offset = offset },
+                ct),
+            page => page.Rows.Count,
+            page => page.RowCount,
+            pageSize,
+            cancellationToken);
+        await foreach (var page in pages)
+        {
+            yield return ToBatch(page);
+        }
+    }
+
+    private RecordBatch ToBatch(RunReportResponse page)
+    {
+        var fields = report.Stream.Fields;
+        var metricIndex = MetricPositions(page);
+        var meta = page.Metadata;
+        object?[] responseValues =
+        [
+            meta?.CurrencyCode,
+            meta?.TimeZone,
+            meta?.DataLossFromOtherRow ?? false,
+            meta?.SamplingMetadatas is { Count: > 0 },
+            meta?.SubjectToThresholding ?? false,
+        ];
+        var rows = new List<object?[]>(page.Rows.Count);
+        var rejects = new List<RejectedRecord>();
+        foreach (var row in page.Rows)
+        {
+            var values = new object?[fields.Count];
+            var problem = Fill(row, values, metricIndex);
+            if (problem is not null)
+            {
+                rejects.Add(new RejectedRecord(problem, Raw(row)));
+                continue;
+            }
+
+            Array.Copy(responseValues, 0, values, fields.Count - responseValues.Length, responseValues.Length);
+            rows.Add(values);
+        }
+
+        return new RecordBatch(rows, rejects);
+    }
+
+    /// <summary>Where each requested metric sits in the response (GA4 keeps request order, but headers are the contract).</summary>
+    private int[] MetricPositions(RunReportResponse page)
+    {
+        var positions = new int[report.Metrics.Count];
+        for (var i = 0; i < report.Metrics.Count; i++)
+        {
+            positions[i] = page.MetricHeaders.Count == 0 ? i : IndexOf(page.MetricHeaders, report.Metrics[i].ApiName);
+            if (positions[i] < 0)
+            {
+                throw new Ga4ResponseException($"ga4.{report.Name}: response has no metric header '{report.Metrics[i].ApiName}'");
+            }
+        }
+
+        return positions;
+    }
+
+    private static int IndexOf(IReadOnlyList<MetricHeader> headers, string name)
+    {
+        for (var i = 0; i < headers.Count; i++)
+        {
+            if (headers[i].Name == name)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    private string? Fill(ReportRow row, object?[] values, int[] metricIndex)
+    {
+        if (row.DimensionValues.Count != report.Dimensions.Count + 1)
+        {
+            return $"row has {row.DimensionValues.Count} dimension values, expected {report.Dimensions.Count + 1}";
+        }
+
+        var date = row.DimensionValues[0].Value;
+        if (!DateOnly.TryParseExact(date, "yyyyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
+        {
+            return $"date '{date}' is not yyyyMMdd";
+        }
+
+        values[0] = day;
+        for (var d = 0; d < report.Dimensions.Count; d++)
+        {
+            values[1 + d] = row.DimensionValues[1 + d].Value ?? "";
+        }
+
+        var offset = 1 + report.Dimensions.Count;
+        for (var m = 0; m < report.Metrics.Count; m++)
+        {
+            var metric = report.Metrics[m];
+            var raw = metricIndex[m] < row.MetricValues.Count ? row.MetricValues[metricIndex[m]].Value : null;
+            if (!TryParse(raw, metric.Type, out var value))
+            {
+                return $"metric {metric.ApiName} value '{raw}' is not a {metric.Type}";
+            }
+
+            values[offset + m] = value;
+        }
+
+        return null;
+    }
+
+    private static bool TryParse(string? raw, Streams.FieldType type, out object? value)
+    {
+        value = null;
+        if (raw is null)
+        {
+            return true;
+        }
+
+        switch (type)
+        {
+            case Streams.FieldType.Int64 when long.TryParse(raw, NumberStyles.Integer, CultureInfo.InvariantCulture, out var l):
+                value = l;
+                return true;
+            case Streams.FieldType.Int64 when double.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && d == Math.Floor(d) && Math.Abs(d) < 9e15:
+                value = (long)d; // "12.0" or "1e3" from a float-typed backend
+                return true;
+            case Streams.FieldType.Decimal when decimal.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out var m):
+                value = m;
+                return true;
+            case Streams.FieldType.Double when double.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out var f) && double.IsFinite(f):
+                value = f;
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    private static string Raw(ReportRow row) => JsonSerializer.Serialize(row, Ga4Json.Default.ReportRow);
+}
+
+/// <summary>GA4 answered with something this connector cannot use.</summary>
+public sealed class Ga4ResponseException : Exception
+{
+    public Ga4ResponseException(string message) : base(message) { }
+
+    public Ga4ResponseException() { }
+
+    public Ga4ResponseException(string message, Exception inner) : base(message, inner) { }
+}

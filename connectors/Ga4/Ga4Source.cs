@@ -1,0 +1,167 @@
+using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Pipeline.Connectors.Http;
+using Pipeline.Connectors.Streams;
+
+namespace Pipeline.Connectors.Ga4;
+
+/// <summary>Google Analytics 4: the built-in reports plus configured custom reports, one connection per property.</summary>
+public sealed class Ga4Source(
+    Ga4Options options,
+    IHttpClientFactory httpClients,
+    ApiCallCounters counters,
+    TimeProvider clock,
+    ILoggerFactory? loggerFactory = null) : ISource
+{
+    private readonly ILogger logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<Ga4Source>();
+
+    public string Name => Ga4Report.Source;
+
+    public IReadOnlyList<Ga4Report> Reports { get; } = BuildReports(options);
+
+    public IReadOnlyList<StreamDescriptor> Streams => Reports.Select(r => r.Stream).ToList();
+
+    public static string ClientName(string propertyId) => $"ga4:{propertyId}";
+
+    public async Task<IReadOnlyList<ISourceConnection>> ConnectAsync(CancellationToken cancellationToken = default)
+    {
+        var connections = new List<ISourceConnection>();
+        foreach (var property in options.Properties)
+        {
+            var name = ClientName(property.PropertyId);
+            var client = new Ga4DataApiClient(httpClients.CreateClient(name));
+            await ValidateCustomReportsAsync(client, property.PropertyId, cancellationToken);
+            var zone = await ResolveTimeZoneAsync(client, property, cancellationToken);
+            connections.Add(new Ga4Connection(property, client, counters.For(name), zone, Reports, clock, logger));
+        }
+
+        return connections;
+    }
+
+    /// <summary>Unknown names fail before any data request, naming each one.</summary>
+    private async Task ValidateCustomReportsAsync(Ga4DataApiClient client, string propertyId, CancellationToken cancellationToken)
+    {
+        if (options.CustomReports.Count == 0)
+        {
+            return;
+        }
+
+        var metadata = await client.GetMetadataAsync(propertyId, cancellationToken);
+        var dimensions = metadata.Dimensions.Select(d => d.ApiName).ToHashSet(StringComparer.Ordinal);
+        var metrics = metadata.Metrics.Select(m => m.ApiName).ToHashSet(StringComparer.Ordinal);
+        var problems = new List<string>();
+        foreach (var report in options.CustomReports)
+        {
+            problems.AddRange(report.Dimensions.Where(d => !dimensions.Contains(d)).Select(d => $"custom report '{report.Name}': unknown dimension '{d}'"));
+            problems.AddRange(report.Metrics.Where(m => !metrics.Contains(m)).Select(m => $"custom report '{report.Name}': unknown metric '{m}'"));
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new Ga4ConfigException($"GA4 property {propertyId}: {string.Join("; ", problems)}");
+        }
+    }
+
+    /// <summary>The configured zone, else the one GA4 reports for the property (a one-row report).</summary>
+    private static async Task<TimeZoneInfo> ResolveTimeZoneAsync(Ga4DataApiClient client, Ga4PropertyOptions property, CancellationToken cancellationToken)
+    {
+        var id = property.TimeZone;
+        if (string.IsNullOrWhiteSpace(id))
+        {
+            var today = DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+            try
+            {
+                var probe = await client.RunReportAsync(
+                    property.PropertyId,
+                    new RunReportRequest { Dimensions = [new("date")], Metrics = [new("sessions")], DateRanges = [new(today, today)], Limit = 1 },
+                    cancellationToken);
+                id = probe.Metadata?.TimeZone;
+            }
+            catch (SourceThrottledException ex) when (Ga4Throttle.IsDaily(ex.Reason))
+            {
+                throw new Ga4QuotaExhaustedException(property.PropertyId, ex.Reason, ex);
+            }
+        }
+
+        if (string.IsNullOrWhiteSpace(id))
+        {
+            return TimeZoneInfo.Utc;
+        }
+
+        try
+        {
+            return TimeZoneInfo.FindSystemTimeZoneById(id);
+        }
+        catch (TimeZoneNotFoundException)
+        {
+            throw new Ga4ConfigException($"GA4 property {property.PropertyId}: unknown time zone '{id}'");
+        }
+    }
+
+    private static List<Ga4Report> BuildReports(Ga4Options options)
+    {
+        var reports = new List<Ga4Report>(Ga4Report.BuiltIn);
+        var known = Ga4Report.BuiltIn.SelectMany(r => r.Metrics).GroupBy(m => m.ApiName).ToDictionary(g => g.Key, g => g.First().Type, StringComparer.Ordinal);
+        foreach (var custom in options.CustomReports)
+        {
+            if (reports.Any(r => r.Name == custom.Name))
+            {
+                throw new Ga4ConfigException($"GA4 custom report '{custom.Name}' has the name of another report");
+            }
+
+            if (custom.Metrics.Count == 0)
+            {
+                throw new Ga4ConfigException($"GA4 custom report '{custom.Name}' needs at least one metric");
+            }
+
+            // Types must be known before any API call (staging tables are created at migrate); integers and
+            // money that the built-ins know keep their types, anything else is a double.
+            var metrics = custom.Metrics.Select(m => new Ga4Metric(m, known.GetValueOrDefault(m, FieldType.Double), Ga4Report.IsNonAdditive(m))).ToList();
+            try
+            {
+                reports.Add(new Ga4Report(custom.Name, custom.Dimensions.Where(d => d != "date").ToList(), metrics));
+            }
+            catch (ArgumentException ex)
+            {
+                throw new Ga4ConfigException($"GA4 custom report '{custom.Name}': {ex.Message}", ex);
+            }
+        }
+
+        return reports;
+    }
+}
+
+public static class Ga4ServiceCollectionExtensions
+{
+    /// <summary>Registers the GA4 source and one resilient HTTP client per configured property.</summary>
+    public static IServiceCollection AddGa4Source(this IServiceCollection services, Ga4Options options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        foreach (var property in options.Properties)
+        {
+            var http = new SourceHttpOptions
+            {
+                BaseAddress = options.BaseUrl,
+                AccountKey = Ga4Source.ClientName(property.PropertyId),
+                // GA4 allows 10 concurrent requests per property (standard); stay well under.
+                MaxConcurrentRequests = 4,
+                ThrottleSignal = new Ga4Throttle(TimeSpan.FromMinutes(1)),
+            };
+            services.AddSourceHttpClient(Ga4Source.ClientName(property.PropertyId), http, sp =>
+                Ga4TokenProvider.Create(property, options.TokenUrl, sp.GetService<TimeProvider>()));
+        }
+
+        services.TryAddSingleton<ApiCallCounters>();
+        services.AddSingleton(options);
+        services.AddSingleton<ISource, Ga4Source>(sp => new Ga4Source(
+            options,
+            sp.GetRequiredService<IHttpClientFactory>(),
+            sp.GetRequiredService<ApiCallCounters>(),
+            sp.GetService<TimeProvider>() ?? TimeProvider.System,
+            sp.GetService<ILoggerFactory>()));
+        return services;
+    }
+}

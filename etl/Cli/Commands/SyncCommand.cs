@@ -1,0 +1,110 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Pipeline.Etl;
+using Pipeline.Etl.Sync;
+using Pipeline.Warehouse;
+using Spectre.Console;
+
+namespace Pipeline.Cli.Commands;
+
+/// <summary>What <c>pipeline sync</c> was asked for.</summary>
+internal sealed record SyncArguments(string? Source, string? Stream, DateOnly? From, DateOnly? To);
+
+/// <summary>
+/// <c>pipeline sync</c>: every configured source account (or one), each stream from its committed cursor, one
+/// commit per window. Exit code 1 when any window failed; what committed stays committed.
+/// </summary>
+internal sealed class SyncCommand(
+    WarehouseFactory warehouses,
+    SourceCatalog catalog,
+    RunContext run,
+    TimeProvider clock,
+    IAnsiConsole console,
+    ILoggerFactory loggers,
+    SyncArguments arguments) : ICommandHandler
+{
+    public async Task<int> RunAsync(CancellationToken cancellationToken)
+    {
+        var sources = catalog.Sources.Where(s => arguments.Source is null || s.Name == arguments.Source).ToList();
+        if (arguments.Source is not null && sources.Count == 0)
+        {
+            throw new Etl.Configuration.ConfigException(
+                $"source '{arguments.Source}' is not configured (configured: {(catalog.Sources.Count == 0 ? "none" : string.Join(", ", catalog.Sources.Select(s => s.Name)))})");
+        }
+
+        if (arguments.Stream is not null && !sources.SelectMany(s => s.Streams).Any(s => s.Name == arguments.Stream))
+        {
+            throw new Etl.Configuration.ConfigException($"no configured source has a stream '{arguments.Stream}'");
+        }
+
+        if (sources.Count == 0)
+        {
+            console.MarkupLine("No sources are configured: add a section under Sources (see README).");
+            return ExitCodes.Ok;
+        }
+
+        await using var warehouse = warehouses.Open();
+        await warehouse.MigrateAsync(catalog.Streams, cancellationToken);
+        var runner = new SyncRunner(warehouse, clock, loggers.CreateLogger<SyncRunner>());
+        var request = new SyncRequest(run.RunId)
+        {
+            Streams = arguments.Stream is null ? null : new HashSet<string>(StringComparer.Ordinal) { arguments.Stream },
+            BackfillFrom = arguments.From,
+            BackfillTo = arguments.To,
+        };
+
+        var summaries = new List<SyncSummary>();
+        foreach (var source in sources)
+        {
+            foreach (var connection in await source.ConnectAsync(cancellationToken))
+            {
+                await using (connection)
+                {
+                    summaries.Add(await runner.SyncAsync(connection, request, cancellationToken));
+                }
+            }
+        }
+
+        Write(summaries);
+        var failed = summaries.SelectMany(s => s.Windows.Where(w => w.Status != SyncRunStatus.Succeeded).Select(w => (s, w))).ToList();
+        if (failed.Count > 0)
+        {
+            var (s, w) = failed[0];
+            throw new SyncFailedException($"{failed.Count} window(s) failed; first: {s.Source}.{w.Stream} {s.AccountId} {w.Window}: {w.Error}");
+        }
+
+        return ExitCodes.Ok;
+    }
+
+    private void Write(IReadOnlyList<SyncSummary> summaries)
+    {
+        var table = new Table().Title($"Sync run {run.RunId}")
+            .AddColumns("Source", "Account", "Stream", "Window", "Status")
+            .AddColumn(new TableColumn("Read").RightAligned())
+            .AddColumn(new TableColumn("Written").RightAligned())
+            .AddColumn(new TableColumn("Rejected").RightAligned())
+            .AddColumn("Error");
+        foreach (var summary in summaries)
+        {
+            foreach (var w in summary.Windows)
+            {
+                table.AddRow(summary.Source, Markup.Escape(summary.AccountId), w.Stream, w.Window, w.Status.ToString(),
+                    N(w.Result?.RowsRead), N(w.Result?.RowsWritten), N(w.Result?.RowsRejected), Markup.Escape(w.Error ?? ""));
+            }
+        }
+
+        console.Write(table);
+    }
+
+    private static string N(long? value) => value?.ToString("N0", CultureInfo.InvariantCulture) ?? "";
+}
+
+/// <summary>Some windows failed; the message names the first.</summary>
+public sealed class SyncFailedException : Exception
+{
+    public SyncFailedException(string message) : base(message) { }
+
+    public SyncFailedException() { }
+
+    public SyncFailedException(string message, Exception inner) : base(message, inner) { }
+}
