@@ -116,8 +116,20 @@ public static class PipelineCli
             s => s.AddSingleton(new SyncArguments(p.GetValue(sourceOption), p.GetValue(streamOption), p.GetValue(fromOption), p.GetValue(toOption))),
             ct));
 
-        var demo = new Command("demo", "Run the end-to-end demo on the embedded DuckDB warehouse");
-        demo.SetAction((p, ct) => CommandHost.RunAsync<DemoCommand>(env, p.GetValue(configOption), null, ct));
+        var demoWarehouse = new Option<string>("--warehouse") { Description = "Demo warehouse file", DefaultValueFactory = _ => "data/demo.duckdb" };
+        var demoDays = new Option<int>("--days") { Description = "Days of sandbox history", DefaultValueFactory = _ => 90 };
+        demoDays.Validators.Add(r =>
+        {
+            if (r.Tokens.Count == 1 && int.TryParse(r.Tokens[0].Value, System.Globalization.CultureInfo.InvariantCulture, out var days) && days is < 7 or > 1100)
+            {
+                r.AddError("--days must be between 7 and 1100");
+            }
+        });
+        var demo = new Command("demo", "Start the API sandbox, sync every connector from it into data/demo.duckdb, print the numbers");
+        demo.Options.Add(demoWarehouse);
+        demo.Options.Add(demoDays);
+        demo.SetAction((p, ct) => CommandHost.RunAsync<DemoCommand>(
+            env, p.GetValue(configOption), s => s.AddSingleton(new DemoArguments(p.GetValue(demoWarehouse)!, p.GetValue(demoDays))), ct));
 
         root.Subcommands.Add(migrate);
         root.Subcommands.Add(status);

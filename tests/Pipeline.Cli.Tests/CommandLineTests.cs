@@ -57,13 +57,18 @@ public sealed class CommandLineTests : CliTestBase
     }
 
     [Test]
-    public async Task Demo_creates_the_warehouse_and_prints_schemas_and_the_run_table()
+    public async Task Demo_syncs_the_sandbox_into_its_own_warehouse_and_prints_schemas_runs_and_numbers()
     {
-        var result = await RunWithConfigAsync("demo");
+        var demoPath = Path.Combine(Folder, "demo", "demo.duckdb");
+
+        var result = await RunWithConfigAsync("demo", "--warehouse", demoPath, "--days", "14");
 
         Assert.That(result.ExitCode, Is.EqualTo(ExitCodes.Ok), result.Error);
-        Assert.That(result.Out, Does.Contain("Schemas").And.Contain("staging").And.Contain("mart").And.Contain("Sync runs"));
-        Assert.That(File.Exists(WarehousePath), Is.True);
+        Assert.That(result.Out, Does.Contain("Schemas").And.Contain("staging").And.Contain("mart").And.Contain("Recent sync runs"));
+        Assert.That(result.Out, Does.Contain("ga4_traffic_daily").And.Contain("Succeeded").And.Contain("All channels"));
+        Assert.That(result.Out, Does.Not.Contain("Failed"));
+        Assert.That(File.Exists(demoPath), Is.True);
+        Assert.That(File.Exists(WarehousePath), Is.False, "the demo never writes into the configured warehouse");
     }
 
     [Test]

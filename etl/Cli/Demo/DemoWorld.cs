@@ -1,0 +1,50 @@
+using Pipeline.Connectors.Ga4;
+using Pipeline.Etl.Configuration;
+using Pipeline.Sandbox;
+using Pipeline.Sandbox.World;
+
+namespace Pipeline.Cli.Demo;
+
+/// <summary>
+/// The demo's sources: the sandbox started in-process on 127.0.0.1 with a world that ends today, and a
+/// <see cref="SourcesOptions"/> pointing every connector at it with the sandbox's own (fake) credentials.
+/// </summary>
+internal sealed class DemoWorld : IAsyncDisposable
+{
+    private DemoWorld(SandboxServer sandbox, SourcesOptions sources)
+    {
+        Sandbox = sandbox;
+        Sources = sources;
+    }
+
+    public SandboxServer Sandbox { get; }
+
+    public SourcesOptions Sources { get; }
+
+    public static async Task<DemoWorld> StartAsync(DateOnly today, int days, CancellationToken cancellationToken)
+    {
+        var world = WorldOptions.Demo with { StartDate = today.AddDays(-(days - 1)), Days = days };
+        var sandbox = await SandboxServer.StartAsync(new SandboxOptions { World = world }, cancellationToken);
+        var credentials = sandbox.Credentials;
+        var sources = new SourcesOptions
+        {
+            Ga4 = new Ga4Options
+            {
+                BaseUrl = sandbox.Ga4BaseAddress,
+                TokenUrl = sandbox.GoogleTokenUri,
+                Properties =
+                [
+                    new Ga4PropertyOptions
+                    {
+                        PropertyId = credentials.Ga4PropertyId,
+                        ServiceAccountKeyJson = credentials.GoogleServiceAccountKeyJson,
+                        FirstRunDays = days,
+                    },
+                ],
+            },
+        };
+        return new DemoWorld(sandbox, sources);
+    }
+
+    public ValueTask DisposeAsync() => Sandbox.DisposeAsync();
+}

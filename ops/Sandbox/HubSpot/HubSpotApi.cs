@@ -1,0 +1,392 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Pipeline.Sandbox.Hosting;
+using Pipeline.Sandbox.World;
+
+namespace Pipeline.Sandbox.HubSpot;
+
+/// <summary>HubSpot CRM v3 objects and search, deal pipelines, v4 association batch reads.</summary>
+internal static class HubSpotApi
+{
+    private const int ListMaxLimit = 100, SearchMaxLimit = 200, SearchResultCap = 10_000;
+
+    public static void Map(WebApplication app, SandboxState state)
+    {
+        app.MapGet("/hubspot/crm/v3/objects/{objectType}", ctx => Authorized(ctx, state, type => List(ctx, state, type)));
+        app.MapGet("/hubspot/crm/v3/objects/{objectType}/{id}", ctx => Authorized(ctx, state, type => Single(ctx, state, type)));
+        app.MapPost("/hubspot/crm/v3/objects/{objectType}/search", ctx => Authorized(ctx, state, type => Search(ctx, state, type)));
+        app.MapGet("/hubspot/crm/v3/pipelines/deals", ctx => AuthorizedAny(ctx, state, () => Pipelines(ctx)));
+        app.MapPost("/hubspot/crm/v4/associations/{fromType}/{toType}/batch/read", ctx => AuthorizedAny(ctx, state, () => Associations(ctx, state)));
+    }
+
+    private static CrmObjectType? ParseType(string? text) => text?.ToLowerInvariant() switch
+    {
+        "contacts" or "contact" or "0-1" => CrmObjectType.Contacts,
+        "companies" or "company" or "0-2" => CrmObjectType.Companies,
+        "deals" or "deal" or "0-3" => CrmObjectType.Deals,
+        _ => null,
+    };
+
+    private static Task Authorized(HttpContext ctx, SandboxState state, Func<CrmObjectType, Task> handler) =>
+        AuthorizedAny(ctx, state, () => ParseType((string?)ctx.Request.RouteValues["objectType"]) is { } type
+            ? handler(type)
+            : HubSpotErrors.Write(ctx, 400, "Unable to infer object type from: " + ctx.Request.RouteValues["objectType"], "VALIDATION_ERROR"));
+
+    private static Task AuthorizedAny(HttpContext ctx, SandboxState state, Func<Task> handler)
+    {
+        var header = ctx.Request.Headers.Authorization.ToString();
+        return header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) && header[7..].Trim() == state.HubSpotAccessToken
+            ? handler()
+            : HubSpotErrors.InvalidAuthentication(ctx);
+    }
+
+    private static JsonObject RecordJson(SandboxState state, CrmRecordCore core, IReadOnlyList<string> properties)
+    {
+        var all = state.World.Crm.Properties(core.Type, core.Index);
+        var props = new JsonObject();
+        foreach (var name in properties)
+        {
+            if (all.TryGetValue(name, out var value))
+            {
+                props[name] = value;
+            }
+        }
+
+        var json = new JsonObject
+        {
+            ["id"] = core.Id.ToString(CultureInfo.InvariantCulture),
+            ["properties"] = props,
+            ["createdAt"] = CrmWorld.Iso(core.CreatedAt),
+            ["updatedAt"] = CrmWorld.Iso(core.UpdatedAt),
+            ["archived"] = core.Archived,
+        };
+        if (core.ArchivedAt is { } archivedAt)
+        {
+            json["archivedAt"] = CrmWorld.Iso(archivedAt);
+        }
+
+        return json;
+    }
+
+    private static IReadOnlyList<string> RequestedProperties(CrmObjectType type, IEnumerable<string> requested)
+    {
+        var list = requested.SelectMany(p => p.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
+        return list.Count == 0 ? CrmWorld.DefaultProperties(type) : list;
+    }
+
+    private static async Task List(HttpContext ctx, SandboxState state, CrmObjectType type)
+    {
+        var q = ctx.Request.Query;
+        var limit = 10;
+        if (q["limit"].ToString() is { Length: > 0 } l && (!int.TryParse(l, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > ListMaxLimit))
+        {
+            await HubSpotErrors.Validation(ctx, $"limit must be between 1 and {ListMaxLimit}");
+            return;
+        }
+
+        var archived = string.Equals(q["archived"], "true", StringComparison.OrdinalIgnoreCase);
+        var after = 0L;
+        if (q["after"].ToString() is { Length: > 0 } a && !long.TryParse(a, NumberStyles.None, CultureInfo.InvariantCulture, out after))
+        {
+            await HubSpotErrors.Validation(ctx, "after must be a paging cursor returned by a previous page");
+            return;
+        }
+
+        var crm = state.World.Crm;
+        var properties = RequestedProperties(type, q["properties"].Select(x => x ?? ""));
+        var results = new JsonArray();
+        string? next = null;
+        var start = (int)Math.Max(0, after - CrmWorld.IdBase(type));
+        for (var i = start; i < crm.Count(type); i++)
+        {
+            var core = crm.Core(type, i);
+            if (core.Archived != archived)
+            {
+                continue;
+            }
+
+            if (results.Count == limit)
+            {
+                // HubSpot's list cursor is the id to continue from.
+                next = core.Id.ToString(CultureInfo.InvariantCulture);
+                break;
+            }
+
+            results.Add(RecordJson(state, core, properties));
+        }
+
+        var body = new JsonObject { ["results"] = results };
+        if (next is not null)
+        {
+            var link = $"{ctx.Request.Scheme}://{ctx.Request.Host}{ctx.Request.Path}?after={next}&limit={limit.ToString(CultureInfo.InvariantCulture)}";
+            body["paging"] = new JsonObject { ["next"] = new JsonObject { ["after"] = next, ["link"] = link } };
+        }
+
+        await HttpJson.Write(ctx, 200, body);
+    }
+
+    private static async Task Single(HttpContext ctx, SandboxState state, CrmObjectType type)
+    {
+        if (!long.TryParse((string?)ctx.Request.RouteValues["id"], NumberStyles.None, CultureInfo.InvariantCulture, out var id)
+            || state.World.Crm.IndexOf(type, id) is not { } index || state.World.Crm.Core(type, index).Archived)
+        {
+            await HubSpotErrors.NotFound(ctx);
+            return;
+        }
+
+        await HttpJson.Write(ctx, 200, RecordJson(state, state.World.Crm.Core(type, index), RequestedProperties(type, ctx.Request.Query["properties"].Select(x => x ?? ""))));
+    }
+
+    private sealed record Filter(string Property, string Operator, string? Value, string? HighValue);
+
+    private static async Task Search(HttpContext ctx, SandboxState state, CrmObjectType type)
+    {
+        var body = await HttpJson.ReadBody(ctx) as JsonObject ?? [];
+        var limit = ReadInt(body["limit"]) ?? 10;
+        var after = body["after"] is { } a ? (ReadInt(a) ?? -1) : 0;
+        if (limit is < 1 or > SearchMaxLimit)
+        {
+            await HubSpotErrors.Validation(ctx, $"limit must be between 1 and {SearchMaxLimit}");
+            return;
+        }
+
+        if (after < 0)
+        {
+            await HubSpotErrors.Validation(ctx, "after must be a non-negative integer");
+            return;
+        }
+
+        if (after >= SearchResultCap)
+        {
+            // The search index never returns hits beyond the first 10,000 of a query.
+            await HubSpotErrors.Validation(ctx, "There was a problem with the request. Paging beyond 10000 results is not supported; narrow the query (e.g. hs_object_id GT the last id).");
+            return;
+        }
+
+        var groups = new List<List<Filter>>();
+        foreach (var g in body["filterGroups"]?.AsArray() ?? [])
+        {
+            var filters = new List<Filter>();
+            foreach (var f in g?["filters"]?.AsArray() ?? [])
+            {
+                filters.Add(new Filter(f?["propertyName"]?.ToString() ?? "", f?["operator"]?.ToString() ?? "", f?["value"]?.ToString(), f?["highValue"]?.ToString()));
+            }
+
+            groups.Add(filters);
+        }
+
+        if (groups.Count > 5 || groups.Sum(g => g.Count) > 18)
+        {
+            await HubSpotErrors.Validation(ctx, "Search requests allow at most 5 filterGroups and 18 filters.");
+            return;
+        }
+
+        var crm = state.World.Crm;
+        var matches = new List<CrmRecordCore>();
+        for (var i = 0; i < crm.Count(type); i++)
+        {
+            var core = crm.Core(type, i);
+            // Archived records are not in the search index.
+            if (!core.Archived && (groups.Count == 0 || groups.Any(g => g.All(f => Matches(crm, core, f)))))
+            {
+                matches.Add(core);
+            }
+        }
+
+        var sort = body["sorts"]?.AsArray().FirstOrDefault();
+        var sortProperty = sort?["propertyName"]?.ToString() ?? "hs_object_id";
+        var descending = string.Equals(sort?["direction"]?.ToString(), "DESCENDING", StringComparison.OrdinalIgnoreCase);
+        Func<CrmRecordCore, long> key = sortProperty switch
+        {
+            "createdate" => c => c.CreatedAt.ToUnixTimeMilliseconds(),
+            "lastmodifieddate" or "hs_lastmodifieddate" => c => c.UpdatedAt.ToUnixTimeMilliseconds(),
+            _ => c => c.Id,
+        };
+        var ordered = (descending ? matches.OrderByDescending(key) : matches.OrderBy(key)).ThenBy(c => c.Id).ToList();
+        var properties = RequestedProperties(type, (body["properties"]?.AsArray() ?? []).Select(p => p?.ToString() ?? ""));
+        var page = ordered.Skip((int)after).Take((int)Math.Min(limit, SearchResultCap - after)).ToList();
+        var response = new JsonObject
+        {
+            ["total"] = ordered.Count,
+            ["results"] = new JsonArray(page.Select(c => (JsonNode)RecordJson(state, c, properties)).ToArray()),
+        };
+        var nextAfter = after + page.Count;
+        if (nextAfter < ordered.Count)
+        {
+            response["paging"] = new JsonObject { ["next"] = new JsonObject { ["after"] = nextAfter.ToString(CultureInfo.InvariantCulture) } };
+        }
+
+        await HttpJson.Write(ctx, 200, response);
+    }
+
+    private static long? ReadInt(JsonNode? node) => node switch
+    {
+        JsonValue v when v.GetValueKind() == JsonValueKind.Number => v.GetValue<long>(),
+        JsonValue v when v.GetValueKind() == JsonValueKind.String && long.TryParse(v.GetValue<string>(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) => n,
+        _ => null,
+    };
+
+    private static bool Matches(CrmWorld crm, CrmRecordCore core, Filter f)
+    {
+        var modifiedProperty = CrmWorld.ModifiedDateProperty(core.Type);
+        long? actual = f.Property switch
+        {
+            "hs_object_id" => core.Id,
+            "createdate" => core.CreatedAt.ToUnixTimeMilliseconds(),
+            _ when f.Property == modifiedProperty => core.UpdatedAt.ToUnixTimeMilliseconds(),
+            _ => null,
+        };
+        if (actual is null)
+        {
+            // Other properties (including a wrong modified-date property) compare on their stored text.
+            var text = crm.Properties(core.Type, core.Index).GetValueOrDefault(f.Property);
+            if (text is not null && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var dt) && text.Contains('T', StringComparison.Ordinal))
+            {
+                actual = dt.ToUnixTimeMilliseconds();
+            }
+            else
+            {
+                return f.Operator switch
+                {
+                    "EQ" => text == f.Value,
+                    "NEQ" => text != f.Value,
+                    "HAS_PROPERTY" => text is not null,
+                    "NOT_HAS_PROPERTY" => text is null,
+                    _ => text is not null && long.TryParse(text, NumberStyles.Number, CultureInfo.InvariantCulture, out var n) && Compare(n, f),
+                };
+            }
+        }
+
+        return Compare(actual.Value, f);
+    }
+
+    private static bool Compare(long actual, Filter f)
+    {
+        var value = ParseFilterValue(f.Value);
+        var high = ParseFilterValue(f.HighValue);
+        return f.Operator switch
+        {
+            "EQ" => actual == value,
+            "NEQ" => actual != value,
+            "GT" => actual > value,
+            "GTE" => actual >= value,
+            "LT" => actual < value,
+            "LTE" => actual <= value,
+            "BETWEEN" => actual >= value && actual <= high,
+            "HAS_PROPERTY" => true,
+            _ => false,
+        };
+    }
+
+    /// <summary>Filter values are ids, epoch milliseconds or ISO-8601 dates.</summary>
+    private static long? ParseFilterValue(string? text) =>
+        text is null ? null
+        : long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n
+        : DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var d) ? d.ToUnixTimeMilliseconds()
+        : null;
+
+    private static Task Pipelines(HttpContext ctx)
+    {
+        var created = "2024-01-10T09:00:00.000Z";
+        var stages = new JsonArray(CrmWorld.Stages.Select(s => (JsonNode)new JsonObject
+        {
+            ["id"] = s.Id,
+            ["label"] = s.Label,
+            ["displayOrder"] = s.DisplayOrder,
+            // HubSpot sends stage metadata values as strings.
+            ["metadata"] = new JsonObject
+            {
+                ["isClosed"] = s.IsClosed ? "true" : "false",
+                ["probability"] = s.Probability.ToString("0.0", CultureInfo.InvariantCulture),
+            },
+            ["createdAt"] = created,
+            ["updatedAt"] = created,
+            ["archived"] = false,
+        }).ToArray());
+        return HttpJson.Write(ctx, 200, new JsonObject
+        {
+            ["results"] = new JsonArray(new JsonObject
+            {
+                ["id"] = "default",
+                ["label"] = "Sales Pipeline",
+                ["displayOrder"] = 0,
+                ["stages"] = stages,
+                ["createdAt"] = created,
+                ["updatedAt"] = created,
+                ["archived"] = false,
+            }),
+        });
+    }
+
+    private static async Task Associations(HttpContext ctx, SandboxState state)
+    {
+        var from = ParseType((string?)ctx.Request.RouteValues["fromType"]);
+        var to = ParseType((string?)ctx.Request.RouteValues["toType"]);
+        if (from is null || to is null || from == to)
+        {
+            await HubSpotErrors.Validation(ctx, "Unsupported association: " + ctx.Request.RouteValues["fromType"] + " to " + ctx.Request.RouteValues["toType"]);
+            return;
+        }
+
+        var inputs = (await HttpJson.ReadBody(ctx))?["inputs"]?.AsArray();
+        if (inputs is null || inputs.Count > 1000)
+        {
+            await HubSpotErrors.Validation(ctx, "inputs must hold between 0 and 1000 ids");
+            return;
+        }
+
+        var crm = state.World.Crm;
+        var results = new JsonArray();
+        var errors = new JsonArray();
+        foreach (var input in inputs)
+        {
+            var idText = input?["id"]?.ToString();
+            if (!long.TryParse(idText, NumberStyles.None, CultureInfo.InvariantCulture, out var id) || crm.IndexOf(from.Value, id) is not { } index)
+            {
+                errors.Add(new JsonObject { ["status"] = "error", ["category"] = "OBJECT_NOT_FOUND", ["message"] = "No " + from + " with id " + idText, ["context"] = new JsonObject { ["fromObjectId"] = new JsonArray(idText) } });
+                continue;
+            }
+
+            var targets = Targets(crm, from.Value, to.Value, index).Take(500).ToList();
+            var typeId = (from.Value, to.Value) switch
+            {
+                (CrmObjectType.Contacts, CrmObjectType.Companies) => 1,
+                (CrmObjectType.Companies, CrmObjectType.Contacts) => 2,
+                (CrmObjectType.Deals, CrmObjectType.Contacts) => 3,
+                (CrmObjectType.Contacts, CrmObjectType.Deals) => 4,
+                (CrmObjectType.Deals, CrmObjectType.Companies) => 5,
+                _ => 6,
+            };
+            results.Add(new JsonObject
+            {
+                ["from"] = new JsonObject { ["id"] = idText },
+                ["to"] = new JsonArray(targets.Select(t => (JsonNode)new JsonObject
+                {
+                    ["toObjectId"] = CrmWorld.IdBase(to.Value) + t,
+                    ["associationTypes"] = new JsonArray(new JsonObject { ["category"] = "HUBSPOT_DEFINED", ["typeId"] = typeId, ["label"] = "Primary" }),
+                }).ToArray()),
+            });
+        }
+
+        var now = CrmWorld.Iso(DateTimeOffset.UtcNow);
+        var response = new JsonObject { ["status"] = "COMPLETE", ["results"] = results, ["startedAt"] = now, ["completedAt"] = now };
+        if (errors.Count > 0)
+        {
+            response["numErrors"] = errors.Count;
+            response["errors"] = errors;
+        }
+
+        await HttpJson.Write(ctx, errors.Count > 0 ? 207 : 200, response);
+    }
+
+    private static IEnumerable<int> Targets(CrmWorld crm, CrmObjectType from, CrmObjectType to, int index) => (from, to) switch
+    {
+        (CrmObjectType.Contacts, CrmObjectType.Companies) => [crm.CompanyOfContact(index)],
+        (CrmObjectType.Companies, CrmObjectType.Contacts) => crm.ContactsOfCompany(index),
+        (CrmObjectType.Deals, CrmObjectType.Contacts) => [crm.ContactOfDeal(index)],
+        (CrmObjectType.Contacts, CrmObjectType.Deals) => crm.DealsOfContact(index),
+        (CrmObjectType.Deals, CrmObjectType.Companies) => [crm.CompanyOfContact(crm.ContactOfDeal(index))],
+        _ => crm.ContactsOfCompany(index).SelectMany(crm.DealsOfContact),
+    };
+}

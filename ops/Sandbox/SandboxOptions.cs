@@ -1,0 +1,36 @@
+using Pipeline.Sandbox.Faults;
+using Pipeline.Sandbox.World;
+
+namespace Pipeline.Sandbox;
+
+/// <summary>How to run a sandbox: where to listen, which world to serve, which faults and limits to apply.</summary>
+public sealed record SandboxOptions
+{
+    /// <summary>Port on 127.0.0.1; 0 lets the OS pick a free one (see <see cref="SandboxServer.BaseAddress"/>).</summary>
+    public int Port { get; init; }
+
+    public WorldOptions World { get; init; } = WorldOptions.Demo;
+
+    public FaultOptions Faults { get; init; } = FaultOptions.None;
+
+    /// <summary>HubSpot private-app burst limit per token (Free/Starter: 100 per 10 s).</summary>
+    public int HubSpotRequestsPerTenSeconds { get; init; } = 100;
+
+    /// <summary>HubSpot search endpoints limit per token.</summary>
+    public int HubSpotSearchRequestsPerSecond { get; init; } = 5;
+
+    /// <summary>Mailchimp simultaneous connections per API key.</summary>
+    public int MailchimpMaxConcurrentRequests { get; init; } = 10;
+
+    /// <summary>GA4 concurrent requests per property (standard: 10); more get 429 RESOURCE_EXHAUSTED.</summary>
+    public int Ga4ConcurrentRequests { get; init; } = 10;
+
+    /// <summary>GA4 standard property daily token quota; set it low to see tokensPerDay run out for real.</summary>
+    public long Ga4TokensPerDay { get; init; } = 200_000;
+
+    /// <summary>Meta sync insights requests estimated above this many rows fail with code 1 ("reduce the amount of data").</summary>
+    public int MetaSyncRowLimit { get; init; } = 100_000;
+
+    /// <summary>Log requests to the console (the CLI turns this on).</summary>
+    public bool ConsoleLogging { get; init; }
+}

@@ -1,0 +1,72 @@
+namespace Pipeline.Sandbox.World;
+
+/// <summary>Shape and size of the synthetic business. The same options and seed always yield the same world.</summary>
+public sealed record WorldOptions
+{
+    public int Seed { get; init; } = 42;
+
+    /// <summary>First day with marketing activity.</summary>
+    public DateOnly StartDate { get; init; } = new(2026, 1, 1);
+
+    /// <summary>Number of days; the last day is the world's "today" (restatement windows are relative to it).</summary>
+    public int Days { get; init; } = 90;
+
+    public int MetaAdAccounts { get; init; } = 2;
+    public int MetaCampaignsPerAccount { get; init; } = 4;
+    public int MetaAdSetsPerCampaign { get; init; } = 2;
+    public int MetaAdsPerAdSet { get; init; } = 2;
+
+    /// <summary>Random non-campaign traffic segments per day (organic, direct, referral, paid search).</summary>
+    public int Ga4SegmentsPerDay { get; init; } = 40;
+
+    /// <summary>Distinct rows per day a GA4 report may hold before the rest is folded into "(other)".</summary>
+    public int Ga4OtherRowThreshold { get; init; } = 50_000;
+
+    public int MailchimpLists { get; init; } = 2;
+    public int MailchimpMembersPerList { get; init; } = 500;
+    public int MailchimpCampaigns { get; init; } = 12;
+
+    public int Contacts { get; init; } = 800;
+    public int Companies { get; init; } = 120;
+    public int Deals { get; init; } = 300;
+
+    /// <summary>Share of deals that are archived (deleted) and only visible with archived=true.</summary>
+    public double ArchivedDealShare { get; init; } = 0.05;
+
+    /// <summary>Small world for demos and most tests.</summary>
+    public static WorldOptions Demo { get; } = new();
+
+    /// <summary>
+    /// A world for benchmarks; scale 1 is about a million GA4 segment rows over a year, millions of Meta
+    /// breakdown rows, a million contacts. Everything stays lazy, so memory does not grow with scale.
+    /// </summary>
+    public static WorldOptions Benchmark(double scale = 1.0, int seed = 42) => new()
+    {
+        Seed = seed,
+        StartDate = new DateOnly(2025, 1, 1),
+        Days = 365,
+        MetaAdAccounts = 2,
+        MetaCampaignsPerAccount = Math.Max(4, (int)(40 * scale)),
+        MetaAdSetsPerCampaign = 4,
+        MetaAdsPerAdSet = 5,
+        Ga4SegmentsPerDay = Math.Max(40, (int)(2_700 * scale)),
+        MailchimpLists = 2,
+        MailchimpMembersPerList = Math.Max(500, (int)(500_000 * scale)),
+        MailchimpCampaigns = 100,
+        Contacts = Math.Max(800, (int)(1_000_000 * scale)),
+        Companies = Math.Max(120, (int)(50_000 * scale)),
+        Deals = Math.Max(300, (int)(200_000 * scale)),
+    };
+
+    public DateOnly EndDate => StartDate.AddDays(Days - 1);
+
+    internal void Validate()
+    {
+        if (Days < 1 || MetaAdAccounts is < 1 or > 2 || MetaCampaignsPerAccount < 1 || MetaAdSetsPerCampaign < 1
+            || MetaAdsPerAdSet < 1 || MailchimpLists is < 1 or > 2 || MailchimpCampaigns < 1 || MailchimpMembersPerList < 10
+            || Contacts < 1 || Companies < 1 || Deals < 1 || Ga4SegmentsPerDay < 0 || Ga4OtherRowThreshold < 2)
+        {
+            throw new ArgumentException("World options out of range (1-2 ad accounts, 1-2 lists, positive counts).");
+        }
+    }
+}

@@ -1,0 +1,180 @@
+using Pipeline.Etl.Sync;
+using Pipeline.Sandbox;
+using Pipeline.Sandbox.Faults;
+using Pipeline.Sandbox.World;
+using Pipeline.Warehouse;
+
+namespace Pipeline.Connectors.Ga4.Tests;
+
+public sealed class Ga4ConnectorTests
+{
+    [Test]
+    public async Task A_full_sync_matches_the_sandbox_ground_truth_row_for_row()
+    {
+        await using var h = await Ga4Harness.StartAsync();
+
+        var summary = await h.SyncAsync("r1");
+
+        Assert.That(summary.Succeeded, Is.True, string.Join("; ", summary.Windows.Select(w => w.Error)));
+        var world = h.Sandbox.World;
+        var loaded = (await h.QueryAsync<(DateTime Date, string Channel, long Sessions)>(
+            "SELECT date, session_default_channel_group, sum(sessions)::BIGINT FROM staging.ga4_traffic_daily GROUP BY ALL"))
+            .ToDictionary(r => (DateOnly.FromDateTime(r.Date), r.Channel), r => r.Sessions);
+        var expected = new Dictionary<(DateOnly, string), long>();
+        for (var d = world.Options.StartDate; d <= world.Today; d = d.AddDays(1))
+        {
+            foreach (var (channel, sessions) in world.Truth.Ga4SessionsByChannel(d))
+            {
+                expected[(d, channel)] = sessions;
+            }
+        }
+
+        Assert.That(loaded, Is.EquivalentTo(expected));
+        Assert.That(await h.ScalarAsync<long>("SELECT count(*) FROM staging.ga4_users_daily"), Is.GreaterThan(0));
+        Assert.That(await h.ScalarAsync<long>("SELECT count(*) FROM staging.ga4_landing_pages_daily"), Is.GreaterThan(0));
+        Assert.That(await h.QueryAsync<string>("SELECT DISTINCT currency_code || ' ' || time_zone FROM staging.ga4_traffic_daily"), Is.EqualTo(new[] { "EUR Europe/Berlin" }));
+        Assert.That(await h.ScalarAsync<long>("SELECT count(*) FROM etl.rejected_records"), Is.Zero);
+    }
+
+    [Test]
+    public async Task The_next_day_rereads_the_lookback_and_replaces_restated_days_without_duplicates()
+    {
+        await using var h = await Ga4Harness.StartAsync();
+        await h.SyncAsync("r1");
+        var before = await h.QueryAsync<string>("SELECT date || '|' || sum(sessions) FROM staging.ga4_traffic_daily GROUP BY date ORDER BY date");
+
+        h.Sandbox.World.AdvanceReadGeneration(); // GA4 reprocessed the last days
+        h.Clock.Advance(TimeSpan.FromDays(1));
+        var second = await h.SyncAsync("r2");
+
+        Assert.That(second.Windows.Where(w => w.Stream == "traffic_daily").Select(w => w.Window).Single(),
+            Is.EqualTo($"{h.Sandbox.World.Today.AddDays(-2):yyyy-MM-dd}..{h.Sandbox.World.Today.AddDays(1):yyyy-MM-dd}"));
+        var after = await h.QueryAsync<string>("SELECT date || '|' || sum(sessions) FROM staging.ga4_traffic_daily GROUP BY date ORDER BY date");
+        Assert.That(after.Take(before.Count - 3), Is.EqualTo(before.Take(before.Count - 3)), "days before the lookback are untouched");
+        var world = h.Sandbox.World;
+        for (var d = world.Today.AddDays(-2); d <= world.Today; d = d.AddDays(1))
+        {
+            Assert.That(await h.ScalarAsync<long>($"SELECT sum(sessions)::BIGINT FROM staging.ga4_traffic_daily WHERE date = DATE '{d:yyyy-MM-dd}'"),
+                Is.EqualTo(world.Truth.Ga4Sessions(d)), $"restated day {d} holds the new figures, once");
+        }
+
+        Assert.That(await h.ScalarAsync<long>(
+            "SELECT count(*) FROM (SELECT date, session_default_channel_group, session_source, session_medium, session_campaign_name, device_category, country, count(*) c FROM staging.ga4_traffic_daily GROUP BY ALL HAVING c > 1)"),
+            Is.Zero);
+    }
+
+    [Test]
+    public async Task High_cardinality_reports_record_the_other_row()
+    {
+        await using var h = await Ga4Harness.StartAsync(WorldOptions.Demo with { Days = 5, Ga4OtherRowThreshold = 20 });
+
+        await h.SyncAsync("r1");
+
+        Assert.That(await h.ScalarAsync<long>("SELECT count(*) FROM staging.ga4_traffic_daily WHERE data_loss_from_other_row AND session_default_channel_group = '(other)'"), Is.GreaterThan(0));
+    }
+
+    [Test]
+    public async Task A_spent_daily_quota_stops_cleanly_and_the_next_run_resumes_without_loss_or_duplicates()
+    {
+        // A third of GA4 requests answer "daily quota exhausted" (deterministic for the seed): the first windows
+        // commit, then the run stops without another request.
+        await using var h = await Ga4Harness.StartAsync(configure: (o, _) => o.Properties[0].TimeZone = "Europe/Berlin");
+        h.Sandbox.Faults.Options = new FaultOptions { Seed = 3, QuotaExhaustedRate = 0.34, Apis = new HashSet<SandboxApi> { SandboxApi.Ga4 } };
+
+        var stopped = await h.SyncAsync("r1");
+
+        Assert.That(stopped.Windows.Count(w => w.Status == SyncRunStatus.Succeeded), Is.GreaterThan(0), "some windows committed before the quota ran out");
+        var failures = stopped.Windows.Where(w => w.Status == SyncRunStatus.Failed).ToList();
+        Assert.That(failures, Is.Not.Empty);
+        Assert.That(failures, Has.All.Matches<WindowOutcome>(w => w.Error!.Contains("daily quota exhausted", StringComparison.Ordinal)));
+        var committed = await h.ScalarAsync<long>("SELECT count(*) FROM etl.sync_state WHERE source = 'ga4'");
+
+        h.Sandbox.Faults.Options = FaultOptions.None;
+        var resumed = await h.SyncAsync("r2");
+
+        Assert.That(resumed.Succeeded, Is.True, string.Join("; ", resumed.Windows.Select(w => w.Error)));
+        Assert.That(committed, Is.GreaterThan(0));
+        var world = h.Sandbox.World;
+        for (var d = world.Options.StartDate; d <= world.Today; d = d.AddDays(1))
+        {
+            Assert.That(await h.ScalarAsync<long>($"SELECT coalesce(sum(sessions), 0)::BIGINT FROM staging.ga4_traffic_daily WHERE date = DATE '{d:yyyy-MM-dd}'"),
+                Is.EqualTo(world.Truth.Ga4Sessions(d)), $"day {d}: nothing lost, nothing doubled");
+        }
+    }
+
+    [Test]
+    public async Task OAuth_refresh_token_credentials_work()
+    {
+        await using var h = await Ga4Harness.StartAsync(WorldOptions.Demo with { Days = 3 }, (o, s) =>
+        {
+            o.Properties[0].ServiceAccountKeyJson = null;
+            o.Properties[0].OAuth = new Ga4OAuthOptions
+            {
+                ClientId = s.Credentials.GoogleClientId,
+                ClientSecret = s.Credentials.GoogleClientSecret,
+                RefreshToken = s.Credentials.GoogleRefreshToken,
+            };
+        });
+
+        var summary = await h.SyncAsync("r1");
+
+        Assert.That(summary.Succeeded, Is.True, string.Join("; ", summary.Windows.Select(w => w.Error)));
+        Assert.That(await h.ScalarAsync<long>("SELECT count(*) FROM staging.ga4_traffic_daily"), Is.GreaterThan(0));
+    }
+
+    [Test]
+    public async Task A_bad_key_file_is_a_clear_error()
+    {
+        var keyFile = Path.Combine(Path.GetTempPath(), $"ga4-bad-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(keyFile, "{ \"type\": \"service_account\", \"client_email\": \"x@y\", ");
+        try
+        {
+            await using var h = await Ga4Harness.StartAsync(WorldOptions.Demo with { Days = 3 }, (o, _) =>
+            {
+                o.Properties[0].ServiceAccountKeyJson = null;
+                o.Properties[0].ServiceAccountKeyPath = keyFile;
+            });
+
+            var error = Assert.ThrowsAsync<Ga4ConfigException>(() => h.Source.ConnectAsync());
+
+            Assert.That(error!.Message, Does.Contain(keyFile).And.Contain("not valid JSON"));
+        }
+        finally
+        {
+            File.Delete(keyFile);
+        }
+    }
+
+    [Test]
+    public async Task Custom_reports_are_checked_against_the_metadata_before_any_data_request()
+    {
+        await using var h = await Ga4Harness.StartAsync(WorldOptions.Demo with { Days = 3 }, (o, _) => o.CustomReports =
+        [
+            new Ga4CustomReportOptions { Name = "by_city", Dimensions = ["deviceCategory", "notADimension"], Metrics = ["sessions", "bogusMetric"] },
+        ]);
+        var runReportsBefore = h.Sandbox.RequestCount(SandboxApi.Ga4);
+
+        var error = Assert.ThrowsAsync<Ga4ConfigException>(() => h.Source.ConnectAsync());
+
+        Assert.That(error!.Message, Does.Contain("unknown dimension 'notADimension'").And.Contain("unknown metric 'bogusMetric'").And.Not.Contain("'deviceCategory'"));
+        Assert.That(h.Sandbox.RequestCount(SandboxApi.Ga4) - runReportsBefore, Is.EqualTo(1), "only the metadata request was made");
+    }
+
+    [Test]
+    public async Task A_custom_report_lands_in_its_own_staging_table()
+    {
+        await using var h = await Ga4Harness.StartAsync(WorldOptions.Demo with { Days = 3 }, (o, _) => o.CustomReports =
+        [
+            new Ga4CustomReportOptions { Name = "by_device", Dimensions = ["deviceCategory"], Metrics = ["sessions", "totalRevenue"] },
+        ]);
+
+        var summary = await h.SyncAsync("r1", new SyncRequest("r1") { Streams = new HashSet<string> { "by_device" } });
+
+        Assert.That(summary.Succeeded, Is.True, string.Join("; ", summary.Windows.Select(w => w.Error)));
+        var world = h.Sandbox.World;
+        Assert.That(await h.ScalarAsync<long>("SELECT sum(sessions)::BIGINT FROM staging.ga4_by_device"),
+            Is.EqualTo(Enumerable.Range(0, 3).Sum(i => world.Truth.Ga4Sessions(world.Options.StartDate.AddDays(i)))));
+        Assert.That(summary.Windows.Select(w => w.Result!.RowsRejected).Sum(), Is.Zero);
+        Assert.That(await h.QueryAsync<string>("SELECT data_type FROM information_schema.columns WHERE table_name = 'ga4_by_device' AND column_name = 'total_revenue'"), Is.EqualTo(new[] { "DECIMAL(38,9)" }));
+    }
+}
