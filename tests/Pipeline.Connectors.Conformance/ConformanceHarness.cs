@@ -1,0 +1,100 @@
+using Dapper;
+using DuckDB.NET.Data;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Pipeline.Connectors.Streams;
+using Pipeline.Etl.Sync;
+using Pipeline.Sandbox;
+using Pipeline.Warehouse.DuckDb;
+
+namespace Pipeline.Connectors.Conformance;
+
+/// <summary>
+/// One connector wired as the CLI wires it, against a sandbox, with a fresh DuckDB warehouse and a clock that
+/// the test moves. Syncs go through the real <see cref="SyncRunner"/> and staging loader.
+/// </summary>
+public sealed class ConformanceHarness : IAsyncDisposable
+{
+    private readonly ServiceProvider services;
+    private readonly string folder;
+
+    internal ConformanceHarness(SandboxServer sandbox, ServiceProvider services, ManualClock clock, DuckDbWarehouse warehouse, string folder)
+    {
+        Sandbox = sandbox;
+        this.services = services;
+        Clock = clock;
+        Warehouse = warehouse;
+        this.folder = folder;
+        Source = services.GetServices<ISource>().Single();
+    }
+
+    public SandboxServer Sandbox { get; }
+
+    public ISource Source { get; }
+
+    public ManualClock Clock { get; }
+
+    public DuckDbWarehouse Warehouse { get; }
+
+    public string DbPath => Path.Combine(folder, "warehouse.duckdb");
+
+    public async Task<IReadOnlyList<SyncSummary>> SyncAsync(string runId, CancellationToken cancellationToken = default)
+    {
+        var runner = new SyncRunner(Warehouse, Clock, NullLogger<SyncRunner>.Instance);
+        var summaries = new List<SyncSummary>();
+        foreach (var connection in await Source.ConnectAsync(cancellationToken))
+        {
+            await using (connection)
+            {
+                summaries.Add(await runner.SyncAsync(connection, new SyncRequest(runId), cancellationToken));
+            }
+        }
+
+        return summaries;
+    }
+
+    public async Task<List<T>> QueryAsync<T>(string sql, object? args = null)
+    {
+        await using var c = new DuckDBConnection($"Data Source={DbPath}");
+        await c.OpenAsync();
+        return (await c.QueryAsync<T>(sql, args)).ToList();
+    }
+
+    public async Task<T> ScalarAsync<T>(string sql, object? args = null)
+    {
+        await using var c = new DuckDBConnection($"Data Source={DbPath}");
+        await c.OpenAsync();
+        return (await c.ExecuteScalarAsync<T>(sql, args))!;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Warehouse.DisposeAsync();
+        await services.DisposeAsync();
+        await Sandbox.DisposeAsync();
+        try
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // temp folder; the OS cleans it
+        }
+    }
+}
+
+/// <summary>A clock the test moves by hand (the sync's "today" comes from it).</summary>
+public sealed class ManualClock(DateTimeOffset now) : TimeProvider
+{
+    private DateTimeOffset now = now;
+
+    public override DateTimeOffset GetUtcNow() => now;
+
+    public void Advance(TimeSpan by) => now += by;
+}
+
+/// <summary>A total in staging that must equal the sandbox's ground truth.</summary>
+/// <param name="Name">What is compared, for the failure message.</param>
+/// <param name="Sql">A query over staging returning one number.</param>
+/// <param name="Expected">The sandbox world's true value.</param>
+public sealed record TruthCheck(string Name, string Sql, decimal Expected);

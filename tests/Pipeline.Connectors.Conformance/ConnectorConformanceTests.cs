@@ -1,0 +1,267 @@
+using System.Text;
+using Microsoft.Extensions.DependencyInjection;
+using Pipeline.Connectors.Streams;
+using Pipeline.Sandbox;
+using Pipeline.Sandbox.Faults;
+using Pipeline.Sandbox.World;
+using Pipeline.Warehouse;
+using Pipeline.Warehouse.DuckDb;
+
+namespace Pipeline.Connectors.Conformance;
+
+/// <summary>
+/// What every connector must do, proven against the sandbox: read every page exactly once, emit records that
+/// match their declared schema, resume from committed state re-reading only the lookback, replace restated data,
+/// survive transient faults with the same result, and stop cleanly when cancelled. A connector's test project
+/// inherits this fixture and says how to register the source and what the ground truth is.
+/// </summary>
+public abstract class ConnectorConformanceTests
+{
+    /// <summary>The sandbox API the connector calls (faults are injected there).</summary>
+    protected abstract SandboxApi Api { get; }
+
+    /// <summary>Registers the source (and nothing else) pointed at the sandbox.</summary>
+    protected abstract void AddSource(IServiceCollection services, SandboxServer sandbox);
+
+    /// <summary>Totals in staging that must equal the world's ground truth after a complete sync.</summary>
+    protected abstract IEnumerable<TruthCheck> TruthChecks(SandboxWorld world);
+
+    protected virtual WorldOptions World => WorldOptions.Demo with { Days = 30 };
+
+    /// <summary>"Now" for the first sync: noon UTC on the world's last day.</summary>
+    protected virtual DateTimeOffset Now(SandboxWorld world) => new(world.Today.ToDateTime(new TimeOnly(12, 0)), TimeSpan.Zero);
+
+    protected async Task<ConformanceHarness> StartAsync(FaultOptions? faults = null)
+    {
+        var sandbox = await SandboxServer.StartAsync(new SandboxOptions { World = World, Faults = faults ?? FaultOptions.None });
+        var clock = new ManualClock(Now(sandbox.World));
+        var collection = new ServiceCollection();
+        collection.AddSingleton<TimeProvider>(clock);
+        AddSource(collection, sandbox);
+        var services = collection.BuildServiceProvider();
+        var folder = Path.Combine(Path.GetTempPath(), "pipeline-conformance", Guid.NewGuid().ToString("N"));
+        var warehouse = DuckDbWarehouse.Open(new DuckDbWarehouseOptions { Path = Path.Combine(folder, "warehouse.duckdb") });
+        var harness = new ConformanceHarness(sandbox, services, clock, warehouse, folder);
+        await warehouse.MigrateAsync(harness.Source.Streams);
+        return harness;
+    }
+
+    [Test]
+    public async Task Conformance_paging_reads_every_record_exactly_once()
+    {
+        await using var h = await StartAsync();
+
+        var summaries = await h.SyncAsync("r1");
+
+        AssertSucceeded(summaries);
+        await AssertTruthAsync(h);
+        await AssertNoDuplicateKeysAsync(h);
+        Assert.That(await TotalRowsAsync(h), Is.GreaterThan(0));
+    }
+
+    [Test]
+    public async Task Conformance_every_emitted_record_matches_its_stream_schema()
+    {
+        await using var h = await StartAsync();
+        var today = DateOnly.FromDateTime(h.Clock.GetUtcNow().UtcDateTime);
+        var checkedRows = 0;
+        foreach (var connection in await h.Source.ConnectAsync())
+        {
+            await using (connection)
+            {
+                foreach (var reader in connection.Streams)
+                {
+                    var stream = reader.Stream;
+                    var request = stream.Kind == StreamKind.Report
+                        ? new StreamReadRequest(h.Sandbox.World.Options.StartDate, today.AddDays(1), null)
+                        : new StreamReadRequest(null, null, null);
+                    await foreach (var batch in reader.ReadAsync(request))
+                    {
+                        Assert.That(batch.Rejects, Is.Empty, $"{stream.Source}.{stream.Name}: the clean world has no malformed records");
+                        foreach (var row in batch.Rows)
+                        {
+                            Assert.That(SchemaProblem(stream, row), Is.Null);
+                            checkedRows++;
+                        }
+                    }
+                }
+            }
+        }
+
+        Assert.That(checkedRows, Is.GreaterThan(0));
+    }
+
+    [Test]
+    public async Task Conformance_a_later_run_resumes_from_state_and_rereads_only_the_lookback()
+    {
+        await using var h = await StartAsync();
+        AssertSucceeded(await h.SyncAsync("r1"));
+        var cursors = (await h.QueryAsync<(string Stream, string? Cursor)>("SELECT stream, cursor_value FROM etl.sync_state"))
+            .ToDictionary(r => r.Stream, r => r.Cursor);
+
+        h.Clock.Advance(TimeSpan.FromDays(1));
+        AssertSucceeded(await h.SyncAsync("r2"));
+
+        var lookbacks = await LookbacksAsync(h);
+        var second = await h.QueryAsync<(string Stream, DateTime? From)>("SELECT stream, min(window_from) FROM etl.sync_runs WHERE run_id = 'r2' GROUP BY stream");
+        foreach (var (stream, from) in second)
+        {
+            if (from is { } f && cursors.TryGetValue(stream, out var cursor) && cursor is not null)
+            {
+                var expected = DateOnly.ParseExact(cursor, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture).AddDays(1 - lookbacks[stream]);
+                Assert.That(DateOnly.FromDateTime(f), Is.EqualTo(expected), $"{stream}: the second run starts at the cursor minus the lookback");
+            }
+        }
+
+        await AssertTruthAsync(h);
+        await AssertNoDuplicateKeysAsync(h);
+    }
+
+    [Test]
+    public async Task Conformance_restated_data_replaces_what_was_loaded()
+    {
+        await using var h = await StartAsync();
+        AssertSucceeded(await h.SyncAsync("r1"));
+
+        h.Sandbox.World.AdvanceReadGeneration();
+        h.Clock.Advance(TimeSpan.FromHours(1));
+        AssertSucceeded(await h.SyncAsync("r2"));
+
+        await AssertTruthAsync(h);
+        await AssertNoDuplicateKeysAsync(h);
+    }
+
+    [Test]
+    public async Task Conformance_transient_faults_are_retried_to_the_fault_free_result()
+    {
+        var faults = new FaultOptions
+        {
+            Seed = 11,
+            RateLimitRate = 0.04,
+            ServerErrorRate = 0.03,
+            ServiceUnavailableRate = 0.03,
+            DropConnectionRate = 0.03,
+            MalformedJsonRate = 0.03,
+            ExpiredTokenRate = 0.02,
+            Apis = new HashSet<SandboxApi> { Api },
+        };
+        await using var h = await StartAsync(faults);
+
+        var summaries = await h.SyncAsync("r1");
+
+        AssertSucceeded(summaries);
+        await AssertTruthAsync(h);
+        await AssertNoDuplicateKeysAsync(h);
+    }
+
+    [Test]
+    public async Task Conformance_cancellation_stops_and_leaves_only_committed_windows()
+    {
+        await using var h = await StartAsync(new FaultOptions { SlowResponseRate = 1.0, SlowResponseDelay = TimeSpan.FromMilliseconds(400), Apis = new HashSet<SandboxApi> { Api } });
+        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(1500));
+
+        Assert.That(async () => await h.SyncAsync("r1", cts.Token), Throws.InstanceOf<OperationCanceledException>());
+
+        var statuses = await h.QueryAsync<string>("SELECT DISTINCT status FROM etl.sync_runs");
+        Assert.That(statuses, Is.SubsetOf(new[] { nameof(SyncRunStatus.Succeeded), nameof(SyncRunStatus.Cancelled) }));
+        foreach (var stream in h.Source.Streams)
+        {
+            var committed = await h.ScalarAsync<long>(
+                "SELECT coalesce(sum(rows_written), 0)::BIGINT FROM etl.sync_runs WHERE stream = $stream AND status = 'Succeeded'", new { stream = stream.Name });
+            var staged = await h.ScalarAsync<long>($"SELECT count(*) FROM staging.\"{stream.TableName}\"");
+            Assert.That(staged, Is.EqualTo(committed), $"{stream.TableName}: only committed windows are visible");
+        }
+    }
+
+    /// <summary>Why a record does not fit its stream, or null.</summary>
+    protected static string? SchemaProblem(StreamDescriptor stream, object?[] row)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(row);
+        if (row.Length != stream.Fields.Count)
+        {
+            return $"{stream.TableName}: {row.Length} values for {stream.Fields.Count} fields";
+        }
+
+        for (var i = 0; i < row.Length; i++)
+        {
+            var field = stream.Fields[i];
+            if (row[i] is null)
+            {
+                if (!field.Nullable || stream.PrimaryKey.Contains(field.Name))
+                {
+                    return $"{stream.TableName}.{field.Name} is null";
+                }
+            }
+            else if (row[i]!.GetType() != field.Type.ClrType())
+            {
+                return $"{stream.TableName}.{field.Name} is {row[i]!.GetType().Name}, declared {field.Type}";
+            }
+        }
+
+        return null;
+    }
+
+    private static void AssertSucceeded(IReadOnlyList<Etl.Sync.SyncSummary> summaries)
+    {
+        var failures = summaries.SelectMany(s => s.Windows).Where(w => w.Status != SyncRunStatus.Succeeded).Select(w => $"{w.Stream} {w.Window}: {w.Error}").ToList();
+        Assert.That(failures, Is.Empty);
+        Assert.That(summaries, Is.Not.Empty, "at least one account is configured");
+    }
+
+    private async Task AssertTruthAsync(ConformanceHarness h)
+    {
+        var checks = TruthChecks(h.Sandbox.World).ToList();
+        Assert.That(checks, Is.Not.Empty, "a connector states at least one ground-truth total");
+        var report = new StringBuilder();
+        foreach (var check in checks)
+        {
+            // DuckDB sums integers as HUGEINT; one cast here keeps every check a plain decimal.
+            var actual = await h.ScalarAsync<decimal?>($"SELECT CAST(({check.Sql}) AS DECIMAL(38,9))") ?? 0m;
+            if (actual != check.Expected)
+            {
+                report.AppendLine(System.Globalization.CultureInfo.InvariantCulture, $"{check.Name}: staging {actual}, truth {check.Expected}");
+            }
+        }
+
+        Assert.That(report.ToString(), Is.Empty);
+    }
+
+    private static async Task AssertNoDuplicateKeysAsync(ConformanceHarness h)
+    {
+        foreach (var stream in h.Source.Streams)
+        {
+            var key = string.Join(", ", ["_account_id", .. stream.PrimaryKey.Select(k => $"\"{k}\"")]);
+            var duplicates = await h.ScalarAsync<long>($"SELECT count(*) FROM (SELECT {key} FROM staging.\"{stream.TableName}\" GROUP BY ALL HAVING count(*) > 1)");
+            Assert.That(duplicates, Is.Zero, $"{stream.TableName}: duplicate primary keys");
+        }
+    }
+
+    private static async Task<long> TotalRowsAsync(ConformanceHarness h)
+    {
+        long total = 0;
+        foreach (var stream in h.Source.Streams)
+        {
+            total += await h.ScalarAsync<long>($"SELECT count(*) FROM staging.\"{stream.TableName}\"");
+        }
+
+        return total;
+    }
+
+    private static async Task<Dictionary<string, int>> LookbacksAsync(ConformanceHarness h)
+    {
+        var lookbacks = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var connection in await h.Source.ConnectAsync())
+        {
+            await using (connection)
+            {
+                foreach (var reader in connection.Streams)
+                {
+                    lookbacks[reader.Stream.Name] = reader.Settings.LookbackDays;
+                }
+            }
+        }
+
+        return lookbacks;
+    }
+}

@@ -1,0 +1,40 @@
+using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
+using Pipeline.Connectors.Conformance;
+using Pipeline.Sandbox;
+using Pipeline.Sandbox.World;
+
+namespace Pipeline.Connectors.Ga4.Tests;
+
+/// <summary>The shared connector conformance kit, run for GA4.</summary>
+public sealed class Ga4ConformanceTests : ConnectorConformanceTests
+{
+    protected override SandboxApi Api => SandboxApi.Ga4;
+
+    protected override void AddSource(IServiceCollection services, SandboxServer sandbox) =>
+        services.AddGa4Source(new Ga4Options
+        {
+            BaseUrl = sandbox.Ga4BaseAddress,
+            TokenUrl = sandbox.GoogleTokenUri,
+            Properties =
+            [
+                new Ga4PropertyOptions
+                {
+                    PropertyId = sandbox.Credentials.Ga4PropertyId,
+                    ServiceAccountKeyJson = sandbox.Credentials.GoogleServiceAccountKeyJson,
+                    FirstRunDays = sandbox.World.Options.Days,
+                    ChunkDays = 7,
+                    PageSize = 100,
+                },
+            ],
+        });
+
+    protected override IEnumerable<TruthCheck> TruthChecks(SandboxWorld world)
+    {
+        for (var d = world.Options.StartDate; d <= world.Today; d = d.AddDays(1))
+        {
+            var day = d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+            yield return new TruthCheck($"sessions {day}", $"SELECT sum(sessions) FROM staging.ga4_traffic_daily WHERE date = DATE '{day}'", world.Truth.Ga4Sessions(d));
+        }
+    }
+}
