@@ -18,6 +18,12 @@ public sealed partial class Ga4Options : ISourceOptions
 
     public List<Ga4PropertyOptions> Properties { get; set; } = [];
 
+    /// <summary>
+    /// How long to wait before retrying after an hourly or per-project quota error (GA4 sends no Retry-After;
+    /// those quotas refill continuously within the hour).
+    /// </summary>
+    public TimeSpan QuotaRetryWait { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>Reports beyond the built-in ones; names are validated against the property's metadata first.</summary>
     public List<Ga4CustomReportOptions> CustomReports { get; set; } = [];
 
@@ -68,6 +74,11 @@ public sealed partial class Ga4Options : ISourceOptions
             {
                 yield return new(at + "PageSize", $"{p.PageSize} is outside 1..250000 (GA4's maximum)");
             }
+        }
+
+        if (QuotaRetryWait < TimeSpan.Zero || QuotaRetryWait > TimeSpan.FromMinutes(10))
+        {
+            yield return new("QuotaRetryWait", $"{QuotaRetryWait} is outside 00:00:00..00:10:00");
         }
 
         for (var i = 0; i < CustomReports.Count; i++)

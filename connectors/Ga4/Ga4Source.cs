@@ -148,7 +148,7 @@ public static class Ga4ServiceCollectionExtensions
                 AccountKey = Ga4Source.ClientName(property.PropertyId),
                 // GA4 allows 10 concurrent requests per property (standard); stay well under.
                 MaxConcurrentRequests = 4,
-                ThrottleSignal = new Ga4Throttle(TimeSpan.FromMinutes(1)),
+                ThrottleSignal = new Ga4Throttle(options.QuotaRetryWait),
             };
             services.AddSourceHttpClient(Ga4Source.ClientName(property.PropertyId), http, sp =>
                 Ga4TokenProvider.Create(property, options.TokenUrl, sp.GetService<TimeProvider>()));

@@ -16,6 +16,7 @@ public sealed class Ga4ConformanceTests : ConnectorConformanceTests
         {
             BaseUrl = sandbox.Ga4BaseAddress,
             TokenUrl = sandbox.GoogleTokenUri,
+            QuotaRetryWait = TimeSpan.FromMilliseconds(200),
             Properties =
             [
                 new Ga4PropertyOptions
