@@ -26,17 +26,24 @@ public abstract class ConnectorConformanceTests
     /// <summary>Totals in staging that must equal the world's ground truth after a complete sync.</summary>
     protected abstract IEnumerable<TruthCheck> TruthChecks(SandboxWorld world);
 
+    /// <summary>
+    /// Damages one record of a response body the way the source could (a number sent as "n/a", a missing key) so
+    /// the connector must reject it; the body unchanged when it holds no record.
+    /// </summary>
+    protected abstract string CorruptOneRecord(string responseBody);
+
     protected virtual WorldOptions World => WorldOptions.Demo with { Days = 30 };
 
     /// <summary>"Now" for the first sync: noon UTC on the world's last day.</summary>
     protected virtual DateTimeOffset Now(SandboxWorld world) => new(world.Today.ToDateTime(new TimeOnly(12, 0)), TimeSpan.Zero);
 
-    protected async Task<ConformanceHarness> StartAsync(FaultOptions? faults = null)
+    protected async Task<ConformanceHarness> StartAsync(FaultOptions? faults = null, Action<IServiceCollection>? configure = null)
     {
         var sandbox = await SandboxServer.StartAsync(new SandboxOptions { World = World, Faults = faults ?? FaultOptions.None });
         var clock = new ManualClock(Now(sandbox.World));
         var collection = new ServiceCollection();
         collection.AddSingleton<TimeProvider>(clock);
+        configure?.Invoke(collection);
         AddSource(collection, sandbox);
         var services = collection.BuildServiceProvider();
         var folder = Path.Combine(Path.GetTempPath(), "pipeline-conformance", Guid.NewGuid().ToString("N"));
@@ -152,6 +159,27 @@ public abstract class ConnectorConformanceTests
         AssertSucceeded(summaries);
         await AssertTruthAsync(h);
         await AssertNoDuplicateKeysAsync(h);
+    }
+
+    [Test]
+    public async Task Conformance_malformed_records_are_rejected_with_their_reason_and_the_rest_load()
+    {
+        var corrupted = 0;
+        await using var h = await StartAsync(configure: services => services.ConfigureHttpClientDefaults(client =>
+            client.AddHttpMessageHandler(() => new CorruptingHandler(CorruptOneRecord, maxCorruptions: 3, () => Interlocked.Increment(ref corrupted)))));
+
+        var summaries = await h.SyncAsync("r1");
+
+        AssertSucceeded(summaries);
+        Assert.That(corrupted, Is.GreaterThan(0), "the connector's payloads were damaged");
+        var rejects = await h.QueryAsync<(string Reason, string? Payload)>("SELECT reason, payload FROM etl.rejected_records");
+        Assert.That(rejects, Has.Count.EqualTo(corrupted), "one reject per damaged record");
+        Assert.That(rejects, Has.All.Matches<(string Reason, string? Payload)>(r => r.Reason.Length > 0 && !string.IsNullOrEmpty(r.Payload)));
+        var (read, written, rejected) = (await h.QueryAsync<(long, long, long)>(
+            "SELECT sum(rows_read)::BIGINT, sum(rows_written)::BIGINT, sum(rows_rejected)::BIGINT FROM etl.sync_runs")).Single();
+        Assert.That(written, Is.GreaterThan(0));
+        Assert.That(rejected, Is.EqualTo(corrupted));
+        Assert.That(read, Is.EqualTo(written + rejected));
     }
 
     [Test]

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Connectors.Conformance;
 using Pipeline.Sandbox;
@@ -7,7 +8,7 @@ using Pipeline.Sandbox.World;
 namespace Pipeline.Connectors.Ga4.Tests;
 
 /// <summary>The shared connector conformance kit, run for GA4.</summary>
-public sealed class Ga4ConformanceTests : ConnectorConformanceTests
+public sealed partial class Ga4ConformanceTests : ConnectorConformanceTests
 {
     protected override SandboxApi Api => SandboxApi.Ga4;
 
@@ -26,9 +27,17 @@ public sealed class Ga4ConformanceTests : ConnectorConformanceTests
                     FirstRunDays = sandbox.World.Options.Days,
                     ChunkDays = 7,
                     PageSize = 100,
+                    TimeZone = "Europe/Berlin",
                 },
             ],
         });
+
+    /// <summary>A metric of the first row arrives as "n/a".</summary>
+    protected override string CorruptOneRecord(string responseBody) =>
+        FirstMetric().Replace(responseBody, "\"metricValues\":[{\"value\":\"n/a\"}", 1);
+
+    [GeneratedRegex("\"metricValues\"\\s*:\\s*\\[\\s*\\{\\s*\"value\"\\s*:\\s*\"[0-9.]+\"\\s*\\}")]
+    private static partial Regex FirstMetric();
 
     protected override IEnumerable<TruthCheck> TruthChecks(SandboxWorld world)
     {
