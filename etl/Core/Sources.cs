@@ -1,5 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Connectors.Ga4;
+using Pipeline.Connectors.Mailchimp;
+using Pipeline.Connectors.Meta;
 using Pipeline.Etl.Configuration;
 
 namespace Pipeline.Etl;
@@ -15,7 +17,7 @@ public static class Sources
     /// they exist (empty) until a source is set up.
     /// </summary>
     public static IReadOnlyList<Connectors.Streams.StreamDescriptor> BuiltInStreams { get; } =
-        [.. Ga4Report.BuiltIn.Select(r => r.Stream)];
+        [.. Ga4Report.BuiltIn.Select(r => r.Stream), .. MetaSource.DefaultStreams, .. MailchimpStreams.All];
 
     public static IServiceCollection AddConfiguredSources(this IServiceCollection services, SourcesOptions sources)
     {
@@ -23,6 +25,16 @@ public static class Sources
         if (sources.Ga4 is { } ga4)
         {
             services.AddGa4Source(ga4);
+        }
+
+        if (sources.Meta is { } meta)
+        {
+            services.AddMetaSource(meta);
+        }
+
+        if (sources.Mailchimp is { } mailchimp)
+        {
+            services.AddMailchimpSource(mailchimp);
         }
 
         return services;

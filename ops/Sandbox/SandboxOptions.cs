@@ -31,6 +31,12 @@ public sealed record SandboxOptions
     /// <summary>Meta sync insights requests estimated above this many rows fail with code 1 ("reduce the amount of data").</summary>
     public int MetaSyncRowLimit { get; init; } = 100_000;
 
+    /// <summary>
+    /// Minutes a throttled Meta response announces in <c>estimated_time_to_regain_access</c> (real throttles say
+    /// minutes; 0 lets tests retry at once through the connector's regular backoff).
+    /// </summary>
+    public int MetaThrottleRegainMinutes { get; init; } = 5;
+
     /// <summary>Log requests to the console (the CLI turns this on).</summary>
     public bool ConsoleLogging { get; init; }
 }

@@ -34,12 +34,21 @@ public abstract class ConnectorConformanceTests
 
     protected virtual WorldOptions World => WorldOptions.Demo with { Days = 30 };
 
+    /// <summary>
+    /// Whether the connector can get a new token after a 401 (OAuth, service accounts). Sources whose tokens are
+    /// long-lived and fail for good when they expire (Meta) say false: the fault mix then leaves expired tokens out.
+    /// </summary>
+    protected virtual bool TokensRenew => true;
+
+    /// <summary>Sandbox settings for this connector's runs (e.g. short throttle waits).</summary>
+    protected virtual SandboxOptions ConfigureSandbox(SandboxOptions options) => options;
+
     /// <summary>"Now" for the first sync: noon UTC on the world's last day.</summary>
     protected virtual DateTimeOffset Now(SandboxWorld world) => new(world.Today.ToDateTime(new TimeOnly(12, 0)), TimeSpan.Zero);
 
     protected async Task<ConformanceHarness> StartAsync(FaultOptions? faults = null, Action<IServiceCollection>? configure = null)
     {
-        var sandbox = await SandboxServer.StartAsync(new SandboxOptions { World = World, Faults = faults ?? FaultOptions.None });
+        var sandbox = await SandboxServer.StartAsync(ConfigureSandbox(new SandboxOptions { World = World, Faults = faults ?? FaultOptions.None }));
         var clock = new ManualClock(Now(sandbox.World));
         var collection = new ServiceCollection();
         collection.AddSingleton<TimeProvider>(clock);
@@ -103,20 +112,21 @@ public abstract class ConnectorConformanceTests
     {
         await using var h = await StartAsync();
         AssertSucceeded(await h.SyncAsync("r1"));
-        var cursors = (await h.QueryAsync<(string Stream, string? Cursor)>("SELECT stream, cursor_value FROM etl.sync_state"))
-            .ToDictionary(r => r.Stream, r => r.Cursor);
+        var cursors = (await h.QueryAsync<(string Stream, string Account, string? Cursor)>("SELECT stream, account_id, cursor_value FROM etl.sync_state"))
+            .ToDictionary(r => (r.Stream, r.Account), r => r.Cursor);
 
         h.Clock.Advance(TimeSpan.FromDays(1));
         AssertSucceeded(await h.SyncAsync("r2"));
 
         var lookbacks = await LookbacksAsync(h);
-        var second = await h.QueryAsync<(string Stream, DateTime? From)>("SELECT stream, min(window_from) FROM etl.sync_runs WHERE run_id = 'r2' GROUP BY stream");
-        foreach (var (stream, from) in second)
+        var second = await h.QueryAsync<(string Stream, string Account, DateTime? From)>(
+            "SELECT stream, account_id, min(window_from) FROM etl.sync_runs WHERE run_id = 'r2' GROUP BY stream, account_id");
+        foreach (var (stream, account, from) in second)
         {
-            if (from is { } f && cursors.TryGetValue(stream, out var cursor) && cursor is not null)
+            if (from is { } f && cursors.TryGetValue((stream, account), out var cursor) && cursor is not null)
             {
                 var expected = DateOnly.ParseExact(cursor, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture).AddDays(1 - lookbacks[stream]);
-                Assert.That(DateOnly.FromDateTime(f), Is.EqualTo(expected), $"{stream}: the second run starts at the cursor minus the lookback");
+                Assert.That(DateOnly.FromDateTime(f), Is.EqualTo(expected), $"{stream} {account}: the second run starts at the cursor minus the lookback");
             }
         }
 
@@ -149,7 +159,7 @@ public abstract class ConnectorConformanceTests
             ServiceUnavailableRate = 0.03,
             DropConnectionRate = 0.03,
             MalformedJsonRate = 0.03,
-            ExpiredTokenRate = 0.02,
+            ExpiredTokenRate = TokensRenew ? 0.02 : 0,
             Apis = new HashSet<SandboxApi> { Api },
         };
         await using var h = await StartAsync(faults);

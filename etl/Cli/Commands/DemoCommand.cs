@@ -61,6 +61,7 @@ internal sealed class DemoCommand(
         WriteLayers(status);
         StatusView.WriteRuns(console, status);
         await WriteTrafficAsync(today, cancellationToken);
+        await WriteAdsAsync(today, cancellationToken);
 
         var failed = summaries.SelectMany(s => s.Windows).Where(w => w.Error is not null).ToList();
         if (failed.Count > 0)
@@ -119,6 +120,39 @@ internal sealed class DemoCommand(
 
         table.AddRow("[bold]All channels[/]", N(sessions), Pct(engaged, sessions), keyEvents.ToString("N0", CultureInfo.InvariantCulture), Pct(keyEvents, sessions),
             revenue.ToString("N2", CultureInfo.InvariantCulture));
+        console.Write(table);
+    }
+
+    /// <summary>Last 30 days of Meta ads per ad account, in each account's own currency.</summary>
+    private async Task WriteAdsAsync(DateOnly today, CancellationToken cancellationToken)
+    {
+        await using var connection = new DuckDBConnection($"Data Source={Path.GetFullPath(arguments.WarehousePath)}");
+        await connection.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<(string Account, string Currency, long Impressions, long LinkClicks, decimal Spend, decimal Purchases)>(
+            """
+            SELECT _account_id, account_currency, sum(impressions)::BIGINT, sum(inline_link_clicks)::BIGINT,
+                   sum(spend)::DECIMAL(18,2), coalesce(sum(actions_purchase), 0)::DECIMAL(18,0)
+            FROM staging.meta_insights_daily
+            WHERE date_start > $today - INTERVAL 30 DAY
+            GROUP BY 1, 2 ORDER BY 1
+            """,
+            new { today });
+        var table = new Table().Title("Meta ads, last 30 days (per ad account, own currency)")
+            .AddColumns("Ad account", "Currency")
+            .AddColumn(new TableColumn("Impressions").RightAligned())
+            .AddColumn(new TableColumn("Link clicks").RightAligned())
+            .AddColumn(new TableColumn("CTR").RightAligned())
+            .AddColumn(new TableColumn("Spend").RightAligned())
+            .AddColumn(new TableColumn("CPC").RightAligned())
+            .AddColumn(new TableColumn("Purchases").RightAligned());
+        foreach (var r in rows)
+        {
+            table.AddRow(Markup.Escape(r.Account), Markup.Escape(r.Currency ?? ""), N(r.Impressions), N(r.LinkClicks), Pct(r.LinkClicks, r.Impressions),
+                r.Spend.ToString("N2", CultureInfo.InvariantCulture),
+                r.LinkClicks == 0 ? "n/a" : (r.Spend / r.LinkClicks).ToString("N2", CultureInfo.InvariantCulture),
+                r.Purchases.ToString("N0", CultureInfo.InvariantCulture));
+        }
+
         console.Write(table);
     }
 

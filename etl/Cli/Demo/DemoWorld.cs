@@ -1,4 +1,6 @@
 using Pipeline.Connectors.Ga4;
+using Pipeline.Connectors.Mailchimp;
+using Pipeline.Connectors.Meta;
 using Pipeline.Etl.Configuration;
 using Pipeline.Sandbox;
 using Pipeline.Sandbox.World;
@@ -41,6 +43,20 @@ internal sealed class DemoWorld : IAsyncDisposable
                         FirstRunDays = days,
                     },
                 ],
+            },
+            Meta = new MetaOptions
+            {
+                BaseUrl = sandbox.MetaBaseAddress,
+                AccessToken = credentials.MetaAccessToken,
+                AdAccountIds = [.. credentials.MetaAdAccountIds],
+                FirstRunDays = days,
+                // The sandbox finishes a report job in three polls; real jobs take seconds to minutes.
+                AsyncPollInterval = TimeSpan.FromMilliseconds(50),
+            },
+            Mailchimp = new MailchimpOptions
+            {
+                BaseUrl = sandbox.MailchimpBaseAddress,
+                Accounts = [new MailchimpAccountOptions { ApiKey = credentials.MailchimpApiKey }],
             },
         };
         return new DemoWorld(sandbox, sources);

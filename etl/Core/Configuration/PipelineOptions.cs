@@ -1,4 +1,6 @@
 using Pipeline.Connectors.Ga4;
+using Pipeline.Connectors.Mailchimp;
+using Pipeline.Connectors.Meta;
 
 namespace Pipeline.Etl.Configuration;
 
@@ -53,4 +55,8 @@ public sealed class LoggingOptions
 public sealed class SourcesOptions
 {
     public Ga4Options? Ga4 { get; set; }
+
+    public MetaOptions? Meta { get; set; }
+
+    public MailchimpOptions? Mailchimp { get; set; }
 }

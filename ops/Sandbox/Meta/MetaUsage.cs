@@ -33,7 +33,7 @@ internal sealed class MetaUsage
         {
             var throttled = ctx.Items.ContainsKey(ThrottledKey);
             var used = throttled ? 100 : pct;
-            var regain = throttled ? 5 : 0;
+            var regain = throttled ? state.Options.MetaThrottleRegainMinutes : 0;
             var business = state.World.Meta.Accounts[0].BusinessId;
             var h = ctx.Response.Headers;
             h["x-business-use-case-usage"] = string.Create(CultureInfo.InvariantCulture,

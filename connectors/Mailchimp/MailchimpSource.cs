@@ -1,0 +1,142 @@
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Pipeline.Connectors.Auth;
+using Pipeline.Connectors.Http;
+using Pipeline.Connectors.Streams;
+
+namespace Pipeline.Connectors.Mailchimp;
+
+/// <summary>Mailchimp Marketing API v3: lists, campaigns, reports, daily list activity, members and unsubscribes; one connection per account.</summary>
+public sealed class MailchimpSource(
+    MailchimpOptions options,
+    IHttpClientFactory httpClients,
+    ApiCallCounters counters,
+    TimeProvider clock,
+    ILoggerFactory? loggerFactory = null) : ISource
+{
+    private readonly ILogger logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<MailchimpSource>();
+
+    public string Name => MailchimpStreams.Source;
+
+    public IReadOnlyList<StreamDescriptor> Streams => MailchimpStreams.All;
+
+    /// <summary>The HTTP client of an account: named by datacenter and a fingerprint of the credential (never the credential).</summary>
+    public static string ClientName(MailchimpAccountOptions account)
+    {
+        ArgumentNullException.ThrowIfNull(account);
+        return $"mailchimp:{account.ResolveDataCenter() ?? "dc"}:{account.Fingerprint()}";
+    }
+
+    /// <summary>
+    /// Checks each account's credential with <c>GET /</c>, which also gives the account id and time zone. A rejected
+    /// key is a <see cref="MailchimpAuthException"/> with a one-line message; two entries that turn out to be the same
+    /// account are a <see cref="MailchimpConfigException"/>.
+    /// </summary>
+    public async Task<IReadOnlyList<ISourceConnection>> ConnectAsync(CancellationToken cancellationToken = default)
+    {
+        var connections = new List<ISourceConnection>();
+        var seen = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var account in options.Accounts)
+        {
+            var name = ClientName(account);
+            var api = new MailchimpApiClient(httpClients.CreateClient(name), account.Describe(), options, clock);
+            var root = await api.GetAccountAsync(cancellationToken);
+            var dc = account.ResolveDataCenter() ?? "dc";
+            var accountId = account.AccountId is { Length: > 0 } configured
+                ? configured
+                : root.AccountId is { Length: > 0 } id ? $"{dc}:{id}" : dc;
+            if (seen.TryGetValue(accountId, out var other))
+            {
+                throw new MailchimpConfigException(
+                    $"Mailchimp {account.Describe()} and {other} are the same account ({accountId}); configure it once, or give each its own AccountId");
+            }
+
+            seen[accountId] = account.Describe();
+            connections.Add(new MailchimpConnection(accountId, ResolveTimeZone(account, root.AccountTimezone), api, counters.For(name), options, account, clock));
+        }
+
+        return connections;
+    }
+
+    private TimeZoneInfo ResolveTimeZone(MailchimpAccountOptions account, string? reported)
+    {
+        var id = string.IsNullOrWhiteSpace(account.TimeZone) ? reported : account.TimeZone;
+        if (string.IsNullOrWhiteSpace(id))
+        {
+            return TimeZoneInfo.Utc;
+        }
+
+        if (TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone))
+        {
+            return zone;
+        }
+
+        if (!string.IsNullOrWhiteSpace(account.TimeZone))
+        {
+            throw new MailchimpConfigException($"Mailchimp {account.Describe()}: unknown time zone '{id}'");
+        }
+
+        logger.LogWarning("Mailchimp {Account}: account time zone '{Zone}' is unknown here; using UTC days", account.Describe(), id);
+        return TimeZoneInfo.Utc;
+    }
+}
+
+public static class MailchimpServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the Mailchimp source and one resilient HTTP client per account: HTTP Basic with the API key (or a
+    /// bearer OAuth token), the datacenter's base URL (or <see cref="MailchimpOptions.BaseUrl"/>), 429/5xx retried with
+    /// backoff, and at most <see cref="MailchimpAccountOptions.MaxConcurrentRequests"/> connections to the account.
+    /// </summary>
+    /// <exception cref="MailchimpConfigException">The options do not validate.</exception>
+    public static IServiceCollection AddMailchimpSource(this IServiceCollection services, MailchimpOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var problems = options.Validate().ToList();
+        if (problems.Count > 0)
+        {
+            throw new MailchimpConfigException("Mailchimp configuration: " + string.Join("; ", problems.Select(p => $"{p.Key}: {p.Message}")));
+        }
+
+        foreach (var account in options.Accounts)
+        {
+            var name = MailchimpSource.ClientName(account);
+            var limit = account.MaxConcurrentRequests;
+            var http = new SourceHttpOptions
+            {
+                BaseAddress = options.ResolveBaseUrl(account),
+                AccountKey = name,
+                MaxConcurrentRequests = limit,
+                MaxAttempts = options.MaxAttempts,
+                BaseDelay = options.RetryBaseDelay,
+                // Mailchimp ends a request after 120 s on its side.
+                AttemptTimeout = TimeSpan.FromSeconds(130),
+                TokenPlacement = account.UsesApiKey ? TokenPlacement.Basic("pipeline") : TokenPlacement.Bearer,
+            };
+            var credential = account.Credential;
+            services.AddSourceHttpClient(name, http, _ => new StaticTokenProvider(credential))
+                // The SDK's limiter frees its permit when response headers arrive, while Mailchimp counts a connection
+                // until the body is sent. Capping the pool's connections keeps the account at the limit including bodies
+                // (HTTP/1.1 runs one request per connection at a time).
+                .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+                {
+                    AutomaticDecompression = DecompressionMethods.All,
+                    PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+                    MaxConnectionsPerServer = limit,
+                });
+        }
+
+        services.TryAddSingleton<ApiCallCounters>();
+        services.AddSingleton(options);
+        services.AddSingleton<ISource, MailchimpSource>(sp => new MailchimpSource(
+            options,
+            sp.GetRequiredService<IHttpClientFactory>(),
+            sp.GetRequiredService<ApiCallCounters>(),
+            sp.GetService<TimeProvider>() ?? TimeProvider.System,
+            sp.GetService<ILoggerFactory>()));
+        return services;
+    }
+}

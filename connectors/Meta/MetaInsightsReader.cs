@@ -1,0 +1,377 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Pipeline.Connectors.Paging;
+using Pipeline.Connectors.Streams;
+
+namespace Pipeline.Connectors.Meta;
+
+/// <summary>
+/// Reads one daily insights stream for a date window. Short windows use the synchronous endpoint; long ones an
+/// async report run (submit, poll with growing waits, page the result). When Meta asks for less data (code 1) or
+/// a run fails or is skipped on every attempt, the time range is split in two and each half read on its own.
+/// Rows that do not parse become rejects with their raw JSON; the rest still load.
+/// </summary>
+internal sealed class MetaInsightsReader(MetaConnection connection, MetaInsightsReport report, StreamSyncSettings settings, MetaOptions options, ILogger logger)
+    : IStreamReader
+{
+    private static readonly TimeSpan MaxPollInterval = TimeSpan.FromSeconds(30);
+
+    private readonly Dictionary<string, int> index = report.Stream.Fields.Select((f, i) => (f.Name, i)).ToDictionary(x => x.Name, x => x.i, StringComparer.Ordinal);
+
+    public StreamDescriptor Stream => report.Stream;
+
+    public StreamSyncSettings Settings => settings;
+
+    public async IAsyncEnumerable<RecordBatch> ReadAsync(StreamReadRequest request, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.From is not { } from || request.To is not { } to || from > to)
+        {
+            throw new ArgumentException($"meta.{report.Name} is a report stream and needs a date window", nameof(request));
+        }
+
+        var query = new MetaInsightsQuery(report.Level, report.ApiFields, from, to, report.Breakdowns, report.AttributionWindows, options.PageSize);
+        await foreach (var page in ReadRangeAsync(query, cancellationToken))
+        {
+            yield return ToBatch(page);
+        }
+    }
+
+    private IAsyncEnumerable<MetaInsightsPage> ReadRangeAsync(MetaInsightsQuery query, CancellationToken cancellationToken) =>
+        query.Days <= options.SyncMaxDays ? ReadSyncAsync(query, cancellationToken) : ReadReportRunAsync(query, cancellationToken);
+
+    private async IAsyncEnumerable<MetaInsightsPage> ReadSyncAsync(MetaInsightsQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var pages = Pager.ByCursorAsync(
+            (after, ct) => connection.CallAsync((c, t) => c.GetInsightsAsync(connection.AccountId, query, after, t), ct),
+            page => MetaValues.NextCursor(page.Paging),
+            null,
+            cancellationToken);
+        var yielded = false;
+        MetaReduceDataException? tooMuch = null;
+        await using (var e = pages.GetAsyncEnumerator(cancellationToken))
+        {
+            while (true)
+            {
+                try
+                {
+                    if (!await e.MoveNextAsync())
+                    {
+                        break;
+                    }
+                }
+                catch (MetaReduceDataException ex) when (!yielded)
+                {
+                    tooMuch = ex;
+                    break;
+                }
+
+                yielded = true;
+                yield return e.Current;
+            }
+        }
+
+        if (tooMuch is null)
+        {
+            yield break;
+        }
+
+        // One day that is still too much for the synchronous endpoint goes to an async run, which has no such limit.
+        logger.LogWarning("meta.{Stream} {Account} {Range}: Meta asks for less data; {Next}",
+            report.Name, connection.AccountId, Range(query), query.Days > 1 ? "splitting the range" : "using an async report run");
+        var parts = query.Days > 1 ? Split(query).Select(h => ReadRangeAsync(h, cancellationToken)) : [ReadReportRunAsync(query, cancellationToken)];
+        foreach (var part in parts)
+        {
+            await foreach (var page in part)
+            {
+                yield return page;
+            }
+        }
+    }
+
+    private async IAsyncEnumerable<MetaInsightsPage> ReadReportRunAsync(MetaInsightsQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        string? runId = null;
+        var problems = new List<string>();
+        for (var attempt = 1; attempt <= options.AsyncJobAttempts && runId is null; attempt++)
+        {
+            var (id, problem) = await RunReportAsync(query, cancellationToken);
+            if (problem is null)
+            {
+                runId = id;
+            }
+            else
+            {
+                problems.Add(problem);
+                logger.LogWarning("meta.{Stream} {Account} {Range}: report run attempt {Attempt} of {Attempts}: {Problem}",
+                    report.Name, connection.AccountId, Range(query), attempt, options.AsyncJobAttempts, problem);
+            }
+        }
+
+        if (runId is null)
+        {
+            if (query.Days == 1)
+            {
+                throw new MetaReportException(
+                    $"meta.{report.Name} ad account {connection.AccountId} {Range(query)}: the async report run did not complete on any of {options.AsyncJobAttempts} attempt(s): {string.Join("; ", problems)}");
+            }
+
+            logger.LogWarning("meta.{Stream} {Account} {Range}: splitting the time range after failed report runs", report.Name, connection.AccountId, Range(query));
+            foreach (var half in Split(query))
+            {
+                await foreach (var page in ReadRangeAsync(half, cancellationToken))
+                {
+                    yield return page;
+                }
+            }
+
+            yield break;
+        }
+
+        var pages = Pager.ByCursorAsync(
+            (after, ct) => connection.CallAsync((c, t) => c.GetReportRunInsightsAsync(runId, query.Limit, after, t), ct),
+            page => MetaValues.NextCursor(page.Paging),
+            null,
+            cancellationToken);
+        await foreach (var page in pages)
+        {
+            yield return page;
+        }
+    }
+
+    /// <summary>Submits a report run and polls it until it completes (the run id) or fails, is skipped or times out (a problem).</summary>
+    private async Task<(string? RunId, string? Problem)> RunReportAsync(MetaInsightsQuery query, CancellationToken cancellationToken)
+    {
+        MetaReportRun run;
+        try
+        {
+            run = await connection.CallAsync((c, t) => c.StartReportRunAsync(connection.AccountId, query, t), cancellationToken);
+        }
+        catch (MetaReduceDataException ex)
+        {
+            return (null, ex.Message);
+        }
+
+        if (string.IsNullOrEmpty(run.ReportRunId))
+        {
+            return (null, "Meta returned no report_run_id");
+        }
+
+        var delay = options.AsyncPollInterval;
+        var waited = TimeSpan.Zero;
+        while (true)
+        {
+            await Task.Delay(delay, connection.Clock, cancellationToken);
+            waited += delay;
+            var status = await connection.CallAsync((c, t) => c.GetReportRunAsync(run.ReportRunId, t), cancellationToken);
+            switch (status.AsyncStatus)
+            {
+                // "Job Completed" can arrive a moment before the percentage reaches 100; the data is ready only then.
+                case "Job Completed" when status.AsyncPercentCompletion is null or >= 100:
+                    return (run.ReportRunId, null);
+                case "Job Failed" or "Job Skipped":
+                    return (null, $"report run {run.ReportRunId}: {status.AsyncStatus}");
+                default:
+                    break;
+            }
+
+            if (waited >= options.AsyncJobTimeout)
+            {
+                return (null, string.Create(CultureInfo.InvariantCulture,
+                    $"report run {run.ReportRunId} still '{status.AsyncStatus}' ({status.AsyncPercentCompletion ?? 0:0}%) after {waited.TotalSeconds:0} s of polling"));
+            }
+
+            delay = TimeSpan.FromTicks(Math.Min((long)(delay.Ticks * 1.5), MaxPollInterval.Ticks));
+        }
+    }
+
+    private static IEnumerable<MetaInsightsQuery> Split(MetaInsightsQuery query)
+    {
+        var mid = query.Since.AddDays((query.Days / 2) - 1);
+        yield return query.WithRange(query.Since, mid);
+        yield return query.WithRange(mid.AddDays(1), query.Until);
+    }
+
+    private static string Range(MetaInsightsQuery q) => string.Create(CultureInfo.InvariantCulture, $"{q.Since:yyyy-MM-dd}..{q.Until:yyyy-MM-dd}");
+
+    private RecordBatch ToBatch(MetaInsightsPage page)
+    {
+        var rows = new List<object?[]>(page.Data.Count);
+        var rejects = new List<RejectedRecord>();
+        foreach (var row in page.Data)
+        {
+            var values = new object?[report.Stream.Fields.Count];
+            var problem = row.ValueKind == JsonValueKind.Object ? Fill(row, values) : "row is not a JSON object";
+            if (problem is null)
+            {
+                rows.Add(values);
+            }
+            else
+            {
+                rejects.Add(new RejectedRecord(problem, row.GetRawText()));
+            }
+        }
+
+        return new RecordBatch(rows, rejects);
+    }
+
+    private string? Fill(JsonElement row, object?[] values)
+    {
+        foreach (var name in new[] { "date_start", "date_stop" })
+        {
+            var text = Text(row, name);
+            if (text is null)
+            {
+                if (name == "date_start")
+                {
+                    return "date_start is missing";
+                }
+
+                continue;
+            }
+
+            if (!DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
+            {
+                return $"{name} '{text}' is not yyyy-MM-dd";
+            }
+
+            values[index[name]] = day;
+        }
+
+        foreach (var name in (string[])["account_id", "account_currency", .. report.LevelFields, .. report.Breakdowns])
+        {
+            var text = Text(row, name);
+            if (text is null && !report.Stream.Fields[index[name]].Nullable)
+            {
+                return $"{name} is missing";
+            }
+
+            values[index[name]] = text;
+        }
+
+        foreach (var name in (string[])["impressions", "reach", "clicks", "inline_link_clicks"])
+        {
+            var text = Text(row, name);
+            if (text is null)
+            {
+                continue;
+            }
+
+            if (long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var l))
+            {
+                values[index[name]] = l;
+            }
+            else if (decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && d == decimal.Truncate(d))
+            {
+                values[index[name]] = (long)d;
+            }
+            else
+            {
+                return $"{name} '{text}' is not an integer";
+            }
+        }
+
+        if (Text(row, "frequency") is { } frequency)
+        {
+            if (!double.TryParse(frequency, NumberStyles.Float, CultureInfo.InvariantCulture, out var f) || !double.IsFinite(f))
+            {
+                return $"frequency '{frequency}' is not a number";
+            }
+
+            values[index["frequency"]] = f;
+        }
+
+        if (Text(row, "spend") is { } spend)
+        {
+            if (!decimal.TryParse(spend, NumberStyles.Float, CultureInfo.InvariantCulture, out var money))
+            {
+                return $"spend '{spend}' is not a number";
+            }
+
+            values[index["spend"]] = money;
+        }
+
+        foreach (var list in new[] { "actions", "action_values" })
+        {
+            var problem = FillActions(row, list, values);
+            if (problem is not null)
+            {
+                return problem;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Flattens <c>[{action_type, value, 7d_click, 1d_view}]</c> into the configured columns. Meta leaves out action
+    /// types and windows with nothing to report, so a missing one is 0. The raw array is kept as JSON.
+    /// </summary>
+    private string? FillActions(JsonElement row, string list, object?[] values)
+    {
+        foreach (var type in report.ActionTypes)
+        {
+            values[index[MetaInsightsReport.ActionColumn(list, type, null)]] = 0m;
+            foreach (var window in report.AttributionWindows)
+            {
+                values[index[MetaInsightsReport.ActionColumn(list, type, window)]] = 0m;
+            }
+        }
+
+        if (!row.TryGetProperty(list, out var array) || array.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (array.ValueKind != JsonValueKind.Array)
+        {
+            return $"{list} is not an array";
+        }
+
+        values[index[list]] = array.GetRawText();
+        foreach (var entry in array.EnumerateArray())
+        {
+            var type = Text(entry, "action_type");
+            if (type is null || !report.ActionTypes.Contains(type, StringComparer.Ordinal))
+            {
+                continue;
+            }
+
+            foreach (var window in (string?[])[null, .. report.AttributionWindows])
+            {
+                var text = Text(entry, window ?? "value");
+                if (text is null)
+                {
+                    continue;
+                }
+
+                if (!decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var amount))
+                {
+                    return $"{list} {type} {window ?? "value"} '{text}' is not a number";
+                }
+
+                values[index[MetaInsightsReport.ActionColumn(list, type, window)]] = amount;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Meta sends numbers as strings; accept either.</summary>
+    private static string? Text(JsonElement element, string name)
+    {
+        if (element.ValueKind != JsonValueKind.Object || !element.TryGetProperty(name, out var value))
+        {
+            return null;
+        }
+
+        return value.ValueKind switch
+        {
+            JsonValueKind.String => value.GetString(),
+            JsonValueKind.Number => value.GetRawText(),
+            _ => null,
+        };
+    }
+}
