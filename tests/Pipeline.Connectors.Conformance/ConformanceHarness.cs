@@ -18,7 +18,7 @@ public sealed class ConformanceHarness : IAsyncDisposable
     private readonly ServiceProvider services;
     private readonly string folder;
 
-    internal ConformanceHarness(SandboxServer sandbox, ServiceProvider services, ManualClock clock, DuckDbWarehouse warehouse, string folder)
+    private ConformanceHarness(SandboxServer sandbox, ServiceProvider services, ManualClock clock, DuckDbWarehouse warehouse, string folder)
     {
         Sandbox = sandbox;
         this.services = services;
@@ -38,7 +38,35 @@ public sealed class ConformanceHarness : IAsyncDisposable
 
     public string DbPath => Path.Combine(folder, "warehouse.duckdb");
 
-    public async Task<IReadOnlyList<SyncSummary>> SyncAsync(string runId, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Starts a sandbox, registers one source with <paramref name="addSource"/>, opens a fresh warehouse migrated
+    /// for the source's streams, and sets the clock to <paramref name="now"/> (default: noon UTC on the world's last day).
+    /// </summary>
+    public static async Task<ConformanceHarness> StartAsync(
+        SandboxOptions sandboxOptions,
+        Action<IServiceCollection, SandboxServer> addSource,
+        Func<Sandbox.World.SandboxWorld, DateTimeOffset>? now = null,
+        Action<IServiceCollection>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(addSource);
+        var sandbox = await SandboxServer.StartAsync(sandboxOptions);
+        var clock = new ManualClock(now?.Invoke(sandbox.World) ?? new DateTimeOffset(sandbox.World.Today.ToDateTime(new TimeOnly(12, 0)), TimeSpan.Zero));
+        var collection = new ServiceCollection();
+        collection.AddSingleton<TimeProvider>(clock);
+        configure?.Invoke(collection);
+        addSource(collection, sandbox);
+        var services = collection.BuildServiceProvider();
+        var folder = Path.Combine(Path.GetTempPath(), "pipeline-conformance", Guid.NewGuid().ToString("N"));
+        var warehouse = DuckDbWarehouse.Open(new DuckDbWarehouseOptions { Path = Path.Combine(folder, "warehouse.duckdb") });
+        var harness = new ConformanceHarness(sandbox, services, clock, warehouse, folder);
+        await warehouse.MigrateAsync(harness.Source.Streams);
+        return harness;
+    }
+
+    public async Task<IReadOnlyList<SyncSummary>> SyncAsync(string runId, CancellationToken cancellationToken = default) =>
+        await SyncAsync(new SyncRequest(runId), cancellationToken);
+
+    public async Task<IReadOnlyList<SyncSummary>> SyncAsync(SyncRequest request, CancellationToken cancellationToken = default)
     {
         var runner = new SyncRunner(Warehouse, Clock, NullLogger<SyncRunner>.Instance);
         var summaries = new List<SyncSummary>();
@@ -46,7 +74,7 @@ public sealed class ConformanceHarness : IAsyncDisposable
         {
             await using (connection)
             {
-                summaries.Add(await runner.SyncAsync(connection, new SyncRequest(runId), cancellationToken));
+                summaries.Add(await runner.SyncAsync(connection, request, cancellationToken));
             }
         }
 

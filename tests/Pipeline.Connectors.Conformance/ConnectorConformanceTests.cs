@@ -5,7 +5,6 @@ using Pipeline.Sandbox;
 using Pipeline.Sandbox.Faults;
 using Pipeline.Sandbox.World;
 using Pipeline.Warehouse;
-using Pipeline.Warehouse.DuckDb;
 
 namespace Pipeline.Connectors.Conformance;
 
@@ -46,21 +45,12 @@ public abstract class ConnectorConformanceTests
     /// <summary>"Now" for the first sync: noon UTC on the world's last day.</summary>
     protected virtual DateTimeOffset Now(SandboxWorld world) => new(world.Today.ToDateTime(new TimeOnly(12, 0)), TimeSpan.Zero);
 
-    protected async Task<ConformanceHarness> StartAsync(FaultOptions? faults = null, Action<IServiceCollection>? configure = null)
-    {
-        var sandbox = await SandboxServer.StartAsync(ConfigureSandbox(new SandboxOptions { World = World, Faults = faults ?? FaultOptions.None }));
-        var clock = new ManualClock(Now(sandbox.World));
-        var collection = new ServiceCollection();
-        collection.AddSingleton<TimeProvider>(clock);
-        configure?.Invoke(collection);
-        AddSource(collection, sandbox);
-        var services = collection.BuildServiceProvider();
-        var folder = Path.Combine(Path.GetTempPath(), "pipeline-conformance", Guid.NewGuid().ToString("N"));
-        var warehouse = DuckDbWarehouse.Open(new DuckDbWarehouseOptions { Path = Path.Combine(folder, "warehouse.duckdb") });
-        var harness = new ConformanceHarness(sandbox, services, clock, warehouse, folder);
-        await warehouse.MigrateAsync(harness.Source.Streams);
-        return harness;
-    }
+    protected Task<ConformanceHarness> StartAsync(FaultOptions? faults = null, Action<IServiceCollection>? configure = null) =>
+        ConformanceHarness.StartAsync(
+            ConfigureSandbox(new SandboxOptions { World = World, Faults = faults ?? FaultOptions.None }),
+            AddSource,
+            Now,
+            configure);
 
     [Test]
     public async Task Conformance_paging_reads_every_record_exactly_once()

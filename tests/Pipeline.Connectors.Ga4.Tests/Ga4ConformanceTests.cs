@@ -12,25 +12,16 @@ public sealed partial class Ga4ConformanceTests : ConnectorConformanceTests
 {
     protected override SandboxApi Api => SandboxApi.Ga4;
 
-    protected override void AddSource(IServiceCollection services, SandboxServer sandbox) =>
-        services.AddGa4Source(new Ga4Options
-        {
-            BaseUrl = sandbox.Ga4BaseAddress,
-            TokenUrl = sandbox.GoogleTokenUri,
-            QuotaRetryWait = TimeSpan.FromMilliseconds(200),
-            Properties =
-            [
-                new Ga4PropertyOptions
-                {
-                    PropertyId = sandbox.Credentials.Ga4PropertyId,
-                    ServiceAccountKeyJson = sandbox.Credentials.GoogleServiceAccountKeyJson,
-                    FirstRunDays = sandbox.World.Options.Days,
-                    ChunkDays = 7,
-                    PageSize = 100,
-                    TimeZone = "Europe/Berlin",
-                },
-            ],
-        });
+    protected override void AddSource(IServiceCollection services, SandboxServer sandbox)
+    {
+        var options = Ga4Harness.Options(sandbox);
+        // Small chunks and pages so every run crosses window and page boundaries; a fixed zone keeps the
+        // damaged-record count exact (no time-zone probe request).
+        options.Properties[0].ChunkDays = 7;
+        options.Properties[0].PageSize = 100;
+        options.Properties[0].TimeZone = "Europe/Berlin";
+        services.AddGa4Source(options);
+    }
 
     /// <summary>A metric of the first row arrives as "n/a".</summary>
     protected override string CorruptOneRecord(string responseBody) =>

@@ -13,7 +13,7 @@ public sealed class Ga4ConnectorTests
     {
         await using var h = await Ga4Harness.StartAsync();
 
-        var summary = await h.SyncAsync("r1");
+        var summary = (await h.SyncAsync("r1")).Single();
 
         Assert.That(summary.Succeeded, Is.True, string.Join("; ", summary.Windows.Select(w => w.Error)));
         var world = h.Sandbox.World;
@@ -45,7 +45,7 @@ public sealed class Ga4ConnectorTests
 
         h.Sandbox.World.AdvanceReadGeneration(); // GA4 reprocessed the last days
         h.Clock.Advance(TimeSpan.FromDays(1));
-        var second = await h.SyncAsync("r2");
+        var second = (await h.SyncAsync("r2")).Single();
 
         Assert.That(second.Windows.Where(w => w.Stream == "traffic_daily").Select(w => w.Window).Single(),
             Is.EqualTo($"{h.Sandbox.World.Today.AddDays(-2):yyyy-MM-dd}..{h.Sandbox.World.Today.AddDays(1):yyyy-MM-dd}"));
@@ -81,7 +81,7 @@ public sealed class Ga4ConnectorTests
         await using var h = await Ga4Harness.StartAsync(configure: (o, _) => o.Properties[0].TimeZone = "Europe/Berlin");
         h.Sandbox.Faults.Options = new FaultOptions { Seed = 3, QuotaExhaustedRate = 0.34, Apis = new HashSet<SandboxApi> { SandboxApi.Ga4 } };
 
-        var stopped = await h.SyncAsync("r1");
+        var stopped = (await h.SyncAsync("r1")).Single();
 
         Assert.That(stopped.Windows.Count(w => w.Status == SyncRunStatus.Succeeded), Is.GreaterThan(0), "some windows committed before the quota ran out");
         var failures = stopped.Windows.Where(w => w.Status == SyncRunStatus.Failed).ToList();
@@ -90,7 +90,7 @@ public sealed class Ga4ConnectorTests
         var committed = await h.ScalarAsync<long>("SELECT count(*) FROM etl.sync_state WHERE source = 'ga4'");
 
         h.Sandbox.Faults.Options = FaultOptions.None;
-        var resumed = await h.SyncAsync("r2");
+        var resumed = (await h.SyncAsync("r2")).Single();
 
         Assert.That(resumed.Succeeded, Is.True, string.Join("; ", resumed.Windows.Select(w => w.Error)));
         Assert.That(committed, Is.GreaterThan(0));
@@ -116,7 +116,7 @@ public sealed class Ga4ConnectorTests
             };
         });
 
-        var summary = await h.SyncAsync("r1");
+        var summary = (await h.SyncAsync("r1")).Single();
 
         Assert.That(summary.Succeeded, Is.True, string.Join("; ", summary.Windows.Select(w => w.Error)));
         Assert.That(await h.ScalarAsync<long>("SELECT count(*) FROM staging.ga4_traffic_daily"), Is.GreaterThan(0));
@@ -168,7 +168,7 @@ public sealed class Ga4ConnectorTests
             new Ga4CustomReportOptions { Name = "by_device", Dimensions = ["deviceCategory"], Metrics = ["sessions", "totalRevenue"] },
         ]);
 
-        var summary = await h.SyncAsync("r1", new SyncRequest("r1") { Streams = new HashSet<string> { "by_device" } });
+        var summary = (await h.SyncAsync(new SyncRequest("r1") { Streams = new HashSet<string> { "by_device" } })).Single();
 
         Assert.That(summary.Succeeded, Is.True, string.Join("; ", summary.Windows.Select(w => w.Error)));
         var world = h.Sandbox.World;
