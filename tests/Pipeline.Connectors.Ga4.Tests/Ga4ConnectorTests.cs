@@ -37,6 +37,39 @@ public sealed class Ga4ConnectorTests
     }
 
     [Test]
+    public async Task Every_traffic_row_equals_the_world_row_with_the_same_dimensions()
+    {
+        await using var h = await Ga4Harness.StartAsync(WorldOptions.Demo with { Days = 10 });
+        Assert.That((await h.SyncAsync("r1")).Single().Succeeded, Is.True);
+        var world = h.Sandbox.World;
+
+        // The world's segments grouped by the stream's dimensions are the rows GA4 must return.
+        var expected = new List<string>();
+        for (var d = world.Options.StartDate; d <= world.Today; d = d.AddDays(1))
+        {
+            expected.AddRange(world.Ga4.Segments(d, world.ReadGeneration)
+                .GroupBy(g => (g.Date, g.Channel, g.Source, g.Medium, g.Campaign, g.Device, g.Country))
+                .Select(g => string.Join('|',
+                    g.Key.Date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), g.Key.Channel, g.Key.Source, g.Key.Medium, g.Key.Campaign, g.Key.Device, g.Key.Country,
+                    g.Sum(s => s.Sessions), g.Sum(s => s.EngagedSessions), g.Sum(s => s.ScreenPageViews), g.Sum(s => s.UserEngagementSeconds),
+                    g.Sum(s => s.KeyEvents), g.Sum(s => s.Transactions), Money(g.Sum(s => s.PurchaseRevenueCents)), Money(g.Sum(s => s.TotalRevenueCents)))));
+        }
+
+        var loaded = await h.QueryAsync<string>(
+            """
+            SELECT strftime(date, '%Y-%m-%d') || '|' || session_default_channel_group || '|' || session_source || '|' || session_medium || '|'
+                || session_campaign_name || '|' || device_category || '|' || country || '|' || sessions || '|' || engaged_sessions || '|'
+                || screen_page_views || '|' || user_engagement_duration::BIGINT || '|' || key_events::BIGINT || '|' || transactions || '|'
+                || printf('%.2f', purchase_revenue) || '|' || printf('%.2f', total_revenue)
+            FROM staging.ga4_traffic_daily
+            """);
+
+        Assert.That(loaded, Is.EquivalentTo(expected));
+    }
+
+    private static string Money(long cents) => (cents / 100m).ToString("0.00", System.Globalization.CultureInfo.InvariantCulture);
+
+    [Test]
     public async Task The_next_day_rereads_the_lookback_and_replaces_restated_days_without_duplicates()
     {
         await using var h = await Ga4Harness.StartAsync();
