@@ -54,16 +54,35 @@ internal sealed class SyncCommand(
         };
 
         var summaries = new List<SyncSummary>();
-        foreach (var source in sources)
+        await console.Progress().AutoClear(false).StartAsync(async progress =>
         {
-            foreach (var connection in await source.ConnectAsync(cancellationToken))
+            foreach (var source in sources)
             {
-                await using (connection)
+                foreach (var connection in await source.ConnectAsync(cancellationToken))
                 {
-                    summaries.Add(await runner.SyncAsync(connection, request, cancellationToken));
+                    await using (connection)
+                    {
+                        // One bar per account; it advances a step per committed (or failed) window.
+                        var task = progress.AddTask(Markup.Escape($"{source.Name} {connection.AccountId}"), maxValue: 1);
+                        var windows = 0;
+                        var perAccount = request with
+                        {
+                            Progress = new InlineProgress<WindowOutcome>(w =>
+                            {
+                                windows++;
+                                task.Description = Markup.Escape($"{source.Name} {connection.AccountId}: {w.Stream} {w.Window}");
+                                task.MaxValue = windows + 1;
+                                task.Value = windows;
+                            }),
+                        };
+                        summaries.Add(await runner.SyncAsync(connection, perAccount, cancellationToken));
+                        task.Description = Markup.Escape($"{source.Name} {connection.AccountId}: {windows} windows");
+                        task.MaxValue = Math.Max(1, windows);
+                        task.Value = task.MaxValue;
+                    }
                 }
             }
-        }
+        });
 
         Write(summaries);
         var failed = summaries.SelectMany(s => s.Windows.Where(w => w.Status != SyncRunStatus.Succeeded).Select(w => (s, w))).ToList();
@@ -97,6 +116,12 @@ internal sealed class SyncCommand(
     }
 
     private static string N(long? value) => value?.ToString("N0", CultureInfo.InvariantCulture) ?? "";
+}
+
+/// <summary>Reports on the calling thread (Progress&lt;T&gt; would post to the thread pool and reorder updates).</summary>
+internal sealed class InlineProgress<T>(Action<T> report) : IProgress<T>
+{
+    public void Report(T value) => report(value);
 }
 
 /// <summary>Some windows failed; the message names the first.</summary>

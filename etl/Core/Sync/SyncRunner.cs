@@ -12,6 +12,9 @@ public sealed record SyncRequest(string RunId)
     public DateOnly? BackfillFrom { get; init; }
 
     public DateOnly? BackfillTo { get; init; }
+
+    /// <summary>Told about every window as it ends (the CLI's progress bars).</summary>
+    public IProgress<WindowOutcome>? Progress { get; init; }
 }
 
 /// <summary>Outcome of one stream window.</summary>
@@ -53,6 +56,7 @@ public sealed class SyncRunner(IWarehouseEngine warehouse, TimeProvider clock, I
             {
                 var outcome = await RunWindowAsync(connection, reader, window, cursor, request, cancellationToken);
                 outcomes.Add(outcome);
+                request.Progress?.Report(outcome);
                 if (outcome.Status != SyncRunStatus.Succeeded)
                 {
                     // Later windows of this stream would leave a gap behind the cursor; the next run retries from here.
