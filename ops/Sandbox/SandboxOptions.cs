@@ -37,6 +37,15 @@ public sealed record SandboxOptions
     /// </summary>
     public int MetaThrottleRegainMinutes { get; init; } = 5;
 
+    /// <summary>
+    /// GA4 reports spanning more days than this come back sampled (<c>metadata.samplingMetadatas</c>), as
+    /// standard properties do for large date ranges; null never samples.
+    /// </summary>
+    public int? Ga4SampledAboveDays { get; init; }
+
+    /// <summary>Every GA4 response says <c>subjectToThresholding</c> (Google signals enabled on the property).</summary>
+    public bool Ga4Thresholded { get; init; }
+
     /// <summary>Log requests to the console (the CLI turns this on).</summary>
     public bool ConsoleLogging { get; init; }
 }

@@ -136,6 +136,22 @@ public sealed class Ga4ConnectorTests
     }
 
     [Test]
+    public async Task Sampled_and_thresholded_responses_are_recorded_on_their_rows()
+    {
+        // Windows of 10 days; responses for ranges over 7 days come back sampled.
+        await using var h = await Ga4Harness.StartAsync(WorldOptions.Demo with { Days = 14 }, sandbox: o => o with { Ga4SampledAboveDays = 7, Ga4Thresholded = true });
+
+        Assert.That((await h.SyncAsync("r1")).Single().Succeeded, Is.True);
+
+        var flags = await h.QueryAsync<(DateTime Date, bool Sampled, bool Thresholded)>(
+            "SELECT DISTINCT date, sampled, subject_to_thresholding FROM staging.ga4_traffic_daily ORDER BY date");
+        var world = h.Sandbox.World;
+        Assert.That(flags.Where(f => DateOnly.FromDateTime(f.Date) < world.Options.StartDate.AddDays(10)).Select(f => f.Sampled), Has.All.True, "the first 10-day window was sampled");
+        Assert.That(flags.Where(f => DateOnly.FromDateTime(f.Date) >= world.Options.StartDate.AddDays(10)).Select(f => f.Sampled), Has.All.False, "the short last window was not");
+        Assert.That(flags.Select(f => f.Thresholded), Has.All.True);
+    }
+
+    [Test]
     public async Task OAuth_refresh_token_credentials_work()
     {
         await using var h = await Ga4Harness.StartAsync(WorldOptions.Demo with { Days = 3 }, (o, s) =>

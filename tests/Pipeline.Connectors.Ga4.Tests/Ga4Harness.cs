@@ -8,9 +8,10 @@ namespace Pipeline.Connectors.Ga4.Tests;
 /// <summary>The shared harness (sandbox, warehouse, clock) with the GA4 source registered the way the CLI does it.</summary>
 internal static class Ga4Harness
 {
-    public static Task<ConformanceHarness> StartAsync(WorldOptions? world = null, Action<Ga4Options, SandboxServer>? configure = null, FaultOptions? faults = null) =>
+    public static Task<ConformanceHarness> StartAsync(
+        WorldOptions? world = null, Action<Ga4Options, SandboxServer>? configure = null, FaultOptions? faults = null, Func<SandboxOptions, SandboxOptions>? sandbox = null) =>
         ConformanceHarness.StartAsync(
-            new SandboxOptions { World = world ?? WorldOptions.Demo with { Days = 30 }, Faults = faults ?? FaultOptions.None },
+            (sandbox ?? (o => o))(new SandboxOptions { World = world ?? WorldOptions.Demo with { Days = 30 }, Faults = faults ?? FaultOptions.None }),
             (services, sandbox) =>
             {
                 var options = Options(sandbox);

@@ -197,6 +197,21 @@ internal static class Ga4Api
             w.WriteString("emptyReason", "No data for the requested date range.");
         }
 
+        if (state.Options.Ga4SampledAboveDays is { } sampledAbove && request.EndDate.DayNumber - request.StartDate.DayNumber + 1 > sampledAbove)
+        {
+            w.WriteStartArray("samplingMetadatas");
+            w.WriteStartObject();
+            w.WriteString("samplesReadCount", "500000");
+            w.WriteString("samplingSpaceSize", "2000000");
+            w.WriteEndObject();
+            w.WriteEndArray();
+        }
+
+        if (state.Options.Ga4Thresholded)
+        {
+            w.WriteBoolean("subjectToThresholding", true);
+        }
+
         w.WriteEndObject();
         if (request.ReturnPropertyQuota)
         {
