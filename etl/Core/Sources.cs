@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Connectors.Ga4;
+using Pipeline.Connectors.HubSpot;
 using Pipeline.Connectors.Mailchimp;
 using Pipeline.Connectors.Meta;
 using Pipeline.Etl.Configuration;
@@ -17,7 +18,7 @@ public static class Sources
     /// they exist (empty) until a source is set up.
     /// </summary>
     public static IReadOnlyList<Connectors.Streams.StreamDescriptor> BuiltInStreams { get; } =
-        [.. Ga4Report.BuiltIn.Select(r => r.Stream), .. MetaSource.DefaultStreams, .. MailchimpStreams.All];
+        [.. Ga4Report.BuiltIn.Select(r => r.Stream), .. MetaSource.DefaultStreams, .. MailchimpStreams.All, .. HubSpotStreams.Default.All];
 
     public static IServiceCollection AddConfiguredSources(this IServiceCollection services, SourcesOptions sources)
     {
@@ -35,6 +36,11 @@ public static class Sources
         if (sources.Mailchimp is { } mailchimp)
         {
             services.AddMailchimpSource(mailchimp);
+        }
+
+        if (sources.HubSpot is { } hubspot)
+        {
+            services.AddHubSpotSource(hubspot);
         }
 
         return services;

@@ -1,4 +1,5 @@
 using Pipeline.Connectors.Ga4;
+using Pipeline.Connectors.HubSpot;
 using Pipeline.Connectors.Mailchimp;
 using Pipeline.Connectors.Meta;
 using Pipeline.Etl.Configuration;
@@ -57,6 +58,12 @@ internal sealed class DemoWorld : IAsyncDisposable
             {
                 BaseUrl = sandbox.MailchimpBaseAddress,
                 Accounts = [new MailchimpAccountOptions { ApiKey = credentials.MailchimpApiKey }],
+            },
+            HubSpot = new HubSpotOptions
+            {
+                BaseUrl = sandbox.HubSpotBaseAddress,
+                // The sandbox has no account-info endpoint to read the portal id from.
+                Accounts = [new HubSpotAccountOptions { AccessToken = credentials.HubSpotAccessToken, PortalId = "20261122" }],
             },
         };
         return new DemoWorld(sandbox, sources);

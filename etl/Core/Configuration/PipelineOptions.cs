@@ -1,4 +1,5 @@
 using Pipeline.Connectors.Ga4;
+using Pipeline.Connectors.HubSpot;
 using Pipeline.Connectors.Mailchimp;
 using Pipeline.Connectors.Meta;
 
@@ -59,4 +60,6 @@ public sealed class SourcesOptions
     public MetaOptions? Meta { get; set; }
 
     public MailchimpOptions? Mailchimp { get; set; }
+
+    public HubSpotOptions? HubSpot { get; set; }
 }

@@ -213,6 +213,7 @@ public sealed class CrmWorld
             ["hs_lifecyclestage_lead_date"] = null,
             ["hs_lifecyclestage_marketingqualifiedlead_date"] = null,
             ["hs_lifecyclestage_salesqualifiedlead_date"] = null,
+            ["hs_lifecyclestage_opportunity_date"] = null,
             ["hs_lifecyclestage_customer_date"] = null,
         };
         string[] dated = ["lead", "marketingqualifiedlead", "salesqualifiedlead", "opportunity", "customer"];

@@ -1,0 +1,25 @@
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
+using Pipeline.Connectors.Conformance;
+using Pipeline.Sandbox;
+using Pipeline.Sandbox.World;
+
+namespace Pipeline.Connectors.HubSpot.Tests;
+
+/// <summary>The shared connector conformance kit, run for HubSpot (sandbox at its default 100 requests / 10 s).</summary>
+public sealed partial class HubSpotConformanceTests : ConnectorConformanceTests
+{
+    protected override SandboxApi Api => SandboxApi.HubSpot;
+
+    protected override void AddSource(IServiceCollection services, SandboxServer sandbox) =>
+        services.AddHubSpotSource(HubSpotTest.Options(sandbox));
+
+    protected override IEnumerable<TruthCheck> TruthChecks(SandboxWorld world) => HubSpotTruth.Checks(world);
+
+    /// <summary>A deal amount arrives as "n/a" (only deal pages carry <c>amount</c>).</summary>
+    protected override string CorruptOneRecord(string responseBody) =>
+        Amount().Replace(responseBody, "\"amount\":\"n/a\"", 1);
+
+    [GeneratedRegex("\"amount\"\\s*:\\s*\"[^\"]+\"")]
+    private static partial Regex Amount();
+}
