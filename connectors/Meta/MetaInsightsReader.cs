@@ -11,6 +11,8 @@ namespace Pipeline.Connectors.Meta;
 /// Reads one daily insights stream for a date window. Short windows use the synchronous endpoint; long ones an
 /// async report run (submit, poll with growing waits, page the result). When Meta asks for less data (code 1) or
 /// a run fails or is skipped on every attempt, the time range is split in two and each half read on its own.
+/// A single day that still fails is read one level lower (account → campaign → adset → ad) and added up to the
+/// configured level (see <see cref="Aggregate"/>); only a day that fails at ad level fails the window.
 /// Rows that do not parse become rejects with their raw JSON; the rest still load.
 /// </summary>
 internal sealed class MetaInsightsReader(MetaConnection connection, MetaInsightsReport report, StreamSyncSettings settings, MetaOptions options, ILogger logger)
@@ -33,16 +35,16 @@ internal sealed class MetaInsightsReader(MetaConnection connection, MetaInsights
         }
 
         var query = new MetaInsightsQuery(report.Level, report.ApiFields, from, to, report.Breakdowns, report.AttributionWindows, options.PageSize);
-        await foreach (var page in ReadRangeAsync(query, cancellationToken))
+        await foreach (var batch in ReadRangeAsync(query, cancellationToken))
         {
-            yield return ToBatch(page);
+            yield return batch;
         }
     }
 
-    private IAsyncEnumerable<MetaInsightsPage> ReadRangeAsync(MetaInsightsQuery query, CancellationToken cancellationToken) =>
+    private IAsyncEnumerable<RecordBatch> ReadRangeAsync(MetaInsightsQuery query, CancellationToken cancellationToken) =>
         query.Days <= options.SyncMaxDays ? ReadSyncAsync(query, cancellationToken) : ReadReportRunAsync(query, cancellationToken);
 
-    private async IAsyncEnumerable<MetaInsightsPage> ReadSyncAsync(MetaInsightsQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private async IAsyncEnumerable<RecordBatch> ReadSyncAsync(MetaInsightsQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var pages = Pager.ByCursorAsync(
             (after, ct) => connection.CallAsync((c, t) => c.GetInsightsAsync(connection.AccountId, query, after, t), ct),
@@ -69,7 +71,7 @@ internal sealed class MetaInsightsReader(MetaConnection connection, MetaInsights
                 }
 
                 yielded = true;
-                yield return e.Current;
+                yield return ToBatch(e.Current);
             }
         }
 
@@ -84,14 +86,14 @@ internal sealed class MetaInsightsReader(MetaConnection connection, MetaInsights
         var parts = query.Days > 1 ? Split(query).Select(h => ReadRangeAsync(h, cancellationToken)) : [ReadReportRunAsync(query, cancellationToken)];
         foreach (var part in parts)
         {
-            await foreach (var page in part)
+            await foreach (var batch in part)
             {
-                yield return page;
+                yield return batch;
             }
         }
     }
 
-    private async IAsyncEnumerable<MetaInsightsPage> ReadReportRunAsync(MetaInsightsQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private async IAsyncEnumerable<RecordBatch> ReadReportRunAsync(MetaInsightsQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         string? runId = null;
         var problems = new List<string>();
@@ -114,16 +116,26 @@ internal sealed class MetaInsightsReader(MetaConnection connection, MetaInsights
         {
             if (query.Days == 1)
             {
-                throw new MetaReportException(
-                    $"meta.{report.Name} ad account {connection.AccountId} {Range(query)}: the async report run did not complete on any of {options.AsyncJobAttempts} attempt(s): {string.Join("; ", problems)}");
+                if (report.LowerLevel() is not { } lower)
+                {
+                    throw new MetaReportException(string.Create(CultureInfo.InvariantCulture,
+                        $"meta.{report.Name} ad account {connection.AccountId} day {query.Since:yyyy-MM-dd} at level {report.Level}: the async report run did not complete on any of {options.AsyncJobAttempts} attempt(s) and there is no lower level to fall back to: {string.Join("; ", problems)}"));
+                }
+
+                await foreach (var batch in ReadLowerLevelAsync(query, lower, cancellationToken))
+                {
+                    yield return batch;
+                }
+
+                yield break;
             }
 
             logger.LogWarning("meta.{Stream} {Account} {Range}: splitting the time range after failed report runs", report.Name, connection.AccountId, Range(query));
             foreach (var half in Split(query))
             {
-                await foreach (var page in ReadRangeAsync(half, cancellationToken))
+                await foreach (var batch in ReadRangeAsync(half, cancellationToken))
                 {
-                    yield return page;
+                    yield return batch;
                 }
             }
 
@@ -137,8 +149,143 @@ internal sealed class MetaInsightsReader(MetaConnection connection, MetaInsights
             cancellationToken);
         await foreach (var page in pages)
         {
-            yield return page;
+            yield return ToBatch(page);
         }
+    }
+
+    /// <summary>
+    /// Reads one day that failed at the configured level one level lower (which may fall back further, down to ad)
+    /// and adds the rows up to the configured level. Reach and frequency of such rows are null.
+    /// </summary>
+    private async IAsyncEnumerable<RecordBatch> ReadLowerLevelAsync(MetaInsightsQuery query, MetaInsightsReport lower, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        logger.LogWarning(
+            "meta.{Stream} {Account} {Day}: no report at level {Level}; reading the day at level {LowerLevel} and adding it up. Reach and frequency are unavailable for that day ({Column} = true)",
+            report.Name, connection.AccountId, query.Since.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), report.Level, lower.Level, MetaInsightsReport.ReachUnavailable);
+        var reader = new MetaInsightsReader(connection, lower, settings, options, logger);
+        var rows = new List<object?[]>();
+        var rejects = new List<RejectedRecord>();
+        await foreach (var batch in reader.ReadRangeAsync(query with { Level = lower.Level, Fields = lower.ApiFields }, cancellationToken))
+        {
+            rows.AddRange(batch.Rows);
+            rejects.AddRange(batch.Rejects);
+        }
+
+        yield return new RecordBatch(Aggregate(lower, rows), rejects);
+    }
+
+    /// <summary>
+    /// Adds rows of <paramref name="lower"/>'s stream up to this report's key (day, account, the level's ids, every
+    /// breakdown value). Counts, spend and every flattened action column are summed; the raw actions and
+    /// action_values arrays are summed per action_type and per window (null when no row had one, or when a value is
+    /// not a number). Names come from the first row of each group. Reach and frequency are null — reach counts
+    /// people, who may have seen several ads — and <see cref="MetaInsightsReport.ReachUnavailable"/> is true.
+    /// </summary>
+    private List<object?[]> Aggregate(MetaInsightsReport lower, List<object?[]> rows)
+    {
+        var from = lower.Stream.Fields.Select((f, i) => (f.Name, i)).ToDictionary(x => x.Name, x => x.i, StringComparer.Ordinal);
+        string[] keyFields = ["date_start", "account_id", .. report.IdFields, .. report.Breakdowns];
+        string[] carried = ["date_stop", "account_currency", .. report.LevelFields.Except(report.IdFields, StringComparer.Ordinal)];
+        var summed = report.Stream.Fields
+            .Where(f => f.Type is FieldType.Int64 or FieldType.Decimal && !f.NonAdditive)
+            .Select(f => f.Name)
+            .ToList();
+        var groups = rows.GroupBy(r => string.Join('\u001f', keyFields.Select(k => Convert.ToString(r[from[k]], CultureInfo.InvariantCulture))), StringComparer.Ordinal);
+        var result = new List<object?[]>();
+        foreach (var group in groups)
+        {
+            var first = group.First();
+            var values = new object?[report.Stream.Fields.Count];
+            foreach (var name in keyFields.Concat(carried))
+            {
+                values[index[name]] = first[from[name]];
+            }
+
+            foreach (var name in summed)
+            {
+                var parts = group.Select(r => r[from[name]]).Where(v => v is not null).ToList();
+                values[index[name]] = parts.Count == 0 ? null
+                    : report.Stream.Fields[index[name]].Type == FieldType.Int64 ? (object)parts.Sum(v => (long)v!)
+                    : parts.Sum(v => (decimal)v!);
+            }
+
+            values[index["reach"]] = null;
+            values[index["frequency"]] = null;
+            values[index[MetaInsightsReport.ReachUnavailable]] = true;
+            foreach (var list in new[] { "actions", "action_values" })
+            {
+                values[index[list]] = SumActionArrays(group.Select(r => r[from[list]] as string));
+            }
+
+            result.Add(values);
+        }
+
+        return result;
+    }
+
+    /// <summary>Sums raw <c>[{action_type, value, 7d_click, …}]</c> arrays per action type and key; null when there is nothing to sum or a value is not a number.</summary>
+    private static string? SumActionArrays(IEnumerable<string?> arrays)
+    {
+        var sums = new Dictionary<string, Dictionary<string, decimal>>(StringComparer.Ordinal);
+        var any = false;
+        foreach (var json in arrays)
+        {
+            if (json is null)
+            {
+                continue;
+            }
+
+            any = true;
+            using var doc = JsonDocument.Parse(json);
+            foreach (var entry in doc.RootElement.EnumerateArray())
+            {
+                if (Text(entry, "action_type") is not { } type)
+                {
+                    return null;
+                }
+
+                if (!sums.TryGetValue(type, out var byKey))
+                {
+                    sums[type] = byKey = new Dictionary<string, decimal>(StringComparer.Ordinal);
+                }
+
+                foreach (var property in entry.EnumerateObject().Where(p => p.Name != "action_type"))
+                {
+                    if (Text(entry, property.Name) is not { } text || !decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var amount))
+                    {
+                        return null;
+                    }
+
+                    byKey[property.Name] = byKey.GetValueOrDefault(property.Name) + amount;
+                }
+            }
+        }
+
+        if (!any)
+        {
+            return null;
+        }
+
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream))
+        {
+            w.WriteStartArray();
+            foreach (var (type, byKey) in sums)
+            {
+                w.WriteStartObject();
+                w.WriteString("action_type", type);
+                foreach (var (key, amount) in byKey)
+                {
+                    w.WriteString(key, amount.ToString(CultureInfo.InvariantCulture));
+                }
+
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(stream.ToArray());
     }
 
     /// <summary>Submits a report run and polls it until it completes (the run id) or fails, is skipped or times out (a problem).</summary>
@@ -239,6 +386,8 @@ internal sealed class MetaInsightsReader(MetaConnection connection, MetaInsights
 
             values[index[name]] = day;
         }
+
+        values[index[MetaInsightsReport.ReachUnavailable]] = false;
 
         foreach (var name in (string[])["account_id", "account_currency", .. report.LevelFields, .. report.Breakdowns])
         {

@@ -75,7 +75,10 @@ public sealed partial class MetaOptions : ISourceOptions
     /// <summary>Polling waits of one report run add up to at most this; then the run counts as failed.</summary>
     public TimeSpan AsyncJobTimeout { get; set; } = TimeSpan.FromMinutes(30);
 
-    /// <summary>Submissions of a report run that failed or was skipped before its time range is split in two.</summary>
+    /// <summary>
+    /// Submissions of a report run that failed or was skipped before its time range is split in two; a single day
+    /// that still fails is read one level lower and added up (reach unavailable), and fails the window only at ad level.
+    /// </summary>
     public int AsyncJobAttempts { get; set; } = 2;
 
     /// <summary>

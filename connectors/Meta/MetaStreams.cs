@@ -32,6 +32,7 @@ public sealed class MetaInsightsReport
         fields.Add(new("impressions", FieldType.Int64));
         fields.Add(new("reach", FieldType.Int64, NonAdditive: true));
         fields.Add(new("frequency", FieldType.Double, NonAdditive: true));
+        fields.Add(new(ReachUnavailable, FieldType.Boolean, Nullable: false));
         fields.Add(new("clicks", FieldType.Int64));
         fields.Add(new("inline_link_clicks", FieldType.Int64));
         fields.Add(new("spend", FieldType.Decimal));
@@ -59,6 +60,12 @@ public sealed class MetaInsightsReport
             defaultLookbackDays: 28);
     }
 
+    /// <summary>
+    /// Column that is true on rows added up from a lower level (Meta could not produce the configured level for
+    /// that day): their reach and frequency are null, as reach does not add up across campaigns, ad sets or ads.
+    /// </summary>
+    public const string ReachUnavailable = "reach_unavailable";
+
     public string Name { get; }
 
     /// <summary>account, campaign, adset or ad.</summary>
@@ -77,6 +84,15 @@ public sealed class MetaInsightsReport
     public IReadOnlyList<string> IdFields { get; }
 
     public StreamDescriptor Stream { get; }
+
+    /// <summary>The same report one level lower (campaign for account, …); null at ad level.</summary>
+    public MetaInsightsReport? LowerLevel()
+    {
+        var depth = Array.IndexOf(MetaStreams.LevelOrder, Level);
+        return depth < 0 || depth + 1 >= MetaStreams.LevelOrder.Length
+            ? null
+            : new MetaInsightsReport(Name, MetaStreams.LevelOrder[depth + 1], Breakdowns, ActionTypes, AttributionWindows);
+    }
 
     /// <summary>The <c>fields</c> parameter of the insights request.</summary>
     public IReadOnlyList<string> ApiFields =>

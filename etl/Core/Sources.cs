@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Pipeline.Connectors.Files;
 using Pipeline.Connectors.Ga4;
 using Pipeline.Connectors.HubSpot;
 using Pipeline.Connectors.Mailchimp;
@@ -18,7 +19,7 @@ public static class Sources
     /// they exist (empty) until a source is set up.
     /// </summary>
     public static IReadOnlyList<Connectors.Streams.StreamDescriptor> BuiltInStreams { get; } =
-        [.. Ga4Report.BuiltIn.Select(r => r.Stream), .. MetaSource.DefaultStreams, .. MailchimpStreams.All, .. HubSpotStreams.Default.All];
+        [.. Ga4Report.BuiltIn.Select(r => r.Stream), .. MetaSource.DefaultStreams, .. MailchimpStreams.All, .. HubSpotStreams.Default.All, .. FilesStreams.All];
 
     public static IServiceCollection AddConfiguredSources(this IServiceCollection services, SourcesOptions sources)
     {
@@ -41,6 +42,11 @@ public static class Sources
         if (sources.HubSpot is { } hubspot)
         {
             services.AddHubSpotSource(hubspot);
+        }
+
+        if (sources.Files is { } files)
+        {
+            services.AddFilesSource(files);
         }
 
         return services;

@@ -62,10 +62,10 @@ internal sealed class FilesHarness : IAsyncDisposable
     }
 
     /// <summary>Writes a file into the folder as UTF-8 (lines joined with <paramref name="newline"/>, a trailing one added).</summary>
-    public string Write(string name, string newline, params string[] lines) =>
+    public string WriteWithNewline(string name, string newline, params string[] lines) =>
         WriteBytes(name, Utf8NoBom.GetBytes(string.Join(newline, lines) + newline));
 
-    public string Write(string name, params string[] lines) => Write(name, "\n", lines);
+    public string Write(string name, params string[] lines) => WriteWithNewline(name, "\n", lines);
 
     public string WriteBytes(string name, byte[] bytes)
     {

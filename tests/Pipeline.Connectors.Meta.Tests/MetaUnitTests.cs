@@ -63,6 +63,8 @@ public sealed class MetaOptionsTests
             .And.Contain("action_values_offsite_conversion_fb_pixel_purchase").And.Not.Contain("ad_id"));
         Assert.That(broken.Field("spend").Type, Is.EqualTo(Streams.FieldType.Decimal));
         Assert.That(broken.Field("actions").Type, Is.EqualTo(Streams.FieldType.Json));
+        Assert.That(streams.Where(s => s.Name.StartsWith("insights_", StringComparison.Ordinal)).Select(s => s.Field("reach_unavailable")),
+            Has.All.Matches<Streams.FieldDef>(f => f.Type == Streams.FieldType.Boolean && !f.Nullable), "every insights stream tells added-up rows apart");
         Assert.That(new MetaOptions { Breakdowns = ["none"] }.EffectiveBreakdowns, Is.Empty);
     }
 }

@@ -166,6 +166,28 @@ public sealed class StagingLoaderTests : WarehouseTestBase
     }
 
     [Test]
+    public async Task Snapshot_streams_replace_the_accounts_rows_and_a_read_with_no_batch_changes_nothing()
+    {
+        await using var warehouse = await OpenMigratedAsync();
+        object?[] T(string kpi, decimal target, string version) => [kpi, target, version];
+        await warehouse.Loader.LoadWindowAsync(Targets, new LoadWindow("acc", "r1"), Rows(T("cac", 50m, "v1"), T("roas", 3m, "v1"), T("nps", 40m, "v1")));
+        await warehouse.Loader.LoadWindowAsync(Targets, new LoadWindow("other", "r1"), Rows(T("cac", 70m, "v1")));
+
+        var replaced = await warehouse.Loader.LoadWindowAsync(Targets, new LoadWindow("acc", "r2"), Rows(T("cac", 45m, "v2"), T("roas", 3m, "v2")));
+        Assert.That(replaced.Cursor, Is.EqualTo("v2"));
+        Assert.That(await QueryAsync<string>("SELECT _account_id || ' ' || kpi || ' ' || target::DOUBLE FROM staging.test_targets ORDER BY 1"),
+            Is.EqualTo(new[] { "acc cac 45.0", "acc roas 3.0", "other cac 70.0" }), "nps left the file, so it left staging; the other account is untouched");
+
+        var unchanged = await warehouse.Loader.LoadWindowAsync(Targets, new LoadWindow("acc", "r3"), Pages());
+        Assert.That((unchanged.RowsRead, unchanged.RowsWritten, unchanged.Cursor), Is.EqualTo((0L, 0L, "v2")));
+        Assert.That(await ScalarAsync<long>("SELECT count(*) FROM staging.test_targets WHERE _account_id = 'acc'"), Is.EqualTo(2));
+
+        var emptied = await warehouse.Loader.LoadWindowAsync(Targets, new LoadWindow("acc", "r4"), Pages(new RecordBatch([])));
+        Assert.That(emptied.Cursor, Is.Null, "an empty snapshot forgets the cursor so the next read starts over");
+        Assert.That(await ScalarAsync<long>("SELECT count(*) FROM staging.test_targets WHERE _account_id = 'acc'"), Is.Zero);
+    }
+
+    [Test]
     public async Task A_report_backfill_of_older_days_keeps_the_later_cursor()
     {
         await using var warehouse = await OpenMigratedAsync();

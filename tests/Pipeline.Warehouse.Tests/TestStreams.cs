@@ -33,6 +33,18 @@ internal static class TestStreams
         ["id"],
         "updated_at");
 
+    public static readonly StreamDescriptor Targets = new(
+        "test",
+        "targets",
+        StreamKind.Snapshot,
+        [
+            new FieldDef("kpi", FieldType.String, Nullable: false),
+            new FieldDef("target", FieldType.Decimal),
+            new FieldDef("version", FieldType.String, Nullable: false),
+        ],
+        ["kpi"],
+        "version");
+
     public static object?[] Day(DateOnly date, string campaign, long clicks, decimal spend) => [date, campaign, clicks, spend, clicks * 10];
 
     public static object?[] Contact(string id, string stage, DateTime updatedAt, bool archived = false) => [id, stage, updatedAt, archived];

@@ -37,7 +37,7 @@ public abstract class WarehouseTestBase
     protected async Task<DuckDbWarehouse> OpenMigratedAsync(DuckDbWarehouseOptions? options = null)
     {
         var warehouse = Open(options);
-        await warehouse.MigrateAsync([TestStreams.Daily, TestStreams.Contacts]);
+        await warehouse.MigrateAsync([TestStreams.Daily, TestStreams.Contacts, TestStreams.Targets]);
         return warehouse;
     }
 

@@ -34,8 +34,17 @@ internal sealed class DuckDbStagingLoader(
         await CreateLoadTablesAsync(connection, stream, loadTable, rejectTable);
         try
         {
-            var (read, appendedRejects) = await AppendAsync(connection, stream, window, loadTable, rejectTable, batches, cancellationToken);
+            var (read, appendedRejects, batchCount) = await AppendAsync(connection, stream, window, loadTable, rejectTable, batches, cancellationToken);
             cancellationToken.ThrowIfCancellationRequested();
+            if (stream.Kind == StreamKind.Snapshot && batchCount == 0)
+            {
+                // Nothing to replace: the source read nothing new (e.g. an unchanged file).
+                var cursor = await connection.ExecuteScalarAsync<string?>(
+                    "SELECT cursor_value FROM etl.sync_state WHERE source = $source AND stream = $stream AND account_id = $account_id",
+                    new { source = stream.Source, stream = stream.Name, account_id = window.AccountId });
+                return new WindowLoadResult(0, 0, 0, cursor);
+            }
+
             return await CommitAsync(connection, stream, window, loadTable, rejectTable, read, appendedRejects, cancellationToken);
         }
         finally
@@ -67,7 +76,7 @@ internal sealed class DuckDbStagingLoader(
             """);
     }
 
-    private static async Task<(long Read, long Rejects)> AppendAsync(
+    private static async Task<(long Read, long Rejects, long Batches)> AppendAsync(
         DuckDBConnection connection,
         StreamDescriptor stream,
         LoadWindow window,
@@ -76,13 +85,14 @@ internal sealed class DuckDbStagingLoader(
         IAsyncEnumerable<RecordBatch> batches,
         CancellationToken cancellationToken)
     {
-        long seq = 0, read = 0, rejects = 0;
+        long seq = 0, read = 0, rejects = 0, batchCount = 0;
         var keyIndexes = stream.PrimaryKey.Select(stream.IndexOf).ToArray();
         var cursorIndex = stream.IndexOf(stream.CursorField);
         using var appender = connection.CreateAppender(loadTable);
         using var rejectAppender = connection.CreateAppender(rejectTable);
         await foreach (var batch in batches.WithCancellation(cancellationToken))
         {
+            batchCount++;
             foreach (var reject in batch.Rejects)
             {
                 read++;
@@ -111,7 +121,7 @@ internal sealed class DuckDbStagingLoader(
             }
         }
 
-        return (read, rejects);
+        return (read, rejects, batchCount);
     }
 
     /// <summary>Why a row cannot be loaded, or null. Type mismatches are connector bugs, but one bad row must not sink a window.</summary>
@@ -245,6 +255,10 @@ internal sealed class DuckDbStagingLoader(
                 p,
                 tx);
         }
+        else if (stream.Kind == StreamKind.Snapshot)
+        {
+            await connection.ExecuteAsync($"DELETE FROM {staging} WHERE _account_id = $account_id", p, tx);
+        }
         else
         {
             var keyMatch = string.Join(" AND ", stream.PrimaryKey.Select(k => $"{staging}.{Quote(k)} = l.{Quote(k)}"));
@@ -304,6 +318,12 @@ internal sealed class DuckDbStagingLoader(
         var field = stream.Field(stream.CursorField);
         var max = await connection.ExecuteScalarAsync<object?>($"SELECT max({Quote(field.Name)}) FROM {load}", transaction: tx);
         var candidate = max is null or DBNull ? null : FormatCursor(field.Type, max);
+        if (stream.Kind == StreamKind.Snapshot)
+        {
+            // The load replaced everything: its own cursor, or none when it had no rows (so the next read starts over).
+            return candidate;
+        }
+
         if (candidate is null)
         {
             return previous;

@@ -11,4 +11,11 @@ public enum StreamKind
 
     /// <summary>Rows are entities keyed by their primary key; a load upserts them.</summary>
     Entity,
+
+    /// <summary>
+    /// Each load is the stream's complete content for the account: it replaces every row the account holds in the
+    /// stream (rows missing from it are deleted). A read that yields no batch at all changes nothing (nothing new).
+    /// The cursor is the load's highest cursor value (null when it had no rows, so the next read starts over).
+    /// </summary>
+    Snapshot,
 }

@@ -1,3 +1,4 @@
+using Pipeline.Connectors.Files;
 using Pipeline.Connectors.Ga4;
 using Pipeline.Connectors.HubSpot;
 using Pipeline.Connectors.Mailchimp;
@@ -65,6 +66,7 @@ internal sealed class DemoWorld : IAsyncDisposable
                 // The sandbox has no account-info endpoint to read the portal id from.
                 Accounts = [new HubSpotAccountOptions { AccessToken = credentials.HubSpotAccessToken, PortalId = "20261122" }],
             },
+            Files = new FilesOptions { Folder = Path.Combine(AppContext.BaseDirectory, "examples", "files") },
         };
         return new DemoWorld(sandbox, sources);
     }

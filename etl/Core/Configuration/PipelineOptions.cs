@@ -1,3 +1,4 @@
+using Pipeline.Connectors.Files;
 using Pipeline.Connectors.Ga4;
 using Pipeline.Connectors.HubSpot;
 using Pipeline.Connectors.Mailchimp;
@@ -62,4 +63,6 @@ public sealed class SourcesOptions
     public MailchimpOptions? Mailchimp { get; set; }
 
     public HubSpotOptions? HubSpot { get; set; }
+
+    public FilesOptions? Files { get; set; }
 }

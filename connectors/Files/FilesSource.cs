@@ -1,0 +1,66 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Pipeline.Connectors.Streams;
+
+namespace Pipeline.Connectors.Files;
+
+/// <summary>CSV files in a folder: marketing costs, NPS responses, KPI targets and FX rates; one connection (the folder).</summary>
+public sealed class FilesSource(FilesOptions options, ILoggerFactory? loggerFactory = null) : ISource
+{
+    private readonly ILoggerFactory loggers = loggerFactory ?? NullLoggerFactory.Instance;
+
+    public string Name => FilesStreams.Source;
+
+    public IReadOnlyList<StreamDescriptor> Streams => FilesStreams.All;
+
+    /// <summary>Checks the folder exists and logs every file in it that is not one of the known files (it is ignored).</summary>
+    /// <exception cref="FilesConfigException">No folder configured, or it does not exist.</exception>
+    public Task<IReadOnlyList<ISourceConnection>> ConnectAsync(CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var problems = options.Validate().ToList();
+        if (problems.Count > 0)
+        {
+            throw new FilesConfigException("Files configuration: " + string.Join("; ", problems.Select(p => $"Sources:Files:{p.Key}: {p.Message}")));
+        }
+
+        var folder = Path.GetFullPath(options.Folder!);
+        if (!Directory.Exists(folder))
+        {
+            throw new FilesConfigException($"Files: the folder '{folder}' (Sources:Files:Folder) does not exist");
+        }
+
+        var logger = loggers.CreateLogger<FilesSource>();
+        var known = FileFormat.All.Select(f => f.FileName).ToHashSet(StringComparer.Ordinal);
+        foreach (var file in Directory.EnumerateFiles(folder).Select(Path.GetFileName).Order(StringComparer.Ordinal))
+        {
+            if (!known.Contains(file!))
+            {
+                logger.LogInformation("files: ignoring '{File}' in {Folder}: not one of {Known}", file, folder, string.Join(", ", known));
+            }
+        }
+
+        IReadOnlyList<ISourceConnection> connections = [new FilesConnection(folder, options, loggers.CreateLogger<FilesConnection>())];
+        return Task.FromResult(connections);
+    }
+}
+
+public static class FilesServiceCollectionExtensions
+{
+    /// <summary>Registers the files source (<c>Sources:Files</c>).</summary>
+    /// <exception cref="FilesConfigException">The options do not validate (e.g. no Folder).</exception>
+    public static IServiceCollection AddFilesSource(this IServiceCollection services, FilesOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var problems = options.Validate().ToList();
+        if (problems.Count > 0)
+        {
+            throw new FilesConfigException("Files configuration: " + string.Join("; ", problems.Select(p => $"Sources:Files:{p.Key}: {p.Message}")));
+        }
+
+        services.AddSingleton(options);
+        services.AddSingleton<ISource, FilesSource>(sp => new FilesSource(options, sp.GetService<ILoggerFactory>()));
+        return services;
+    }
+}

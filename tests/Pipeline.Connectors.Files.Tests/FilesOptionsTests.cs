@@ -1,0 +1,47 @@
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Pipeline.Connectors.Files.Tests;
+
+public sealed class FilesOptionsTests
+{
+    [Test]
+    public void A_folder_is_required()
+    {
+        var problems = new FilesOptions().Validate().ToList();
+
+        Assert.That(problems.Select(p => p.Key), Is.EqualTo(new[] { "Folder" }));
+        Assert.That(problems[0].Message, Does.Contain("is required"));
+        Assert.That(() => new ServiceCollection().AddFilesSource(new FilesOptions { Folder = " " }),
+            Throws.InstanceOf<FilesConfigException>().With.Message.Contain("Sources:Files:Folder: is required"));
+    }
+
+    [Test]
+    public void Values_out_of_range_are_named()
+    {
+        var problems = new FilesOptions { Folder = "/data", AccountId = "", BatchSize = 0 }.Validate().Select(p => p.Key);
+
+        Assert.That(problems, Is.EquivalentTo(new[] { "AccountId", "BatchSize" }));
+        Assert.That(new FilesOptions { Folder = "/data" }.Validate(), Is.Empty);
+        Assert.That(new FilesOptions().AccountId, Is.EqualTo("default"));
+    }
+
+    [Test]
+    public void A_folder_that_does_not_exist_fails_on_connect()
+    {
+        var missing = Path.Combine(Path.GetTempPath(), "pipeline-files-tests", Guid.NewGuid().ToString("N"));
+        var source = new FilesSource(new FilesOptions { Folder = missing });
+
+        Assert.That(async () => await source.ConnectAsync(),
+            Throws.InstanceOf<FilesConfigException>().With.Message.Contain("does not exist").And.Message.Contain(missing));
+    }
+
+    [Test]
+    public void The_source_describes_four_streams()
+    {
+        var source = new FilesSource(new FilesOptions { Folder = "/data" });
+
+        Assert.That(source.Name, Is.EqualTo("files"));
+        Assert.That(source.Streams.Select(s => s.TableName), Is.EqualTo(new[] { "files_marketing_costs", "files_nps_responses", "files_kpi_targets", "files_fx_rates" }));
+        Assert.That(FilesStreams.Names, Is.EqualTo(new[] { "marketing_costs", "nps_responses", "kpi_targets", "fx_rates" }));
+    }
+}
