@@ -64,8 +64,14 @@ public sealed class CommandLineTests : CliTestBase
         var result = await RunWithConfigAsync("demo", "--warehouse", demoPath, "--days", "14");
 
         Assert.That(result.ExitCode, Is.EqualTo(ExitCodes.Ok), result.Error);
-        Assert.That(result.Out, Does.Contain("Schemas").And.Contain("staging").And.Contain("mart").And.Contain("Recent sync runs"));
+        Assert.That(result.Out, Does.Contain("Schemas").And.Contain("staging").And.Contain("mart").And.Contain("etl.sync_runs, per stream"));
         Assert.That(result.Out, Does.Contain("ga4_traffic_daily").And.Contain("Succeeded").And.Contain("All channels"));
+        foreach (var source in new[] { "ga4", "meta", "mailchimp", "hubspot", "files" })
+        {
+            Assert.That(result.Out, Does.Match($@"│ {source}\s+│"), $"the demo synced {source}");
+        }
+
+        Assert.That(result.Out, Does.Contain("Meta ads, last 30 days"));
         Assert.That(result.Out, Does.Not.Contain("Failed"));
         Assert.That(File.Exists(demoPath), Is.True);
         Assert.That(File.Exists(WarehousePath), Is.False, "the demo never writes into the configured warehouse");

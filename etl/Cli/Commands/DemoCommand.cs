@@ -59,7 +59,7 @@ internal sealed class DemoCommand(
         var status = await warehouse.ReadStatusAsync(50, cancellationToken);
         console.MarkupLineInterpolated($"Demo warehouse [bold]{warehouse.Location}[/] (duckdb), run {run.RunId}");
         WriteLayers(status);
-        StatusView.WriteRuns(console, status);
+        await WriteRunSummaryAsync(cancellationToken);
         await WriteTrafficAsync(today, cancellationToken);
         await WriteAdsAsync(today, cancellationToken);
 
@@ -83,6 +83,36 @@ internal sealed class DemoCommand(
         }
 
         console.Write(schemas);
+    }
+
+    /// <summary>This run's rows of <c>etl.sync_runs</c> per source and stream (one row per window would be long).</summary>
+    private async Task WriteRunSummaryAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = new DuckDBConnection($"Data Source={Path.GetFullPath(arguments.WarehousePath)}");
+        await connection.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<(string Source, string Stream, long Accounts, long Windows, long Read, long Written, long Rejected, long Calls, string Statuses)>(
+            """
+            SELECT source, stream, count(DISTINCT account_id), count(*), sum(rows_read)::BIGINT, sum(rows_written)::BIGINT,
+                   sum(rows_rejected)::BIGINT, sum(api_calls)::BIGINT, string_agg(DISTINCT status, ', ' ORDER BY status)
+            FROM etl.sync_runs WHERE run_id = $run
+            GROUP BY 1, 2 ORDER BY 1, 2
+            """,
+            new { run = run.RunId });
+        var table = new Table().Title($"Sync run {run.RunId} (etl.sync_runs, per stream)")
+            .AddColumns("Source", "Stream")
+            .AddColumn(new TableColumn("Accounts").RightAligned())
+            .AddColumn(new TableColumn("Windows").RightAligned())
+            .AddColumn(new TableColumn("Read").RightAligned())
+            .AddColumn(new TableColumn("Written").RightAligned())
+            .AddColumn(new TableColumn("Rejected").RightAligned())
+            .AddColumn(new TableColumn("API calls").RightAligned())
+            .AddColumn("Status");
+        foreach (var r in rows)
+        {
+            table.AddRow(r.Source, r.Stream, N(r.Accounts), N(r.Windows), N(r.Read), N(r.Written), N(r.Rejected), N(r.Calls), r.Statuses);
+        }
+
+        console.Write(table);
     }
 
     /// <summary>
