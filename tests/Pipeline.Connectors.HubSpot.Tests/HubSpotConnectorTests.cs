@@ -229,7 +229,26 @@ public sealed class HubSpotConnectorTests
     }
 
     [Test]
-    public async Task Extra_properties_are_not_checked_where_the_properties_endpoint_is_not_served()
+    public async Task The_portal_id_comes_from_account_info_and_unknown_properties_are_refused_by_the_sandbox()
+    {
+        await using (var h = await HubSpotTest.StartAsync(configure: o => o.Accounts[0].PortalId = null))
+        {
+            var connection = (await h.Source.ConnectAsync()).Single();
+            await using (connection)
+            {
+                Assert.That(connection.AccountId, Is.EqualTo(h.Sandbox.World.Crm.PortalId.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+                Assert.That(connection.TimeZone.Id, Is.EqualTo("Europe/Berlin"));
+            }
+        }
+
+        await using var unknown = await HubSpotTest.StartAsync(configure: o => o.ContactProperties = ["firstname", "favourite_colour"]);
+        Assert.That(
+            async () => await unknown.Source.ConnectAsync(),
+            Throws.TypeOf<HubSpotConfigException>().With.Message.Contains("'favourite_colour'").And.Message.Not.Contains("'firstname'"));
+    }
+
+    [Test]
+    public async Task Extra_properties_land_as_text_columns()
     {
         await using var h = await HubSpotTest.StartAsync(configure: o => o.ContactProperties = ["firstname"]);
 

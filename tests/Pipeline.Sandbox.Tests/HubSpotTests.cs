@@ -29,6 +29,22 @@ public class HubSpotTests : SandboxFixture
     }
 
     [Test]
+    public async Task Account_info_and_property_definitions_are_served()
+    {
+        var (status, details) = await GetJson("hubspot/account-info/v3/details", Bearer(Token));
+        var (propStatus, properties) = await GetJson("hubspot/crm/v3/properties/contacts", Bearer(Token));
+        var (unauthorized, _) = await GetJson("hubspot/account-info/v3/details");
+
+        Assert.That(status, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(details["portalId"]!.GetValue<long>(), Is.EqualTo(Server.World.Crm.PortalId).And.GreaterThan(0));
+        Assert.That(Str(details["timeZone"]), Is.EqualTo("Europe/Berlin"));
+        Assert.That(propStatus, Is.EqualTo(HttpStatusCode.OK));
+        var names = properties["results"]!.AsArray().Select(p => Str(p!["name"])).ToList();
+        Assert.That(names, Does.Contain("lastmodifieddate").And.Contain("hs_analytics_source").And.Contain("email"));
+        Assert.That(unauthorized, Is.EqualTo(HttpStatusCode.Unauthorized));
+    }
+
+    [Test]
     public async Task Missing_token_gets_invalid_authentication()
     {
         var (status, body) = await GetJson("hubspot/crm/v3/objects/contacts");

@@ -63,8 +63,7 @@ internal sealed class DemoWorld : IAsyncDisposable
             HubSpot = new HubSpotOptions
             {
                 BaseUrl = sandbox.HubSpotBaseAddress,
-                // The sandbox has no account-info endpoint to read the portal id from.
-                Accounts = [new HubSpotAccountOptions { AccessToken = credentials.HubSpotAccessToken, PortalId = "20261122" }],
+                Accounts = [new HubSpotAccountOptions { AccessToken = credentials.HubSpotAccessToken }],
             },
             Files = new FilesOptions { Folder = Path.Combine(AppContext.BaseDirectory, "examples", "files") },
         };

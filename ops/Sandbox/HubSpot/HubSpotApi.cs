@@ -18,6 +18,39 @@ internal static class HubSpotApi
         app.MapPost("/hubspot/crm/v3/objects/{objectType}/search", ctx => Authorized(ctx, state, type => Search(ctx, state, type)));
         app.MapGet("/hubspot/crm/v3/pipelines/deals", ctx => AuthorizedAny(ctx, state, () => Pipelines(ctx)));
         app.MapPost("/hubspot/crm/v4/associations/{fromType}/{toType}/batch/read", ctx => AuthorizedAny(ctx, state, () => Associations(ctx, state)));
+        app.MapGet("/hubspot/account-info/v3/details", ctx => AuthorizedAny(ctx, state, () => AccountDetails(ctx, state)));
+        app.MapGet("/hubspot/crm/v3/properties/{objectType}", ctx => Authorized(ctx, state, type => PropertyDefinitions(ctx, state, type)));
+    }
+
+    private static Task AccountDetails(HttpContext ctx, SandboxState state) => HttpJson.Write(ctx, 200, new JsonObject
+    {
+        ["portalId"] = state.World.Crm.PortalId,
+        ["accountType"] = "STANDARD",
+        ["timeZone"] = state.World.Crm.TimeZone,
+        ["companyCurrency"] = state.World.Crm.Currency,
+        ["additionalCurrencies"] = new JsonArray(),
+        ["utcOffset"] = "+01:00",
+        ["utcOffsetMilliseconds"] = 3_600_000,
+        ["uiDomain"] = "app-eu1.hubspot.com",
+        ["dataHostingLocation"] = "eu1",
+    });
+
+    /// <summary>Every property the world's records of this type carry (names from the first record), like HubSpot's property list.</summary>
+    private static Task PropertyDefinitions(HttpContext ctx, SandboxState state, CrmObjectType type)
+    {
+        var names = state.World.Crm.Count(type) == 0 ? [] : state.World.Crm.Properties(type, 0).Keys.Order(StringComparer.Ordinal).ToList();
+        return HttpJson.Write(ctx, 200, new JsonObject
+        {
+            ["results"] = new JsonArray(names.Select(n => (JsonNode)new JsonObject
+            {
+                ["name"] = n,
+                ["label"] = n,
+                ["type"] = n.EndsWith("date", StringComparison.Ordinal) ? "datetime" : "string",
+                ["fieldType"] = "text",
+                ["groupName"] = type.ToString().ToLowerInvariant() + "information",
+                ["hubspotDefined"] = true,
+            }).ToArray()),
+        });
     }
 
     private static CrmObjectType? ParseType(string? text) => text?.ToLowerInvariant() switch

@@ -52,6 +52,13 @@ public sealed class CrmWorld
         firstContact = new DateTimeOffset(options.StartDate.AddDays(-120).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
     }
 
+    /// <summary>The HubSpot portal (hub) id of the business, as account-info reports it.</summary>
+    public long PortalId => long.Parse("2" + Det.Digits(7, seed, Salt.HubPortal), CultureInfo.InvariantCulture);
+
+    public string TimeZone => "Europe/Berlin";
+
+    public string Currency => "EUR";
+
     public int Count(CrmObjectType type) => type switch
     {
         CrmObjectType.Contacts => options.Contacts,

@@ -67,6 +67,6 @@ internal static class Salt
     public const long MetaAccount = 11, MetaCampaign = 12, MetaAdSet = 13, MetaAd = 14, MetaAdDay = 15, MetaSplit = 16, MetaRestate = 17;
     public const long Ga4Segment = 21, Ga4Ratio = 22, Ga4Restate = 23, Ga4Property = 24;
     public const long MailList = 31, MailMember = 32, MailCampaign = 33, MailActivity = 34, MailKey = 35, MailUnsub = 36;
-    public const long Contact = 41, Company = 42, Deal = 43, HubToken = 44;
+    public const long Contact = 41, Company = 42, Deal = 43, HubToken = 44, HubPortal = 45;
     public const long Token = 51, Fault = 61;
 }
