@@ -152,6 +152,33 @@ public sealed class Ga4ConnectorTests
     }
 
     [Test]
+    public async Task Each_configured_property_is_its_own_account_in_state_and_run_log()
+    {
+        // The second property exists in the configuration but the service account may not read it.
+        await using var h = await Ga4Harness.StartAsync(WorldOptions.Demo with { Days = 5 }, (o, s) =>
+        {
+            o.Properties[0].TimeZone = "Europe/Berlin";
+            o.Properties.Add(new Ga4PropertyOptions
+            {
+                PropertyId = "999999999",
+                ServiceAccountKeyJson = s.Credentials.GoogleServiceAccountKeyJson,
+                TimeZone = "America/New_York",
+                FirstRunDays = 5,
+            });
+        });
+
+        var summaries = await h.SyncAsync("r1");
+
+        Assert.That(summaries.Select(s => s.AccountId), Is.EqualTo(new[] { h.Sandbox.Credentials.Ga4PropertyId, "999999999" }));
+        Assert.That(summaries[0].Succeeded, Is.True);
+        Assert.That(summaries[1].Windows, Has.All.Matches<WindowOutcome>(w => w.Status == SyncRunStatus.Failed && w.Error!.Contains("403", StringComparison.Ordinal)));
+        var runs = await h.QueryAsync<string>("SELECT DISTINCT account_id || ' ' || status FROM etl.sync_runs ORDER BY 1");
+        Assert.That(runs, Is.EqualTo(new[] { $"{h.Sandbox.Credentials.Ga4PropertyId} Succeeded", "999999999 Failed" }));
+        Assert.That(await h.QueryAsync<string>("SELECT DISTINCT account_id FROM etl.sync_state"), Is.EqualTo(new[] { h.Sandbox.Credentials.Ga4PropertyId }));
+        Assert.That(await h.QueryAsync<string>("SELECT DISTINCT _account_id FROM staging.ga4_traffic_daily"), Is.EqualTo(new[] { h.Sandbox.Credentials.Ga4PropertyId }));
+    }
+
+    [Test]
     public async Task OAuth_refresh_token_credentials_work()
     {
         await using var h = await Ga4Harness.StartAsync(WorldOptions.Demo with { Days = 3 }, (o, s) =>
