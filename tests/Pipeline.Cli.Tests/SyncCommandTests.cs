@@ -31,7 +31,8 @@ public sealed class SyncCommandTests : CliTestBase
         Assert.That(first.Out, Does.Contain("traffic_daily").And.Contain("users_daily").And.Contain("Succeeded").And.Not.Contain("Failed"));
         Assert.That(second.ExitCode, Is.EqualTo(ExitCodes.Ok), second.Error);
         Assert.That(second.Out, Does.Contain("traffic_daily").And.Not.Contain("users_daily"));
-        Assert.That(status.Out, Does.Contain("Stream state").And.Contain("ga4_traffic_daily"));
+        Assert.That(status.Out, Does.Contain("Stream state").And.Contain("Hours since").And.Contain("ga4_traffic_daily"));
+        Assert.That(status.Out, Does.Match(@"traffic_daily\s+│\s+\d+\s+│\s+\d{4}-\d{2}-\d{2}\s+│\s+\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\s+│\s+0\.\d\s+│\s+Succeeded"));
         Assert.That(first.Out + first.Error + second.Out + second.Error, Does.Not.Contain("PRIVATE KEY"));
     }
 

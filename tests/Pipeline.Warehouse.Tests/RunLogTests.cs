@@ -29,7 +29,10 @@ public sealed class RunLogTests : WarehouseTestBase
         Assert.That(done.Status, Is.EqualTo(SyncRunStatus.Succeeded));
         Assert.That((done.RowsWritten, done.ApiCalls, done.WindowFrom), Is.EqualTo((2L, 3L, (DateOnly?)day)));
         Assert.That(status.RecentRuns.Single(r => r.RunId == "run-43").Error, Is.EqualTo("HTTP 500"));
-        Assert.That(status.States.Single().Cursor, Is.EqualTo("2026-05-04"));
+        var state = status.States.Single();
+        Assert.That(state.Cursor, Is.EqualTo("2026-05-04"));
+        Assert.That((state.LastStatus, state.LastError), Is.EqualTo(("Succeeded", (string?)null)));
+        Assert.That(state.LastSuccessAt, Is.Not.Null.And.GreaterThanOrEqualTo(run.StartedAt.AddSeconds(-1)));
         Assert.That(status.Objects.Single(o => o.Name == "test_ads_daily").Rows, Is.EqualTo(2));
         Assert.That(status.Objects.Single(o => o.Name == "v_stream_status").Kind, Is.EqualTo("view"));
         var view = await QueryAsync<string>("SELECT stream || ' ' || last_status FROM etl.v_stream_status ORDER BY 1");

@@ -31,7 +31,15 @@ public sealed record MigrationReport(IReadOnlyList<string> VersionedScriptsAppli
 
 public sealed record WarehouseObject(string Schema, string Name, string Kind, long? Rows);
 
-public sealed record StreamState(string Source, string Stream, string AccountId, string? Cursor, DateTime UpdatedAt, string RunId);
+/// <summary>Where a stream of an account stands, and how its last run went (from <c>etl.v_stream_status</c>).</summary>
+public sealed record StreamState(string Source, string Stream, string AccountId, string? Cursor, DateTime UpdatedAt, string RunId)
+{
+    public DateTime? LastSuccessAt { get; init; }
+
+    public string? LastStatus { get; init; }
+
+    public string? LastError { get; init; }
+}
 
 public sealed record WarehouseStatus(
     IReadOnlyList<WarehouseObject> Objects,

@@ -129,8 +129,18 @@ public sealed class DuckDbWarehouse : IWarehouseEngine
         var runs = hasEtl ? await DuckDbRunLog.ReadRecentAsync(connection, recentRuns) : [];
         var states = hasEtl
             ? (await connection.QueryAsync<StreamStateRow>(
-                "SELECT source, stream, account_id, cursor_value, updated_at, run_id FROM etl.sync_state ORDER BY source, stream, account_id"))
-                .Select(r => new StreamState(r.source, r.stream, r.account_id, r.cursor_value, r.updated_at, r.run_id)).ToList()
+                """
+                SELECT s.source, s.stream, s.account_id, s.cursor_value, s.updated_at, s.run_id, v.last_success_at, v.last_status, v.last_error
+                FROM etl.sync_state s
+                JOIN etl.v_stream_status v USING (source, stream, account_id)
+                ORDER BY s.source, s.stream, s.account_id
+                """))
+                .Select(r => new StreamState(r.source, r.stream, r.account_id, r.cursor_value, r.updated_at, r.run_id)
+                {
+                    LastSuccessAt = r.last_success_at,
+                    LastStatus = r.last_status,
+                    LastError = r.last_error,
+                }).ToList()
             : [];
         return new WarehouseStatus(withCounts, runs, states);
     }
@@ -150,6 +160,8 @@ public sealed class DuckDbWarehouse : IWarehouseEngine
         string.Join(' ', message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 
 #pragma warning disable IDE1006, CA1812 // Dapper maps snake_case columns by name
-    private sealed record StreamStateRow(string source, string stream, string account_id, string? cursor_value, DateTime updated_at, string run_id);
+    private sealed record StreamStateRow(
+        string source, string stream, string account_id, string? cursor_value, DateTime updated_at, string run_id,
+        DateTime? last_success_at, string? last_status, string? last_error);
 #pragma warning restore IDE1006, CA1812
 }

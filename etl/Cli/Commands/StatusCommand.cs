@@ -4,7 +4,7 @@ using Spectre.Console;
 namespace Pipeline.Cli.Commands;
 
 /// <summary><c>pipeline status</c>: runs, stream state and row counts of the warehouse.</summary>
-internal sealed class StatusCommand(WarehouseFactory warehouses, IAnsiConsole console, StatusArguments arguments) : ICommandHandler
+internal sealed class StatusCommand(WarehouseFactory warehouses, IAnsiConsole console, TimeProvider clock, StatusArguments arguments) : ICommandHandler
 {
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
@@ -18,7 +18,7 @@ internal sealed class StatusCommand(WarehouseFactory warehouses, IAnsiConsole co
         }
 
         StatusView.WriteRuns(console, status);
-        StatusView.WriteStates(console, status);
+        StatusView.WriteStates(console, status, clock.GetUtcNow().UtcDateTime);
         StatusView.WriteObjects(console, status);
         return ExitCodes.Ok;
     }

@@ -46,7 +46,7 @@ internal static class StatusView
         console.Write(table);
     }
 
-    public static void WriteStates(IAnsiConsole console, WarehouseStatus status)
+    public static void WriteStates(IAnsiConsole console, WarehouseStatus status, DateTime nowUtc)
     {
         if (status.States.Count == 0)
         {
@@ -54,11 +54,16 @@ internal static class StatusView
             return;
         }
 
-        var table = new Table().Title("Stream state (etl.sync_state)").AddColumns("Source", "Stream", "Account", "Cursor", "Updated (UTC)", "Run");
+        var table = new Table().Title("Stream state (etl.sync_state, etl.v_stream_status)")
+            .AddColumns("Source", "Stream", "Account", "Cursor", "Last success (UTC)")
+            .AddColumn(new TableColumn("Hours since").RightAligned())
+            .AddColumns("Last run", "Last error");
         foreach (var s in status.States)
         {
+            var since = s.LastSuccessAt is { } at ? (nowUtc - at).TotalHours.ToString("0.0", CultureInfo.InvariantCulture) : "";
             table.AddRow(s.Source, s.Stream, Markup.Escape(s.AccountId), Markup.Escape(s.Cursor ?? ""),
-                s.UpdatedAt.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture), Markup.Escape(s.RunId));
+                s.LastSuccessAt?.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) ?? "", since,
+                s.LastStatus ?? "", Markup.Escape(s.LastError ?? ""));
         }
 
         console.Write(table);
