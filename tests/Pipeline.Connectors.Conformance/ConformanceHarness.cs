@@ -66,11 +66,14 @@ public sealed class ConformanceHarness : IAsyncDisposable
     public async Task<IReadOnlyList<SyncSummary>> SyncAsync(string runId, CancellationToken cancellationToken = default) =>
         await SyncAsync(new SyncRequest(runId), cancellationToken);
 
-    public async Task<IReadOnlyList<SyncSummary>> SyncAsync(SyncRequest request, CancellationToken cancellationToken = default)
+    /// <param name="afterConnect">Runs once every connection is open, before the first stream is read (e.g. to force a fault mid-run).</param>
+    public async Task<IReadOnlyList<SyncSummary>> SyncAsync(SyncRequest request, CancellationToken cancellationToken = default, Action? afterConnect = null)
     {
         var runner = new SyncRunner(Warehouse, Clock, NullLogger<SyncRunner>.Instance);
         var summaries = new List<SyncSummary>();
-        foreach (var connection in await Source.ConnectAsync(cancellationToken))
+        var connections = await Source.ConnectAsync(cancellationToken);
+        afterConnect?.Invoke();
+        foreach (var connection in connections)
         {
             await using (connection)
             {
@@ -93,6 +96,14 @@ public sealed class ConformanceHarness : IAsyncDisposable
         await using var c = new DuckDBConnection($"Data Source={DbPath}");
         await c.OpenAsync();
         return (await c.ExecuteScalarAsync<T>(sql, args))!;
+    }
+
+    /// <summary>Changes the warehouse behind the connector's back (seeding state for a scenario).</summary>
+    public async Task ExecuteAsync(string sql, object? args = null)
+    {
+        await using var c = new DuckDBConnection($"Data Source={DbPath}");
+        await c.OpenAsync();
+        await c.ExecuteAsync(sql, args);
     }
 
     public async ValueTask DisposeAsync()

@@ -1,7 +1,5 @@
 using System.Net;
 using System.Text;
-using Dapper;
-using DuckDB.NET.Data;
 using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Connectors.Conformance;
 using Pipeline.Etl.Sync;
@@ -65,17 +63,9 @@ internal static class HubSpotTest
         Assert.That(report.ToString(), Is.Empty);
     }
 
-    public static async Task ExecuteAsync(ConformanceHarness h, string sql, object? args = null)
-    {
-        await using var c = new DuckDBConnection($"Data Source={h.DbPath}");
-        await c.OpenAsync();
-        await c.ExecuteAsync(sql, args);
-    }
-
     /// <summary>Commits a cursor as if an earlier run had read the stream up to <paramref name="cursor"/>.</summary>
     public static Task SeedCursorAsync(ConformanceHarness h, string stream, string cursor) =>
-        ExecuteAsync(
-            h,
+        h.ExecuteAsync(
             "INSERT INTO etl.sync_state (source, stream, account_id, cursor_value, updated_at, run_id) VALUES ('hubspot', $stream, $account, $cursor, now(), 'seed')",
             new { stream, account = PortalId, cursor });
 

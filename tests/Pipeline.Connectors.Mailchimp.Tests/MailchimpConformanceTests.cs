@@ -13,13 +13,7 @@ public sealed partial class MailchimpConformanceTests : ConnectorConformanceTest
     protected override SandboxApi Api => SandboxApi.Mailchimp;
 
     protected override void AddSource(IServiceCollection services, SandboxServer sandbox) =>
-        services.AddMailchimpSource(new MailchimpOptions
-        {
-            BaseUrl = sandbox.MailchimpBaseAddress,
-            PageSize = 100,
-            RetryBaseDelay = TimeSpan.FromMilliseconds(20),
-            Accounts = [new MailchimpAccountOptions { ApiKey = sandbox.Credentials.MailchimpApiKey }],
-        });
+        services.AddMailchimpSource(MailchimpHarness.DefaultOptions(sandbox));
 
     protected override IEnumerable<TruthCheck> TruthChecks(SandboxWorld world) => MailchimpTruth.Checks(world);
 

@@ -1,6 +1,8 @@
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
+using Pipeline.Connectors.Conformance;
+using Pipeline.Connectors.Http;
 using Pipeline.Connectors.Streams;
 using Pipeline.Etl.Sync;
 using Pipeline.Sandbox;
@@ -119,7 +121,8 @@ public sealed class MailchimpConnectorTests
     [Test]
     public async Task A_401_after_the_key_worked_and_429s_and_5xx_are_retried_to_the_complete_result()
     {
-        await using var h = await MailchimpHarness.StartAsync();
+        var counters = new ApiCallCounters();
+        await using var h = await MailchimpHarness.StartAsync(counters: counters);
         var connection = (await h.Source.ConnectAsync()).Single();
         h.Sandbox.Faults.ForceNext(SandboxApi.Mailchimp, FaultKind.ExpiredToken);
         h.Sandbox.Faults.ForceNext(SandboxApi.Mailchimp, FaultKind.RateLimit, 2);
@@ -129,7 +132,7 @@ public sealed class MailchimpConnectorTests
         var summary = await new SyncRunner(h.Warehouse, h.Clock, NullLogger<SyncRunner>.Instance).SyncAsync(connection, new SyncRequest("r1"));
 
         Assert.That(new[] { summary }.Errors(), Is.Empty);
-        var statuses = h.Counter().ByStatus;
+        var statuses = counters.Snapshot().Values.Single().ByStatus;
         Assert.That(statuses.GetValueOrDefault(401), Is.EqualTo(1));
         Assert.That(statuses.GetValueOrDefault(429), Is.EqualTo(2));
         Assert.That(statuses.GetValueOrDefault(500), Is.EqualTo(1));
@@ -141,10 +144,12 @@ public sealed class MailchimpConnectorTests
     public async Task Parallel_reads_stay_within_the_connection_limit_and_see_no_429(int limit)
     {
         var probe = new ConcurrencyProbe();
+        var counters = new ApiCallCounters();
         await using var h = await MailchimpHarness.StartAsync(
             configure: (o, _) => o.Accounts[0].MaxConcurrentRequests = limit,
             faults: new FaultOptions { SlowResponseRate = 1, SlowResponseDelay = TimeSpan.FromMilliseconds(60), Apis = new HashSet<SandboxApi> { SandboxApi.Mailchimp } },
-            services: (s, o) => s.AddHttpClient(MailchimpSource.ClientName(o.Accounts[0])).AddHttpMessageHandler(() => new ProbeHandler(probe)));
+            services: (s, o) => s.AddHttpClient(MailchimpSource.ClientName(o.Accounts[0])).AddHttpMessageHandler(() => new ProbeHandler(probe)),
+            counters: counters);
         var today = h.Sandbox.World.Today;
 
         // Two connections of the same account read all their streams at once.
@@ -163,19 +168,21 @@ public sealed class MailchimpConnectorTests
 
         Assert.That(rows.Sum(), Is.GreaterThan(0));
         Assert.That(probe.Max, Is.LessThanOrEqualTo(limit).And.GreaterThan(1), "requests ran in parallel, never beyond the limit");
-        Assert.That(h.Counter().ByStatus.GetValueOrDefault(429), Is.Zero, "Mailchimp never had to refuse a connection");
-        Assert.That(h.Sandbox.RequestCount(SandboxApi.Mailchimp), Is.EqualTo(h.Counter().Requests));
+        Assert.That(counters.Snapshot().Values.Single().ByStatus.GetValueOrDefault(429), Is.Zero, "Mailchimp never had to refuse a connection");
+        Assert.That(h.Sandbox.RequestCount(SandboxApi.Mailchimp), Is.EqualTo(counters.Snapshot().Values.Single().Requests));
     }
 
     [Test]
     public async Task Two_accounts_load_separately_by_account_id()
     {
-        await using var h = await MailchimpHarness.StartAsync(configure: (o, s) => o.Accounts =
+        var counters = new ApiCallCounters();
+        List<MailchimpAccountOptions> accounts = [];
+        await using var h = await MailchimpHarness.StartAsync(configure: (o, s) => o.Accounts = accounts =
         [
             new MailchimpAccountOptions { ApiKey = s.Credentials.MailchimpApiKeys[0] },
             // The sandbox answers GET / with one account id for every key; real accounts differ (see AccountId docs).
             new MailchimpAccountOptions { ApiKey = s.Credentials.MailchimpApiKeys[1], AccountId = "us21:second-account", Name = "second" },
-        ]);
+        ], counters: counters);
 
         var summaries = await h.SyncAsync("r1");
 
@@ -192,8 +199,8 @@ public sealed class MailchimpConnectorTests
             await AssertTruthAsync(h, account);
         }
 
-        Assert.That(h.Counter(0).Requests, Is.GreaterThan(0));
-        Assert.That(h.Counter(1).Requests, Is.GreaterThan(0), "each key has its own client and connection budget");
+        Assert.That(MailchimpHarness.Counter(counters, accounts[0]).Requests, Is.GreaterThan(0));
+        Assert.That(MailchimpHarness.Counter(counters, accounts[1]).Requests, Is.GreaterThan(0), "each key has its own client and connection budget");
     }
 
     [Test]
@@ -239,7 +246,7 @@ public sealed class MailchimpConnectorTests
             "INSERT INTO staging.mailchimp_list_activity_daily (list_id, day, emails_sent, _account_id, _run_id, _loaded_at) VALUES ($list, $day, 777, $account, 'r0', now())",
             new { list = listId, day = old.ToDateTime(TimeOnly.MinValue), account = first.Single().AccountId });
 
-        var backfill = await h.SyncAsync("r2", new SyncRequest("r2") { BackfillFrom = today.AddDays(-400), Streams = new HashSet<string> { "list_activity_daily" } });
+        var backfill = await h.SyncAsync(new SyncRequest("r2") { BackfillFrom = today.AddDays(-400), Streams = new HashSet<string> { "list_activity_daily" } });
 
         Assert.That(backfill.Errors(), Is.Empty);
         Assert.That(await h.ScalarAsync<long>($"SELECT count(*) FROM staging.mailchimp_list_activity_daily WHERE day = DATE '{old:yyyy-MM-dd}'"), Is.EqualTo(1));
@@ -249,7 +256,7 @@ public sealed class MailchimpConnectorTests
             Is.EqualTo(MailchimpOptions.ActivityHistoryDays + 1), "one row per served day of the window");
     }
 
-    private static async Task AssertTruthAsync(MailchimpHarness h, string? account = null)
+    private static async Task AssertTruthAsync(ConformanceHarness h, string? account = null)
     {
         var failures = new List<string>();
         foreach (var check in MailchimpTruth.Checks(h.Sandbox.World, account))

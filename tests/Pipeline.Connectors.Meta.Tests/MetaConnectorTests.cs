@@ -1,3 +1,4 @@
+using Pipeline.Connectors.Conformance;
 using Pipeline.Etl.Sync;
 using Pipeline.Sandbox;
 using Pipeline.Sandbox.Faults;
@@ -13,7 +14,8 @@ public sealed class MetaConnectorTests
     [Test]
     public async Task A_full_sync_matches_the_sandbox_ground_truth_row_for_row()
     {
-        await using var h = await MetaHarness.StartAsync();
+        var wire = new WireLog();
+        await using var h = await MetaHarness.StartAsync(wire: wire);
 
         var summaries = await h.SyncAsync("r1");
 
@@ -21,13 +23,13 @@ public sealed class MetaConnectorTests
         Assert.That(summaries.Select(s => s.AccountId), Is.EquivalentTo(h.Sandbox.Credentials.MetaAdAccountIds));
         await AssertSpendAndPurchasesMatchTruthAsync(h);
         Assert.That(await h.QueryAsync<string>("SELECT DISTINCT _account_id || ' ' || account_currency FROM staging.meta_insights_daily"),
-            Is.EquivalentTo(h.World.Meta.Accounts.Select(a => $"{a.AccountId} {a.Currency}")));
+            Is.EquivalentTo(h.Sandbox.World.Meta.Accounts.Select(a => $"{a.AccountId} {a.Currency}")));
         Assert.That(await h.QueryAsync<string>("SELECT id || ' ' || name || ' ' || currency || ' ' || timezone_name FROM staging.meta_ad_accounts"),
-            Is.EquivalentTo(h.World.Meta.Accounts.Select(a => $"{a.AccountId} {a.Name} {a.Currency} {a.TimeZone}")));
+            Is.EquivalentTo(h.Sandbox.World.Meta.Accounts.Select(a => $"{a.AccountId} {a.Name} {a.Currency} {a.TimeZone}")));
         Assert.That(await h.ScalarAsync<long>("SELECT count(*) FROM etl.rejected_records"), Is.Zero);
         // 30-day windows are read through async report runs, never the synchronous endpoint.
-        Assert.That(h.Wire.Entries.Count(e => e.IsReportRunSubmit), Is.GreaterThan(0));
-        Assert.That(h.Wire.Entries.Where(e => e.IsInsightsGet), Is.Empty);
+        Assert.That(wire.Entries.Count(e => e.IsReportRunSubmit), Is.GreaterThan(0));
+        Assert.That(wire.Entries.Where(e => e.IsInsightsGet), Is.Empty);
     }
 
     [Test]
@@ -37,8 +39,8 @@ public sealed class MetaConnectorTests
 
         var connections = await h.Source.ConnectAsync();
 
-        Assert.That(connections.Select(c => c.TimeZone.Id), Is.EqualTo(h.World.Meta.Accounts.Select(a => a.TimeZone)));
-        Assert.That(connections.Select(c => c.AccountId), Is.EqualTo(h.World.Meta.Accounts.Select(a => a.AccountId)));
+        Assert.That(connections.Select(c => c.TimeZone.Id), Is.EqualTo(h.Sandbox.World.Meta.Accounts.Select(a => a.TimeZone)));
+        Assert.That(connections.Select(c => c.AccountId), Is.EqualTo(h.Sandbox.World.Meta.Accounts.Select(a => a.AccountId)));
         Assert.That(connections.SelectMany(c => c.Streams).Select(s => s.Settings.MaxHistoryDays).Distinct(), Is.EquivalentTo(new int?[] { null, MetaOptions.MaxHistoryDays }));
     }
 
@@ -49,12 +51,12 @@ public sealed class MetaConnectorTests
         var first = await h.SyncAsync("r1");
         Assert.That(first.All(s => s.Succeeded), Is.True, MetaHarness.Errors(first));
         const string Snapshot = "SELECT _account_id || '|' || date_start || '|' || ad_id || '|' || spend || '|' || actions_purchase_7d_click FROM staging.meta_insights_daily ";
-        var today = h.World.Today;
+        var today = h.Sandbox.World.Today;
         var restatedFrom = today.AddDays(-27);
         var oldBefore = await h.QueryAsync<string>(Snapshot + $"WHERE date_start < DATE '{restatedFrom:yyyy-MM-dd}' ORDER BY 1");
         var recentBefore = await PurchasesAsync(h, $"date_start >= DATE '{restatedFrom:yyyy-MM-dd}'");
 
-        h.World.AdvanceReadGeneration(); // Meta attributes late conversions to the last 28 days
+        h.Sandbox.World.AdvanceReadGeneration(); // Meta attributes late conversions to the last 28 days
         h.Clock.Advance(TimeSpan.FromDays(1));
         var second = await h.SyncAsync("r2");
 
@@ -68,7 +70,7 @@ public sealed class MetaConnectorTests
         await AssertSpendAndPurchasesMatchTruthAsync(h);
         Assert.That(await h.ScalarAsync<long>(
             "SELECT count(*) FROM (SELECT _account_id, date_start, ad_id, count(*) c FROM staging.meta_insights_daily GROUP BY ALL HAVING c > 1)"), Is.Zero);
-        Assert.That(await h.ScalarAsync<long>("SELECT count(*) FROM staging.meta_campaigns"), Is.EqualTo(h.World.Meta.Campaigns.Count), "entities upserted, not appended");
+        Assert.That(await h.ScalarAsync<long>("SELECT count(*) FROM staging.meta_campaigns"), Is.EqualTo(h.Sandbox.World.Meta.Campaigns.Count), "entities upserted, not appended");
     }
 
     [Test]
@@ -97,9 +99,9 @@ public sealed class MetaConnectorTests
             Assert.That(mismatches, Is.Zero, $"{breakdown}: the values of one ad-day add up to its unbroken row");
             Assert.That(await h.ScalarAsync<long>($"SELECT count(*) FROM (SELECT _account_id, date_start, ad_id, {breakdown}, count(*) c FROM {table} GROUP BY ALL HAVING c > 1)"),
                 Is.Zero, $"{breakdown}: one row per key");
-            foreach (var account in h.World.Meta.Accounts)
+            foreach (var account in h.Sandbox.World.Meta.Accounts)
             {
-                var values = h.World.Meta.BreakdownsOf(account.AccountId).Single(b => b.Name == breakdown).Values;
+                var values = h.Sandbox.World.Meta.BreakdownsOf(account.AccountId).Single(b => b.Name == breakdown).Values;
                 Assert.That(await h.QueryAsync<string>($"SELECT DISTINCT {breakdown} FROM {table} WHERE _account_id = '{account.AccountId}'"),
                     Is.EquivalentTo(values), $"{breakdown}: every value of account {account.AccountId} arrives as its own row");
             }
@@ -114,7 +116,8 @@ public sealed class MetaConnectorTests
     public async Task Failed_report_runs_are_retried()
     {
         var failed = new HashSet<string>();
-        await using var h = await MetaHarness.StartAsync(WorldOptions.Demo with { Days = 12 }, (o, _) => o.FirstRunDays = 12, rewriteBody: (request, body) =>
+        var wire = new WireLog();
+        await using var h = await MetaHarness.StartAsync(WorldOptions.Demo with { Days = 12 }, (o, _) => o.FirstRunDays = 12, wire: wire, rewriteBody: (request, body) =>
         {
             // The first run of each ad account answers "Job Failed" on its first poll (the sandbox never fails a run).
             if (IsRunStatus(request) && !failed.Contains(Account(body)))
@@ -126,18 +129,19 @@ public sealed class MetaConnectorTests
             return body;
         });
 
-        var summaries = await h.SyncAsync("r1", OnlyDaily);
+        var summaries = await h.SyncAsync(OnlyDaily);
 
         Assert.That(summaries.All(s => s.Succeeded), Is.True, MetaHarness.Errors(summaries));
         Assert.That(failed, Has.Count.EqualTo(2));
-        Assert.That(h.Wire.Entries.Count(e => e.IsReportRunSubmit), Is.EqualTo(4), "one failed and one good run per account");
-        Assert.That(h.Wire.Entries.Where(e => e.IsReportRunSubmit).Select(e => e.RangeDays), Is.All.EqualTo(12), "a retry keeps the range");
+        Assert.That(wire.Entries.Count(e => e.IsReportRunSubmit), Is.EqualTo(4), "one failed and one good run per account");
+        Assert.That(wire.Entries.Where(e => e.IsReportRunSubmit).Select(e => e.RangeDays), Is.All.EqualTo(12), "a retry keeps the range");
         await AssertSpendAndPurchasesMatchTruthAsync(h);
     }
 
     [Test]
     public async Task Report_runs_that_keep_failing_are_split_into_shorter_ranges()
     {
+        var wire = new WireLog();
         await using var h = await MetaHarness.StartAsync(
             WorldOptions.Demo with { Days = 12 },
             (o, _) =>
@@ -146,16 +150,17 @@ public sealed class MetaConnectorTests
                 o.SyncMaxDays = 3;
                 o.AdAccountIds = [o.AdAccountIds[0]];
             },
+            wire: wire,
             rewriteBody: (request, body) =>
                 // Runs over more than 6 days always fail, as Meta's do when a report is too heavy.
                 IsRunStatus(request) && RunDays(body) > 6 ? body.Replace("\"Job Not Started\"", "\"Job Failed\"", StringComparison.Ordinal) : body);
 
-        var summaries = await h.SyncAsync("r1", OnlyDaily);
+        var summaries = await h.SyncAsync(OnlyDaily);
 
         Assert.That(summaries.All(s => s.Succeeded), Is.True, MetaHarness.Errors(summaries));
-        var submits = h.Wire.Entries.Where(e => e.IsReportRunSubmit).Select(e => e.RangeDays).ToList();
+        var submits = wire.Entries.Where(e => e.IsReportRunSubmit).Select(e => e.RangeDays).ToList();
         Assert.That(submits, Is.EqualTo(new[] { 12, 12, 6, 6 }), "two attempts at 12 days, then each half");
-        await AssertSpendAndPurchasesMatchTruthAsync(h, onlyAccount: h.World.Meta.Accounts[0].AccountId);
+        await AssertSpendAndPurchasesMatchTruthAsync(h, onlyAccount: h.Sandbox.World.Meta.Accounts[0].AccountId);
     }
 
     [Test]
@@ -163,6 +168,7 @@ public sealed class MetaConnectorTests
     {
         // 16 ads a day per account: a 7-day sync request is 112 rows, over the limit; 4 days (64) too; 2 days fit.
         // By country a single day is 64 rows: it goes to an async run.
+        var wire = new WireLog();
         await using var h = await MetaHarness.StartAsync(
             WorldOptions.Demo with { Days = 14 },
             (o, _) =>
@@ -171,15 +177,15 @@ public sealed class MetaConnectorTests
                 o.ChunkDays = 7;
                 o.SyncMaxDays = 7;
             },
-            new SandboxOptions { MetaSyncRowLimit = 60 });
+            new SandboxOptions { MetaSyncRowLimit = 60 }, wire: wire);
 
-        var summaries = await h.SyncAsync("r1", new SyncRequest("r1") { Streams = new HashSet<string> { "insights_daily", "insights_daily_by_country" } });
+        var summaries = await h.SyncAsync(new SyncRequest("r1") { Streams = new HashSet<string> { "insights_daily", "insights_daily_by_country" } });
 
         Assert.That(summaries.All(s => s.Succeeded), Is.True, MetaHarness.Errors(summaries));
-        var gets = h.Wire.Entries.Where(e => e.IsInsightsGet).ToList();
+        var gets = wire.Entries.Where(e => e.IsInsightsGet).ToList();
         Assert.That(gets.Where(e => e.Status == 500).Select(e => e.RangeDays).Distinct(), Is.SupersetOf(new[] { 7, 4 }), "Meta said 'reduce the amount of data'");
         Assert.That(gets.Where(e => e.Status == 200).Select(e => e.RangeDays).Max(), Is.LessThanOrEqualTo(3));
-        Assert.That(h.Wire.Entries.Where(e => e.IsReportRunSubmit).Select(e => e.RangeDays), Is.Not.Empty.And.All.EqualTo(1));
+        Assert.That(wire.Entries.Where(e => e.IsReportRunSubmit).Select(e => e.RangeDays), Is.Not.Empty.And.All.EqualTo(1));
         await AssertSpendAndPurchasesMatchTruthAsync(h);
         Assert.That(await h.ScalarAsync<decimal>("SELECT sum(spend) FROM staging.meta_insights_daily_by_country"),
             Is.EqualTo(await h.ScalarAsync<decimal>("SELECT sum(spend) FROM staging.meta_insights_daily")));
@@ -189,6 +195,7 @@ public sealed class MetaConnectorTests
     public async Task Throttling_and_server_errors_are_retried_and_the_sync_still_matches_ground_truth()
     {
         var synthetic429 = 0;
+        var wire = new WireLog();
         await using var h = await MetaHarness.StartAsync(
             WorldOptions.Demo with { Days = 14 },
             (o, _) => o.FirstRunDays = 14,
@@ -205,6 +212,7 @@ public sealed class MetaConnectorTests
                     Apis = new HashSet<SandboxApi> { SandboxApi.Meta },
                 },
             },
+            wire: wire,
             intercept: request =>
             {
                 // Two 429s with Meta's body and a short regain estimate, as Meta sends them for the insights endpoint.
@@ -224,7 +232,7 @@ public sealed class MetaConnectorTests
         var summaries = await h.SyncAsync("r1");
 
         Assert.That(summaries.All(s => s.Succeeded), Is.True, MetaHarness.Errors(summaries));
-        var statuses = h.Wire.Entries.Select(e => e.Status).ToList();
+        var statuses = wire.Entries.Select(e => e.Status).ToList();
         Assert.That(statuses.Count(s => s == 429), Is.EqualTo(2));
         Assert.That(statuses.Count(s => s == 400), Is.GreaterThan(0), "code 4 throttles (HTTP 400) were injected");
         Assert.That(statuses.Count(s => s >= 500), Is.GreaterThan(0), "server errors were injected");
@@ -243,7 +251,7 @@ public sealed class MetaConnectorTests
         long requestsAtThrottle = 0;
 
         // Meta's throttle answer (code 17/80004) says access returns in 5 minutes; the harness waits at most 1.
-        var stopped = await h.SyncAsync("r1", afterConnect: () =>
+        var stopped = await h.SyncAsync(new SyncRequest("r1"), afterConnect: () =>
         {
             h.Sandbox.Faults.ForceNext(SandboxApi.Meta, FaultKind.RateLimit);
             requestsAtThrottle = h.Sandbox.RequestCount(SandboxApi.Meta) + 1;
@@ -257,7 +265,7 @@ public sealed class MetaConnectorTests
         var resumed = await h.SyncAsync("r2");
 
         Assert.That(resumed.All(s => s.Succeeded), Is.True, MetaHarness.Errors(resumed));
-        await AssertSpendAndPurchasesMatchTruthAsync(h, onlyAccount: h.World.Meta.Accounts[0].AccountId);
+        await AssertSpendAndPurchasesMatchTruthAsync(h, onlyAccount: h.Sandbox.World.Meta.Accounts[0].AccountId);
     }
 
     [Test]
@@ -274,31 +282,33 @@ public sealed class MetaConnectorTests
     [Test]
     public async Task A_token_expiring_mid_run_fails_the_window_with_the_auth_error()
     {
+        var wire = new WireLog();
         await using var h = await MetaHarness.StartAsync(WorldOptions.Demo with { Days = 3 }, (o, _) =>
         {
             o.FirstRunDays = 3;
             o.AdAccountIds = [o.AdAccountIds[0]];
-        });
+        }, wire: wire);
 
-        var summary = (await h.SyncAsync("r1", afterConnect: () => h.Sandbox.Faults.ForceNext(SandboxApi.Meta, FaultKind.ExpiredToken))).Single();
+        var summary = (await h.SyncAsync(new SyncRequest("r1"), afterConnect: () => h.Sandbox.Faults.ForceNext(SandboxApi.Meta, FaultKind.ExpiredToken))).Single();
 
         var failed = summary.Windows.Single(w => w.Status == SyncRunStatus.Failed);
         Assert.That(failed.Stream, Is.EqualTo("campaigns"));
         Assert.That(failed.Error, Does.Contain("Meta rejected the access token").And.Contain("subcode 463"));
-        Assert.That(h.Wire.Entries.Count(e => e.Status == 401), Is.EqualTo(1), "not retried");
+        Assert.That(wire.Entries.Count(e => e.Status == 401), Is.EqualTo(1), "not retried");
     }
 
     [Test]
     public async Task Entity_streams_carry_parent_ids_and_upsert()
     {
-        await using var h = await MetaHarness.StartAsync(WorldOptions.Demo with { Days = 5 }, (o, _) => o.FirstRunDays = 5);
+        var wire = new WireLog();
+        await using var h = await MetaHarness.StartAsync(WorldOptions.Demo with { Days = 5 }, (o, _) => o.FirstRunDays = 5, wire: wire);
         var entities = new HashSet<string> { "ad_accounts", "campaigns", "adsets", "ads" };
 
-        var first = await h.SyncAsync("r1", new SyncRequest("r1") { Streams = entities });
-        var second = await h.SyncAsync("r2", new SyncRequest("r2") { Streams = entities });
+        var first = await h.SyncAsync(new SyncRequest("r1") { Streams = entities });
+        var second = await h.SyncAsync(new SyncRequest("r2") { Streams = entities });
 
         Assert.That(first.Concat(second).All(s => s.Succeeded), Is.True, MetaHarness.Errors(first.Concat(second)));
-        var meta = h.World.Meta;
+        var meta = h.Sandbox.World.Meta;
         Assert.That(await h.QueryAsync<string>("SELECT _account_id || '|' || id || '|' || name || '|' || objective FROM staging.meta_campaigns"),
             Is.EquivalentTo(meta.Campaigns.Select(c => $"{c.AccountId}|{c.Id}|{c.Name}|{c.Objective}")));
         Assert.That(await h.QueryAsync<string>("SELECT _account_id || '|' || id || '|' || campaign_id FROM staging.meta_adsets"),
@@ -308,7 +318,7 @@ public sealed class MetaConnectorTests
         Assert.That(await h.ScalarAsync<long>("SELECT count(*) FROM staging.meta_ads WHERE created_time IS NULL OR updated_time IS NULL OR updated_time < created_time"), Is.Zero);
         Assert.That(await h.QueryAsync<string>("SELECT DISTINCT _run_id FROM staging.meta_ads"), Is.EqualTo(new[] { "r2" }), "the second run replaced every row");
         // The second run asks only for objects updated since the committed cursor.
-        var adsRequests = h.Wire.Entries.Where(e => e.Path.EndsWith("/ads", StringComparison.Ordinal)).ToList();
+        var adsRequests = wire.Entries.Where(e => e.Path.EndsWith("/ads", StringComparison.Ordinal)).ToList();
         Assert.That(adsRequests.First().Parameters.ContainsKey("filtering"), Is.False);
         Assert.That(adsRequests.Last().Parameters["filtering"], Does.Contain("\"updated_time\"").And.Contain("GREATER_THAN"));
     }
@@ -326,15 +336,15 @@ public sealed class MetaConnectorTests
         return stop.DayNumber - start.DayNumber + 1;
     }
 
-    private static async Task<Dictionary<string, decimal>> PurchasesAsync(MetaHarness h, string where) =>
+    private static async Task<Dictionary<string, decimal>> PurchasesAsync(ConformanceHarness h, string where) =>
         (await h.QueryAsync<(string Account, DateTime Day, decimal Purchases)>(
             $"SELECT _account_id, date_start, sum(actions_purchase) FROM staging.meta_insights_daily WHERE {where} GROUP BY ALL"))
         .ToDictionary(r => $"{r.Account}|{r.Day:yyyy-MM-dd}", r => r.Purchases);
 
     /// <summary>Spend per account × day × campaign and purchases per account × day equal the sandbox's ground truth.</summary>
-    private static async Task AssertSpendAndPurchasesMatchTruthAsync(MetaHarness h, string? onlyAccount = null)
+    private static async Task AssertSpendAndPurchasesMatchTruthAsync(ConformanceHarness h, string? onlyAccount = null)
     {
-        var world = h.World;
+        var world = h.Sandbox.World;
         var truth = world.Truth;
         var accounts = world.Meta.Accounts.Where(a => onlyAccount is null || a.AccountId == onlyAccount).ToList();
         var spend = (await h.QueryAsync<(string Account, DateTime Day, string Campaign, decimal Spend)>(

@@ -1,137 +1,53 @@
 using System.Collections.Concurrent;
 using System.Net;
-using Dapper;
-using DuckDB.NET.Data;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
-using Pipeline.Connectors.Streams;
+using Pipeline.Connectors.Conformance;
 using Pipeline.Etl.Sync;
 using Pipeline.Sandbox;
 using Pipeline.Sandbox.World;
-using Pipeline.Warehouse.DuckDb;
 
 namespace Pipeline.Connectors.Meta.Tests;
 
-/// <summary>A sandbox, a fresh DuckDB warehouse, and the Meta source wired the way the CLI wires it, plus a wire recorder.</summary>
-internal sealed class MetaHarness : IAsyncDisposable
+/// <summary>The shared harness (sandbox, warehouse, clock) with the Meta source wired the way the CLI wires it, plus a wire recorder.</summary>
+internal static class MetaHarness
 {
-    private readonly string folder;
-    private readonly ServiceProvider services;
-
-    private MetaHarness(SandboxServer sandbox, DuckDbWarehouse warehouse, string folder, ServiceProvider services, MetaSource source, ManualClock clock, WireLog wire)
-    {
-        Sandbox = sandbox;
-        Warehouse = warehouse;
-        this.folder = folder;
-        this.services = services;
-        Source = source;
-        Clock = clock;
-        Wire = wire;
-    }
-
-    public SandboxServer Sandbox { get; }
-
-    public DuckDbWarehouse Warehouse { get; }
-
-    public MetaSource Source { get; }
-
-    public ManualClock Clock { get; }
-
-    /// <summary>Every attempt the connector put on the wire, with its answer.</summary>
-    public WireLog Wire { get; }
-
-    public SandboxWorld World => Sandbox.World;
-
-    public string DbPath => Path.Combine(folder, "wh.duckdb");
-
-    public static async Task<MetaHarness> StartAsync(
+    /// <param name="wire">Receives every attempt the connector puts on the wire, with its answer.</param>
+    public static Task<ConformanceHarness> StartAsync(
         WorldOptions? world = null,
         Action<MetaOptions, SandboxServer>? configure = null,
         SandboxOptions? sandboxOptions = null,
         Func<HttpRequestMessage, HttpResponseMessage?>? intercept = null,
-        Func<HttpRequestMessage, string, string>? rewriteBody = null)
-    {
-        var sandbox = await SandboxServer.StartAsync((sandboxOptions ?? new SandboxOptions()) with { World = world ?? WorldOptions.Demo with { Days = 30 } });
-        var options = new MetaOptions
-        {
-            BaseUrl = sandbox.MetaBaseAddress,
-            AccessToken = sandbox.Credentials.MetaAccessToken,
-            AdAccountIds = [.. sandbox.Credentials.MetaAdAccountIds],
-            FirstRunDays = sandbox.World.Options.Days,
-            ChunkDays = 30,
-            AsyncPollInterval = TimeSpan.FromMilliseconds(5),
-            RetryBaseDelay = TimeSpan.FromMilliseconds(20),
-            MaxThrottleWait = TimeSpan.FromMinutes(1),
-        };
-        configure?.Invoke(options, sandbox);
-        Assert.That(options.Validate(), Is.Empty, "the harness configuration is valid");
-
-        // Noon in Berlin on the world's last day: "today" for both accounts (Berlin and New York) is the world's end.
-        var clock = new ManualClock(new DateTimeOffset(sandbox.World.Today.ToDateTime(new TimeOnly(12, 0)), TimeSpan.FromHours(1)));
-        var wire = new WireLog();
-        var collection = new ServiceCollection();
-        collection.AddSingleton<TimeProvider>(clock);
-        collection.AddMetaSource(options);
-        foreach (var id in options.AccountIds)
-        {
-            // Appended after the connector's handlers, so it sits next to the wire and sees every attempt.
-            collection.AddHttpClient(MetaSource.ClientName(id)).AddHttpMessageHandler(() => new WireHandler(wire, intercept, rewriteBody));
-        }
-
-        var provider = collection.BuildServiceProvider();
-        var source = (MetaSource)provider.GetRequiredService<ISource>();
-
-        var folder = Path.Combine(Path.GetTempPath(), "pipeline-meta-tests", Guid.NewGuid().ToString("N"));
-        var warehouse = DuckDbWarehouse.Open(new DuckDbWarehouseOptions { Path = Path.Combine(folder, "wh.duckdb") });
-        await warehouse.MigrateAsync(source.Streams);
-        return new MetaHarness(sandbox, warehouse, folder, provider, source, clock, wire);
-    }
-
-    /// <summary>Connects every configured ad account and syncs each with the real runner.</summary>
-    public async Task<IReadOnlyList<SyncSummary>> SyncAsync(string runId, SyncRequest? request = null, Action? afterConnect = null)
-    {
-        var connections = await Source.ConnectAsync();
-        afterConnect?.Invoke();
-        var summaries = new List<SyncSummary>();
-        foreach (var connection in connections)
-        {
-            await using (connection)
+        Func<HttpRequestMessage, string, string>? rewriteBody = null,
+        WireLog? wire = null) =>
+        ConformanceHarness.StartAsync(
+            (sandboxOptions ?? new SandboxOptions()) with { World = world ?? WorldOptions.Demo with { Days = 30 } },
+            (services, sandbox) =>
             {
-                summaries.Add(await new SyncRunner(Warehouse, Clock, NullLogger<SyncRunner>.Instance).SyncAsync(connection, request ?? new SyncRequest(runId)));
-            }
-        }
+                var options = Options(sandbox);
+                configure?.Invoke(options, sandbox);
+                Assert.That(options.Validate(), Is.Empty, "the harness configuration is valid");
+                services.AddMetaSource(options);
+                var log = wire ?? new WireLog();
+                foreach (var id in options.AccountIds)
+                {
+                    // Appended after the connector's handlers, so it sits next to the wire and sees every attempt.
+                    services.AddHttpClient(MetaSource.ClientName(id)).AddHttpMessageHandler(() => new WireHandler(log, intercept, rewriteBody));
+                }
+            },
+            // Noon in Berlin on the world's last day: "today" for both accounts (Berlin and New York) is the world's end.
+            w => new DateTimeOffset(w.Today.ToDateTime(new TimeOnly(12, 0)), TimeSpan.FromHours(1)));
 
-        return summaries;
-    }
-
-    public async Task<List<T>> QueryAsync<T>(string sql)
+    public static MetaOptions Options(SandboxServer sandbox) => new()
     {
-        await using var c = new DuckDBConnection($"Data Source={DbPath}");
-        await c.OpenAsync();
-        return (await c.QueryAsync<T>(sql)).ToList();
-    }
-
-    public async Task<T> ScalarAsync<T>(string sql)
-    {
-        await using var c = new DuckDBConnection($"Data Source={DbPath}");
-        await c.OpenAsync();
-        return (await c.ExecuteScalarAsync<T>(sql))!;
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await Warehouse.DisposeAsync();
-        await services.DisposeAsync();
-        await Sandbox.DisposeAsync();
-        try
-        {
-            Directory.Delete(folder, recursive: true);
-        }
-        catch (IOException)
-        {
-            // temp folder; the OS cleans it
-        }
-    }
+        BaseUrl = sandbox.MetaBaseAddress,
+        AccessToken = sandbox.Credentials.MetaAccessToken,
+        AdAccountIds = [.. sandbox.Credentials.MetaAdAccountIds],
+        FirstRunDays = sandbox.World.Options.Days,
+        ChunkDays = 30,
+        AsyncPollInterval = TimeSpan.FromMilliseconds(5),
+        RetryBaseDelay = TimeSpan.FromMilliseconds(20),
+        MaxThrottleWait = TimeSpan.FromMinutes(1),
+    };
 
     public static string Errors(IEnumerable<SyncSummary> summaries) =>
         string.Join("; ", summaries.SelectMany(s => s.Windows).Where(w => w.Error is not null).Select(w => $"{w.Stream} {w.Window}: {w.Error}"));
@@ -214,15 +130,6 @@ internal sealed class WireHandler(WireLog log, Func<HttpRequestMessage, HttpResp
                 ? (Uri.UnescapeDataString(p), "")
                 : (Uri.UnescapeDataString(p[..eq].Replace('+', ' ')), Uri.UnescapeDataString(p[(eq + 1)..].Replace('+', ' ')));
         });
-}
-
-internal sealed class ManualClock(DateTimeOffset now) : TimeProvider
-{
-    private DateTimeOffset now = now;
-
-    public override DateTimeOffset GetUtcNow() => now;
-
-    public void Advance(TimeSpan by) => now += by;
 }
 
 internal static class HttpStatus

@@ -21,22 +21,23 @@ public sealed partial class MetaLevelFallbackTests
     public async Task A_day_failing_at_campaign_and_adset_level_is_read_at_ad_level_and_added_up_without_reach()
     {
         await using var baseline = await MetaHarness.StartAsync(World, Configure("campaign"));
-        var good = await baseline.SyncAsync("r1", DailyAndCountry);
+        var good = await baseline.SyncAsync(DailyAndCountry);
         Assert.That(good.All(s => s.Succeeded), Is.True, MetaHarness.Errors(good));
 
         var target = default(DateOnly);
         var failing = new ConcurrentDictionary<string, string>(StringComparer.Ordinal);
-        await using var h = await MetaHarness.StartAsync(World, Configure("campaign"), rewriteBody: (request, body) =>
+        var wire = new WireLog();
+        await using var h = await MetaHarness.StartAsync(World, Configure("campaign"), wire: wire, rewriteBody: (request, body) =>
             FailRuns(request, body, failing, level => level is "campaign" or "adset", target));
-        target = h.World.Today.AddDays(-2);
+        target = h.Sandbox.World.Today.AddDays(-2);
         var day = target.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-        var account = h.World.Meta.Accounts[0].AccountId;
+        var account = h.Sandbox.World.Meta.Accounts[0].AccountId;
 
-        var summaries = await h.SyncAsync("r1", DailyAndCountry);
+        var summaries = await h.SyncAsync(DailyAndCountry);
 
         Assert.That(summaries.All(s => s.Succeeded), Is.True, MetaHarness.Errors(summaries));
         Assert.That(failing.Values, Does.Contain("campaign").And.Contain("adset"), "runs did fail at both levels");
-        var submits = h.Wire.Entries.Where(e => e.IsReportRunSubmit).ToList();
+        var submits = wire.Entries.Where(e => e.IsReportRunSubmit).ToList();
         Assert.That(submits.Where(e => e.Parameters["level"] == "ad").Select(e => e.RangeDays), Is.Not.Empty.And.All.EqualTo(1), "only the failing day is read at ad level");
         Assert.That(submits.Count(e => e.Parameters["level"] == "adset" && e.RangeDays == 1), Is.EqualTo(4), "two attempts per stream at adset level");
 
@@ -44,14 +45,14 @@ public sealed partial class MetaLevelFallbackTests
         var spend = (await h.QueryAsync<(string Campaign, decimal Spend)>(
                 $"SELECT campaign_id, spend FROM staging.meta_insights_daily WHERE date_start = DATE '{day}'"))
             .ToDictionary(r => r.Campaign, r => r.Spend);
-        var expected = h.World.Meta.Campaigns.Where(c => c.AccountId == account)
-            .Select(c => (c.Id, Spend: h.World.Truth.MetaSpend(account, target, c.Id)))
+        var expected = h.Sandbox.World.Meta.Campaigns.Where(c => c.AccountId == account)
+            .Select(c => (c.Id, Spend: h.Sandbox.World.Truth.MetaSpend(account, target, c.Id)))
             .Where(c => c.Spend > 0)
             .ToDictionary(c => c.Id, c => c.Spend);
         Assert.That(expected, Is.Not.Empty);
         Assert.That(spend, Is.EquivalentTo(expected), "spend per campaign on the fallback day");
         Assert.That(await h.ScalarAsync<decimal>($"SELECT sum(actions_purchase_7d_click + actions_purchase_1d_view) FROM staging.meta_insights_daily WHERE date_start = DATE '{day}'"),
-            Is.EqualTo((decimal)h.World.Truth.MetaPurchases(account, target)));
+            Is.EqualTo((decimal)h.Sandbox.World.Truth.MetaPurchases(account, target)));
 
         foreach (var table in new[] { "staging.meta_insights_daily", "staging.meta_insights_daily_by_country" })
         {
@@ -90,16 +91,17 @@ public sealed partial class MetaLevelFallbackTests
     {
         var target = default(DateOnly);
         var failing = new ConcurrentDictionary<string, string>(StringComparer.Ordinal);
-        await using var h = await MetaHarness.StartAsync(World, Configure("ad"), rewriteBody: (request, body) =>
+        var wire = new WireLog();
+        await using var h = await MetaHarness.StartAsync(World, Configure("ad"), wire: wire, rewriteBody: (request, body) =>
             FailRuns(request, body, failing, level => level == "ad", target));
-        target = h.World.Today.AddDays(-2);
+        target = h.Sandbox.World.Today.AddDays(-2);
 
-        var summaries = await h.SyncAsync("r1", new SyncRequest("r1") { Streams = new HashSet<string> { "insights_daily" } });
+        var summaries = await h.SyncAsync(new SyncRequest("r1") { Streams = new HashSet<string> { "insights_daily" } });
 
         var failed = summaries.Single().Windows.Single(w => w.Status == SyncRunStatus.Failed);
         Assert.That(failed.Stream, Is.EqualTo("insights_daily"));
         Assert.That(failed.Error, Does.Contain($"day {target:yyyy-MM-dd} at level ad").And.Contain("no lower level"));
-        Assert.That(h.Wire.Entries.Where(e => e.IsReportRunSubmit).Select(e => e.Parameters["level"]), Is.All.EqualTo("ad"));
+        Assert.That(wire.Entries.Where(e => e.IsReportRunSubmit).Select(e => e.Parameters["level"]), Is.All.EqualTo("ad"));
     }
 
     /// <summary>One line per row: key, counts, spend, purchases, then reach and reach_unavailable last.</summary>
