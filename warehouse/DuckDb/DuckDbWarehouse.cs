@@ -79,6 +79,7 @@ public sealed class DuckDbWarehouse : IWarehouseEngine
                 name => name.StartsWith(ScriptResourcePrefix + "Versioned.", StringComparison.Ordinal),
                 new SqlScriptOptions { ScriptType = global::DbUp.Support.ScriptType.RunOnce, RunGroupOrder = 0 })
             .WithScripts(new StagingTablesScriptProvider(streams))
+            .WithScripts(new KpiCatalogScriptProvider())
             .WithScriptsEmbeddedInAssembly(
                 assembly,
                 name => name.StartsWith(ScriptResourcePrefix + "Views.", StringComparison.Ordinal),
