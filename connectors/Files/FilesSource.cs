@@ -19,11 +19,7 @@ public sealed class FilesSource(FilesOptions options, ILoggerFactory? loggerFact
     public Task<IReadOnlyList<ISourceConnection>> ConnectAsync(CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var problems = options.Validate().ToList();
-        if (problems.Count > 0)
-        {
-            throw new FilesConfigException("Files configuration: " + string.Join("; ", problems.Select(p => $"Sources:Files:{p.Key}: {p.Message}")));
-        }
+        options.ThrowIfInvalid("Files", message => new FilesConfigException(message));
 
         var folder = Path.GetFullPath(options.Folder!);
         if (!Directory.Exists(folder))
@@ -53,11 +49,7 @@ public static class FilesServiceCollectionExtensions
     public static IServiceCollection AddFilesSource(this IServiceCollection services, FilesOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var problems = options.Validate().ToList();
-        if (problems.Count > 0)
-        {
-            throw new FilesConfigException("Files configuration: " + string.Join("; ", problems.Select(p => $"Sources:Files:{p.Key}: {p.Message}")));
-        }
+        options.ThrowIfInvalid("Files", message => new FilesConfigException(message));
 
         services.AddSingleton(options);
         services.AddSingleton<ISource, FilesSource>(sp => new FilesSource(options, sp.GetService<ILoggerFactory>()));

@@ -140,6 +140,7 @@ public static class Ga4ServiceCollectionExtensions
     public static IServiceCollection AddGa4Source(this IServiceCollection services, Ga4Options options)
     {
         ArgumentNullException.ThrowIfNull(options);
+        options.ThrowIfInvalid("Ga4", message => new Ga4ConfigException(message));
         foreach (var property in options.Properties)
         {
             var http = new SourceHttpOptions

@@ -126,11 +126,7 @@ public static class HubSpotServiceCollectionExtensions
     public static IServiceCollection AddHubSpotSource(this IServiceCollection services, HubSpotOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var problems = options.Validate().ToList();
-        if (problems.Count > 0)
-        {
-            throw new HubSpotConfigException("HubSpot configuration: " + string.Join("; ", problems.Select(p => $"{p.Key}: {p.Message}")));
-        }
+        options.ThrowIfInvalid("HubSpot", message => new HubSpotConfigException(message));
 
         foreach (var account in options.Accounts)
         {

@@ -95,11 +95,7 @@ public static class MailchimpServiceCollectionExtensions
     public static IServiceCollection AddMailchimpSource(this IServiceCollection services, MailchimpOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var problems = options.Validate().ToList();
-        if (problems.Count > 0)
-        {
-            throw new MailchimpConfigException("Mailchimp configuration: " + string.Join("; ", problems.Select(p => $"{p.Key}: {p.Message}")));
-        }
+        options.ThrowIfInvalid("Mailchimp", message => new MailchimpConfigException(message));
 
         foreach (var account in options.Accounts)
         {

@@ -82,6 +82,7 @@ public static class MetaServiceCollectionExtensions
     public static IServiceCollection AddMetaSource(this IServiceCollection services, MetaOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
+        options.ThrowIfInvalid("Meta", message => new MetaConfigException(message));
         services.TryAddSingleton<MetaUsageTrackers>();
         foreach (var accountId in options.AccountIds)
         {

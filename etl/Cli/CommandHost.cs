@@ -49,6 +49,12 @@ internal static class CommandHost
         {
             return await host.Services.GetRequiredService<THandler>().RunAsync(cancellationToken);
         }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The console gets one line (PipelineCli); the log keeps the whole story, secrets scrubbed.
+            logger.ForContext(PipelineLogging.FileOnly, true).Error(ex, "Command failed: {Message}", ex.Message);
+            throw;
+        }
         finally
         {
             await host.StopAsync(CancellationToken.None);

@@ -46,9 +46,10 @@ public static class PipelineCli
         {
             return await FailAsync(env, "cancelled", ExitCodes.Failed);
         }
-        catch (Exception ex) when (ex is MigrationFailedException or LoadRejectedException or NotSupportedException or IOException
-            or UnauthorizedAccessException or SyncFailedException or Connectors.Ga4.Ga4ConfigException or Connectors.Http.SourceHttpException)
+        catch (Exception ex)
         {
+            // Whatever else stops a command (a source refusing credentials, a failed migration, a full disk) ends as
+            // one line too; the log file of the run holds the details.
             return await FailAsync(env, ex.Message, ExitCodes.Failed);
         }
     }

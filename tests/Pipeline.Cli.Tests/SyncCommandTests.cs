@@ -58,6 +58,24 @@ public sealed class SyncCommandTests : CliTestBase
     }
 
     [Test]
+    public async Task A_source_that_refuses_its_credentials_fails_the_sync_with_one_line_and_no_secret()
+    {
+        const string WrongKey = "0123456789abcdef0123456789abcdef-us21";
+        await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions { World = WorldOptions.Demo with { Days = 7 } });
+        WriteConfig(new { Sources = new { Mailchimp = new { BaseUrl = sandbox.MailchimpBaseAddress, Accounts = new[] { new { ApiKey = WrongKey } } } } });
+
+        var result = await RunWithConfigAsync("sync");
+
+        Assert.That(result.ExitCode, Is.EqualTo(ExitCodes.Failed));
+        Assert.That(result.ErrorLines.Last(), Does.StartWith("pipeline: error:").And.Contain("Mailchimp"));
+        Assert.That(result.Error + result.Out, Does.Not.Contain(WrongKey[..32]));
+        Assert.That(result.Error, Does.Not.Contain("   at "), "no stack trace on the console");
+        var log = string.Concat(Directory.GetFiles(LogFolder).Select(File.ReadAllText));
+        Assert.That(log, Does.Contain("Command failed").And.Contain("\"@x\":"), "the log file keeps the exception");
+        Assert.That(log, Does.Not.Contain(WrongKey[..32]));
+    }
+
+    [Test]
     public async Task A_missing_key_file_fails_the_sync_with_one_line_naming_it()
     {
         WriteConfig(new { Sources = new { Ga4 = new { Properties = new[] { new { PropertyId = "123", ServiceAccountKeyPath = Path.Combine(Folder, "missing-key.json") } } } } });

@@ -11,3 +11,21 @@ public interface ISourceOptions
 }
 
 public sealed record OptionProblem(string Key, string Message);
+
+public static class SourceOptionsExtensions
+{
+    /// <summary>
+    /// Throws the source's own configuration exception with every problem in one line, each key under
+    /// <c>Sources:&lt;section&gt;</c>, so a source registered outside the CLI's config check fails just as clearly.
+    /// </summary>
+    public static void ThrowIfInvalid(this ISourceOptions options, string section, Func<string, Exception> exception)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(exception);
+        var problems = options.Validate().ToList();
+        if (problems.Count > 0)
+        {
+            throw exception($"{section} configuration: " + string.Join("; ", problems.Select(p => $"Sources:{section}:{p.Key}: {p.Message}")));
+        }
+    }
+}

@@ -14,6 +14,9 @@ namespace Pipeline.Cli.Logging;
 /// </summary>
 internal static class PipelineLogging
 {
+    /// <summary>Property that keeps an event out of the console (see <see cref="FileOnlyFilter"/>).</summary>
+    public const string FileOnly = "FileOnly";
+
     public static Logger Create(LoggingOptions options, string runId, IReadOnlyList<string> secrets, TextWriter? console = null)
     {
         var level = Enum.Parse<LogEventLevel>(options.Level, ignoreCase: true);
@@ -25,9 +28,10 @@ internal static class PipelineLogging
             .Enrich.WithProperty("RunId", runId);
 
         const string ConsoleTemplate = "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}{Exception}";
-        config = console is null
-            ? config.WriteTo.Sink(new RedactingSink(SinkOf(c => c.Console(outputTemplate: ConsoleTemplate, standardErrorFromLevel: LogEventLevel.Verbose, formatProvider: System.Globalization.CultureInfo.InvariantCulture)), secrets))
-            : config.WriteTo.Sink(new RedactingSink(new TextWriterSink(console, new MessageTemplateTextFormatter(ConsoleTemplate, System.Globalization.CultureInfo.InvariantCulture)), secrets));
+        ILogEventSink consoleSink = console is null
+            ? SinkOf(c => c.Console(outputTemplate: ConsoleTemplate, standardErrorFromLevel: LogEventLevel.Verbose, formatProvider: System.Globalization.CultureInfo.InvariantCulture))
+            : new TextWriterSink(console, new MessageTemplateTextFormatter(ConsoleTemplate, System.Globalization.CultureInfo.InvariantCulture));
+        config = config.WriteTo.Sink(new RedactingSink(new FileOnlyFilter(consoleSink), secrets));
 
         if (!string.IsNullOrWhiteSpace(options.Directory))
         {
@@ -43,6 +47,23 @@ internal static class PipelineLogging
     /// <summary>Builds a configured sink as a plain <see cref="ILogEventSink"/> so it can be wrapped.</summary>
     private static Logger SinkOf(Func<Serilog.Configuration.LoggerSinkConfiguration, LoggerConfiguration> write) =>
         write(new LoggerConfiguration().MinimumLevel.Verbose().WriteTo).CreateLogger();
+}
+
+/// <summary>
+/// Keeps events marked <see cref="PipelineLogging.FileOnly"/> off the console: a failed command already prints its
+/// one-line error there, and its stack trace belongs in the log file only.
+/// </summary>
+internal sealed class FileOnlyFilter(ILogEventSink inner) : ILogEventSink, IDisposable
+{
+    public void Emit(LogEvent logEvent)
+    {
+        if (!logEvent.Properties.ContainsKey(PipelineLogging.FileOnly))
+        {
+            inner.Emit(logEvent);
+        }
+    }
+
+    public void Dispose() => (inner as IDisposable)?.Dispose();
 }
 
 /// <summary>Writes events to a caller's writer (tests capture the log this way).</summary>
