@@ -61,13 +61,27 @@ public sealed class SyncCommandTests : CliTestBase
     public async Task A_source_that_refuses_its_credentials_fails_the_sync_with_one_line_and_no_secret()
     {
         const string WrongKey = "0123456789abcdef0123456789abcdef-us21";
-        await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions { World = WorldOptions.Demo with { Days = 7 } });
-        WriteConfig(new { Sources = new { Mailchimp = new { BaseUrl = sandbox.MailchimpBaseAddress, Accounts = new[] { new { ApiKey = WrongKey } } } } });
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions { World = WorldOptions.Demo with { StartDate = today.AddDays(-6), Days = 7 } });
+        WriteConfig(new
+        {
+            Sources = new
+            {
+                Mailchimp = new { BaseUrl = sandbox.MailchimpBaseAddress, Accounts = new[] { new { ApiKey = WrongKey } } },
+                Ga4 = new
+                {
+                    BaseUrl = sandbox.Ga4BaseAddress,
+                    TokenUrl = sandbox.GoogleTokenUri,
+                    Properties = new[] { new { PropertyId = sandbox.Credentials.Ga4PropertyId, ServiceAccountKeyJson = sandbox.Credentials.GoogleServiceAccountKeyJson, FirstRunDays = 7 } },
+                },
+            },
+        });
 
         var result = await RunWithConfigAsync("sync");
 
         Assert.That(result.ExitCode, Is.EqualTo(ExitCodes.Failed));
-        Assert.That(result.ErrorLines.Last(), Does.StartWith("pipeline: error:").And.Contain("Mailchimp"));
+        Assert.That(result.ErrorLines.Last(), Does.StartWith("pipeline: error:").And.Contain("could not connect").And.Contain("Mailchimp"));
+        Assert.That(result.Out, Does.Contain("traffic_daily").And.Contain("Succeeded"), "the other source still synced");
         Assert.That(result.Error + result.Out, Does.Not.Contain(WrongKey[..32]));
         Assert.That(result.Error, Does.Not.Contain("   at "), "no stack trace on the console");
         var log = string.Concat(Directory.GetFiles(LogFolder).Select(File.ReadAllText));

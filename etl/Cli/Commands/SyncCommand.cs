@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
+using Pipeline.Connectors.Streams;
 using Pipeline.Etl;
 using Pipeline.Etl.Sync;
 using Pipeline.Warehouse;
@@ -21,6 +22,7 @@ internal sealed class SyncCommand(
     TimeProvider clock,
     IAnsiConsole console,
     ILoggerFactory loggers,
+    ILogger<SyncCommand> logger,
     SyncArguments arguments) : ICommandHandler
 {
     public async Task<int> RunAsync(CancellationToken cancellationToken)
@@ -54,11 +56,31 @@ internal sealed class SyncCommand(
         };
 
         var summaries = new List<SyncSummary>();
+        var connectFailures = new List<string>();
         await console.Progress().AutoClear(false).StartAsync(async progress =>
         {
             foreach (var source in sources)
             {
-                foreach (var connection in await source.ConnectAsync(cancellationToken))
+                IReadOnlyList<ISourceConnection> connections;
+                try
+                {
+                    connections = await source.ConnectAsync(cancellationToken);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // One source refusing to connect (credentials, settings) must not keep the others from syncing.
+                    logger.LogWarning("{Source}: could not connect: {Error}", source.Name, ex.Message);
+                    using (logger.BeginScope(new Dictionary<string, object> { [Logging.PipelineLogging.FileOnly] = true }))
+                    {
+                        logger.LogError(ex, "{Source}: could not connect", source.Name);
+                    }
+
+                    connectFailures.Add($"{source.Name}: {ex.Message}");
+                    progress.AddTask(Markup.Escape($"{source.Name}: could not connect"), maxValue: 1).Value = 1;
+                    continue;
+                }
+
+                foreach (var connection in connections)
                 {
                     await using (connection)
                     {
@@ -85,6 +107,11 @@ internal sealed class SyncCommand(
         });
 
         Write(summaries);
+        if (connectFailures.Count > 0)
+        {
+            throw new SyncFailedException($"{connectFailures.Count} source(s) could not connect; first: {connectFailures[0]}");
+        }
+
         var failed = summaries.SelectMany(s => s.Windows.Where(w => w.Status != SyncRunStatus.Succeeded).Select(w => (s, w))).ToList();
         if (failed.Count > 0)
         {
