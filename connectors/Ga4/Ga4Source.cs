@@ -68,8 +68,8 @@ public sealed class Ga4Source(
     /// <summary>The configured zone, else the one GA4 reports for the property (a one-row report).</summary>
     private static async Task<TimeZoneInfo> ResolveTimeZoneAsync(Ga4DataApiClient client, Ga4PropertyOptions property, CancellationToken cancellationToken)
     {
-        var id = property.TimeZone;
-        if (string.IsNullOrWhiteSpace(id))
+        string? reported = null;
+        if (string.IsNullOrWhiteSpace(property.TimeZone))
         {
             var today = DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
             try
@@ -78,7 +78,7 @@ public sealed class Ga4Source(
                     property.PropertyId,
                     new RunReportRequest { Dimensions = [new("date")], Metrics = [new("sessions")], DateRanges = [new(today, today)], Limit = 1 },
                     cancellationToken);
-                id = probe.Metadata?.TimeZone;
+                reported = probe.Metadata?.TimeZone;
             }
             catch (SourceThrottledException ex) when (Ga4Throttle.IsDaily(ex.Reason))
             {
@@ -86,18 +86,13 @@ public sealed class Ga4Source(
             }
         }
 
-        if (string.IsNullOrWhiteSpace(id))
-        {
-            return TimeZoneInfo.Utc;
-        }
-
         try
         {
-            return TimeZoneInfo.FindSystemTimeZoneById(id);
+            return AccountTimeZone.Resolve(property.TimeZone, reported) ?? TimeZoneInfo.Utc;
         }
-        catch (TimeZoneNotFoundException)
+        catch (TimeZoneNotFoundException ex)
         {
-            throw new Ga4ConfigException($"GA4 property {property.PropertyId}: unknown time zone '{id}'");
+            throw new Ga4ConfigException($"GA4 property {property.PropertyId}: {ex.Message}", ex);
         }
     }
 

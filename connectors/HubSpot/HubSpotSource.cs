@@ -97,21 +97,16 @@ public sealed class HubSpotSource(
         }
     }
 
-    private TimeZoneInfo ResolveTimeZone(HubSpotAccountOptions account, string? reported)
+    private static TimeZoneInfo ResolveTimeZone(HubSpotAccountOptions account, string? reported)
     {
-        var id = string.IsNullOrWhiteSpace(account.TimeZone) ? reported : account.TimeZone;
-        if (string.IsNullOrWhiteSpace(id))
+        try
         {
-            return TimeZoneInfo.Utc;
+            return AccountTimeZone.Resolve(account.TimeZone, reported) ?? TimeZoneInfo.Utc;
         }
-
-        if (TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone))
+        catch (TimeZoneNotFoundException ex)
         {
-            return zone;
+            throw new HubSpotConfigException($"HubSpot {account.Describe()}: {ex.Message}", ex);
         }
-
-        logger.LogWarning("HubSpot {Account}: time zone '{Zone}' is unknown here; using UTC", account.Describe(), id);
-        return TimeZoneInfo.Utc;
     }
 }
 

@@ -61,26 +61,16 @@ public sealed class MailchimpSource(
         return connections;
     }
 
-    private TimeZoneInfo ResolveTimeZone(MailchimpAccountOptions account, string? reported)
+    private static TimeZoneInfo ResolveTimeZone(MailchimpAccountOptions account, string? reported)
     {
-        var id = string.IsNullOrWhiteSpace(account.TimeZone) ? reported : account.TimeZone;
-        if (string.IsNullOrWhiteSpace(id))
+        try
         {
-            return TimeZoneInfo.Utc;
+            return AccountTimeZone.Resolve(account.TimeZone, reported) ?? TimeZoneInfo.Utc;
         }
-
-        if (TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone))
+        catch (TimeZoneNotFoundException ex)
         {
-            return zone;
+            throw new MailchimpConfigException($"Mailchimp {account.Describe()}: {ex.Message}", ex);
         }
-
-        if (!string.IsNullOrWhiteSpace(account.TimeZone))
-        {
-            throw new MailchimpConfigException($"Mailchimp {account.Describe()}: unknown time zone '{id}'");
-        }
-
-        logger.LogWarning("Mailchimp {Account}: account time zone '{Zone}' is unknown here; using UTC days", account.Describe(), id);
-        return TimeZoneInfo.Utc;
     }
 }
 

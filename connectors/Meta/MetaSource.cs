@@ -60,18 +60,14 @@ public sealed class MetaSource(
 
     private static TimeZoneInfo ResolveTimeZone(string accountId, string? id)
     {
-        if (string.IsNullOrWhiteSpace(id))
-        {
-            throw new MetaConfigException($"Meta ad account {accountId}: the account node has no timezone_name; report days cannot be placed");
-        }
-
         try
         {
-            return TimeZoneInfo.FindSystemTimeZoneById(id);
+            return AccountTimeZone.Resolve(null, id)
+                ?? throw new MetaConfigException($"Meta ad account {accountId}: the account node has no timezone_name; report days cannot be placed");
         }
-        catch (TimeZoneNotFoundException)
+        catch (TimeZoneNotFoundException ex)
         {
-            throw new MetaConfigException($"Meta ad account {accountId}: unknown time zone '{id}'");
+            throw new MetaConfigException($"Meta ad account {accountId}: {ex.Message}", ex);
         }
     }
 }
