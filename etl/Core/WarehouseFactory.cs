@@ -12,7 +12,7 @@ public sealed class WarehouseFactory(PipelineOptions options, ILoggerFactory log
     public IWarehouseEngine Open(bool createIfMissing = true) => options.Warehouse.Engine switch
     {
         WarehouseOptions.DuckDbEngine => DuckDbWarehouse.Open(
-            new DuckDbWarehouseOptions { Path = options.Warehouse.DuckDb.Path, CreateIfMissing = createIfMissing },
+            new DuckDbWarehouseOptions { Path = options.Warehouse.DuckDb.Path, CreateIfMissing = createIfMissing, Reporting = options.Reporting },
             loggerFactory.CreateLogger<DuckDbWarehouse>()),
         WarehouseOptions.SqlServerEngine => throw new NotSupportedException(
             "the sqlserver engine is not in this build yet; use Warehouse:Engine=duckdb"),

@@ -86,6 +86,11 @@ public sealed class DuckDbWarehouse : IWarehouseEngine
                 new SqlScriptOptions { ScriptType = global::DbUp.Support.ScriptType.RunAlways, RunGroupOrder = 2 })
             .WithTransactionPerScript()
             .LogTo(new LoggerUpgradeLog(logger));
+        if (options.Reporting is { } reporting)
+        {
+            builder = builder.WithScripts(new SemanticLayerScriptProvider(reporting));
+        }
+
         foreach (var provider in options.AdditionalScripts)
         {
             builder = builder.WithScripts(provider);

@@ -12,6 +12,12 @@ public sealed class DuckDbWarehouseOptions
     public bool CreateIfMissing { get; init; } = true;
 
     /// <summary>
+    /// Settings of the star schema and KPI marts. Null deploys without them (they read the staging tables of every
+    /// built-in stream, so only a warehouse migrated with those streams can have them).
+    /// </summary>
+    public ReportingSettings? Reporting { get; init; }
+
+    /// <summary>
     /// Extra migration scripts after the built-in ones (tests use it to prove a broken script stops cleanly).
     /// </summary>
     public IReadOnlyList<IScriptProvider> AdditionalScripts { get; init; } = [];

@@ -28,14 +28,14 @@ internal sealed class KpiCatalogScriptProvider : IScriptProvider
             Text(string.Join(", ", Enum.GetValues<Audience>().Where(a => a != Audience.None && k.Audiences.HasFlag(a)))),
             Text(k.Cadence.ToString()), Text(string.Join(", ", k.Sources)),
             Text(k.Numerator?.ToString()), Text(k.Denominator?.ToString()),
-            k.Scale.ToString(CultureInfo.InvariantCulture), k.Complement ? "true" : "false") + ")");
+            k.Scale.ToString(CultureInfo.InvariantCulture), k.Complement ? "true" : "false", Text(k.View)) + ")");
         var sql = new StringBuilder();
         sql.AppendLine("CREATE OR REPLACE VIEW mart.kpi_catalog AS");
         sql.AppendLine("SELECT kpi_id, name, description, stage, formula, unit, better_when, additivity, indicator, audiences, cadence, sources,");
-        sql.AppendLine("       numerator, denominator, CAST(scale AS DECIMAL(18,4)) AS scale, complement");
+        sql.AppendLine("       numerator, denominator, CAST(scale AS DECIMAL(18,4)) AS scale, complement, mart_view");
         sql.AppendLine("FROM (VALUES");
         sql.AppendLine(string.Join(",\n", rows));
-        sql.AppendLine(") AS k(kpi_id, name, description, stage, formula, unit, better_when, additivity, indicator, audiences, cadence, sources, numerator, denominator, scale, complement);");
+        sql.AppendLine(") AS k(kpi_id, name, description, stage, formula, unit, better_when, additivity, indicator, audiences, cadence, sources, numerator, denominator, scale, complement, mart_view);");
         sql.AppendLine("COMMENT ON VIEW mart.kpi_catalog IS 'Every KPI: what it means, its formula, unit, funnel stage, which direction is good, how it may be rolled up, audiences, review cadence and sources.';");
         foreach (var (column, comment) in ColumnComments)
         {
@@ -63,7 +63,8 @@ internal sealed class KpiCatalogScriptProvider : IScriptProvider
         ("denominator", "Summed base measures below (empty for sums)."),
         ("scale", "Multiplier after dividing (1000 for CPM, 100 for NPS points)."),
         ("complement", "True when the KPI is 1 minus the ratio (bounce rate)."),
+        ("mart_view", "The mart view that publishes the KPI's values."),
     ];
 
-    private static string Text(string? value) => value is null ? "NULL" : "'" + value.Replace("'", "''", StringComparison.Ordinal) + "'";
+    internal static string Text(string? value) => value is null ? "NULL" : "'" + value.Replace("'", "''", StringComparison.Ordinal) + "'";
 }

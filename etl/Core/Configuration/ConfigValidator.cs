@@ -110,6 +110,39 @@ public static class ConfigValidator
         }
     }
 
+    private static void CheckReporting(Warehouse.ReportingSettings reporting, Action<string, string> fail)
+    {
+        if (reporting.Currency is not { Length: 3 } currency || !currency.All(char.IsAsciiLetterUpper))
+        {
+            fail("Reporting:Currency", $"'{reporting.Currency}' is not an ISO 4217 code (three capital letters, e.g. EUR)");
+        }
+
+        if (!TimeZoneInfo.TryFindSystemTimeZoneById(reporting.TimeZone ?? "", out _) || reporting.TimeZone!.Contains('\'', StringComparison.Ordinal))
+        {
+            fail("Reporting:TimeZone", $"'{reporting.TimeZone}' is not a time zone (use an IANA name such as Europe/Berlin)");
+        }
+
+        if (reporting.GrossMargin is < 0m or > 1m)
+        {
+            fail("Reporting:GrossMargin", $"{reporting.GrossMargin} is outside 0..1 (a fraction: 0.6 for 60 %)");
+        }
+
+        if (reporting.ExpectedLifespanMonths is < 1 or > 600)
+        {
+            fail("Reporting:ExpectedLifespanMonths", $"{reporting.ExpectedLifespanMonths} is outside 1..600");
+        }
+
+        if (reporting.AnomalyWindowDays is < 7 or > 366)
+        {
+            fail("Reporting:AnomalyWindowDays", $"{reporting.AnomalyWindowDays} is outside 7..366");
+        }
+
+        if (reporting.AnomalyThreshold is <= 0m or > 100m)
+        {
+            fail("Reporting:AnomalyThreshold", $"{reporting.AnomalyThreshold} must be above 0 and at most 100");
+        }
+    }
+
     private static void CheckMeaning(IConfigurationRoot root, PipelineOptions options, List<ConfigError> errors)
     {
         void Fail(string key, string message) => errors.Add(new ConfigError(key, ConfigOrigin.Of(root, key), message));
@@ -152,6 +185,8 @@ public static class ConfigValidator
                 }
             }
         }
+
+        CheckReporting(options.Reporting, Fail);
 
         if (!LogLevels.Contains(options.Logging.Level, StringComparer.OrdinalIgnoreCase))
         {

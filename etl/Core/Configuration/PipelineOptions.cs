@@ -17,6 +17,9 @@ public sealed class PipelineOptions
     public LoggingOptions Logging { get; set; } = new();
 
     public SourcesOptions Sources { get; set; } = new();
+
+    /// <summary>Reporting currency, time zone and business settings of the KPI marts.</summary>
+    public Warehouse.ReportingSettings Reporting { get; set; } = new();
 }
 
 public sealed class WarehouseOptions

@@ -124,4 +124,7 @@ public sealed record KpiDefinition
 
     /// <summary>Report 1 − ratio (bounce rate from engagement, churn from retention).</summary>
     public bool Complement { get; init; }
+
+    /// <summary>The mart view that publishes the KPI's values.</summary>
+    public string View { get; init; } = "mart.kpi_values";
 }

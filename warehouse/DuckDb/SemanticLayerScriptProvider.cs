@@ -1,0 +1,88 @@
+using System.Globalization;
+using System.Reflection;
+using System.Text;
+using DbUp.Engine;
+using DbUp.Engine.Transactions;
+using Pipeline.Warehouse.Kpi;
+
+namespace Pipeline.Warehouse.DuckDb;
+
+/// <summary>
+/// The star schema (dw) and the KPI marts, re-created on every deploy after the staging tables they read. Two
+/// scripts are generated: <c>dw.settings</c> from <see cref="ReportingSettings"/> and <c>dw.kpi_formula_terms</c>
+/// from <see cref="KpiCatalog"/>, so the marts compute each KPI from its one definition.
+/// </summary>
+internal sealed class SemanticLayerScriptProvider(ReportingSettings settings) : IScriptProvider
+{
+    public const int RunGroup = 3;
+
+    private const string ResourcePrefix = "Pipeline.Warehouse.DuckDb.Scripts.Semantic.";
+
+    public IEnumerable<SqlScript> GetScripts(IConnectionManager connectionManager)
+    {
+        var options = new SqlScriptOptions { ScriptType = global::DbUp.Support.ScriptType.RunAlways, RunGroupOrder = RunGroup };
+        yield return new SqlScript("semantic/0100_dw_settings", SettingsSql(settings), options);
+        yield return new SqlScript("semantic/0110_dw_kpi_formula_terms", FormulaTermsSql(), options);
+        var assembly = typeof(SemanticLayerScriptProvider).Assembly;
+        foreach (var resource in assembly.GetManifestResourceNames()
+                     .Where(n => n.StartsWith(ResourcePrefix, StringComparison.Ordinal))
+                     .Order(StringComparer.Ordinal))
+        {
+            yield return new SqlScript("semantic/" + resource[ResourcePrefix.Length..^".sql".Length], Read(assembly, resource), options);
+        }
+    }
+
+    internal static string SettingsSql(ReportingSettings settings)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        return $"""
+            CREATE OR REPLACE VIEW dw.settings AS
+            SELECT CAST({KpiCatalogScriptProvider.Text(settings.Currency)} AS VARCHAR) AS reporting_currency,
+                   CAST({KpiCatalogScriptProvider.Text(settings.TimeZone)} AS VARCHAR) AS reporting_time_zone,
+                   CAST({settings.GrossMargin.ToString(inv)} AS DECIMAL(9, 4)) AS gross_margin,
+                   CAST({settings.ExpectedLifespanMonths.ToString(inv)} AS INTEGER) AS expected_lifespan_months,
+                   CAST({settings.AnomalyWindowDays.ToString(inv)} AS INTEGER) AS anomaly_window_days,
+                   CAST({settings.AnomalyThreshold.ToString(inv)} AS DECIMAL(9, 4)) AS anomaly_threshold;
+            COMMENT ON VIEW dw.settings IS 'Reporting settings from the pipeline configuration (Reporting section), republished by every migrate.';
+            """;
+    }
+
+    /// <summary>One row per KPI × base measure with its sign in the numerator and the denominator.</summary>
+    internal static string FormulaTermsSql()
+    {
+        var rows = new List<string>();
+        foreach (var kpi in KpiCatalog.All.Where(k => k.Additivity is Additivity.Additive or Additivity.RatioOfSums))
+        {
+            var signs = new SortedDictionary<string, (int Numerator, int Denominator)>(StringComparer.Ordinal);
+            foreach (var (measure, sign) in kpi.Numerator?.Terms ?? [])
+            {
+                signs[measure] = (signs.GetValueOrDefault(measure).Numerator + sign, signs.GetValueOrDefault(measure).Denominator);
+            }
+
+            foreach (var (measure, sign) in kpi.Denominator?.Terms ?? [])
+            {
+                signs[measure] = (signs.GetValueOrDefault(measure).Numerator, signs.GetValueOrDefault(measure).Denominator + sign);
+            }
+
+            rows.AddRange(signs.Select(s => string.Create(CultureInfo.InvariantCulture,
+                $"({KpiCatalogScriptProvider.Text(kpi.Id)}, {KpiCatalogScriptProvider.Text(s.Key)}, {s.Value.Numerator}, {s.Value.Denominator})")));
+        }
+
+        var sql = new StringBuilder();
+        sql.AppendLine("CREATE OR REPLACE VIEW dw.kpi_formula_terms AS");
+        sql.AppendLine("SELECT kpi_id, measure, CAST(numerator_coefficient AS INTEGER) AS numerator_coefficient, CAST(denominator_coefficient AS INTEGER) AS denominator_coefficient");
+        sql.AppendLine("FROM (VALUES");
+        sql.AppendLine(string.Join(",\n", rows));
+        sql.AppendLine(") AS t(kpi_id, measure, numerator_coefficient, denominator_coefficient);");
+        sql.AppendLine("COMMENT ON VIEW dw.kpi_formula_terms IS 'Generated from the KPI catalog: each additive or ratio KPI as signed sums of base measures (numerator and denominator).';");
+        return sql.ToString();
+    }
+
+    private static string Read(Assembly assembly, string resource)
+    {
+        using var stream = assembly.GetManifestResourceStream(resource)
+            ?? throw new InvalidOperationException($"missing embedded script {resource}");
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        return reader.ReadToEnd();
+    }
+}
