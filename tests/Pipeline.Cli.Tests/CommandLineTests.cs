@@ -71,9 +71,22 @@ public sealed class CommandLineTests : CliTestBase
             Assert.That(result.Out, Does.Match($@"│ {source}\s+│"), $"the demo synced {source}");
         }
 
-        Assert.That(result.Out, Does.Contain("Meta ads, last 30 days"));
         Assert.That(result.Out, Does.Not.Contain("Failed"));
         Assert.That(File.Exists(demoPath), Is.True);
+
+        // The dashboard printed is the mart's: the All-channels revenue of the month in the title, as the view has it.
+        var title = System.Text.RegularExpressions.Regex.Match(result.Out, @"Executive dashboard, (\w+ \d{4})");
+        Assert.That(title.Success, Is.True, result.Out);
+        var month = DateTime.ParseExact(title.Groups[1].Value, "MMMM yyyy", System.Globalization.CultureInfo.InvariantCulture);
+        using (var connection = new DuckDB.NET.Data.DuckDBConnection($"Data Source={demoPath};ACCESS_MODE=READ_ONLY"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = $"SELECT revenue FROM mart.dashboard_executive WHERE grain = 'month' AND is_total AND period_start = DATE '{month:yyyy-MM-dd}'";
+            var revenue = Convert.ToDouble(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+            Assert.That(result.Out, Does.Match(@"All channels[^\n]*" + System.Text.RegularExpressions.Regex.Escape(revenue.ToString("N2", System.Globalization.CultureInfo.InvariantCulture))));
+        }
+
         Assert.That(File.Exists(WarehousePath), Is.False, "the demo never writes into the configured warehouse");
     }
 

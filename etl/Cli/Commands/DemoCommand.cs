@@ -30,14 +30,15 @@ internal sealed class DemoCommand(
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
-        await using var world = await DemoWorld.StartAsync(today, arguments.Days, cancellationToken);
+        var filesFolder = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(arguments.WarehousePath))!, "demo-files");
+        await using var world = await DemoWorld.StartAsync(today, arguments.Days, filesFolder, cancellationToken);
         logger.LogInformation("Sandbox listening on {Address} with a {Days}-day world ending {Today:yyyy-MM-dd}", world.Sandbox.BaseAddress, arguments.Days, today);
 
         var services = new ServiceCollection().AddSingleton(clock).AddSingleton(loggers).AddConfiguredSources(world.Sources);
         await using var provider = services.BuildServiceProvider();
         var catalog = new SourceCatalog(provider.GetServices<ISource>());
 
-        await using var warehouse = DuckDbWarehouse.Open(new DuckDbWarehouseOptions { Path = arguments.WarehousePath }, loggers.CreateLogger<DuckDbWarehouse>());
+        await using var warehouse = DuckDbWarehouse.Open(new DuckDbWarehouseOptions { Path = arguments.WarehousePath, Reporting = DemoReporting }, loggers.CreateLogger<DuckDbWarehouse>());
         await warehouse.MigrateAsync(catalog.Streams, cancellationToken);
         var runner = new SyncRunner(warehouse, clock, loggers.CreateLogger<SyncRunner>());
         var summaries = new List<SyncSummary>();
@@ -60,8 +61,7 @@ internal sealed class DemoCommand(
         console.MarkupLineInterpolated($"Demo warehouse [bold]{warehouse.Location}[/] (duckdb), run {run.RunId}");
         WriteLayers(status);
         await WriteRunSummaryAsync(cancellationToken);
-        await WriteTrafficAsync(today, cancellationToken);
-        await WriteAdsAsync(today, cancellationToken);
+        await WriteExecutiveDashboardAsync(today, cancellationToken);
 
         var failed = summaries.SelectMany(s => s.Windows).Where(w => w.Error is not null).ToList();
         if (failed.Count > 0)
@@ -116,80 +116,137 @@ internal sealed class DemoCommand(
     }
 
     /// <summary>
-    /// Last 30 days of web traffic by channel straight from staging, ratios from summed numerators and
-    /// denominators. The KPI marts replace this once they land.
+    /// The executive dashboard (mart.dashboard_executive) of the last complete month by channel, the months before
+    /// it, and this month's targets (mart.kpi_target_progress): the numbers BI users read, straight from the marts.
     /// </summary>
-    private async Task WriteTrafficAsync(DateOnly today, CancellationToken cancellationToken)
+    private async Task WriteExecutiveDashboardAsync(DateOnly today, CancellationToken cancellationToken)
     {
         await using var connection = new DuckDBConnection($"Data Source={Path.GetFullPath(arguments.WarehousePath)}");
         await connection.OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync<(string Channel, long Sessions, long Engaged, double KeyEvents, decimal Revenue)>(
+        var rows = (await connection.QueryAsync<ExecutiveRow>(
             """
-            SELECT session_default_channel_group, sum(sessions)::BIGINT, sum(engaged_sessions)::BIGINT, sum(key_events), sum(total_revenue)::DECIMAL(18,2)
-            FROM staging.ga4_traffic_daily
-            WHERE date > $today - INTERVAL 30 DAY
-            GROUP BY 1 ORDER BY 2 DESC
-            """,
-            new { today });
-        var table = new Table().Title("Web traffic, last 30 days (GA4 via the sandbox)")
-            .AddColumn("Channel")
-            .AddColumn(new TableColumn("Sessions").RightAligned())
-            .AddColumn(new TableColumn("Engagement rate").RightAligned())
-            .AddColumn(new TableColumn("Key events").RightAligned())
-            .AddColumn(new TableColumn("Conversion rate").RightAligned())
-            .AddColumn(new TableColumn("Revenue").RightAligned());
-        long sessions = 0, engaged = 0;
-        double keyEvents = 0;
-        decimal revenue = 0;
-        foreach (var r in rows)
+            SELECT CAST(period_start AS TIMESTAMP) AS PeriodStart, channel AS Channel, is_total AS IsTotal, currency AS Currency,
+                   revenue AS Revenue, revenue_share AS RevenueShare, sales_growth AS SalesGrowth,
+                   CAST(marketing_cost AS DOUBLE) AS MarketingCost, roi AS Roi, CAST(new_customers AS DOUBLE) AS NewCustomers,
+                   cac AS Cac, aov AS Aov, ltv_historic AS LtvHistoric, ltv_to_cac AS LtvToCac, period_complete AS PeriodComplete
+            FROM mart.dashboard_executive
+            WHERE grain = 'month'
+            ORDER BY period_start, is_total, revenue DESC NULLS LAST
+            """)).ToList();
+        // The last complete month; a short demo world has none, then the running month (to date).
+        var totals = rows.Where(r => r.IsTotal && (r.Revenue is not null || r.MarketingCost is not null)).ToList();
+        var month = totals.Where(r => r.PeriodComplete).Select(r => (DateTime?)r.PeriodStart).LastOrDefault()
+            ?? totals.Select(r => (DateTime?)r.PeriodStart).LastOrDefault();
+        if (month is null)
         {
-            table.AddRow(Markup.Escape(r.Channel), N(r.Sessions), Pct(r.Engaged, r.Sessions), r.KeyEvents.ToString("N0", CultureInfo.InvariantCulture),
-                Pct(r.KeyEvents, r.Sessions), r.Revenue.ToString("N2", CultureInfo.InvariantCulture));
-            (sessions, engaged, keyEvents, revenue) = (sessions + r.Sessions, engaged + r.Engaged, keyEvents + r.KeyEvents, revenue + r.Revenue);
+            console.MarkupLine("[yellow]No revenue or cost in the marts yet; nothing to show on the executive dashboard.[/]");
+            return;
         }
 
-        table.AddRow("[bold]All channels[/]", N(sessions), Pct(engaged, sessions), keyEvents.ToString("N0", CultureInfo.InvariantCulture), Pct(keyEvents, sessions),
-            revenue.ToString("N2", CultureInfo.InvariantCulture));
-        console.Write(table);
+        var currency = rows.First(r => r.Currency is not null).Currency;
+        var toDate = DateOnly.FromDateTime(month.Value).AddMonths(1) > today ? " to date" : "";
+        var byChannel = new Table().Title($"Executive dashboard, {month:MMMM yyyy}{toDate} (mart.dashboard_executive, {currency})")
+            .AddColumn("Channel");
+        foreach (var heading in new[] { "Revenue", "Share", "Growth MoM", "Marketing cost", "ROI", "New customers", "CAC", "AOV", "LTV (historic)", "LTV:CAC" })
+        {
+            byChannel.AddColumn(new TableColumn(heading).RightAligned());
+        }
+
+        foreach (var r in rows.Where(r => r.PeriodStart == month && (r.Revenue is not null || r.MarketingCost is not null)))
+        {
+            byChannel.AddRow(
+                r.IsTotal ? "[bold]All channels[/]" : Markup.Escape(r.Channel), Money(r.Revenue), Percent(r.RevenueShare), Percent(r.SalesGrowth), Money(r.MarketingCost),
+                Times(r.Roi), Number(r.NewCustomers), Money(r.Cac), Money(r.Aov), Money(r.LtvHistoric), Times(r.LtvToCac));
+        }
+
+        console.Write(byChannel);
+
+        var trend = new Table().Title("All channels by month").AddColumn("Month");
+        foreach (var heading in new[] { "Revenue", "Growth MoM", "Marketing cost", "ROI", "New customers", "CAC", "LTV:CAC" })
+        {
+            trend.AddColumn(new TableColumn(heading).RightAligned());
+        }
+
+        foreach (var r in rows.Where(r => r.IsTotal && r.Revenue is not null).TakeLast(6))
+        {
+            trend.AddRow(r.PeriodStart.ToString("yyyy-MM", CultureInfo.InvariantCulture) + (DateOnly.FromDateTime(r.PeriodStart).AddMonths(1) > today ? " (to date)" : ""),
+                Money(r.Revenue), Percent(r.SalesGrowth), Money(r.MarketingCost), Times(r.Roi), Number(r.NewCustomers), Money(r.Cac), Times(r.LtvToCac));
+        }
+
+        console.Write(trend);
+
+        var targets = (await connection.QueryAsync<(string Kpi, string Segment, DateTime From, DateTime To, double Target, double? Actual, double? Projected, string Status)>(
+            """
+            SELECT kpi_name, segment, CAST(period_start AS TIMESTAMP), CAST(period_end AS TIMESTAMP), CAST(target AS DOUBLE), CAST(actual AS DOUBLE), CAST(projected AS DOUBLE), status
+            FROM mart.kpi_target_progress
+            WHERE period_end >= (SELECT max(date) FROM dw.kpi_measure_daily WHERE platform = 'ga4')
+            ORDER BY period_end - period_start, kpi_name, segment
+            """)).ToList();
+        if (targets.Count > 0)
+        {
+            var table = new Table().Title("Targets (mart.kpi_target_progress)").AddColumns("KPI", "Segment", "Period")
+                .AddColumn(new TableColumn("Target").RightAligned()).AddColumn(new TableColumn("Actual").RightAligned())
+                .AddColumn(new TableColumn("Projected").RightAligned()).AddColumn("Status");
+            foreach (var t in targets)
+            {
+                var colour = t.Status switch { "on track" or "achieved" => "green", "off track" or "missed" => "red", _ => "grey" };
+                table.AddRow(Markup.Escape(t.Kpi), Markup.Escape(t.Segment), $"{t.From:yyyy-MM-dd}..{t.To:yyyy-MM-dd}", Plain(t.Target), Plain(t.Actual), Plain(t.Projected),
+                    $"[{colour}]{Markup.Escape(t.Status)}[/]");
+            }
+
+            console.Write(table);
+        }
+
+        console.MarkupLine("More in the marts of this file: mart.kpi_values, mart.kpi_trends, mart.kpi_anomalies, mart.dashboard_marketing, mart.dashboard_specialist, mart.funnel_monthly, mart.customer_cohorts, mart.customer_retention.");
     }
 
-    /// <summary>Last 30 days of Meta ads per ad account, in each account's own currency.</summary>
-    private async Task WriteAdsAsync(DateOnly today, CancellationToken cancellationToken)
-    {
-        await using var connection = new DuckDBConnection($"Data Source={Path.GetFullPath(arguments.WarehousePath)}");
-        await connection.OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync<(string Account, string Currency, long Impressions, long LinkClicks, decimal Spend, decimal Purchases)>(
-            """
-            SELECT _account_id, account_currency, sum(impressions)::BIGINT, sum(inline_link_clicks)::BIGINT,
-                   sum(spend)::DECIMAL(18,2), coalesce(sum(actions_purchase), 0)::DECIMAL(18,0)
-            FROM staging.meta_insights_daily
-            WHERE date_start > $today - INTERVAL 30 DAY
-            GROUP BY 1, 2 ORDER BY 1
-            """,
-            new { today });
-        var table = new Table().Title("Meta ads, last 30 days (per ad account, own currency)")
-            .AddColumns("Ad account", "Currency")
-            .AddColumn(new TableColumn("Impressions").RightAligned())
-            .AddColumn(new TableColumn("Link clicks").RightAligned())
-            .AddColumn(new TableColumn("CTR").RightAligned())
-            .AddColumn(new TableColumn("Spend").RightAligned())
-            .AddColumn(new TableColumn("CPC").RightAligned())
-            .AddColumn(new TableColumn("Purchases").RightAligned());
-        foreach (var r in rows)
-        {
-            table.AddRow(Markup.Escape(r.Account), Markup.Escape(r.Currency ?? ""), N(r.Impressions), N(r.LinkClicks), Pct(r.LinkClicks, r.Impressions),
-                r.Spend.ToString("N2", CultureInfo.InvariantCulture),
-                r.LinkClicks == 0 ? "n/a" : (r.Spend / r.LinkClicks).ToString("N2", CultureInfo.InvariantCulture),
-                r.Purchases.ToString("N0", CultureInfo.InvariantCulture));
-        }
+    private static string Money(double? v) => v is { } x ? x.ToString("N2", CultureInfo.InvariantCulture) : "–";
 
-        console.Write(table);
+    private static string Plain(double? v) => v is { } x ? x.ToString(Math.Abs(x) >= 100 || x == Math.Round(x) ? "N0" : "N2", CultureInfo.InvariantCulture) : "–";
+
+    private static string Percent(double? v) => v is { } x ? x.ToString("P1", CultureInfo.InvariantCulture) : "–";
+
+    private static string Times(double? v) => v is { } x ? x.ToString("0.0", CultureInfo.InvariantCulture) + "×" : "–";
+
+    private static string Number(double? v) => v is { } x ? x.ToString("N0", CultureInfo.InvariantCulture) : "–";
+
+    private sealed record ExecutiveRow
+    {
+        public DateTime PeriodStart { get; init; }
+
+        public string Channel { get; init; } = "";
+
+        public bool IsTotal { get; init; }
+
+        public string? Currency { get; init; }
+
+        public double? Revenue { get; init; }
+
+        public double? RevenueShare { get; init; }
+
+        public double? SalesGrowth { get; init; }
+
+        public double? MarketingCost { get; init; }
+
+        public double? Roi { get; init; }
+
+        public double? NewCustomers { get; init; }
+
+        public double? Cac { get; init; }
+
+        public double? Aov { get; init; }
+
+        public double? LtvHistoric { get; init; }
+
+        public double? LtvToCac { get; init; }
+
+        public bool PeriodComplete { get; init; }
     }
 
     private static string N(long v) => v.ToString("N0", CultureInfo.InvariantCulture);
 
-    private static string Pct(double numerator, double denominator) =>
-        denominator == 0 ? "n/a" : (numerator / denominator).ToString("P1", CultureInfo.InvariantCulture);
+    /// <summary>The sandbox business reports in euros from Berlin (its GA4 property's zone).</summary>
+    private static readonly Warehouse.ReportingSettings DemoReporting = new() { Currency = "EUR", TimeZone = "Europe/Berlin" };
 
     private static readonly (string Schema, string Purpose)[] Layers =
     [

@@ -25,9 +25,10 @@ internal sealed class DemoWorld : IAsyncDisposable
 
     public SourcesOptions Sources { get; }
 
-    public static async Task<DemoWorld> StartAsync(DateOnly today, int days, CancellationToken cancellationToken)
+    public static async Task<DemoWorld> StartAsync(DateOnly today, int days, string filesFolder, CancellationToken cancellationToken)
     {
         var world = WorldOptions.Demo with { StartDate = today.AddDays(-(days - 1)), Days = days };
+        DemoFiles.Write(filesFolder, world.StartDate, today);
         var sandbox = await SandboxServer.StartAsync(new SandboxOptions { World = world }, cancellationToken);
         var credentials = sandbox.Credentials;
         var sources = new SourcesOptions
@@ -65,7 +66,7 @@ internal sealed class DemoWorld : IAsyncDisposable
                 BaseUrl = sandbox.HubSpotBaseAddress,
                 Accounts = [new HubSpotAccountOptions { AccessToken = credentials.HubSpotAccessToken }],
             },
-            Files = new FilesOptions { Folder = Path.Combine(AppContext.BaseDirectory, "examples", "files") },
+            Files = new FilesOptions { Folder = filesFolder },
         };
         return new DemoWorld(sandbox, sources);
     }
