@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Cli.Commands;
+using Pipeline.Cli.Kpi;
 using Pipeline.Etl.Configuration;
 using Pipeline.Warehouse;
 
@@ -106,7 +107,8 @@ public static class PipelineCli
         sync.Options.Add(toOption);
         sync.Validators.Add(r =>
         {
-            if (r.GetValue(fromOption) is { } f && r.GetValue(toOption) is { } t && f > t)
+            // Tokens, not GetValue: a date that failed to parse would throw here instead of being reported.
+            if (ParsedDate(r, fromOption) is { } f && ParsedDate(r, toOption) is { } t && f > t)
             {
                 r.AddError("--from must not be after --to");
             }
@@ -132,11 +134,93 @@ public static class PipelineCli
         demo.SetAction((p, ct) => CommandHost.RunAsync<DemoCommand>(
             env, p.GetValue(configOption), s => s.AddSingleton(new DemoArguments(p.GetValue(demoWarehouse)!, p.GetValue(demoDays))), ct));
 
+        var kpi = BuildKpi(env, configOption);
+
         root.Subcommands.Add(migrate);
         root.Subcommands.Add(status);
         root.Subcommands.Add(sync);
         root.Subcommands.Add(config);
         root.Subcommands.Add(demo);
+        root.Subcommands.Add(kpi);
         return root;
     }
+
+    private static Command BuildKpi(CliEnvironment env, Option<FileInfo?> configOption)
+    {
+        var ids = new Argument<string[]>("kpi") { Description = "KPI ids (mart.kpi_catalog.kpi_id); none: the KPIs of --audience", Arity = ArgumentArity.ZeroOrMore };
+        var audience = new Option<string>("--audience") { Description = "Without KPI ids: the KPIs of this audience", DefaultValueFactory = _ => "executive" };
+        audience.AcceptOnlyFromAmong("executive", "marketing", "specialist");
+        var grain = new Option<string?>("--grain") { Description = "day, week (ISO), month, quarter, or total over the range (default)" };
+        grain.AcceptOnlyFromAmong("day", "week", "month", "quarter", "total");
+        var period = new Option<string?>("--period") { Description = $"Named range relative to today (default {KpiPeriods.Default}); last-Nd end yesterday" };
+        period.AcceptOnlyFromAmong(KpiPeriods.Names);
+        var from = DateOption("--from", "First day of the range (yyyy-mm-dd), instead of --period");
+        var to = DateOption("--to", "Last day of the range (yyyy-mm-dd); default today");
+        var by = new Option<string>("--by") { Description = "Segment type", DefaultValueFactory = _ => "all" };
+        by.AcceptOnlyFromAmong("all", "channel", "campaign", "device", "country");
+        var segment = new Option<string?>("--segment") { Description = "Only this segment of --by (case-insensitive), e.g. \"Paid Social\"" };
+        var format = new Option<string>("--format") { Description = "Output format", DefaultValueFactory = _ => "table" };
+        format.AcceptOnlyFromAmong("table", "csv", "json");
+
+        var kpi = new Command("kpi", "KPI values from the marts for a period, grain and segment (table, csv or json)");
+        kpi.Arguments.Add(ids);
+        foreach (var option in new Option[] { audience, grain, period, from, to, by, segment, format })
+        {
+            kpi.Options.Add(option);
+        }
+
+        kpi.Validators.Add(r =>
+        {
+            // Read tokens, not values: a value that failed to parse would throw here (its error is already reported).
+            var f = ParsedDate(r, from);
+            var t = ParsedDate(r, to);
+            if (f is not null && t is not null && f > t)
+            {
+                r.AddError("--from must not be after --to");
+            }
+            else if (r.GetResult(to) is not null && r.GetResult(from) is null)
+            {
+                r.AddError("--to needs --from");
+            }
+            else if (r.GetResult(period) is not null && r.GetResult(from) is not null)
+            {
+                r.AddError("use either --period or --from/--to");
+            }
+            else if (r.GetResult(segment) is not null && (r.GetResult(by)?.Tokens is not [var byToken] || byToken.Value == "all"))
+            {
+                r.AddError("--segment needs --by channel, campaign, device or country");
+            }
+        });
+        kpi.SetAction((p, ct) => CommandHost.RunAsync<KpiCommand>(
+            env,
+            p.GetValue(configOption),
+            s => s.AddSingleton(new KpiArguments(
+                p.GetValue(ids) ?? [], p.GetValue(audience)!, p.GetValue(grain), p.GetValue(period), p.GetValue(from), p.GetValue(to),
+                p.GetValue(by)!, p.GetValue(segment), p.GetValue(format)!)),
+            ct));
+        return kpi;
+    }
+
+    /// <summary>A yyyy-mm-dd date and nothing else (no culture-dependent forms).</summary>
+    private static Option<DateOnly?> DateOption(string name, string description) => new(name)
+    {
+        Description = description,
+        CustomParser = r =>
+        {
+            var text = r.Tokens.Count == 1 ? r.Tokens[0].Value : "";
+            if (ParseDate(text) is { } date)
+            {
+                return date;
+            }
+
+            r.AddError($"{name} '{text}' is not a date (yyyy-mm-dd)");
+            return null;
+        },
+    };
+
+    private static DateOnly? ParseDate(string text) =>
+        DateOnly.TryParseExact(text, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var date) ? date : null;
+
+    private static DateOnly? ParsedDate(System.CommandLine.Parsing.CommandResult result, Option<DateOnly?> option) =>
+        result.GetResult(option)?.Tokens is [var token] ? ParseDate(token.Value) : null;
 }

@@ -1,0 +1,186 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Spectre.Console;
+
+namespace Pipeline.Cli.Kpi;
+
+/// <summary>The three shapes of <c>pipeline kpi</c>: a wide table for people, long CSV and JSON for tools.</summary>
+internal static class KpiOutput
+{
+    public static readonly string[] CsvColumns =
+        ["period_start", "period_end", "grain", "segment_type", "segment", "kpi_id", "numerator", "denominator", "value", "unit", "currency"];
+
+    private const string Null = "–";
+
+    // The catalog's Ratio unit covers shares (CTR, 2.5 %) and multiples (2.4 pages per session, ROAS 3.1);
+    // a multiple shown in percent ("240.0 %") would read wrong, so these print as plain numbers.
+    private static readonly HashSet<string> Multiples = new(StringComparer.Ordinal) { "pages_per_session", "roas", "frequency", "ltv_to_cac" };
+
+    /// <summary>One row per period × segment, one column per KPI that has a value anywhere in the result.</summary>
+    public static void WriteTable(IAnsiConsole console, string title, IReadOnlyList<KpiCatalogEntry> kpis, IReadOnlyList<KpiRow> rows, bool showSegment)
+    {
+        var shown = kpis.Where(k => rows.Any(r => r.KpiId == k.Id)).ToList();
+        // The title goes above as a line of its own: a table title longer than a narrow table would wrap.
+        console.MarkupLine($"[bold]{Markup.Escape(title)}[/]");
+        var table = new Table().AddColumn("Period");
+        if (showSegment)
+        {
+            table.AddColumn("Segment");
+        }
+
+        foreach (var kpi in shown)
+        {
+            table.AddColumn(new TableColumn(Markup.Escape(kpi.Name)).RightAligned());
+        }
+
+        var partial = false;
+        foreach (var group in rows.GroupBy(r => (r.PeriodStart, r.PeriodEnd, r.Segment)))
+        {
+            var first = group.First();
+            partial |= first.Partial;
+            var cells = new List<string> { Markup.Escape(PeriodLabel(first) + (first.Partial ? " *" : "")) };
+            if (showSegment)
+            {
+                cells.Add(Markup.Escape(first.Segment));
+            }
+
+            // No row for a KPI here means nothing was measured in this segment (blank); a NULL value means the
+            // denominator was zero (–).
+            cells.AddRange(shown.Select(k => group.FirstOrDefault(r => r.KpiId == k.Id) is { } r ? Markup.Escape(FormatValue(r)) : ""));
+            table.AddRow(cells.ToArray());
+        }
+
+        console.Write(table);
+        if (partial)
+        {
+            console.WriteLine("* the period reaches outside the range; its values cover the whole period");
+        }
+    }
+
+    public static void WriteCsv(TextWriter output, IReadOnlyList<KpiRow> rows)
+    {
+        // RFC 4180: CRLF line ends, fields with a comma, quote or line break quoted, quotes doubled.
+        output.Write(string.Join(',', CsvColumns) + "\r\n");
+        foreach (var r in rows)
+        {
+            output.Write(string.Join(',', Fields(r).Select(f => Csv(f ?? ""))) + "\r\n");
+        }
+    }
+
+    public static void WriteJson(TextWriter output, IReadOnlyList<KpiRow> rows)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        {
+            json.WriteStartArray();
+            foreach (var r in rows)
+            {
+                json.WriteStartObject();
+                json.WriteString("period_start", Date(r.PeriodStart));
+                json.WriteString("period_end", Date(r.PeriodEnd));
+                json.WriteString("grain", r.Grain);
+                json.WriteString("segment_type", r.SegmentType);
+                json.WriteString("segment", r.Segment);
+                json.WriteString("kpi_id", r.KpiId);
+                WriteNumber(json, "numerator", r.Numerator);
+                WriteNumber(json, "denominator", r.Denominator);
+                if (r.Value is { } value)
+                {
+                    json.WriteNumber("value", value);
+                }
+                else
+                {
+                    json.WriteNull("value");
+                }
+
+                json.WriteString("unit", r.Unit);
+                if (r.Currency is null)
+                {
+                    json.WriteNull("currency");
+                }
+                else
+                {
+                    json.WriteString("currency", r.Currency);
+                }
+
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+        }
+
+        output.WriteLine(Encoding.UTF8.GetString(buffer.ToArray()));
+    }
+
+    /// <summary>A value as people read it: percent, money with its code, durations, counts with separators.</summary>
+    public static string FormatValue(KpiRow row)
+    {
+        if (row.Value is not { } v)
+        {
+            return Null;
+        }
+
+        var inv = CultureInfo.InvariantCulture;
+        return row.Unit switch
+        {
+            "Ratio" when Multiples.Contains(row.KpiId) => v.ToString("N2", inv),
+            "Ratio" => (v * 100).ToString("N1", inv) + "%",
+            "Currency" => v.ToString("N2", inv) + (row.Currency is null ? "" : " " + row.Currency),
+            "Seconds" => Duration(v),
+            "Days" => v.ToString("N1", inv) + " d",
+            "Score" => v.ToString("N1", inv),
+            _ => Math.Abs(v - Math.Round(v)) < 1e-9 ? v.ToString("N0", inv) : v.ToString("N2", inv),
+        };
+    }
+
+    public static string PeriodLabel(KpiRow row) => row.Grain switch
+    {
+        "day" => Date(row.PeriodStart),
+        "month" => row.PeriodStart.ToString("yyyy-MM", CultureInfo.InvariantCulture),
+        "quarter" => string.Create(CultureInfo.InvariantCulture, $"{row.PeriodStart.Year}-Q{((row.PeriodStart.Month - 1) / 3) + 1}"),
+        _ => $"{Date(row.PeriodStart)}..{Date(row.PeriodEnd)}",
+    };
+
+    /// <summary>Under a minute "54 s", else m:ss, an hour or more h:mm:ss.</summary>
+    internal static string Duration(double seconds)
+    {
+        var total = (long)Math.Round(seconds, MidpointRounding.AwayFromZero);
+        var sign = total < 0 ? "-" : "";
+        total = Math.Abs(total);
+        return total switch
+        {
+            < 60 => $"{sign}{total.ToString(CultureInfo.InvariantCulture)} s",
+            < 3600 => string.Create(CultureInfo.InvariantCulture, $"{sign}{total / 60}:{total % 60:00}"),
+            _ => string.Create(CultureInfo.InvariantCulture, $"{sign}{total / 3600}:{total % 3600 / 60:00}:{total % 60:00}"),
+        };
+    }
+
+    private static string?[] Fields(KpiRow r) =>
+    [
+        Date(r.PeriodStart), Date(r.PeriodEnd), r.Grain, r.SegmentType, r.Segment, r.KpiId,
+        Decimal(r.Numerator), Decimal(r.Denominator), r.Value?.ToString("R", CultureInfo.InvariantCulture), r.Unit, r.Currency,
+    ];
+
+    private static void WriteNumber(Utf8JsonWriter json, string name, decimal? value)
+    {
+        if (value is { } v)
+        {
+            json.WriteNumber(name, Normalize(v));
+        }
+        else
+        {
+            json.WriteNull(name);
+        }
+    }
+
+    // DECIMAL(38,9) arrives with nine decimals; "330.000000000" says no more than "330".
+    private static string? Decimal(decimal? value) => value is { } v ? Normalize(v).ToString(CultureInfo.InvariantCulture) : null;
+
+    private static decimal Normalize(decimal value) => value / 1.000000000000000000000000000000000m;
+
+    private static string Date(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    private static string Csv(string field) =>
+        field.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + field.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : field;
+}
