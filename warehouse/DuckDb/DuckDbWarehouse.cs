@@ -109,7 +109,33 @@ public sealed class DuckDbWarehouse : IWarehouseEngine
             throw new MigrationFailedException(scriptName, OneLine(result.Error?.Message ?? "unknown error"), result.Error);
         }
 
+        if (options.Reporting is not null)
+        {
+            DescribeColumns();
+        }
+
         return Task.FromResult(new MigrationReport(versioned, always));
+    }
+
+    /// <summary>Gives every dw/mart column its script left undescribed the <see cref="ColumnGlossary"/> text.</summary>
+    private void DescribeColumns()
+    {
+        using var connection = OpenConnection();
+        using var transaction = connection.BeginTransaction();
+        var columns = connection.Query<(string Schema, string Table, string Column)>(
+            "SELECT schema_name, table_name, column_name FROM duckdb_columns() WHERE schema_name IN ('dw', 'mart') AND comment IS NULL",
+            transaction: transaction).ToList();
+        foreach (var (schema, table, column) in columns)
+        {
+            if (ColumnGlossary.Descriptions.TryGetValue(column, out var description))
+            {
+                connection.Execute(
+                    $"COMMENT ON COLUMN {DuckDbTypes.Quote(schema)}.{DuckDbTypes.Quote(table)}.{DuckDbTypes.Quote(column)} IS '{description.Replace("'", "''", StringComparison.Ordinal)}'",
+                    transaction: transaction);
+            }
+        }
+
+        transaction.Commit();
     }
 
     public async Task<WarehouseStatus> ReadStatusAsync(int recentRuns = 20, CancellationToken cancellationToken = default)
