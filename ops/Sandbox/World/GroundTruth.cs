@@ -96,6 +96,232 @@ public sealed class GroundTruth
 
         return new DealTotals(count, amount, won, wonAmount);
     }
+
+    // ---- Underlying facts, for tests that recompute KPIs independently of a warehouse. Everything below reads the
+    // ---- world at the current read generation, in the shape (and rounding) the sandbox APIs serve it.
+
+    /// <summary>GA4 property time zone (report dates are in it) and currency.</summary>
+    public (string TimeZone, string Currency) Ga4Property => (world.Ga4.TimeZone, world.Ga4.CurrencyCode);
+
+    /// <summary>Every GA4 traffic segment of a day (source, medium, campaign, device, country and metrics); empty outside the world.</summary>
+    public IReadOnlyList<Ga4Segment> Ga4Segments(DateOnly date) => world.Ga4.Segments(date, world.ReadGeneration);
+
+    /// <summary>
+    /// Distinct users per sessionDefaultChannelGroup for one day, as a date × channel GA4 report counts them (a
+    /// distinct count over the channel's segments, not their sum).
+    /// </summary>
+    public IReadOnlyDictionary<string, Ga4UserCounts> Ga4UsersByChannel(DateOnly date)
+    {
+        var groups = new SortedDictionary<string, Ga4Aggregate>(StringComparer.Ordinal);
+        foreach (var s in world.Ga4.Segments(date, world.ReadGeneration))
+        {
+            if (!groups.TryGetValue(s.Channel, out var aggregate))
+            {
+                aggregate = new Ga4Aggregate();
+                groups[s.Channel] = aggregate;
+            }
+
+            aggregate.Add(s);
+        }
+
+        return groups.ToDictionary(g => g.Key, g => new Ga4UserCounts(g.Value.TotalUsers, g.Value.NewUsers, g.Value.ActiveUsers), StringComparer.Ordinal);
+    }
+
+    /// <summary>Meta ad accounts with their currency and time zone (insights dates are in the account's zone).</summary>
+    public IReadOnlyList<MetaAdAccount> MetaAccounts => world.Meta.Accounts;
+
+    /// <summary>Delivery of every ad with impressions on a day (the ad-level daily insights rows).</summary>
+    public IReadOnlyList<MetaAdDayFact> MetaAdDays(DateOnly date)
+    {
+        var result = new List<MetaAdDayFact>();
+        foreach (var ad in world.Meta.Ads)
+        {
+            var day = world.Meta.AdDay(ad, date, world.ReadGeneration);
+            if (day.HasDelivery)
+            {
+                result.Add(AdFact(ad, date, day));
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// Ad-level daily delivery split by one breakdown (country, device_platform, publisher_platform) exactly as the
+    /// insights endpoint serves it: every metric split on its own, combinations without impressions left out.
+    /// </summary>
+    public IReadOnlyList<MetaAdDaySplitFact> MetaAdDayBreakdown(DateOnly date, string breakdown)
+    {
+        var result = new List<MetaAdDaySplitFact>();
+        foreach (var ad in world.Meta.Ads)
+        {
+            var day = world.Meta.AdDay(ad, date, world.ReadGeneration);
+            if (!day.HasDelivery)
+            {
+                continue;
+            }
+
+            var dimension = world.Meta.BreakdownsOf(ad.Campaign.AccountId).First(b => b.Name == breakdown);
+            var weights = world.Meta.SplitWeights(ad, date, [dimension]);
+            long[] Part(long total) => MetaWorld.Split(total, weights);
+            var impressions = Part(day.Impressions);
+            var reach = Part(day.Reach);
+            var clicks = Part(day.Clicks);
+            var linkClicks = Part(day.LinkClicks);
+            var landing = Part(day.LandingPageViews);
+            var engagement = Part(day.PostEngagement);
+            var spend = Part(day.SpendCents);
+            var leads7d = Part(day.Leads7dClick);
+            var leads1d = Part(day.Leads1dView);
+            var purchases7d = Part(day.Purchases7dClick);
+            var purchases1d = Part(day.Purchases1dView);
+            var value7d = Part(day.PurchaseValueCents7dClick);
+            var value1d = Part(day.PurchaseValueCents1dView);
+            for (var c = 0; c < weights.Length; c++)
+            {
+                if (impressions[c] == 0)
+                {
+                    continue;
+                }
+
+                var part = new MetaAdDay(
+                    impressions[c], Math.Min(reach[c], impressions[c]), clicks[c], linkClicks[c], landing[c], engagement[c], spend[c],
+                    leads7d[c], leads1d[c], purchases7d[c], purchases1d[c], value7d[c], value1d[c]);
+                var fact = AdFact(ad, date, part);
+                result.Add(new MetaAdDaySplitFact(fact, breakdown, dimension.Values[c]));
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>Sent Mailchimp campaigns with their send time (to the second, as served) and report stats.</summary>
+    public IReadOnlyList<MailchimpSentCampaignFact> MailchimpSentCampaigns() =>
+        world.Mailchimp.Campaigns
+            .Where(c => c.SendTime is not null)
+            .Select(c => new MailchimpSentCampaignFact(c.Id, c.List.Id, c.Title, c.UtmCampaign, WholeSeconds(c.SendTime!.Value), world.Mailchimp.Report(c, world.ReadGeneration)!))
+            .ToList();
+
+    /// <summary>Mailchimp lists (id, creation, member count).</summary>
+    public IReadOnlyList<MailchimpList> MailchimpLists => world.Mailchimp.Lists;
+
+    /// <summary>
+    /// Daily list activity of every day the activity endpoint serves (the last 180 days, none before the list
+    /// existed): members who opted in that day, unsubscribes and other adds and removes.
+    /// </summary>
+    public IReadOnlyList<MailchimpListDayFact> MailchimpListActivity(string listId)
+    {
+        var list = world.Mailchimp.FindList(listId) ?? throw new KeyNotFoundException("no Mailchimp list " + listId);
+        var optIns = Enumerable.Range(0, list.MemberTotal).Select(i => world.Mailchimp.OptInTime(list, i)).ToList();
+        var result = new List<MailchimpListDayFact>();
+        for (var d = world.Today; d > world.Today.AddDays(-180) && d >= DateOnly.FromDateTime(list.DateCreated.UtcDateTime); d = d.AddDays(-1))
+        {
+            var start = new DateTimeOffset(d.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+            var subs = optIns.Count(t => t >= start && t < start.AddDays(1));
+            result.Add(new MailchimpListDayFact(
+                list.Id, d, subs,
+                (int)(world.Mailchimp.ActivityNoise(list, d, 1) * 3),
+                (int)(world.Mailchimp.ActivityNoise(list, d, 2) * 2),
+                (int)(world.Mailchimp.ActivityNoise(list, d, 3) * 2)));
+        }
+
+        return result;
+    }
+
+    /// <summary>Every member of a list with status and last_changed (to the second, as served).</summary>
+    public IReadOnlyList<MailchimpMemberFact> MailchimpMembers(string listId)
+    {
+        var list = world.Mailchimp.FindList(listId) ?? throw new KeyNotFoundException("no Mailchimp list " + listId);
+        return Enumerable.Range(0, list.MemberTotal)
+            .Select(i =>
+            {
+                var (status, lastChanged) = world.Mailchimp.MemberStatus(list, i);
+                return new MailchimpMemberFact(list.Id, i, status, WholeSeconds(lastChanged));
+            })
+            .ToList();
+    }
+
+    /// <summary>HubSpot contacts with the properties the CRM serves (lifecycle dates, original source and drill-downs).</summary>
+    public IReadOnlyList<HubSpotContactFact> HubSpotContacts()
+    {
+        var result = new List<HubSpotContactFact>();
+        for (var i = 0; i < world.Options.Contacts; i++)
+        {
+            var core = world.Crm.Core(CrmObjectType.Contacts, i);
+            var p = world.Crm.Properties(CrmObjectType.Contacts, i);
+            result.Add(new HubSpotContactFact(
+                core.Id, core.Archived, Time(p["createdate"])!.Value, p["lifecyclestage"],
+                Time(p["hs_lifecyclestage_lead_date"]), Time(p["hs_lifecyclestage_marketingqualifiedlead_date"]),
+                Time(p["hs_lifecyclestage_salesqualifiedlead_date"]), Time(p["hs_lifecyclestage_opportunity_date"]),
+                Time(p["hs_lifecyclestage_customer_date"]),
+                p["hs_analytics_source"], p["hs_analytics_source_data_1"], p["hs_analytics_source_data_2"]));
+        }
+
+        return result;
+    }
+
+    /// <summary>HubSpot companies (id and create date).</summary>
+    public IReadOnlyList<HubSpotCompanyFact> HubSpotCompanies() =>
+        Enumerable.Range(0, world.Options.Companies)
+            .Select(i => new HubSpotCompanyFact(world.Crm.Core(CrmObjectType.Companies, i).Id, Time(world.Crm.Properties(CrmObjectType.Companies, i)["createdate"])!.Value))
+            .ToList();
+
+    /// <summary>
+    /// HubSpot deals (archived ones included and flagged) with amount, currency, stage, create and close time,
+    /// original source and the ids of their associated companies and contacts, in association order.
+    /// </summary>
+    public IReadOnlyList<HubSpotDealFact> HubSpotDealFacts()
+    {
+        var result = new List<HubSpotDealFact>();
+        for (var i = 0; i < world.Options.Deals; i++)
+        {
+            var core = world.Crm.Core(CrmObjectType.Deals, i);
+            var p = world.Crm.Properties(CrmObjectType.Deals, i);
+            var contact = world.Crm.ContactOfDeal(i);
+            result.Add(new HubSpotDealFact(
+                core.Id, core.Archived,
+                p["amount"] is { } amount ? decimal.Parse(amount, System.Globalization.NumberStyles.Number, System.Globalization.CultureInfo.InvariantCulture) : null,
+                p["deal_currency_code"], p["dealstage"]!, Time(p["createdate"])!.Value, Time(p["closedate"]),
+                p["hs_is_closed"] == "true", p["hs_is_closed_won"] == "true", p["hs_analytics_source"],
+                [CrmWorld.CompanyIdBase + world.Crm.CompanyOfContact(contact)], [CrmWorld.ContactIdBase + contact]));
+        }
+
+        return result;
+    }
+
+    private static MetaAdDayFact AdFact(MetaAd ad, DateOnly date, MetaAdDay day) =>
+        new(ad.Campaign.AccountId, ad.Campaign.Id, ad.Campaign.Name, ad.AdSet.Id, ad.Id, date, day);
+
+    private static DateTimeOffset WholeSeconds(DateTimeOffset t) => new(t.UtcTicks - (t.UtcTicks % TimeSpan.TicksPerSecond), TimeSpan.Zero);
+
+    private static DateTimeOffset? Time(string? iso) =>
+        iso is null ? null : DateTimeOffset.Parse(iso, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal | System.Globalization.DateTimeStyles.AdjustToUniversal);
 }
 
 public sealed record DealTotals(long Count, decimal Amount, long ClosedWonCount, decimal ClosedWonAmount);
+
+/// <summary>Distinct users of one GA4 report row.</summary>
+public sealed record Ga4UserCounts(long TotalUsers, long NewUsers, long ActiveUsers);
+
+/// <summary>One ad's delivery on one day (money in cents of the ad account's currency).</summary>
+public sealed record MetaAdDayFact(string AccountId, string CampaignId, string CampaignName, string AdSetId, string AdId, DateOnly Date, MetaAdDay Delivery);
+
+/// <summary>One ad's delivery on one day for one value of a breakdown.</summary>
+public sealed record MetaAdDaySplitFact(MetaAdDayFact Fact, string Breakdown, string Value);
+
+public sealed record MailchimpSentCampaignFact(string CampaignId, string ListId, string Title, string UtmCampaign, DateTimeOffset SendTime, MailchimpReportStats Stats);
+
+public sealed record MailchimpListDayFact(string ListId, DateOnly Day, long Subs, long Unsubs, long OtherAdds, long OtherRemoves);
+
+public sealed record MailchimpMemberFact(string ListId, int Index, string Status, DateTimeOffset LastChanged);
+
+public sealed record HubSpotContactFact(
+    long Id, bool Archived, DateTimeOffset CreateDate, string? LifecycleStage,
+    DateTimeOffset? LeadDate, DateTimeOffset? MqlDate, DateTimeOffset? SqlDate, DateTimeOffset? OpportunityDate, DateTimeOffset? CustomerDate,
+    string? OriginalSource, string? SourceDrillDown1, string? SourceDrillDown2);
+
+public sealed record HubSpotCompanyFact(long Id, DateTimeOffset CreateDate);
+
+public sealed record HubSpotDealFact(
+    long Id, bool Archived, decimal? Amount, string? Currency, string Stage, DateTimeOffset CreateDate, DateTimeOffset? CloseDate,
+    bool IsClosed, bool IsWon, string? OriginalSource, IReadOnlyList<long> CompanyIds, IReadOnlyList<long> ContactIds);

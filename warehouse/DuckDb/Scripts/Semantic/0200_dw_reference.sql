@@ -10,6 +10,8 @@ WITH bounds AS (
         UNION ALL SELECT min(day) FROM staging.mailchimp_list_activity_daily UNION ALL SELECT max(day) FROM staging.mailchimp_list_activity_daily
         UNION ALL SELECT CAST(min(send_time) AS DATE) FROM staging.mailchimp_campaign_reports
         UNION ALL SELECT CAST(max(send_time) AS DATE) + 1 FROM staging.mailchimp_campaign_reports
+        UNION ALL SELECT CAST(min(last_changed) AS DATE) - 1 FROM staging.mailchimp_list_members
+        UNION ALL SELECT CAST(max(last_changed) AS DATE) + 1 FROM staging.mailchimp_list_members
         UNION ALL SELECT CAST(min(createdate) AS DATE) - 1 FROM staging.hubspot_contacts
         UNION ALL SELECT CAST(max(createdate) AS DATE) + 1 FROM staging.hubspot_contacts
         UNION ALL SELECT CAST(min(createdate) AS DATE) - 1 FROM staging.hubspot_deals

@@ -65,12 +65,12 @@ list AS (
            CAST(sum(cleaned) AS DECIMAL(38, 9))       AS list_cleaned
     FROM dw.fact_email_list_daily GROUP BY ALL
 ),
+-- One row per stage entered, so a day with only MQL entries has no (zero) leads row.
 crm_leads AS (
     SELECT entered_date AS date, channel, campaign,
-           CAST(count(*) FILTER (WHERE stage = 'lead') AS DECIMAL(38, 9)) AS leads,
-           CAST(count(*) FILTER (WHERE stage = 'mql') AS DECIMAL(38, 9))  AS mqls,
-           CAST(count(*) FILTER (WHERE stage = 'sql') AS DECIMAL(38, 9))  AS sqls
-    FROM dw.fact_lead GROUP BY ALL
+           CASE stage WHEN 'lead' THEN 'leads' WHEN 'mql' THEN 'mqls' ELSE 'sqls' END AS measure,
+           CAST(count(*) AS DECIMAL(38, 9)) AS value
+    FROM dw.fact_lead WHERE stage IN ('lead', 'mql', 'sql') GROUP BY ALL
 ),
 deals_created AS (
     SELECT created_date AS date, channel, CAST(count(*) AS DECIMAL(38, 9)) AS deals_created
@@ -118,7 +118,7 @@ SELECT date, 'mailchimp', channel, NULL, NULL, NULL, 'total', measure, value
 FROM list UNPIVOT (value FOR measure IN (list_subs, list_other_adds, list_unsubs, list_other_removes, list_cleaned))
 UNION ALL
 SELECT date, 'hubspot', channel, campaign, NULL, NULL, 'total', measure, value
-FROM crm_leads UNPIVOT (value FOR measure IN (leads, mqls, sqls))
+FROM crm_leads
 UNION ALL
 SELECT date, 'hubspot', channel, NULL, NULL, NULL, 'total', 'deals_created', deals_created FROM deals_created
 UNION ALL

@@ -10,10 +10,12 @@ WITH v AS MATERIALIZED (
         CASE kv.grain
             WHEN 'day'  THEN CAST(kv.period_start - 1 AS DATE)
             WHEN 'week' THEN CAST(kv.period_start - 7 AS DATE)
+            WHEN 'quarter' THEN CAST(kv.period_start - INTERVAL 3 MONTH AS DATE)
             ELSE CAST(kv.period_start - INTERVAL 1 MONTH AS DATE)
         END AS previous_period_start,
         CASE kv.grain
             WHEN 'month' THEN CAST(kv.period_start - INTERVAL 12 MONTH AS DATE)
+            WHEN 'quarter' THEN CAST(kv.period_start - INTERVAL 12 MONTH AS DATE)
             ELSE CAST(kv.period_start - 364 AS DATE)
         END AS last_year_period_start
     FROM mart.kpi_values AS kv
@@ -58,7 +60,7 @@ SELECT
     r.denominator,
     r.value,
     r.period_complete,
-    CASE r.grain WHEN 'day' THEN 'DoD' WHEN 'week' THEN 'WoW' ELSE 'MoM' END AS comparison,
+    CASE r.grain WHEN 'day' THEN 'DoD' WHEN 'week' THEN 'WoW' WHEN 'quarter' THEN 'QoQ' ELSE 'MoM' END AS comparison,
     r.previous_period_start,
     p.value                                                          AS previous_value,
     r.value - p.value                                                AS change,
@@ -73,8 +75,8 @@ LEFT JOIN r AS p
 LEFT JOIN r AS y
   ON y.grain = r.grain AND y.segment_type = r.segment_type AND y.segment = r.segment AND y.kpi_id = r.kpi_id
  AND y.period_start = r.last_year_period_start;
-COMMENT ON VIEW mart.kpi_trends IS 'Every row of mart.kpi_values with the previous period (day over day, week over week, month over month) and the same period a year earlier (364 days for days and weeks, 12 months for months) of the same KPI and segment, plus the KPI sales_growth = (revenue − previous period revenue) / previous period revenue. Comparison values are NULL when the other period has no row. Check period_complete: the running period is compared with a whole one.';
-COMMENT ON COLUMN mart.kpi_trends.grain IS 'day, week (ISO, Monday start) or month.';
+COMMENT ON VIEW mart.kpi_trends IS 'Every row of mart.kpi_values with the previous period (day over day, week over week, month over month, quarter over quarter) and the same period a year earlier (364 days for days and weeks, 12 months for months and quarters) of the same KPI and segment, plus the KPI sales_growth = (revenue − previous period revenue) / previous period revenue. Comparison values are NULL when the other period has no row. Check period_complete: the running period is compared with a whole one.';
+COMMENT ON COLUMN mart.kpi_trends.grain IS 'day, week (ISO, Monday start), month or quarter.';
 COMMENT ON COLUMN mart.kpi_trends.period_start IS 'First day of the period.';
 COMMENT ON COLUMN mart.kpi_trends.period_end IS 'Last day of the period.';
 COMMENT ON COLUMN mart.kpi_trends.segment_type IS 'all, channel, campaign, device or country.';
@@ -87,11 +89,11 @@ COMMENT ON COLUMN mart.kpi_trends.numerator IS 'As in mart.kpi_values; for sales
 COMMENT ON COLUMN mart.kpi_trends.denominator IS 'As in mart.kpi_values; for sales_growth: previous period revenue (NULL when that period has no revenue row).';
 COMMENT ON COLUMN mart.kpi_trends.value IS 'The KPI value of this period, as in mart.kpi_values; for sales_growth numerator / denominator (NULL when previous revenue is missing or 0).';
 COMMENT ON COLUMN mart.kpi_trends.period_complete IS 'False while the period reaches past the last day GA4 data is loaded for; such a period is compared with a whole one.';
-COMMENT ON COLUMN mart.kpi_trends.comparison IS 'Label of the period-over-period comparison: DoD (day), WoW (week) or MoM (month).';
+COMMENT ON COLUMN mart.kpi_trends.comparison IS 'Label of the period-over-period comparison: DoD (day), WoW (week), MoM (month) or QoQ (quarter).';
 COMMENT ON COLUMN mart.kpi_trends.previous_period_start IS 'Start of the period compared with: the day before, the week before or the month before.';
 COMMENT ON COLUMN mart.kpi_trends.previous_value IS 'Value of the same KPI and segment in the previous period; NULL when that period has no row.';
 COMMENT ON COLUMN mart.kpi_trends.change IS 'value − previous_value, in the KPI''s unit.';
 COMMENT ON COLUMN mart.kpi_trends.change_pct IS '(value − previous_value) / |previous_value| as a fraction (0.1 = +10 %); NULL when previous_value is NULL or 0.';
-COMMENT ON COLUMN mart.kpi_trends.last_year_period_start IS 'Start of the same period a year earlier: 364 days back for days and weeks (same weekday, same ISO week start), 12 months back for months.';
+COMMENT ON COLUMN mart.kpi_trends.last_year_period_start IS 'Start of the same period a year earlier: 364 days back for days and weeks (same weekday, same ISO week start), 12 months back for months and quarters.';
 COMMENT ON COLUMN mart.kpi_trends.last_year_value IS 'Value of the same KPI and segment in the period a year earlier; NULL when that period has no row.';
 COMMENT ON COLUMN mart.kpi_trends.yoy_change_pct IS '(value − last_year_value) / |last_year_value| as a fraction; NULL when last_year_value is NULL or 0.';
