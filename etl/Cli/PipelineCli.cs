@@ -74,8 +74,21 @@ public static class PipelineCli
         var root = new RootCommand("Pipeline: marketing data from GA4, Meta Ads, Mailchimp and HubSpot into one KPI warehouse.");
         root.Options.Add(configOption);
 
+        var grantBiReader = new Option<string?>("--grant-bi-reader")
+        {
+            Description = "SQL Server: after migrating, map this existing login to a database user in pipeline_bi_reader (SELECT on dw and mart only)",
+        };
+        grantBiReader.Validators.Add(r =>
+        {
+            if (r.Tokens.Count == 1 && Warehouse.SqlServer.SqlLoginName.Problem(r.Tokens[0].Value) is { } problem)
+            {
+                r.AddError($"--grant-bi-reader: {problem}");
+            }
+        });
         var migrate = new Command("migrate", "Create or upgrade the warehouse schema (idempotent)");
-        migrate.SetAction((p, ct) => CommandHost.RunAsync<MigrateCommand>(env, p.GetValue(configOption), null, ct));
+        migrate.Options.Add(grantBiReader);
+        migrate.SetAction((p, ct) => CommandHost.RunAsync<MigrateCommand>(
+            env, p.GetValue(configOption), s => s.AddSingleton(new MigrateArguments(p.GetValue(grantBiReader))), ct));
 
         var runsOption = new Option<int>("--runs") { Description = "How many recent runs to show", DefaultValueFactory = _ => 20 };
         runsOption.Validators.Add(r =>
@@ -142,6 +155,11 @@ public static class PipelineCli
         root.Subcommands.Add(config);
         root.Subcommands.Add(demo);
         root.Subcommands.Add(kpi);
+        root.Subcommands.Add(ReportCommand.Build(env, configOption));
+        root.Subcommands.Add(CatalogCommand.Build(env));
+        root.Subcommands.Add(OperationsCommands.BuildSchedule(env, configOption));
+        root.Subcommands.Add(OperationsCommands.BuildPublish(env, configOption));
+        root.Subcommands.Add(OperationsCommands.BuildState(env, configOption));
         return root;
     }
 

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Pipeline.Etl.Configuration;
 using Pipeline.Warehouse;
 using Pipeline.Warehouse.DuckDb;
+using Pipeline.Warehouse.SqlServer;
 
 namespace Pipeline.Etl;
 
@@ -14,8 +15,28 @@ public sealed class WarehouseFactory(PipelineOptions options, ILoggerFactory log
         WarehouseOptions.DuckDbEngine => DuckDbWarehouse.Open(
             new DuckDbWarehouseOptions { Path = options.Warehouse.DuckDb.Path, CreateIfMissing = createIfMissing, Reporting = options.Reporting },
             loggerFactory.CreateLogger<DuckDbWarehouse>()),
-        WarehouseOptions.SqlServerEngine => throw new NotSupportedException(
-            "the sqlserver engine is not in this build yet; use Warehouse:Engine=duckdb"),
+        WarehouseOptions.SqlServerEngine => OpenSqlServer(createIfMissing),
         var other => throw new ConfigException($"unknown warehouse engine '{other}'"),
     };
+
+    private SqlServerWarehouse OpenSqlServer(bool createIfMissing)
+    {
+        try
+        {
+            return SqlServerWarehouse.Open(
+                new SqlServerWarehouseOptions
+                {
+                    ConnectionString = options.Warehouse.SqlServer.ConnectionString ?? "",
+                    CreateIfMissing = createIfMissing,
+                    Reporting = options.Reporting,
+                },
+                loggerFactory.CreateLogger<SqlServerWarehouse>());
+        }
+        catch (ArgumentException ex)
+        {
+            // The messages name the problem and its key (connection string keyword, missing database, reporting time
+            // zone), never the connection string itself.
+            throw new ConfigException(ex.Message);
+        }
+    }
 }

@@ -63,6 +63,13 @@ internal sealed class DemoCommand(
         await WriteRunSummaryAsync(cancellationToken);
         await WriteExecutiveDashboardAsync(today, cancellationToken);
 
+        // The KPI report of the last 30 days beside the demo warehouse (data/demo-report.html for data/demo.duckdb).
+        var reportPath = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(arguments.WarehousePath))!,
+            Path.GetFileNameWithoutExtension(arguments.WarehousePath) + "-report.html");
+        reportPath = await Report.ReportFile.WriteAsync(
+            arguments.WarehousePath, Report.ReportRequests.For(Kpi.KpiPeriods.Default, today, clock.GetUtcNow()), reportPath, cancellationToken);
+        console.MarkupLineInterpolated($"KPI report (last 30 days): [bold]{reportPath}[/]");
+
         var failed = summaries.SelectMany(s => s.Windows).Where(w => w.Error is not null).ToList();
         if (failed.Count > 0)
         {

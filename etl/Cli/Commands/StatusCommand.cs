@@ -1,15 +1,23 @@
 using Pipeline.Etl;
+using Pipeline.Etl.Configuration;
+using Pipeline.Etl.Scheduling;
 using Spectre.Console;
 
 namespace Pipeline.Cli.Commands;
 
-/// <summary><c>pipeline status</c>: runs, stream state and row counts of the warehouse.</summary>
-internal sealed class StatusCommand(WarehouseFactory warehouses, IAnsiConsole console, TimeProvider clock, StatusArguments arguments) : ICommandHandler
+/// <summary>
+/// <c>pipeline status</c>: runs, stream state, freshness per configured source against its SLA, and row counts of
+/// the warehouse. Exit code 4 (<see cref="ExitCodes.Stale"/>) when a configured source is stale, for monitoring.
+/// </summary>
+internal sealed class StatusCommand(
+    WarehouseFactory warehouses, SourceCatalog catalog, PipelineOptions options, IAnsiConsole console, TimeProvider clock, StatusArguments arguments)
+    : ICommandHandler
 {
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
         await using var warehouse = warehouses.Open(createIfMissing: false);
-        var status = await warehouse.ReadStatusAsync(arguments.Runs, cancellationToken);
+        // Freshness needs a day of runs; the runs table shows only the most recent ones asked for.
+        var status = await warehouse.ReadStatusAsync(Math.Max(arguments.Runs, FreshnessCheck.RunsRead), cancellationToken);
         console.MarkupLineInterpolated($"Warehouse [bold]{warehouse.Location}[/] ({warehouse.Name})");
         if (status.Objects.Count == 0)
         {
@@ -17,10 +25,21 @@ internal sealed class StatusCommand(WarehouseFactory warehouses, IAnsiConsole co
             return ExitCodes.Ok;
         }
 
-        StatusView.WriteRuns(console, status);
-        StatusView.WriteStates(console, status, clock.GetUtcNow().UtcDateTime);
+        var now = clock.GetUtcNow().UtcDateTime;
+        StatusView.WriteRuns(console, status with { RecentRuns = status.RecentRuns.Take(arguments.Runs).ToList() });
+        StatusView.WriteStates(console, status, now);
+        var freshness = Freshness.Evaluate(status, FreshnessCheck.ConfiguredStreams(catalog), options.Alerts, now);
+        StatusView.WriteFreshness(console, freshness);
         StatusView.WriteObjects(console, status);
-        return ExitCodes.Ok;
+
+        var stale = freshness.Where(f => f.Stale).ToList();
+        if (stale.Count == 0)
+        {
+            return ExitCodes.Ok;
+        }
+
+        console.MarkupLineInterpolated($"[bold]Stale beyond SLA:[/] {string.Join(", ", stale.Select(StatusView.Describe))} (exit code {ExitCodes.Stale})");
+        return ExitCodes.Stale;
     }
 }
 

@@ -69,5 +69,42 @@ internal static class StatusView
         console.Write(table);
     }
 
+    /// <summary>Per configured source: its stalest stream's last success against the SLA, and the last 24 h of runs.</summary>
+    public static void WriteFreshness(IAnsiConsole console, IReadOnlyList<Etl.Scheduling.SourceFreshness> sources)
+    {
+        if (sources.Count == 0)
+        {
+            console.MarkupLine("Freshness: no sources are configured");
+            return;
+        }
+
+        var table = new Table().Title("Freshness per configured source (stalest stream; runs of the last 24 h)")
+            .AddColumns("Source")
+            .AddColumn(new TableColumn("Streams").RightAligned())
+            .AddColumn("Oldest last success (UTC)")
+            .AddColumn(new TableColumn("Hours since").RightAligned())
+            .AddColumn(new TableColumn("SLA (h)").RightAligned())
+            .AddColumn("State")
+            .AddColumn(new TableColumn("Rows 24h").RightAligned())
+            .AddColumn(new TableColumn("API calls 24h").RightAligned())
+            .AddColumn(new TableColumn("Failed 24h").RightAligned())
+            .AddColumn("Last error");
+        foreach (var f in sources)
+        {
+            table.AddRow(
+                f.Source, f.Streams.ToString(CultureInfo.InvariantCulture),
+                f.OldestSuccessAt?.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) ?? "never",
+                f.HoursSince?.ToString("0.0", CultureInfo.InvariantCulture) ?? "",
+                f.SlaHours.ToString("0.#", CultureInfo.InvariantCulture),
+                f.State, N(f.RowsWritten24h), N(f.ApiCalls24h), N(f.FailedWindows24h), Markup.Escape(f.LastError ?? ""));
+        }
+
+        console.Write(table);
+    }
+
+    public static string Describe(Etl.Scheduling.SourceFreshness f) => f.HoursSince is { } hours
+        ? string.Create(CultureInfo.InvariantCulture, $"{f.Source} ({hours:0.0} h > {f.SlaHours:0.#} h)")
+        : $"{f.Source} (never synced completely)";
+
     private static string N(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 }

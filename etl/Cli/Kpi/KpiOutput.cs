@@ -114,25 +114,31 @@ internal static class KpiOutput
     }
 
     /// <summary>A value as people read it: percent, money with its code, durations, counts with separators.</summary>
-    public static string FormatValue(KpiRow row)
+    public static string FormatValue(KpiRow row) => FormatValue(row.KpiId, row.Unit, row.Value, row.Currency);
+
+    /// <summary>The same, for a value read from any mart view (the HTML report shares it).</summary>
+    public static string FormatValue(string kpiId, string unit, double? value, string? currency)
     {
-        if (row.Value is not { } v)
+        if (value is not { } v)
         {
             return Null;
         }
 
         var inv = CultureInfo.InvariantCulture;
-        return row.Unit switch
+        return unit switch
         {
-            "Ratio" when Multiples.Contains(row.KpiId) => v.ToString("N2", inv),
+            "Ratio" when IsMultiple(kpiId) => v.ToString("N2", inv),
             "Ratio" => (v * 100).ToString("N1", inv) + "%",
-            "Currency" => v.ToString("N2", inv) + (row.Currency is null ? "" : " " + row.Currency),
+            "Currency" => v.ToString("N2", inv) + (currency is null ? "" : " " + currency),
             "Seconds" => Duration(v),
             "Days" => v.ToString("N1", inv) + " d",
             "Score" => v.ToString("N1", inv),
             _ => Math.Abs(v - Math.Round(v)) < 1e-9 ? v.ToString("N0", inv) : v.ToString("N2", inv),
         };
     }
+
+    /// <summary>A Ratio KPI that reads as a multiple (ROAS 3.1), not a share.</summary>
+    public static bool IsMultiple(string kpiId) => Multiples.Contains(kpiId);
 
     public static string PeriodLabel(KpiRow row) => row.Grain switch
     {

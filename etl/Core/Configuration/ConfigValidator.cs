@@ -187,6 +187,7 @@ public static class ConfigValidator
         }
 
         CheckReporting(options.Reporting, Fail);
+        Scheduling.OperationsConfig.Check(options, Fail);
 
         if (!LogLevels.Contains(options.Logging.Level, StringComparer.OrdinalIgnoreCase))
         {

@@ -20,6 +20,15 @@ public sealed class PipelineOptions
 
     /// <summary>Reporting currency, time zone and business settings of the KPI marts.</summary>
     public Warehouse.ReportingSettings Reporting { get; set; } = new();
+
+    /// <summary>When <c>pipeline schedule</c> syncs each source account, and how it stops.</summary>
+    public Scheduling.ScheduleOptions Schedule { get; set; } = new();
+
+    /// <summary>Where failed runs, stale sources and new KPI anomalies are reported.</summary>
+    public Alerts.AlertOptions Alerts { get; set; } = new();
+
+    /// <summary>The read-only copy of the marts for BI tools (DuckDB).</summary>
+    public Scheduling.PublishOptions Publish { get; set; } = new();
 }
 
 public sealed class WarehouseOptions

@@ -29,6 +29,6 @@ public static partial class SecretKeys
             .OrderByDescending(v => v.Length)
             .ToList();
 
-    [GeneratedRegex("(password|pwd|secret|token|apikey|api_key|accesskey|privatekey|private_key|credential|credentials|connectionstring|serviceaccountkey|serviceaccountjson|keyjson)$", RegexOptions.IgnoreCase)]
+    [GeneratedRegex("(password|pwd|secret|token|apikey|api_key|accesskey|privatekey|private_key|credential|credentials|connectionstring|serviceaccountkey|serviceaccountjson|keyjson|webhookurl)$", RegexOptions.IgnoreCase)]
     private static partial Regex SecretName();
 }

@@ -1,0 +1,463 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Numerics;
+using DuckDB.NET.Data;
+using Pipeline.Cli.Kpi;
+
+namespace Pipeline.Cli.Report;
+
+/// <summary>Where the report's numbers come from; the HTML only formats what this returns.</summary>
+internal interface IReportSource
+{
+    Task<ReportData> ReadAsync(ReportRequest request, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// Reads every number of the report from the marts: period values from <c>mart.kpi_over_range</c>, trend lines
+/// from <c>mart.kpi_values</c>, targets, anomalies, funnel counts, the monthly KPIs of dedicated views, and
+/// freshness from <c>etl.v_stream_status</c>. Nothing is recomputed; only the change against the previous period is
+/// worked out, the way <c>mart.kpi_trends.change_pct</c> defines it.
+/// </summary>
+internal sealed class MartReportReader(DuckDBConnection connection) : IReportSource
+{
+    private const string RangeView = "mart.kpi_over_range";
+
+    public async Task<ReportData> ReadAsync(ReportRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        await EnsureMartsAsync(cancellationToken);
+        var catalog = await ReadCatalogAsync(cancellationToken);
+        var current = await ReadRangeAsync(request.Range, cancellationToken);
+        var previous = await ReadRangeAsync(request.Previous, cancellationToken);
+        var grain = ReportPeriods.TrendGrain(request.Range);
+        var series = await ReadSeriesAsync([grain, ReportPeriods.TrendGrain(request.Range, "Weekly")], request.Previous.From, request.Range.To, cancellationToken);
+        var targets = await ReadTargetsAsync(request.Range, cancellationToken);
+        var anomalies = await ReadAnomaliesAsync(request.Range, cancellationToken);
+        var monthly = await ReadMonthlyAsync(cancellationToken);
+        var currency = Convert.ToString(await ScalarAsync("SELECT reporting_currency FROM dw.settings", cancellationToken), CultureInfo.InvariantCulture) ?? "";
+        var through = await ScalarAsync("SELECT max(date) FROM dw.kpi_measure_daily WHERE platform IN ('ga4', 'meta')", cancellationToken);
+        DateOnly? dataThrough = through is null or DBNull ? null : ToDate(through);
+
+        var context = new BuildContext(request, catalog, current, previous, series, targets, monthly, currency, dataThrough);
+        var audiences = ReportLayout.Audiences.Select(layout => BuildAudience(layout, context, anomalies)).ToList();
+        return new ReportData
+        {
+            Request = request,
+            Currency = currency,
+            DataThrough = dataThrough,
+            Audiences = audiences,
+            Freshness = await ReadFreshnessAsync(cancellationToken),
+        };
+    }
+
+    private static AudienceReport BuildAudience(AudienceLayout layout, BuildContext c, IReadOnlyList<Anomaly> anomalies)
+    {
+        var own = c.Catalog.Values.Where(k => k.Audiences.Contains(layout.Audience, StringComparer.OrdinalIgnoreCase)).ToList();
+        var ordered = layout.Lead.Select(id => c.Catalog.GetValueOrDefault(id)).OfType<KpiInfo>()
+            .Concat(own.Where(k => !layout.Lead.Contains(k.Id))).ToList();
+
+        var tiles = new List<KpiTile>();
+        var monthlyTiles = new List<KpiTile>();
+        var notes = new List<string>();
+        foreach (var kpi in ordered)
+        {
+            if (c.Current.TryGetValue(("all", "All", kpi.Id), out var row))
+            {
+                tiles.Add(new KpiTile
+                {
+                    Kpi = kpi,
+                    Value = row.Value,
+                    Previous = c.Previous.GetValueOrDefault(("all", "All", kpi.Id))?.Value,
+                    Currency = row.Currency,
+                    Source = RangeView,
+                    Series = Series(c, kpi, c.Request.Range),
+                    SeriesGrain = ReportPeriods.TrendGrain(c.Request.Range, kpi.Cadence),
+                    Target = c.Targets.GetValueOrDefault(kpi.Id),
+                });
+            }
+            else if (c.Monthly.TryGetValue(kpi.Id, out var month))
+            {
+                monthlyTiles.Add(month.Tile(kpi, c.Request.Range.To, c.Currency));
+            }
+            else
+            {
+                notes.Add(NoTileNote(kpi));
+            }
+        }
+
+        var trends = layout.Lead.Where(id => c.Catalog.ContainsKey(id) && c.Current.ContainsKey(("all", "All", id)))
+            .Select(id => c.Catalog[id])
+            .Select(k => new TrendChart(k, CurrencyOf(c, k.Id), ReportPeriods.TrendGrain(c.Request.Range, k.Cadence), Series(c, k, c.Request.Range), Series(c, k, c.Request.Previous)))
+            .ToList();
+        var breakdowns = layout.Breakdowns.Where(c.Catalog.ContainsKey)
+            .Select(id => new BarChart(c.Catalog[id], CurrencyOf(c, id), "channel", Bars(c, id, "channel")))
+            .Where(b => b.Bars.Count > 0)
+            .ToList();
+        var funnel = ReportLayout.Funnel.Where(c.Catalog.ContainsKey)
+            .Select(id => new FunnelStep(c.Catalog[id], c.Current.GetValueOrDefault(("all", "All", id))?.Value, c.Previous.GetValueOrDefault(("all", "All", id))?.Value))
+            .ToList();
+        var tables = layout.Tables.Select(t => Table(c, t)).Where(t => t.Rows.Count > 0).ToList();
+        var ownIds = own.Select(k => k.Id).Concat(layout.Lead).ToHashSet(StringComparer.Ordinal);
+        var ownAnomalies = anomalies.Where(a => ownIds.Contains(a.KpiId)).ToList();
+        return new AudienceReport
+        {
+            Id = layout.Id,
+            Title = layout.Title,
+            Summary = layout.Summary,
+            Tiles = tiles,
+            MonthlyTiles = monthlyTiles,
+            Trends = trends,
+            Breakdowns = breakdowns,
+            Funnel = funnel,
+            Tables = tables,
+            // The strongest first within the most recent days: what a reader should look at now.
+            Anomalies = ownAnomalies.OrderByDescending(a => a.Date).ThenByDescending(a => Math.Abs(a.RobustZ)).Take(12).ToList(),
+            AnomalyCount = ownAnomalies.Count,
+            Notes = notes,
+        };
+    }
+
+    private static string NoTileNote(KpiInfo kpi) => kpi.Id switch
+    {
+        "channel_session_share" => $"{kpi.Name}: a share per channel (mart.kpi_values, segment type channel); see the sessions by channel chart of the Marketing tab.",
+        _ when kpi.Additivity == "NonAdditive" => $"{kpi.Name}: not additive over a range; {kpi.MartView} publishes it at the grain it was counted at.",
+        _ => $"{kpi.Name}: no value in this period ({kpi.MartView}).",
+    };
+
+    private static string? CurrencyOf(BuildContext c, string id) => c.Current.GetValueOrDefault(("all", "All", id))?.Currency;
+
+    /// <summary>
+    /// One point per calendar period of the KPI's trend grain that overlaps the range (a week or month starting before
+    /// the range still overlaps it). A period without a mart row is a gap, except for counts and sums the window has
+    /// data for: up to the last loaded day their empty periods read as 0 (a week without a won deal had no revenue).
+    /// </summary>
+    private static IReadOnlyList<ChartPoint> Series(BuildContext c, KpiInfo kpi, KpiRange range)
+    {
+        var grain = ReportPeriods.TrendGrain(c.Request.Range, kpi.Cadence);
+        var values = c.Series.GetValueOrDefault((grain, kpi.Id));
+        var zeroFill = kpi.Additivity == "Additive" && values is { Count: > 0 } && c.DataThrough is not null;
+        return ReportPeriods.PeriodStarts(range, grain)
+            .Select(start => new ChartPoint(start, values?.GetValueOrDefault(start) ?? (zeroFill && start <= c.DataThrough ? 0 : null)))
+            .ToList();
+    }
+
+    private static List<Bar> Bars(BuildContext c, string kpiId, string segmentType) =>
+        c.Current.Values.Where(r => r.SegmentType == segmentType && r.KpiId == kpiId && r.Value is not null)
+            .Select(r => new Bar(r.Segment, r.Value, c.Previous.GetValueOrDefault((segmentType, r.Segment, kpiId))?.Value))
+            .OrderByDescending(b => b.Value)
+            .Take(10)
+            .ToList();
+
+    private static SegmentTable Table(BuildContext c, TableLayout layout)
+    {
+        var columns = layout.Columns.Where(col => c.Catalog.ContainsKey(col.KpiId))
+            .Select(col => new TableColumn(col.Header, c.Catalog[col.KpiId], col.Part,
+                col.Part == KpiPart.Value ? c.Catalog[col.KpiId].Unit : PartUnit(c.Catalog[col.KpiId], col.Part)))
+            .ToList();
+        if (columns.Count == 0)
+        {
+            return new SegmentTable(layout.Title, layout.Caption, columns, []);
+        }
+
+        var segments = c.Current.Values.Where(r => r.SegmentType == "campaign").Select(r => r.Segment).Distinct(StringComparer.Ordinal);
+        var rows = segments
+            .Select(s => new SegmentRow(s, columns.Select(col => Cell(c.Current.GetValueOrDefault(("campaign", s, col.Kpi.Id)), col.Part)).ToList()))
+            .Where(r => r.Cells[0] is not null and not 0)
+            .OrderByDescending(r => r.Cells[0]).ThenByDescending(r => r.Cells.Count > 1 ? r.Cells[1] : null)
+            .Take(layout.MaxRows)
+            .ToList();
+        return new SegmentTable(layout.Title, layout.Caption, columns, rows);
+    }
+
+    // A numerator or denominator is a sum of base measures: money for money KPIs' numerators (CPC → spend), else a count.
+    private static string PartUnit(KpiInfo kpi, KpiPart part) =>
+        part == KpiPart.Numerator && kpi.Unit == "Currency" ? "Currency" : "Count";
+
+    private static double? Cell(RangeRow? row, KpiPart part) => row is null ? null : part switch
+    {
+        KpiPart.Numerator => row.Numerator,
+        KpiPart.Denominator => row.Denominator,
+        _ => row.Value,
+    };
+
+    private async Task EnsureMartsAsync(CancellationToken cancellationToken)
+    {
+        var count = await ScalarAsync(
+            """
+            SELECT (SELECT count(*) FROM information_schema.tables WHERE table_schema = 'mart'
+                    AND table_name IN ('kpi_catalog', 'kpi_values', 'kpi_target_progress', 'kpi_anomalies', 'kpi_trends', 'dashboard_executive', 'customer_retention', 'funnel_monthly'))
+                 + (SELECT count(*) FROM duckdb_functions() WHERE schema_name = 'mart' AND function_name = 'kpi_over_range')
+            """,
+            cancellationToken);
+        if (Convert.ToInt64(count, CultureInfo.InvariantCulture) != 9)
+        {
+            throw new InvalidOperationException("the warehouse has no KPI marts (mart.kpi_catalog, mart.kpi_values, mart.kpi_over_range, …); run 'pipeline migrate'");
+        }
+    }
+
+    private async Task<IReadOnlyDictionary<string, KpiInfo>> ReadCatalogAsync(CancellationToken cancellationToken)
+    {
+        var catalog = new Dictionary<string, KpiInfo>(StringComparer.Ordinal);
+        await foreach (var r in QueryAsync(
+            """
+            SELECT kpi_id, name, description, formula, stage, unit, better_when, additivity, audiences, mart_view, cadence FROM mart.kpi_catalog
+            ORDER BY CASE stage WHEN 'Awareness' THEN 0 WHEN 'Consideration' THEN 1 WHEN 'Conversion' THEN 2 ELSE 3 END
+            """,
+            [], cancellationToken))
+        {
+            catalog[r.Text(0)] = new KpiInfo(
+                r.Text(0), r.Text(1), r.Text(2), r.Text(3), r.Text(4), r.Text(5), r.Text(6), r.Text(7),
+                (r.TextOrNull(8) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), r.TextOrNull(9) ?? KpiQuery.ValuesView, r.Text(10));
+        }
+
+        return catalog;
+    }
+
+    private async Task<IReadOnlyDictionary<(string SegmentType, string Segment, string KpiId), RangeRow>> ReadRangeAsync(KpiRange range, CancellationToken cancellationToken)
+    {
+        var rows = new Dictionary<(string, string, string), RangeRow>();
+        await foreach (var r in QueryAsync(
+            $"""
+            SELECT segment_type, segment, kpi_id, CAST(numerator AS DOUBLE), CAST(denominator AS DOUBLE), value, currency
+            FROM {RangeView}(CAST($from AS DATE), CAST($to AS DATE))
+            WHERE segment_type IN ('all', 'channel', 'campaign') AND segment IS NOT NULL
+            """,
+            [new("from", range.From), new("to", range.To)], cancellationToken))
+        {
+            var row = new RangeRow(r.Text(0), r.Text(1), r.Text(2), r.Double(3), r.Double(4), r.Double(5), r.TextOrNull(6));
+            rows[(row.SegmentType, row.Segment, row.KpiId)] = row;
+        }
+
+        return rows;
+    }
+
+    /// <summary>Whole-business values per grain, KPI and period start, from <c>mart.kpi_values</c>.</summary>
+    private async Task<IReadOnlyDictionary<(string Grain, string KpiId), Dictionary<DateOnly, double?>>> ReadSeriesAsync(
+        IReadOnlyList<string> grains, DateOnly from, DateOnly to, CancellationToken cancellationToken)
+    {
+        var series = new Dictionary<(string, string), Dictionary<DateOnly, double?>>();
+        foreach (var grain in grains.Distinct(StringComparer.Ordinal))
+        {
+            await foreach (var r in QueryAsync(
+                $"""
+                SELECT kpi_id, period_start, value FROM {KpiQuery.ValuesView}
+                WHERE grain = $grain AND segment_type = 'all' AND period_end >= CAST($from AS DATE) AND period_start <= CAST($to AS DATE)
+                """,
+                [new("grain", grain), new("from", from), new("to", to)], cancellationToken))
+            {
+                var key = (grain, r.Text(0));
+                if (!series.TryGetValue(key, out var points))
+                {
+                    series[key] = points = [];
+                }
+
+                points[r.Date(1)] = r.Double(2);
+            }
+        }
+
+        return series;
+    }
+
+    /// <summary>Per KPI the whole-business target whose range holds the report's last day (the shortest such range).</summary>
+    private async Task<IReadOnlyDictionary<string, TargetProgress>> ReadTargetsAsync(KpiRange range, CancellationToken cancellationToken)
+    {
+        var targets = new Dictionary<string, TargetProgress>(StringComparer.Ordinal);
+        await foreach (var r in QueryAsync(
+            """
+            SELECT kpi_id, period_start, period_end, CAST(target AS DOUBLE), actual, pct_achieved, projected, status, days_elapsed, days_total
+            FROM mart.kpi_target_progress
+            WHERE segment_type = 'all' AND period_start <= CAST($to AS DATE) AND period_end >= CAST($to AS DATE)
+              AND status NOT IN ('unsupported kpi', 'unknown segment')
+            ORDER BY kpi_id, period_end - period_start DESC
+            """,
+            [new("to", range.To)], cancellationToken))
+        {
+            // Ordered longest first, so the shortest range is the one kept.
+            targets[r.Text(0)] = new TargetProgress(r.Date(1), r.Date(2), r.Double(3) ?? 0, r.Double(4), r.Double(5), r.Double(6), r.Text(7),
+                (int)(r.Double(8) ?? 0), (int)(r.Double(9) ?? 0));
+        }
+
+        return targets;
+    }
+
+    private async Task<IReadOnlyList<Anomaly>> ReadAnomaliesAsync(KpiRange range, CancellationToken cancellationToken)
+    {
+        var anomalies = new List<Anomaly>();
+        await foreach (var r in QueryAsync(
+            """
+            SELECT date, kpi_id, kpi_name, unit, segment_type, segment, value, CAST(baseline_median AS DOUBLE), lower_bound, upper_bound,
+                   CAST(robust_z AS DOUBLE), direction, assessment
+            FROM mart.kpi_anomalies
+            WHERE date BETWEEN CAST($from AS DATE) AND CAST($to AS DATE)
+            """,
+            [new("from", range.From), new("to", range.To)], cancellationToken))
+        {
+            anomalies.Add(new Anomaly(r.Date(0), r.Text(1), r.Text(2), r.Text(3), r.Text(4), r.Text(5), r.Double(6) ?? 0, r.Double(7) ?? 0,
+                r.Double(8) ?? 0, r.Double(9) ?? 0, r.Double(10) ?? 0, r.Text(11), r.Text(12)));
+        }
+
+        return anomalies;
+    }
+
+    /// <summary>The KPIs dedicated views publish per calendar month for the whole business.</summary>
+    private async Task<IReadOnlyDictionary<string, MonthlySeries>> ReadMonthlyAsync(CancellationToken cancellationToken)
+    {
+        var sources = new (string View, string Sql, string[] Kpis)[]
+        {
+            ("mart.kpi_trends", "SELECT period_start, period_complete, value FROM mart.kpi_trends WHERE grain = 'month' AND segment_type = 'all' AND kpi_id = 'sales_growth'", ["sales_growth"]),
+            ("mart.dashboard_executive", "SELECT period_start, period_complete, ltv_historic, ltv_formula, ltv_to_cac FROM mart.dashboard_executive WHERE grain = 'month' AND is_total", ["ltv_historic", "ltv_formula", "ltv_to_cac"]),
+            ("mart.customer_retention", "SELECT period_start, period_complete, retention_rate, churn_rate, repeat_purchase_rate FROM mart.customer_retention WHERE grain = 'month'", ["retention_rate", "churn_rate", "repeat_purchase_rate"]),
+            ("mart.funnel_monthly", "SELECT period_start, period_complete, lead_to_customer_rate FROM mart.funnel_monthly WHERE is_total", ["lead_to_customer_rate"]),
+        };
+        var monthly = new Dictionary<string, MonthlySeries>(StringComparer.Ordinal);
+        foreach (var (view, sql, kpis) in sources)
+        {
+            var rows = new List<(DateOnly Month, bool Complete, double?[] Values)>();
+            await foreach (var r in QueryAsync(sql + " ORDER BY period_start", [], cancellationToken))
+            {
+                rows.Add((r.Date(0), r.Bool(1), kpis.Select((_, i) => r.Double(2 + i)).ToArray()));
+            }
+
+            for (var i = 0; i < kpis.Length; i++)
+            {
+                var index = i;
+                monthly[kpis[i]] = new MonthlySeries(view, rows.Select(r => (r.Month, r.Complete, r.Values[index])).ToList());
+            }
+        }
+
+        return monthly;
+    }
+
+    private async Task<IReadOnlyList<SourceFreshness>> ReadFreshnessAsync(CancellationToken cancellationToken)
+    {
+        var sources = new List<SourceFreshness>();
+        await foreach (var r in QueryAsync(
+            """
+            WITH data AS (SELECT platform, max(date) AS data_through FROM dw.kpi_measure_daily GROUP BY platform)
+            SELECT s.source, count(*), count(*) FILTER (WHERE s.last_status IS DISTINCT FROM 'Succeeded'),
+                   max(s.last_success_at), min(s.last_success_at), CAST(max(s.hours_since_success) AS DOUBLE), any_value(d.data_through),
+                   arg_max(s.last_error, s.last_started_at) FILTER (WHERE s.last_error IS NOT NULL)
+            FROM etl.v_stream_status AS s
+            LEFT JOIN data AS d ON d.platform = s.source
+            GROUP BY s.source
+            ORDER BY s.source
+            """,
+            [], cancellationToken))
+        {
+            sources.Add(new SourceFreshness(r.Text(0), (int)(r.Double(1) ?? 0), (int)(r.Double(2) ?? 0), r.Timestamp(3), r.Timestamp(4), r.Double(5),
+                r.IsNull(6) ? null : r.Date(6), r.TextOrNull(7)));
+        }
+
+        return sources;
+    }
+
+    private async Task<object?> ScalarAsync(string sql, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return await command.ExecuteScalarAsync(cancellationToken);
+    }
+
+    private async IAsyncEnumerable<Row> QueryAsync(string sql, DuckDBParameter[] parameters, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var p in parameters)
+        {
+            command.Parameters.Add(p);
+        }
+
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            yield return new Row(reader);
+        }
+    }
+
+    private static DateOnly ToDate(object value) => value switch
+    {
+        DateOnly d => d,
+        DateTime t => DateOnly.FromDateTime(t),
+        _ => DateOnly.FromDateTime(Convert.ToDateTime(value, CultureInfo.InvariantCulture)),
+    };
+
+    /// <summary>A row of <c>mart.kpi_over_range</c>.</summary>
+    private sealed record RangeRow(string SegmentType, string Segment, string KpiId, double? Numerator, double? Denominator, double? Value, string? Currency);
+
+    /// <summary>A KPI per calendar month from a dedicated view.</summary>
+    private sealed record MonthlySeries(string View, IReadOnlyList<(DateOnly Month, bool Complete, double? Value)> Months)
+    {
+        /// <summary>The last complete month ending by the report's last day (else the last month begun by then).</summary>
+        public KpiTile Tile(KpiInfo kpi, DateOnly reportEnd, string currency)
+        {
+            var upTo = Months.Where(m => m.Month <= reportEnd).ToList();
+            var index = upTo.FindLastIndex(m => m.Complete && m.Month.AddMonths(1).AddDays(-1) <= reportEnd && m.Value is not null);
+            if (index < 0)
+            {
+                index = upTo.FindLastIndex(m => m.Value is not null);
+            }
+
+            var month = index >= 0 ? upTo[index] : default;
+            return new KpiTile
+            {
+                Kpi = kpi,
+                Value = index >= 0 ? month.Value : null,
+                Previous = index > 0 ? upTo[index - 1].Value : null,
+                Currency = kpi.Unit == "Currency" ? currency : null,
+                Source = View,
+                PeriodLabel = index >= 0 ? month.Month.ToString("MMMM yyyy", CultureInfo.InvariantCulture) + (month.Complete ? "" : " (to date)") : null,
+                Series = upTo.Take(index + 1).TakeLast(12).Select(m => new ChartPoint(m.Month, m.Value)).ToList(),
+            };
+        }
+    }
+
+    private sealed record BuildContext(
+        ReportRequest Request,
+        IReadOnlyDictionary<string, KpiInfo> Catalog,
+        IReadOnlyDictionary<(string SegmentType, string Segment, string KpiId), RangeRow> Current,
+        IReadOnlyDictionary<(string SegmentType, string Segment, string KpiId), RangeRow> Previous,
+        IReadOnlyDictionary<(string Grain, string KpiId), Dictionary<DateOnly, double?>> Series,
+        IReadOnlyDictionary<string, TargetProgress> Targets,
+        IReadOnlyDictionary<string, MonthlySeries> Monthly,
+        string Currency,
+        DateOnly? DataThrough);
+
+    /// <summary>Typed getters over a data reader row (DuckDB hands out DECIMAL, HUGEINT, DATE in several CLR types).</summary>
+    private readonly struct Row(DbDataReader reader)
+    {
+        public bool IsNull(int i) => reader.IsDBNull(i);
+
+        public string Text(int i) => reader.IsDBNull(i) ? "" : Convert.ToString(reader.GetValue(i), CultureInfo.InvariantCulture) ?? "";
+
+        public string? TextOrNull(int i) => reader.IsDBNull(i) ? null : Convert.ToString(reader.GetValue(i), CultureInfo.InvariantCulture);
+
+        public DateOnly Date(int i) => ToDate(reader.GetValue(i));
+
+        public DateTime? Timestamp(int i) => reader.IsDBNull(i) ? null : reader.GetValue(i) switch
+        {
+            DateTime t => t,
+            DateTimeOffset o => o.UtcDateTime,
+            var other => Convert.ToDateTime(other, CultureInfo.InvariantCulture),
+        };
+
+        public bool Bool(int i) => !reader.IsDBNull(i) && Convert.ToBoolean(reader.GetValue(i), CultureInfo.InvariantCulture);
+
+        public double? Double(int i)
+        {
+            if (reader.IsDBNull(i))
+            {
+                return null;
+            }
+
+            var value = reader.GetValue(i) switch
+            {
+                double x => x,
+                float x => x,
+                decimal d => (double)d,
+                BigInteger b => (double)b,
+                var other => Convert.ToDouble(other, CultureInfo.InvariantCulture),
+            };
+            return double.IsFinite(value) ? value : null;
+        }
+    }
+}

@@ -1,0 +1,56 @@
+using Microsoft.Extensions.Logging;
+using Pipeline.Etl.Alerts;
+using Pipeline.Etl.Configuration;
+using Pipeline.Warehouse;
+
+namespace Pipeline.Etl.Scheduling;
+
+/// <summary>
+/// After a run committed something: the transform step (dw and mart are views over staging, so nothing to
+/// refresh), publishing the BI copy of the marts (DuckDB), and the KPI anomaly check. A failure here is alerted
+/// and logged but never undoes the sync.
+/// </summary>
+public sealed class PostRunStep(
+    PipelineOptions options, WarehouseOperations operations, AnomalyCheck anomalies, IAlertSink alerts, ILogger<PostRunStep> logger)
+{
+    // Two jobs finishing together must not publish at once; the second publishes what the first may have missed.
+    private readonly SemaphoreSlim publishing = new(1, 1);
+
+    public async Task RunAsync(IWarehouseEngine warehouse, string runId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(warehouse);
+        if (options.Publish.Enabled && operations.PublisherFor(warehouse) is { } publisher)
+        {
+            await publishing.WaitAsync(cancellationToken);
+            try
+            {
+                await publisher.PublishAsync(options.Publish.Path, runId, cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogError(ex, "Publishing the BI copy to {Path} failed", options.Publish.Path);
+                await alerts.SendAsync(new Alert(AlertKind.RunFailed, LogLevel.Error, "publish",
+                    $"publishing the marts for BI tools failed; they keep the previous copy", [OneLine(ex.Message)]), cancellationToken);
+            }
+            finally
+            {
+                publishing.Release();
+            }
+        }
+
+        if (options.Alerts.Anomalies && operations.AnomaliesFor(warehouse) is { } feed)
+        {
+            try
+            {
+                await anomalies.RunAsync(feed, operations.AlertStateFor(warehouse), cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogError(ex, "KPI anomaly check failed: {Error}", OneLine(ex.Message));
+            }
+        }
+    }
+
+    private static string OneLine(string message) =>
+        string.Join(' ', message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+}

@@ -1,0 +1,34 @@
+using System.Globalization;
+using DbUp.Engine.Output;
+using Microsoft.Extensions.Logging;
+
+namespace Pipeline.Warehouse.SqlServer.DbUp;
+
+/// <summary>Sends DbUp's progress to the host's logger; its chatter goes to Debug so migrate output stays readable.</summary>
+internal sealed class LoggerUpgradeLog(ILogger logger) : IUpgradeLog
+{
+    public void LogTrace(string format, params object[] args) => Write(LogLevel.Trace, null, format, args);
+
+    public void LogDebug(string format, params object[] args) => Write(LogLevel.Debug, null, format, args);
+
+    public void LogInformation(string format, params object[] args) => Write(LogLevel.Debug, null, format, args);
+
+    public void LogWarning(string format, params object[] args) => Write(LogLevel.Warning, null, format, args);
+
+    public void LogError(string format, params object[] args) => Write(LogLevel.Error, null, format, args);
+
+    public void LogError(Exception ex, string format, params object[] args) => Write(LogLevel.Error, ex, format, args);
+
+    private void Write(LogLevel level, Exception? ex, string format, object[] args)
+    {
+        if (!logger.IsEnabled(level))
+        {
+            return;
+        }
+
+        var text = args.Length == 0 ? format : string.Format(CultureInfo.InvariantCulture, format, args);
+#pragma warning disable CA2254 // DbUp hands over pre-formatted text
+        logger.Log(level, ex, "DbUp: {Message}", text);
+#pragma warning restore CA2254
+    }
+}
