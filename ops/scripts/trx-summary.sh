@@ -15,7 +15,11 @@ for f in "${files[@]}"; do
   get() { echo "$counters" | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9]*' || echo 0; }
   passed=$((passed + $(get passed)))
   failed=$((failed + $(get failed) + $(get error) + $(get timeout) + $(get aborted)))
-  skipped=$((skipped + $(get notExecuted) + $(get inconclusive)))
+  # The NUnit adapter leaves notExecuted at 0 for ignored tests; count the results themselves.
+  notrun=$( (grep -o '<UnitTestResult [^>]*outcome="\(NotExecuted\|Inconclusive\)"' "$f" || true) | wc -l)
+  skipped=$((skipped + notrun))
 done
+# Why tests were skipped, one line per reason (a skipped test must say why).
+perl -0777 -ne 'while (/outcome="(?:NotExecuted|Inconclusive)".*?<Message>(.*?)<\/Message>/sg) { $n{$1}++ } END { print "skipped $n{$_}: $_\n" for sort keys %n }' "${files[@]}"
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
