@@ -121,7 +121,7 @@ public sealed class Ga4World
             var device = Devices[Pick(DeviceShares, Det.Unit(seed, Salt.Ga4Segment, day.DayNumber, key, 2))];
             var country = Countries[Pick(CountryShares, Det.Unit(seed, Salt.Ga4Segment, day.DayNumber, key, 3))];
             var page = Pages[Det.Index(Pages.Length, seed, Salt.Ga4Segment, day.DayNumber, key, 4)];
-            if (traffic.Medium == "cpc")
+            if (traffic.Medium == "cpc" || options.Ga4UniqueLandingPages)
             {
                 // Click ids make landing pages with query strings nearly unique: the classic (other)-row trigger.
                 page += "?gclid=Cj0K" + Det.Hex(12, seed, Salt.Ga4Segment, (day.DayNumber * 100_000L) + key);

@@ -22,6 +22,12 @@ public sealed record WorldOptions
     /// <summary>Distinct rows per day a GA4 report may hold before the rest is folded into "(other)".</summary>
     public int Ga4OtherRowThreshold { get; init; } = 50_000;
 
+    /// <summary>
+    /// Gives every random traffic segment a landing page with its own query string (as cpc click ids do), so a
+    /// report by landing page has one row per segment: the benchmarks size GA4 reports with it.
+    /// </summary>
+    public bool Ga4UniqueLandingPages { get; init; }
+
     public int MailchimpLists { get; init; } = 2;
     public int MailchimpMembersPerList { get; init; } = 500;
     public int MailchimpCampaigns { get; init; } = 12;
