@@ -50,24 +50,8 @@ internal sealed class SemanticLayerScriptProvider(ReportingSettings settings) : 
     /// <summary>One row per KPI × base measure with its sign in the numerator and the denominator.</summary>
     internal static string FormulaTermsSql()
     {
-        var rows = new List<string>();
-        foreach (var kpi in KpiCatalog.All.Where(k => k.Additivity is Additivity.Additive or Additivity.RatioOfSums))
-        {
-            var signs = new SortedDictionary<string, (int Numerator, int Denominator)>(StringComparer.Ordinal);
-            foreach (var (measure, sign) in kpi.Numerator?.Terms ?? [])
-            {
-                signs[measure] = (signs.GetValueOrDefault(measure).Numerator + sign, signs.GetValueOrDefault(measure).Denominator);
-            }
-
-            foreach (var (measure, sign) in kpi.Denominator?.Terms ?? [])
-            {
-                signs[measure] = (signs.GetValueOrDefault(measure).Numerator, signs.GetValueOrDefault(measure).Denominator + sign);
-            }
-
-            rows.AddRange(signs.Select(s => string.Create(CultureInfo.InvariantCulture,
-                $"({KpiCatalogScriptProvider.Text(kpi.Id)}, {KpiCatalogScriptProvider.Text(s.Key)}, {s.Value.Numerator}, {s.Value.Denominator})")));
-        }
-
+        var rows = KpiCatalogRows.FormulaTerms().Select(t => string.Create(CultureInfo.InvariantCulture,
+            $"({KpiCatalogScriptProvider.Text(t.KpiId)}, {KpiCatalogScriptProvider.Text(t.Measure)}, {t.NumeratorCoefficient}, {t.DenominatorCoefficient})"));
         var sql = new StringBuilder();
         sql.AppendLine("CREATE OR REPLACE VIEW dw.kpi_formula_terms AS");
         sql.AppendLine("SELECT kpi_id, measure, CAST(numerator_coefficient AS INTEGER) AS numerator_coefficient, CAST(denominator_coefficient AS INTEGER) AS denominator_coefficient");
