@@ -73,7 +73,10 @@ public sealed class SchedulerWiringTests : TestFolder
     [Test]
     public async Task A_misfired_trigger_fires_once_now_and_then_keeps_its_schedule()
     {
-        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 3, 2, 8, 0, 30, TimeSpan.Zero));
+        // One second past the minute: the next firing is 59 s away, beyond Quartz's 30 s look-ahead (idle wait), so
+        // the scheduler thread cannot have acquired it before the stall below. Had it been acquired, the stale
+        // firing would run as well as the misfire's fire-now, and the count would depend on thread timing.
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 3, 2, 8, 0, 1, TimeSpan.Zero));
         var source = new SlowSource(firstRunDays: 1, rowsPerDay: 1);
         await using var host = await SchedulingHost.StartAsync(Folder, [source], o =>
         {
