@@ -11,7 +11,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1
 export DOTNET_NOLOGO=1
 export DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
-.PHONY: all restore build test test-all demo bench clean chromium
+.PHONY: all restore build test test-all test-heavy demo bench clean chromium
 
 all: build
 
@@ -42,6 +42,18 @@ test: build chromium
 
 test-all: HEAVY_FILTER = FullyQualifiedName!=__none__
 test-all: test
+
+# Only the Heavy category, added beside an earlier `make test`'s results (CI runs it when time allows).
+test-heavy: build
+	@status=0; \
+	for p in $(TEST_PROJECTS); do \
+	  name=$$(basename $$p .csproj); \
+	  grep -rqs --include='*.cs' 'Category("Heavy")' $$(dirname $$p) || continue; \
+	  $(DOTNET) test $$p -c $(CONFIGURATION) --no-build --filter "TestCategory=Heavy" \
+	    --logger "trx;LogFileName=$$name.trx" --logger "console;verbosity=minimal" \
+	    --results-directory $(RESULTS)/heavy/$$name || status=1; \
+	done; \
+	exit $$status
 
 demo: build
 	$(DOTNET) $(CLI) demo

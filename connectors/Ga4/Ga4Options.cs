@@ -99,6 +99,21 @@ public sealed partial class Ga4Options : ISourceOptions
             {
                 yield return new(at + "Dimensions", "a report takes at most 9 dimensions, date included");
             }
+
+            // Names become column names and travel in requests: anything but a GA4 API name is refused here,
+            // before a staging table is created for it (the metadata check happens only once a sync connects).
+            foreach (var (list, key) in new[] { (r.Dimensions, "Dimensions"), (r.Metrics, "Metrics") })
+            {
+                for (var j = 0; j < list.Count; j++)
+                {
+                    if (!ApiName().IsMatch(list[j] ?? ""))
+                    {
+                        yield return new(
+                            string.Create(CultureInfo.InvariantCulture, $"{at}{key}:{j}"),
+                            $"'{list[j]}' is not a GA4 API name (letters, digits and _, optionally after a scope such as customEvent:)");
+                    }
+                }
+            }
         }
     }
 
@@ -107,6 +122,10 @@ public sealed partial class Ga4Options : ISourceOptions
 
     [GeneratedRegex("^[a-z][a-z0-9_]*$")]
     private static partial Regex StreamName();
+
+    /// <summary>GA4 dimension and metric API names: sessionSource, customEvent:achievement_id, customUser:tier.</summary>
+    [GeneratedRegex("^[A-Za-z][A-Za-z0-9_]{0,99}(:[A-Za-z0-9_]{1,100})?$")]
+    private static partial Regex ApiName();
 }
 
 public sealed class Ga4PropertyOptions

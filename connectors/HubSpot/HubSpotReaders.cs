@@ -374,7 +374,8 @@ internal static class CrmRowConverter
             case FieldType.Timestamp:
                 return Time(text, field.Name, ref problem);
             case FieldType.Decimal:
-                if (decimal.TryParse(text, NumberStyles.Number | NumberStyles.AllowExponent, CultureInfo.InvariantCulture, out var amount))
+                // No thousands separators: HubSpot sends plain numbers, and "1,5" (a decimal comma) must not become 15.
+                if (decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var amount))
                 {
                     return amount;
                 }

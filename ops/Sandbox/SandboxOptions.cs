@@ -46,6 +46,27 @@ public sealed record SandboxOptions
     /// <summary>Every GA4 response says <c>subjectToThresholding</c> (Google signals enabled on the property).</summary>
     public bool Ga4Thresholded { get; init; }
 
+    /// <summary>
+    /// Credentials to accept instead of the ones derived from the world's seed (e.g. sentinel values a test then
+    /// searches logs and tables for); null fields keep the derived value.
+    /// </summary>
+    public SandboxCredentialOverrides? Credentials { get; init; }
+
     /// <summary>Log requests to the console (the CLI turns this on).</summary>
     public bool ConsoleLogging { get; init; }
+}
+
+/// <summary>Credential values a sandbox accepts instead of its seed-derived ones.</summary>
+public sealed record SandboxCredentialOverrides
+{
+    public string? MetaAccessToken { get; init; }
+
+    /// <summary>Must end in a datacenter suffix such as <c>-us21</c>, as real keys do.</summary>
+    public string? MailchimpApiKey { get; init; }
+
+    public string? HubSpotAccessToken { get; init; }
+
+    public string? GoogleClientSecret { get; init; }
+
+    public string? GoogleRefreshToken { get; init; }
 }

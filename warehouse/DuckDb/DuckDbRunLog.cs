@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Dapper;
 using DuckDB.NET.Data;
 
@@ -5,15 +6,47 @@ namespace Pipeline.Warehouse.DuckDb;
 
 internal sealed class DuckDbRunLog(DuckDbWarehouse warehouse) : IRunLog
 {
+    internal const string InterruptedError = "interrupted: the process ended (killed or crashed) before this window finished; nothing of it was committed";
+
+    /// <summary>Runs started by this process, in any warehouse it opened.</summary>
+    private static readonly ConcurrentDictionary<string, bool> LiveRuns = new(StringComparer.Ordinal);
+
     public async Task RunStartedAsync(SyncRunRecord run, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(run);
         await using var connection = warehouse.OpenConnection();
+        if (LiveRuns.TryAdd(run.RunId, true))
+        {
+            await CloseInterruptedAsync(connection, run.StartedAt);
+        }
+
         await connection.ExecuteAsync(
             """
             INSERT INTO etl.sync_runs (run_id, source, stream, account_id, started_at, status, window_from, window_to)
             VALUES ($run_id, $source, $stream, $account_id, $started_at, $status, $window_from, $window_to)
             """,
             Parameters(run));
+    }
+
+    /// <summary>
+    /// Windows a killed or crashed process left 'Running' would stay so for ever (and never count as failures).
+    /// The warehouse file is locked by one process at a time, so once this process holds it a 'Running' window of a
+    /// run it did not start cannot be running any more: it is recorded as failed, saying why.
+    /// </summary>
+    private static async Task CloseInterruptedAsync(DuckDBConnection connection, DateTime now)
+    {
+        var stale = (await connection.QueryAsync<string>("SELECT DISTINCT run_id FROM etl.sync_runs WHERE status = 'Running'"))
+            .Where(id => !LiveRuns.ContainsKey(id))
+            .ToList();
+        foreach (var runId in stale)
+        {
+            await connection.ExecuteAsync(
+                """
+                UPDATE etl.sync_runs SET status = 'Failed', finished_at = $now, error = $error
+                WHERE run_id = $run_id AND status = 'Running'
+                """,
+                new { run_id = runId, now, error = InterruptedError });
+        }
     }
 
     public async Task RunFinishedAsync(SyncRunRecord run, CancellationToken cancellationToken = default)

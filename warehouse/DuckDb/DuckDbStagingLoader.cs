@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Dapper;
 using DuckDB.NET.Data;
+using Pipeline.Connectors.Privacy;
 using Pipeline.Connectors.Streams;
 using static Pipeline.Warehouse.DuckDb.DuckDbTypes;
 
@@ -97,7 +98,8 @@ internal sealed class DuckDbStagingLoader(
             {
                 read++;
                 rejects++;
-                rejectAppender.CreateRow().AppendValue(reject.Reason).AppendValue(reject.Payload).EndRow();
+                // Redacted here too: callers other than the sync runner may load windows.
+                rejectAppender.CreateRow().AppendValue(EmailAddresses.Redact(reject.Reason)).AppendValue(EmailAddresses.Redact(reject.Payload)).EndRow();
             }
 
             foreach (var row in batch.Rows)
@@ -107,7 +109,7 @@ internal sealed class DuckDbStagingLoader(
                 if (problem is not null)
                 {
                     rejects++;
-                    rejectAppender.CreateRow().AppendValue(problem).AppendValue(Payload(stream, row)).EndRow();
+                    rejectAppender.CreateRow().AppendValue(problem).AppendValue(EmailAddresses.Redact(Payload(stream, row))).EndRow();
                     continue;
                 }
 

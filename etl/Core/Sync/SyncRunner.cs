@@ -1,4 +1,6 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
+using Pipeline.Connectors.Privacy;
 using Pipeline.Connectors.Streams;
 using Pipeline.Warehouse;
 
@@ -34,6 +36,9 @@ public sealed record SyncSummary(string Source, string AccountId, IReadOnlyList<
 /// </summary>
 public sealed class SyncRunner(IWarehouseEngine warehouse, TimeProvider clock, ILogger<SyncRunner> logger)
 {
+    /// <summary>Scope property that keeps an event off the console (the CLI's PipelineLogging.FileOnly).</summary>
+    private const string FileOnly = "FileOnly";
+
     public async Task<SyncSummary> SyncAsync(ISourceConnection connection, SyncRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(connection);
@@ -84,7 +89,7 @@ public sealed class SyncRunner(IWarehouseEngine warehouse, TimeProvider clock, I
         await warehouse.RunLog.RunStartedAsync(run, CancellationToken.None);
         try
         {
-            var read = reader.ReadAsync(new StreamReadRequest(window?.From, window?.To, cursor), cancellationToken);
+            var read = WithoutAddresses(reader.ReadAsync(new StreamReadRequest(window?.From, window?.To, cursor), cancellationToken), cancellationToken);
             var result = await warehouse.Loader.LoadWindowAsync(
                 stream, new LoadWindow(connection.AccountId, request.RunId, window?.From, window?.To), read, cancellationToken);
             await warehouse.RunLog.RunFinishedAsync(Finish(run, SyncRunStatus.Succeeded, connection.ApiCalls - callsBefore, result, null), CancellationToken.None);
@@ -100,10 +105,31 @@ public sealed class SyncRunner(IWarehouseEngine warehouse, TimeProvider clock, I
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            var error = OneLine(ex.Message);
+            // The run log is a warehouse table: a message quoting a record must not carry its address.
+            var error = OneLine(EmailAddresses.Redact(ex.Message)!);
             await warehouse.RunLog.RunFinishedAsync(Finish(run, SyncRunStatus.Failed, connection.ApiCalls - callsBefore, null, error), CancellationToken.None);
-            logger.LogError(ex, "{Source}.{Stream} {Account} {Window}: failed, window rolled back: {Error}", stream.Source, stream.Name, connection.AccountId, label, error);
+            // One line for the console; the exception with its stack trace for the log file only.
+            logger.LogError("{Source}.{Stream} {Account} {Window}: failed, window rolled back: {Error}", stream.Source, stream.Name, connection.AccountId, label, error);
+            using (logger.BeginScope(new Dictionary<string, object> { [FileOnly] = true }))
+            {
+                logger.LogError(ex, "{Source}.{Stream} {Account} {Window}: failure details", stream.Source, stream.Name, connection.AccountId, label);
+            }
+
             return new WindowOutcome(stream.Name, label, SyncRunStatus.Failed, null, error);
+        }
+    }
+
+    /// <summary>
+    /// Rejects keep the raw record for inspection, so a connector's reason or payload may quote an address (one in a
+    /// field where none belongs, say); every engine stores them with each address replaced by its hash.
+    /// </summary>
+    private static async IAsyncEnumerable<RecordBatch> WithoutAddresses(IAsyncEnumerable<RecordBatch> batches, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var batch in batches.WithCancellation(cancellationToken))
+        {
+            yield return batch.Rejects.Count == 0
+                ? batch
+                : new RecordBatch(batch.Rows, [.. batch.Rejects.Select(r => new RejectedRecord(EmailAddresses.Redact(r.Reason)!, EmailAddresses.Redact(r.Payload)!))]);
         }
     }
 

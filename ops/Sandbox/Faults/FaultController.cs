@@ -8,6 +8,7 @@ public sealed class FaultController
 {
     private readonly ConcurrentDictionary<SandboxApi, ConcurrentQueue<FaultKind>> forced = new();
     private readonly long[] ordinals = new long[Enum.GetValues<SandboxApi>().Length];
+    private readonly long[,] injected = new long[Enum.GetValues<SandboxApi>().Length, Enum.GetValues<FaultKind>().Length];
     private FaultOptions options;
 
     internal FaultController(FaultOptions options) => this.options = options;
@@ -30,7 +31,35 @@ public sealed class FaultController
 
     public void ClearForced() => forced.Clear();
 
+    /// <summary>Faults injected so far (forced and random) into requests to <paramref name="api"/>, of one kind or (null) all kinds.</summary>
+    public long Injected(SandboxApi api, FaultKind? kind = null)
+    {
+        if (kind is { } one)
+        {
+            return Interlocked.Read(ref injected[(int)api, (int)one]);
+        }
+
+        long total = 0;
+        foreach (var k in Enum.GetValues<FaultKind>().Where(k => k != FaultKind.None))
+        {
+            total += Interlocked.Read(ref injected[(int)api, (int)k]);
+        }
+
+        return total;
+    }
+
     internal FaultKind Next(SandboxApi api)
+    {
+        var kind = Decide(api);
+        if (kind != FaultKind.None)
+        {
+            Interlocked.Increment(ref injected[(int)api, (int)kind]);
+        }
+
+        return kind;
+    }
+
+    private FaultKind Decide(SandboxApi api)
     {
         if (forced.TryGetValue(api, out var queue) && queue.TryDequeue(out var kind))
         {

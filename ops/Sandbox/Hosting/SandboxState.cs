@@ -18,13 +18,14 @@ internal sealed class SandboxState : IDisposable
         ServiceAccountKey = RSA.Create(2048);
         var seed = options.World.Seed;
         ServiceAccountKeyId = Det.Hex(40, seed, Salt.Token, 1);
-        MetaAccessToken = "EAAS" + Det.Hex(60, seed, Salt.Token, 2).ToUpperInvariant();
-        MailchimpApiKeys = [Det.Hex(32, seed, Salt.MailKey, 0) + "-us21", Det.Hex(32, seed, Salt.MailKey, 1) + "-us21"];
-        HubSpotAccessToken = "pat-eu1-" + Det.Hex(8, seed, Salt.HubToken, 0) + "-" + Det.Hex(4, seed, Salt.HubToken, 1) + "-" + Det.Hex(4, seed, Salt.HubToken, 2)
+        var overrides = options.Credentials ?? new SandboxCredentialOverrides();
+        MetaAccessToken = overrides.MetaAccessToken ?? "EAAS" + Det.Hex(60, seed, Salt.Token, 2).ToUpperInvariant();
+        MailchimpApiKeys = [overrides.MailchimpApiKey ?? Det.Hex(32, seed, Salt.MailKey, 0) + "-us21", Det.Hex(32, seed, Salt.MailKey, 1) + "-us21"];
+        HubSpotAccessToken = overrides.HubSpotAccessToken ?? "pat-eu1-" + Det.Hex(8, seed, Salt.HubToken, 0) + "-" + Det.Hex(4, seed, Salt.HubToken, 1) + "-" + Det.Hex(4, seed, Salt.HubToken, 2)
             + "-" + Det.Hex(4, seed, Salt.HubToken, 3) + "-" + Det.Hex(12, seed, Salt.HubToken, 4);
         GoogleClientId = Det.Digits(12, seed, Salt.Token, 3) + "-sandbox.apps.googleusercontent.com";
-        GoogleClientSecret = "GOCSPX-" + Det.Hex(28, seed, Salt.Token, 4);
-        GoogleRefreshToken = "1//sandbox-" + Det.Hex(40, seed, Salt.Token, 5);
+        GoogleClientSecret = overrides.GoogleClientSecret ?? "GOCSPX-" + Det.Hex(28, seed, Salt.Token, 4);
+        GoogleRefreshToken = overrides.GoogleRefreshToken ?? "1//sandbox-" + Det.Hex(40, seed, Salt.Token, 5);
         Ga4Quota = new Ga4Quota(options.Ga4TokensPerDay);
         MailchimpGate = new ConcurrencyGate(options.MailchimpMaxConcurrentRequests);
         Ga4Gate = new ConcurrencyGate(options.Ga4ConcurrentRequests);

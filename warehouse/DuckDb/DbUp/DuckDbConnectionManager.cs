@@ -34,10 +34,23 @@ internal static class DuckDbConnections
             connection.Dispose();
             throw new WarehouseBusyException($"warehouse is busy (held by {holder}): {connection.DataSource}", ex);
         }
+        catch (DuckDBException ex) when (Unwritable(ex.Message) is { } why)
+        {
+            // DuckDB says "DuckDBOpen failed: IO Error: Cannot open file ...": name the file and what to check instead.
+            connection.Dispose();
+            throw new IOException(
+                $"cannot open the warehouse {connection.DataSource} for writing: {why}; check the permissions of the file and its folder, and that the disk is not mounted read-only",
+                ex);
+        }
         catch
         {
             connection.Dispose();
             throw;
         }
     }
+
+    private static string? Unwritable(string engineMessage) =>
+        engineMessage.Contains("Permission denied", StringComparison.OrdinalIgnoreCase) ? "permission denied"
+        : engineMessage.Contains("Read-only file system", StringComparison.OrdinalIgnoreCase) ? "the file system is read-only"
+        : null;
 }
