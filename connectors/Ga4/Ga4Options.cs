@@ -151,8 +151,11 @@ public sealed class Ga4PropertyOptions
     /// <summary>Days per committed window.</summary>
     public int ChunkDays { get; set; } = 30;
 
-    /// <summary>Rows per runReport page (GA4 allows up to 250,000).</summary>
-    public int PageSize { get; set; } = 100_000;
+    /// <summary>
+    /// Rows per runReport page (GA4 allows up to 250,000). A page is held whole while it is parsed; 25,000 keeps that
+    /// to tens of MB (100,000-row pages measured ~250 MB more peak memory in `make bench` for no gain in speed).
+    /// </summary>
+    public int PageSize { get; set; } = 25_000;
 
     /// <summary>Property time zone; read from the first report response when empty.</summary>
     public string? TimeZone { get; set; }

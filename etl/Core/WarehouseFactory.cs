@@ -13,7 +13,7 @@ public sealed class WarehouseFactory(PipelineOptions options, ILoggerFactory log
     public IWarehouseEngine Open(bool createIfMissing = true) => options.Warehouse.Engine switch
     {
         WarehouseOptions.DuckDbEngine => DuckDbWarehouse.Open(
-            new DuckDbWarehouseOptions { Path = options.Warehouse.DuckDb.Path, CreateIfMissing = createIfMissing, Reporting = options.Reporting },
+            new DuckDbWarehouseOptions { Path = options.Warehouse.DuckDb.Path, CreateIfMissing = createIfMissing, Reporting = options.Reporting, MemoryLimit = options.Warehouse.DuckDb.MemoryLimit },
             loggerFactory.CreateLogger<DuckDbWarehouse>()),
         WarehouseOptions.SqlServerEngine => OpenSqlServer(createIfMissing),
         var other => throw new ConfigException($"unknown warehouse engine '{other}'"),

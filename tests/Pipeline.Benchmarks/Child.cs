@@ -124,7 +124,7 @@ internal static class Child
         var started = Stopwatch.StartNew();
         var errors = new List<string>();
         long rows = 0;
-        await using (var warehouse = DuckDbWarehouse.Open(new DuckDbWarehouseOptions { Path = spec.Warehouse, Reporting = Reporting }, NullLogger<DuckDbWarehouse>.Instance))
+        await using (var warehouse = DuckDbWarehouse.Open(new DuckDbWarehouseOptions { Path = spec.Warehouse, Reporting = Reporting, MemoryLimit = new DuckDbSettings().MemoryLimit }, NullLogger<DuckDbWarehouse>.Instance))
         {
             await warehouse.MigrateAsync(catalog.Streams);
             started.Restart(); // migration (views) is not the sync
@@ -304,7 +304,7 @@ internal static class Child
         }
 
         var publishStarted = Stopwatch.StartNew();
-        await using (var warehouse = DuckDbWarehouse.Open(new DuckDbWarehouseOptions { Path = spec.Warehouse, Reporting = Reporting }, NullLogger<DuckDbWarehouse>.Instance))
+        await using (var warehouse = DuckDbWarehouse.Open(new DuckDbWarehouseOptions { Path = spec.Warehouse, Reporting = Reporting, MemoryLimit = new DuckDbSettings().MemoryLimit }, NullLogger<DuckDbWarehouse>.Instance))
         {
             var result = await new MartPublisher(warehouse).PublishAsync(spec.PublishedPath!, "bench");
             figures["publish_seconds"] = publishStarted.Elapsed.TotalSeconds;

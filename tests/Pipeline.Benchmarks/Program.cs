@@ -33,7 +33,7 @@ for (var i = 0; i < args.Length; i++)
         case "--scale" when i + 1 < args.Length: scale = double.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--cases" when i + 1 < args.Length: cases = [.. args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)]; break;
         default:
-            Console.Error.WriteLine($"unknown argument '{args[i]}'; usage: Pipeline.Benchmarks [--out bench/results.json] [--scale 1.0] [--cases ingest,memory,incremental]");
+            Console.Error.WriteLine($"unknown argument '{args[i]}'; usage: Pipeline.Benchmarks [--out bench/results.json] [--scale 1.0] [--cases ingest|ingest-ga4|ingest-meta,memory,incremental]");
             return 2;
     }
 }

@@ -19,6 +19,7 @@ public sealed class ConfigurationTests : TestFolder
     [TestCase("Alerts:FreshnessSlaHours:hubspot", "0", "Alerts:FreshnessSlaHours:hubspot", "must be above 0")]
     [TestCase("Alerts:FreshnessSlaHours:nope", "3", "Alerts:FreshnessSlaHours:nope", "'nope' is not a source")]
     [TestCase("Publish:Path", "data/warehouse.duckdb", "Publish:Path", "is the warehouse file itself")]
+    [TestCase("Warehouse:DuckDb:MemoryLimit", "half the RAM", "Warehouse:DuckDb:MemoryLimit", "is not a size like 512MB or 2GB")]
     public void A_bad_value_is_reported_with_its_key(string key, string value, string expectedKey, string message)
     {
         var errors = Validate(new() { [key] = value });

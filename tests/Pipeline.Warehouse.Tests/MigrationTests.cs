@@ -42,6 +42,21 @@ public sealed class MigrationTests : WarehouseTestBase
     }
 
     [Test]
+    public async Task The_memory_limit_option_bounds_DuckDB_and_a_bad_size_is_refused_before_opening()
+    {
+        await using (var warehouse = Open(new DuckDbWarehouseOptions { Path = DbPath, MemoryLimit = "128MB" }))
+        {
+            await warehouse.MigrateAsync([TestStreams.Daily]);
+            Assert.That(await ScalarAsync<string>("SELECT current_setting('memory_limit')"), Is.EqualTo("122.0 MiB"), "DuckDB reports 128 MB as MiB");
+        }
+
+        var error = Assert.Throws<ArgumentException>(() => Open(new DuckDbWarehouseOptions { Path = DbPath + ".other", MemoryLimit = "lots" }));
+        Assert.That(error!.Message, Does.Contain("'lots' is not a size"));
+        Assert.That(File.Exists(DbPath + ".other"), Is.False);
+        Assert.That(DuckDbWarehouseOptions.IsMemoryLimit("2GB") && DuckDbWarehouseOptions.IsMemoryLimit("1.5 GiB") && DuckDbWarehouseOptions.IsMemoryLimit(null), Is.True);
+    }
+
+    [Test]
     public async Task Second_migrate_changes_nothing()
     {
         await using var warehouse = Open();

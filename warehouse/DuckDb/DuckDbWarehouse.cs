@@ -58,7 +58,18 @@ public sealed class DuckDbWarehouse : IWarehouseEngine
             Directory.CreateDirectory(folder);
         }
 
-        var connectionString = new DuckDBConnectionStringBuilder { DataSource = fullPath }.ConnectionString;
+        if (!DuckDbWarehouseOptions.IsMemoryLimit(options.MemoryLimit))
+        {
+            throw new ArgumentException($"memory limit '{options.MemoryLimit}' is not a size like 512MB or 2GB", nameof(options));
+        }
+
+        var builder = new DuckDBConnectionStringBuilder { DataSource = fullPath };
+        if (!string.IsNullOrWhiteSpace(options.MemoryLimit))
+        {
+            builder["memory_limit"] = options.MemoryLimit.Trim();
+        }
+
+        var connectionString = builder.ConnectionString;
         var connection = DuckDbConnections.Open(connectionString);
         return new DuckDbWarehouse(options, logger ?? NullLogger.Instance, connectionString, connection);
     }

@@ -3,7 +3,7 @@ using Pipeline.Connectors.Streams;
 
 namespace Pipeline.Warehouse.DuckDb;
 
-public sealed class DuckDbWarehouseOptions
+public sealed partial class DuckDbWarehouseOptions
 {
     /// <summary>Database file; its folder is created on open.</summary>
     public required string Path { get; init; }
@@ -27,4 +27,14 @@ public sealed class DuckDbWarehouseOptions
     /// tests inject failures here to prove nothing half-written survives.
     /// </summary>
     public Func<StreamDescriptor, LoadWindow, CancellationToken, Task>? BeforeCommit { get; init; }
+
+    /// <summary>DuckDB's <c>memory_limit</c> ("512MB", "2GB"); null or empty keeps DuckDB's default (80 % of RAM).</summary>
+    public string? MemoryLimit { get; init; }
+
+    /// <summary>A size DuckDB's memory_limit accepts: a number and a unit (KB, MB, GB, TB, KiB, MiB, GiB, TiB); empty means unset.</summary>
+    public static bool IsMemoryLimit(string? value) =>
+        string.IsNullOrWhiteSpace(value) || MemoryLimitPattern().IsMatch(value);
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^\s*[0-9]+(\.[0-9]+)?\s*([KMGT]i?B)\s*$", System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex MemoryLimitPattern();
 }

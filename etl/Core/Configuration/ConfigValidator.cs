@@ -168,6 +168,11 @@ public static class ConfigValidator
             {
                 Fail("Warehouse:DuckDb:Path", $"'{path}' is not a valid path");
             }
+
+            if (!Pipeline.Warehouse.DuckDb.DuckDbWarehouseOptions.IsMemoryLimit(options.Warehouse.DuckDb.MemoryLimit))
+            {
+                Fail("Warehouse:DuckDb:MemoryLimit", $"'{options.Warehouse.DuckDb.MemoryLimit}' is not a size like 512MB or 2GB");
+            }
         }
 
         if (engine == WarehouseOptions.SqlServerEngine && string.IsNullOrWhiteSpace(options.Warehouse.SqlServer.ConnectionString))

@@ -48,6 +48,12 @@ public sealed class DuckDbSettings
 {
     /// <summary>Database file, relative to the working directory unless absolute.</summary>
     public string Path { get; set; } = "data/warehouse.duckdb";
+
+    /// <summary>
+    /// DuckDB's <c>memory_limit</c> (e.g. "512MB", "2GB"): what its buffers may hold before spilling to disk beside the
+    /// file. Empty keeps DuckDB's own default (80 % of RAM), which a scheduler sharing a small machine rarely wants.
+    /// </summary>
+    public string? MemoryLimit { get; set; } = "512MB";
 }
 
 public sealed class SqlServerSettings

@@ -89,7 +89,11 @@ public sealed class SyncRunner(IWarehouseEngine warehouse, TimeProvider clock, I
         await warehouse.RunLog.RunStartedAsync(run, CancellationToken.None);
         try
         {
-            var read = WithoutAddresses(reader.ReadAsync(new StreamReadRequest(window?.From, window?.To, cursor), cancellationToken), cancellationToken);
+            // One page read ahead: the next request and its parsing overlap this page's append.
+            var read = ReadAhead.Buffered(
+                WithoutAddresses(reader.ReadAsync(new StreamReadRequest(window?.From, window?.To, cursor), cancellationToken), cancellationToken),
+                pages: 1,
+                cancellationToken);
             var result = await warehouse.Loader.LoadWindowAsync(
                 stream, new LoadWindow(connection.AccountId, request.RunId, window?.From, window?.To), read, cancellationToken);
             await warehouse.RunLog.RunFinishedAsync(Finish(run, SyncRunStatus.Succeeded, connection.ApiCalls - callsBefore, result, null), CancellationToken.None);

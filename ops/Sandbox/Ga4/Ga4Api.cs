@@ -116,7 +116,7 @@ internal static class Ga4Api
 
     private static ComputedReport Compute(SandboxState state, Ga4ReportRequest request)
     {
-        var runner = new Ga4ReportRunner(state.World, request, state.World.ReadGeneration);
+        var runner = new Ga4ReportRunner(state.World, request, state.World.ReadGeneration, state.Ga4DayCounts);
         var rows = runner.Run();
         var days = Math.Max(1, request.EndDate.DayNumber - request.StartDate.DayNumber + 1);
         // Token cost grows with the date span, the number of dimensions and the rows returned, as GA4's does.

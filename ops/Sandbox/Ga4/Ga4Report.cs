@@ -131,11 +131,12 @@ internal sealed record Ga4ReportRequest(
 /// <summary>
 /// Computes report rows day by day, so memory is bounded by one day's distinct rows (plus the returned page).
 /// </summary>
-internal sealed class Ga4ReportRunner(SandboxWorld world, Ga4ReportRequest request, int generation)
+internal sealed class Ga4ReportRunner(SandboxWorld world, Ga4ReportRequest request, int generation, Ga4DayCounts? dayCounts = null)
 {
     private const string Other = "(other)";
     private readonly int dateIndex = request.Dimensions.ToList().FindIndex(d => d.ApiName == "date");
     private readonly Ga4Schema.Dimension[] groupDimensions = request.Dimensions.Where(d => d.ApiName != "date").ToArray();
+    private string Grouping => string.Join(',', groupDimensions.Select(d => d.ApiName)) + "|" + world.Options.Ga4OtherRowThreshold.ToString(CultureInfo.InvariantCulture);
 
     public bool DataLossFromOtherRow { get; private set; }
 
@@ -172,8 +173,19 @@ internal sealed class Ga4ReportRunner(SandboxWorld world, Ga4ReportRequest reque
 
         // With a date dimension rows stream in date order: count every day, build only days that overlap the page.
         long position = 0;
+        var grouping = Grouping;
         for (var day = first; day <= last; day = day.AddDays(1))
         {
+            if (dayCounts is not null && dayCounts.TryGet(grouping, day, generation, out var known)
+                && (position + known.Rows <= request.Offset || position >= request.Offset + request.Limit))
+            {
+                position += known.Rows;
+                DataLossFromOtherRow |= known.DataLoss;
+                continue;
+            }
+
+            var lossBefore = DataLossFromOtherRow;
+            DataLossFromOtherRow = false;
             var groups = new Dictionary<string, (string[] Values, Ga4Aggregate Aggregate)>(StringComparer.Ordinal);
             foreach (var (key, values, segment) in GroupedSegments(day))
             {
@@ -186,6 +198,8 @@ internal sealed class Ga4ReportRunner(SandboxWorld world, Ga4ReportRequest reque
                 group.Aggregate.Add(segment);
             }
 
+            dayCounts?.Set(grouping, day, generation, (groups.Count, DataLossFromOtherRow));
+            DataLossFromOtherRow |= lossBefore;
             var dayStart = position;
             position += groups.Count;
             if (position <= request.Offset || dayStart >= request.Offset + request.Limit)

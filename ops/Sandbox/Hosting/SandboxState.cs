@@ -46,6 +46,7 @@ internal sealed class SandboxState : IDisposable
     public string GoogleRefreshToken { get; }
     public GoogleTokenStore GoogleTokens { get; } = new();
     public Ga4Quota Ga4Quota { get; }
+    public Ga4DayCounts Ga4DayCounts { get; } = new();
     public MetaUsage MetaUsage { get; } = new();
     public MetaJobStore MetaJobs { get; } = new();
     public ConcurrencyGate MailchimpGate { get; }
