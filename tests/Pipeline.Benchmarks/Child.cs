@@ -36,6 +36,7 @@ internal static class Child
             "floor" => Floor(spec),
             "empty-history" => await EmptyHistoryAsync(spec),
             "queries" => await QueriesAsync(spec),
+            "scale-up" => await ScaleUpAsync(spec),
             _ => throw new ArgumentException($"unknown child kind '{spec.Kind}'"),
         };
     }
@@ -124,9 +125,11 @@ internal static class Child
         var started = Stopwatch.StartNew();
         var errors = new List<string>();
         long rows = 0;
+        MemorySampler? sampler = null;
         await using (var warehouse = DuckDbWarehouse.Open(new DuckDbWarehouseOptions { Path = spec.Warehouse, Reporting = Reporting, MemoryLimit = new DuckDbSettings().MemoryLimit }, NullLogger<DuckDbWarehouse>.Instance))
         {
             await warehouse.MigrateAsync(catalog.Streams);
+            sampler = new MemorySampler(Path.GetFullPath(spec.Warehouse)); // the warehouse is open: the sampler shares its instance
             started.Restart(); // migration (views) is not the sync
             var runner = new SyncRunner(warehouse, clock, NullLogger<SyncRunner>.Instance);
             foreach (var source in catalog.Sources)
@@ -145,6 +148,7 @@ internal static class Child
 
         var seconds = started.Elapsed.TotalSeconds;
         var peak = PeakWorkingSetMb();
+        await sampler!.DisposeAsync();
         var calls = new Dictionary<string, long>(StringComparer.Ordinal);
         await using (var connection = new DuckDBConnection($"Data Source={spec.Warehouse}"))
         {
@@ -160,6 +164,7 @@ internal static class Child
         return new ChildResult
         {
             Rows = rows, Seconds = seconds, Bytes = bytes, PeakWorkingSetMb = peak, ApiCallsBySource = calls,
+            Figures = new Dictionary<string, double>(StringComparer.Ordinal) { ["peak_managed_mb"] = sampler.PeakManagedMb, ["peak_duckdb_mb"] = sampler.PeakDuckDbMb },
             Error = errors.Count == 0 ? null : $"{errors.Count} window(s) failed; first: {errors[0]}",
         };
     }
@@ -281,6 +286,68 @@ internal static class Child
 
         await connection.ExecuteAsync("CHECKPOINT");
         return new ChildResult { Rows = deleted, PeakWorkingSetMb = PeakWorkingSetMb() };
+    }
+
+    /// <summary>
+    /// Columns that name an ad or web campaign, per staging table: renaming them gives a copy of the world's ads and
+    /// campaigns (the same names on the Meta and GA4 sides, so paid traffic still meets its spend).
+    /// </summary>
+    private static readonly Dictionary<string, string[]> CampaignColumns = new(StringComparer.Ordinal)
+    {
+        ["meta_insights_daily"] = ["campaign_id", "campaign_name", "adset_id", "adset_name", "ad_id", "ad_name"],
+        ["meta_insights_daily_by_country"] = ["campaign_id", "campaign_name", "adset_id", "adset_name", "ad_id", "ad_name"],
+        ["meta_insights_daily_by_device_platform"] = ["campaign_id", "campaign_name", "adset_id", "adset_name", "ad_id", "ad_name"],
+        ["meta_insights_daily_by_publisher_platform"] = ["campaign_id", "campaign_name", "adset_id", "adset_name", "ad_id", "ad_name"],
+        ["meta_campaigns"] = ["id", "name"],
+        ["meta_adsets"] = ["id", "name", "campaign_id"],
+        ["meta_ads"] = ["id", "name", "campaign_id", "adset_id"],
+        ["ga4_traffic_daily"] = ["session_campaign_name"],
+        ["ga4_landing_pages_daily"] = ["landing_page_plus_query_string"],
+    };
+
+    /// <summary>
+    /// Grows a synced world to <see cref="ChildSpec.TargetRows"/> staging rows for the query case: the ad and web
+    /// streams are copied k times with renamed campaigns (_x1 … _xk), in SQL. Syncing 10M rows through the sandbox
+    /// would take longer than the whole benchmark may; the marts read these rows exactly as synced ones.
+    /// </summary>
+    private static async Task<ChildResult> ScaleUpAsync(ChildSpec spec)
+    {
+        await using var connection = new DuckDBConnection($"Data Source={spec.Warehouse}");
+        await connection.OpenAsync();
+        var counts = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var t in await connection.QueryAsync<string>("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'staging'"))
+        {
+            counts[t] = await connection.ExecuteScalarAsync<long>($"SELECT count(*) FROM staging.\"{t}\"");
+        }
+
+        var scalable = counts.Where(c => CampaignColumns.ContainsKey(c.Key)).Sum(c => c.Value);
+        var fixedRows = counts.Values.Sum() - scalable;
+        var copies = scalable == 0 ? 1 : (int)Math.Max(1, Math.Ceiling((double)(spec.TargetRows - fixedRows) / scalable));
+        var started = Stopwatch.StartNew();
+        foreach (var (table, renamed) in CampaignColumns.Where(c => counts.ContainsKey(c.Key)))
+        {
+            var columns = (await connection.QueryAsync<string>(
+                "SELECT column_name FROM duckdb_columns() WHERE schema_name = 'staging' AND table_name = $table ORDER BY column_index",
+                new { table })).ToList();
+            var select = string.Join(", ", columns.Select(c => renamed.Contains(c, StringComparer.Ordinal)
+                ? $"CASE WHEN \"{c}\" IS NULL OR \"{c}\" LIKE '(%' THEN \"{c}\" ELSE \"{c}\" || '_x' || copy_no END"
+                : $"\"{c}\""));
+            await connection.ExecuteAsync(
+                $"INSERT INTO staging.\"{table}\" SELECT {select} FROM staging.\"{table}\" CROSS JOIN range(1, {copies}) AS copies(copy_no)");
+        }
+
+        await connection.ExecuteAsync("CHECKPOINT");
+        long total = 0;
+        foreach (var t in counts.Keys)
+        {
+            total += await connection.ExecuteScalarAsync<long>($"SELECT count(*) FROM staging.\"{t}\"");
+        }
+
+        return new ChildResult
+        {
+            Rows = total, Seconds = started.Elapsed.TotalSeconds, PeakWorkingSetMb = PeakWorkingSetMb(),
+            Figures = new Dictionary<string, double>(StringComparer.Ordinal) { ["copies"] = copies, ["synced_rows"] = counts.Values.Sum() },
+        };
     }
 
     /// <summary>Dashboard queries on the live views and on the published copy BI tools read; p50/p95 per query.</summary>

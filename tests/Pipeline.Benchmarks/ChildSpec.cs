@@ -22,6 +22,9 @@ internal sealed record ChildSpec
 
     public string? PublishedPath { get; init; }
 
+    /// <summary>scale-up: staging rows the copied world should reach.</summary>
+    public long TargetRows { get; init; }
+
     /// <summary>Meta page size (the connector's default 500 when null).</summary>
     public int? MetaPageSize { get; init; }
 

@@ -231,7 +231,10 @@ internal sealed class DuckDbStagingLoader(
         await using var tx = await connection.BeginTransactionAsync(cancellationToken);
 
         // Within one load the last record for a key wins; the earlier ones are kept as rejects, not silently dropped.
-        var duplicates = await connection.ExecuteAsync(
+        // Loads rarely repeat a key: one hash aggregate finds out, and only then are rows ranked (a sort of the load).
+        var repeatsKey = await connection.ExecuteScalarAsync<bool>(
+            $"SELECT EXISTS (SELECT 1 FROM {load} GROUP BY {keyList} HAVING count(*) > 1)", transaction: tx);
+        var duplicates = !repeatsKey ? 0 : await connection.ExecuteAsync(
             $"""
             INSERT INTO etl.rejected_records (run_id, source, stream, account_id, rejected_at, reason, payload)
             SELECT $run_id, $source, $stream, $account_id, $now,
@@ -270,12 +273,14 @@ internal sealed class DuckDbStagingLoader(
                 tx);
         }
 
+        var latest = repeatsKey
+            ? $"(SELECT *, row_number() OVER (PARTITION BY {keyList} ORDER BY _seq DESC) AS rn FROM {load}) WHERE rn = 1"
+            : load;
         var written = await connection.ExecuteAsync(
             $"""
             INSERT INTO {staging} ({fieldList}, _account_id, _run_id, _loaded_at)
             SELECT {fieldList}, $account_id, $run_id, $now
-            FROM (SELECT *, row_number() OVER (PARTITION BY {keyList} ORDER BY _seq DESC) AS rn FROM {load})
-            WHERE rn = 1
+            FROM {latest}
             """,
             p,
             tx);

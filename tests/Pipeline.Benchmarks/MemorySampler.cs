@@ -1,0 +1,74 @@
+using Dapper;
+using DuckDB.NET.Data;
+
+namespace Pipeline.Benchmarks;
+
+/// <summary>
+/// Samples, every 100 ms, the managed heap's committed bytes and what DuckDB's buffer manager holds, keeping the
+/// peaks: the working set alone does not say whose memory it is.
+/// </summary>
+internal sealed class MemorySampler : IAsyncDisposable
+{
+    private readonly CancellationTokenSource stop = new();
+    private readonly Task loop;
+    private long peakManaged;
+    private long peakDuckDb;
+
+    public MemorySampler(string warehouse)
+    {
+        loop = Task.Run(() => RunAsync(warehouse, stop.Token));
+    }
+
+    public double PeakManagedMb => Volatile.Read(ref peakManaged) / (1024.0 * 1024.0);
+
+    public double PeakDuckDbMb => Volatile.Read(ref peakDuckDb) / (1024.0 * 1024.0);
+
+    private async Task RunAsync(string warehouse, CancellationToken cancellationToken)
+    {
+        DuckDBConnection? connection = null;
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                Max(ref peakManaged, GC.GetGCMemoryInfo().TotalCommittedBytes);
+                if (connection is null && File.Exists(warehouse))
+                {
+                    connection = new DuckDBConnection($"Data Source={warehouse}");
+                    await connection.OpenAsync(cancellationToken);
+                }
+
+                if (connection is not null)
+                {
+                    Max(ref peakDuckDb, await connection.ExecuteScalarAsync<long>("SELECT coalesce(sum(memory_usage_bytes), 0)::BIGINT FROM duckdb_memory()"));
+                }
+
+                await Task.Delay(100, cancellationToken);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        finally
+        {
+            if (connection is not null)
+            {
+                await connection.DisposeAsync();
+            }
+        }
+    }
+
+    private static void Max(ref long peak, long value)
+    {
+        long current;
+        while (value > (current = Volatile.Read(ref peak)) && Interlocked.CompareExchange(ref peak, value, current) != current)
+        {
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await stop.CancelAsync();
+        await loop;
+        stop.Dispose();
+    }
+}
