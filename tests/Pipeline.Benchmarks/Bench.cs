@@ -111,6 +111,13 @@ internal sealed class Bench(string output, double scale, IReadOnlySet<string> ca
             ratio = floor.Seconds / pipeline.Seconds; // pipeline throughput / floor throughput
         }
 
+        if (withFloor && sources == "ga4-landing")
+        {
+            var serve = await ChildAsync(world, new ChildSpec { Kind = "serve-ga4", Warehouse = "", Today = world.EndDate, FirstRunDays = world.Days });
+            rows.Add(new CaseRow($"  sandbox alone: serve {name["ingest ".Length..]}", serve.Rows, serve.Seconds, serve.Bytes, serve.PeakWorkingSetMb, null,
+                serve.Error ?? string.Create(Inv, $"the same pages ({serve.Figures.GetValueOrDefault("requests"):0} requests) fetched and dropped unparsed: the least any pipeline reading this sandbox here can take")));
+        }
+
         note += string.Create(Inv, $"; peaks: managed heap {pipeline.Figures.GetValueOrDefault("peak_managed_mb"):0} MB, DuckDB buffers {pipeline.Figures.GetValueOrDefault("peak_duckdb_mb"):0} MB");
         rows.Add(new CaseRow(name, pipeline.Rows, pipeline.Seconds, pipeline.Bytes, pipeline.PeakWorkingSetMb, ratio, pipeline.Error ?? note));
         Directory.Delete(tee, recursive: true);
@@ -209,6 +216,7 @@ internal sealed class Bench(string output, double scale, IReadOnlySet<string> ca
                 Ga4KeyJson = c.GoogleServiceAccountKeyJson, MetaBase = server.MetaBaseAddress.ToString(), MetaToken = c.MetaAccessToken,
                 MetaAccounts = c.MetaAdAccountIds, MailchimpBase = server.MailchimpBaseAddress.ToString(), MailchimpKey = c.MailchimpApiKeys[0],
                 HubSpotBase = server.HubSpotBaseAddress.ToString(), HubSpotToken = c.HubSpotAccessToken,
+                Ga4AccessToken = spec.Kind == "serve-ga4" ? server.IssueGoogleAccessToken() : null,
             };
         }
 
@@ -281,8 +289,16 @@ internal sealed class Bench(string output, double scale, IReadOnlySet<string> ca
     {
         foreach (var r in rows.Where(r => r.FloorRatio is not null))
         {
+            var why = "the pipeline also pays HTTP on loopback, the sandbox generating the report on the same 2 cores, typed mapping and the windowed commit";
+            var floor = rows.FirstOrDefault(f => f.Case == $"  floor: {r.Case}");
+            var serve = rows.FirstOrDefault(f => f.Case == $"  sandbox alone: serve {r.Case["ingest ".Length..]}");
+            if (floor is not null && serve is { Seconds: > 0 })
+            {
+                why = string.Create(Inv, $"the sandbox alone needs {serve.Seconds:0.0} s to serve these pages on the same 2 cores, so even a pipeline costing nothing would reach {floor.Seconds / serve.Seconds:P0} of the floor; the rest is typed parsing, mapping, the append and the commit per window");
+            }
+
             goals.Add(new Goal($"ingest vs floor: {r.Case}", ">= 50% of floor", r.FloorRatio!.Value.ToString("P0", Inv), r.FloorRatio >= 0.5,
-                r.FloorRatio >= 0.5 ? "" : "the pipeline also pays HTTP on loopback, the sandbox generating the report on the same 2 cores, typed mapping and the windowed commit"));
+                r.FloorRatio >= 0.5 ? "" : why));
         }
 
         var ingest = rows.Where(r => r.Case.StartsWith("ingest", StringComparison.Ordinal) || r.Case.StartsWith("memory", StringComparison.Ordinal)).ToList();

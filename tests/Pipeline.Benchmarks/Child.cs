@@ -37,6 +37,7 @@ internal static class Child
             "empty-history" => await EmptyHistoryAsync(spec),
             "queries" => await QueriesAsync(spec),
             "scale-up" => await ScaleUpAsync(spec),
+            "serve-ga4" => await ServeGa4Async(spec),
             _ => throw new ArgumentException($"unknown child kind '{spec.Kind}'"),
         };
     }
@@ -286,6 +287,78 @@ internal static class Child
 
         await connection.ExecuteAsync("CHECKPOINT");
         return new ChildResult { Rows = deleted, PeakWorkingSetMb = PeakWorkingSetMb() };
+    }
+
+    /// <summary>
+    /// What the sandbox alone costs: the same report pages the GA4 ingest reads (same dimensions, 30-day windows,
+    /// the connector's page size), fetched over loopback and thrown away unparsed. No pipeline reading this sandbox
+    /// on this machine can be faster.
+    /// </summary>
+    private static async Task<ChildResult> ServeGa4Async(ChildSpec spec)
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(spec.Ga4Base), Timeout = TimeSpan.FromMinutes(5) };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", spec.Ga4AccessToken);
+        var report = Sources(spec with { Sources = "ga4-landing" }).Ga4!.CustomReports[0];
+        var pageSize = new Ga4PropertyOptions().PageSize;
+        var chunk = new Ga4PropertyOptions().ChunkDays;
+        var first = spec.Today.AddDays(-(spec.FirstRunDays - 1));
+        var started = Stopwatch.StartNew();
+        long rows = 0, bytes = 0, requests = 0;
+        for (var from = first; from <= spec.Today; from = from.AddDays(chunk))
+        {
+            var to = from.AddDays(chunk - 1) > spec.Today ? spec.Today : from.AddDays(chunk - 1);
+            long offset = 0, rowCount;
+            do
+            {
+                var body = new System.Text.Json.Nodes.JsonObject
+                {
+                    ["dimensions"] = new System.Text.Json.Nodes.JsonArray([.. new[] { "date" }.Concat(report.Dimensions).Select(d => (System.Text.Json.Nodes.JsonNode)new System.Text.Json.Nodes.JsonObject { ["name"] = d })]),
+                    ["metrics"] = new System.Text.Json.Nodes.JsonArray([.. report.Metrics.Select(m => (System.Text.Json.Nodes.JsonNode)new System.Text.Json.Nodes.JsonObject { ["name"] = m })]),
+                    ["dateRanges"] = new System.Text.Json.Nodes.JsonArray(new System.Text.Json.Nodes.JsonObject
+                    {
+                        ["startDate"] = from.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), ["endDate"] = to.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                    }),
+                    ["limit"] = pageSize,
+                    ["offset"] = offset,
+                };
+                using var content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json");
+                using var response = await http.PostAsync($"v1beta/properties/{spec.Ga4Property}:runReport", content);
+                response.EnsureSuccessStatusCode();
+                var page = await response.Content.ReadAsByteArrayAsync();
+                requests++;
+                bytes += page.Length;
+                rowCount = RowCount(page);
+                var pageRows = ScanRows(page, null, 0).Rows;
+                rows += pageRows;
+                offset += pageRows;
+                if (pageRows == 0)
+                {
+                    break;
+                }
+            }
+            while (offset < rowCount);
+        }
+
+        return new ChildResult
+        {
+            Rows = rows, Seconds = started.Elapsed.TotalSeconds, Bytes = bytes, PeakWorkingSetMb = PeakWorkingSetMb(),
+            Figures = new Dictionary<string, double>(StringComparer.Ordinal) { ["requests"] = requests },
+        };
+    }
+
+    private static long RowCount(byte[] body)
+    {
+        var reader = new Utf8JsonReader(body);
+        while (reader.Read())
+        {
+            if (reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == 1 && reader.ValueTextEquals("rowCount"u8))
+            {
+                reader.Read();
+                return reader.TokenType == JsonTokenType.Number ? reader.GetInt64() : long.Parse(reader.GetString()!, CultureInfo.InvariantCulture);
+            }
+        }
+
+        return 0;
     }
 
     /// <summary>

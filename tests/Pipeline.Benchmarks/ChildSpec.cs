@@ -22,6 +22,9 @@ internal sealed record ChildSpec
 
     public string? PublishedPath { get; init; }
 
+    /// <summary>serve-ga4: a bearer token the sandbox issued, so the child can call the Data API without the connector.</summary>
+    public string? Ga4AccessToken { get; init; }
+
     /// <summary>scale-up: staging rows the copied world should reach.</summary>
     public long TargetRows { get; init; }
 
