@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using Dapper;
 using DuckDB.NET.Data;
 using Pipeline.Connectors.Privacy;
@@ -105,11 +104,11 @@ internal sealed class DuckDbStagingLoader(
             foreach (var row in batch.Rows)
             {
                 read++;
-                var problem = Check(stream, window, row, keyIndexes, cursorIndex);
+                var problem = StagingRows.Problem(stream, window, row, keyIndexes, cursorIndex);
                 if (problem is not null)
                 {
                     rejects++;
-                    rejectAppender.CreateRow().AppendValue(problem).AppendValue(EmailAddresses.Redact(Payload(stream, row))).EndRow();
+                    rejectAppender.CreateRow().AppendValue(problem).AppendValue(StagingRows.Payload(stream, row)).EndRow();
                     continue;
                 }
 
@@ -124,50 +123,6 @@ internal sealed class DuckDbStagingLoader(
         }
 
         return (read, rejects, batchCount);
-    }
-
-    /// <summary>Why a row cannot be loaded, or null. Type mismatches are connector bugs, but one bad row must not sink a window.</summary>
-    private static string? Check(StreamDescriptor stream, LoadWindow window, object?[] row, int[] keyIndexes, int cursorIndex)
-    {
-        if (row.Length != stream.Fields.Count)
-        {
-            return string.Create(CultureInfo.InvariantCulture, $"row has {row.Length} values, stream has {stream.Fields.Count} fields");
-        }
-
-        for (var i = 0; i < row.Length; i++)
-        {
-            var field = stream.Fields[i];
-            if (row[i] is null)
-            {
-                if (!field.Nullable)
-                {
-                    return $"required field '{field.Name}' is missing";
-                }
-
-                continue;
-            }
-
-            var expected = field.Type.ClrType();
-            if (row[i]!.GetType() != expected)
-            {
-                return $"field '{field.Name}' is {row[i]!.GetType().Name}, expected {expected.Name}";
-            }
-        }
-
-        foreach (var k in keyIndexes)
-        {
-            if (row[k] is null)
-            {
-                return $"primary key field '{stream.Fields[k].Name}' is missing";
-            }
-        }
-
-        if (stream.Kind == StreamKind.Report && row[cursorIndex] is DateOnly day && (day < window.From || day > window.To))
-        {
-            return $"'{stream.CursorField}' {day:yyyy-MM-dd} is outside the window {window.From:yyyy-MM-dd}..{window.To:yyyy-MM-dd}";
-        }
-
-        return null;
     }
 
     private static IDuckDBAppenderRow AppendTyped(IDuckDBAppenderRow row, FieldType type, object? value)
@@ -188,17 +143,6 @@ internal sealed class DuckDbStagingLoader(
             FieldType.Timestamp => row.AppendValue((DateTime?)(DateTime)value),
             _ => throw new ArgumentOutOfRangeException(nameof(type), type, "unknown field type"),
         };
-    }
-
-    private static string Payload(StreamDescriptor stream, object?[] row)
-    {
-        var values = new Dictionary<string, object?>(StringComparer.Ordinal);
-        for (var i = 0; i < row.Length; i++)
-        {
-            values[i < stream.Fields.Count ? stream.Fields[i].Name : $"_extra_{i}"] = row[i];
-        }
-
-        return JsonSerializer.Serialize(values);
     }
 
     private async Task<WindowLoadResult> CommitAsync(

@@ -1,7 +1,6 @@
 using System.Collections;
 using System.Data.Common;
 using System.Globalization;
-using System.Text.Json;
 using Pipeline.Connectors.Streams;
 
 namespace Pipeline.Warehouse.SqlServer;
@@ -96,7 +95,7 @@ internal sealed class RecordBatchDataReader : DbDataReader
                     RowsRead++;
                     if (check(row) is { } problem)
                     {
-                        SetReject(problem, Payload(stream, row));
+                        SetReject(problem, StagingRows.Payload(stream, row));
                     }
                     else
                     {
@@ -220,20 +219,6 @@ internal sealed class RecordBatchDataReader : DbDataReader
         }
 
         base.Dispose(disposing);
-    }
-
-    /// <summary>The record as JSON by field name, for <c>etl.rejected_records.payload</c>.</summary>
-    public static string Payload(StreamDescriptor stream, object?[] row)
-    {
-        ArgumentNullException.ThrowIfNull(stream);
-        ArgumentNullException.ThrowIfNull(row);
-        var values = new Dictionary<string, object?>(StringComparer.Ordinal);
-        for (var i = 0; i < row.Length; i++)
-        {
-            values[i < stream.Fields.Count ? stream.Fields[i].Name : $"_extra_{i}"] = row[i] is double d && !double.IsFinite(d) ? d.ToString(CultureInfo.InvariantCulture) : row[i];
-        }
-
-        return JsonSerializer.Serialize(values);
     }
 
     private void SetRow(object?[] row)

@@ -116,47 +116,14 @@ internal sealed class SqlServerStagingLoader(SqlServerWarehouse warehouse, SqlSe
     }
 
     /// <summary>
-    /// Why a row cannot be loaded, or null: the reasons DuckDB gives, then what only SQL Server refuses (strings
+    /// Why a row cannot be loaded, or null: the shared load contract, then what only SQL Server refuses (strings
     /// longer than their column, NaN and infinite floats). One bad row must not sink a window.
     /// </summary>
     internal static string? Check(StreamDescriptor stream, LoadWindow window, object?[] row, int[] keyIndexes, int cursorIndex)
     {
-        if (row.Length != stream.Fields.Count)
+        if (StagingRows.Problem(stream, window, row, keyIndexes, cursorIndex) is { } problem)
         {
-            return string.Create(CultureInfo.InvariantCulture, $"row has {row.Length} values, stream has {stream.Fields.Count} fields");
-        }
-
-        for (var i = 0; i < row.Length; i++)
-        {
-            var field = stream.Fields[i];
-            if (row[i] is null)
-            {
-                if (!field.Nullable)
-                {
-                    return $"required field '{field.Name}' is missing";
-                }
-
-                continue;
-            }
-
-            var expected = field.Type.ClrType();
-            if (row[i]!.GetType() != expected)
-            {
-                return $"field '{field.Name}' is {row[i]!.GetType().Name}, expected {expected.Name}";
-            }
-        }
-
-        foreach (var k in keyIndexes)
-        {
-            if (row[k] is null)
-            {
-                return $"primary key field '{stream.Fields[k].Name}' is missing";
-            }
-        }
-
-        if (stream.Kind == StreamKind.Report && row[cursorIndex] is DateOnly day && (day < window.From || day > window.To))
-        {
-            return $"'{stream.CursorField}' {day:yyyy-MM-dd} is outside the window {window.From:yyyy-MM-dd}..{window.To:yyyy-MM-dd}";
+            return problem;
         }
 
         for (var i = 0; i < row.Length; i++)
