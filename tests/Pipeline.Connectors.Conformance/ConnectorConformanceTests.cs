@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Connectors.Streams;
@@ -30,6 +32,19 @@ public abstract class ConnectorConformanceTests
     /// the connector must reject it; the body unchanged when it holds no record.
     /// </summary>
     protected abstract string CorruptOneRecord(string responseBody);
+
+    /// <summary>
+    /// The body the real API sends for this request when the window holds no data, as its documentation shows it
+    /// (GA4 drops <c>rows</c>, <c>rowCount</c> and <c>totals</c>; Meta sends <c>{"data":[]}</c>; …), or null for
+    /// requests that are not data pages (account, metadata, token) so they pass through unchanged.
+    /// </summary>
+    protected abstract string? EmptyResponse(HttpRequestMessage request, string responseBody);
+
+    /// <summary>
+    /// Keys the real API may leave out of a page (optional objects, arrays and values the platform omits when empty
+    /// or unset), in the form <see cref="JsonKeys.Remove"/> takes. Records must still load without them.
+    /// </summary>
+    protected abstract IReadOnlyCollection<string> OptionalKeys { get; }
 
     protected virtual WorldOptions World => WorldOptions.Demo with { Days = 30 };
 
@@ -165,8 +180,17 @@ public abstract class ConnectorConformanceTests
     public async Task Conformance_malformed_records_are_rejected_with_their_reason_and_the_rest_load()
     {
         var corrupted = 0;
-        await using var h = await StartAsync(configure: services => services.ConfigureHttpClientDefaults(client =>
-            client.AddHttpMessageHandler(() => new CorruptingHandler(CorruptOneRecord, maxCorruptions: 3, () => Interlocked.Increment(ref corrupted)))));
+        // Damages one record in each of the first three JSON responses that hold one.
+        await using var h = await StartAsync(configure: RewriteResponses((_, body) =>
+        {
+            if (Volatile.Read(ref corrupted) >= 3)
+            {
+                return null;
+            }
+
+            var damaged = CorruptOneRecord(body);
+            return damaged != body && Interlocked.Increment(ref corrupted) <= 3 ? damaged : null;
+        }));
 
         var summaries = await h.SyncAsync("r1");
 
@@ -180,6 +204,62 @@ public abstract class ConnectorConformanceTests
         Assert.That(written, Is.GreaterThan(0));
         Assert.That(rejected, Is.EqualTo(corrupted));
         Assert.That(read, Is.EqualTo(written + rejected));
+    }
+
+    [Test]
+    public async Task Conformance_an_empty_window_commits_zero_rows_and_advances_the_cursor()
+    {
+        var empty = new StrongBox<bool>(true);
+        await using var h = await StartAsync(configure: RewriteResponses((request, body) => Volatile.Read(ref empty.Value) ? EmptyResponse(request, body) : null));
+
+        AssertSucceeded(await h.SyncAsync("r1"));
+
+        Assert.That(await TotalRowsAsync(h), Is.Zero, "an empty answer loads nothing");
+        Assert.That(await h.ScalarAsync<long>("SELECT count(*) FROM etl.rejected_records"), Is.Zero, "an empty answer is not a malformed one");
+        var reportStreams = h.Source.Streams.Where(s => s.Kind == StreamKind.Report).Select(s => s.Name).ToHashSet();
+        var windows = await h.QueryAsync<(string Stream, string Account, DateTime? To, string? Cursor)>(
+            """
+            SELECT r.stream, r.account_id, max(r.window_to), any_value(s.cursor_value)
+            FROM etl.sync_runs r LEFT JOIN etl.sync_state s USING (source, stream, account_id)
+            WHERE r.run_id = 'r1' GROUP BY r.stream, r.account_id
+            """);
+        foreach (var (stream, account, to, cursor) in windows.Where(w => reportStreams.Contains(w.Stream)))
+        {
+            Assert.That(cursor, Is.EqualTo(DateOnly.FromDateTime(to!.Value).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)),
+                $"{stream} {account}: the cursor advances past an empty window");
+        }
+
+        Volatile.Write(ref empty.Value, false);
+        h.Clock.Advance(TimeSpan.FromDays(1));
+        AssertSucceeded(await h.SyncAsync("r2"));
+        Assert.That(await TotalRowsAsync(h), Is.GreaterThan(0), "the next window loads");
+        await AssertNoDuplicateKeysAsync(h);
+    }
+
+    [Test]
+    public async Task Conformance_pages_without_their_optional_keys_still_load()
+    {
+        Assert.That(OptionalKeys, Is.Not.Empty, "a source names the keys its API may omit");
+        var stripped = 0;
+        await using var h = await StartAsync(configure: RewriteResponses((_, body) =>
+        {
+            var without = JsonKeys.Remove(body, OptionalKeys);
+            if (ReferenceEquals(without, body))
+            {
+                return null;
+            }
+
+            Interlocked.Increment(ref stripped);
+            return without;
+        }));
+
+        AssertSucceeded(await h.SyncAsync("r1"));
+
+        Assert.That(stripped, Is.GreaterThan(0), "some pages carried optional keys to remove");
+        var rejects = await h.QueryAsync<string>("SELECT reason FROM etl.rejected_records");
+        Assert.That(rejects, Is.Empty, "an omitted optional key is not a malformed record");
+        Assert.That(await TotalRowsAsync(h), Is.GreaterThan(0));
+        await AssertNoDuplicateKeysAsync(h);
     }
 
     [Test]
@@ -200,6 +280,10 @@ public abstract class ConnectorConformanceTests
             Assert.That(staged, Is.EqualTo(committed), $"{stream.TableName}: only committed windows are visible");
         }
     }
+
+    /// <summary>Puts a <see cref="ResponseRewriter"/> in front of every HTTP client the source makes.</summary>
+    private static Action<IServiceCollection> RewriteResponses(Func<HttpRequestMessage, string, string?> rewrite) =>
+        services => services.ConfigureHttpClientDefaults(client => client.AddHttpMessageHandler(() => new ResponseRewriter(rewrite)));
 
     /// <summary>Why a record does not fit its stream, or null.</summary>
     protected static string? SchemaProblem(StreamDescriptor stream, object?[] row)

@@ -30,6 +30,20 @@ public sealed partial class Ga4ConformanceTests : ConnectorConformanceTests
     [GeneratedRegex("\"metricValues\"\\s*:\\s*\\[\\s*\\{\\s*\"value\"\\s*:\\s*\"[0-9.]+\"\\s*\\}")]
     private static partial Regex FirstMetric();
 
+    /// <summary>GA4 (proto3) drops every empty or default field: an empty report has no rows, rowCount or totals.</summary>
+    protected override string? EmptyResponse(HttpRequestMessage request, string responseBody) =>
+        request.RequestUri!.AbsolutePath.EndsWith(":runReport", StringComparison.Ordinal)
+            ? JsonKeys.Remove(responseBody, ["rows", "rowCount", "totals", "maximums", "minimums"])
+            : null;
+
+    /// <summary>Response keys GA4 omits when unset or default (false flags, no sampling, no quota requested).</summary>
+    protected override IReadOnlyCollection<string> OptionalKeys =>
+    [
+        "propertyQuota", "totals", "maximums", "minimums", "kind", "metricHeaders.type",
+        "metadata.currencyCode", "metadata.timeZone", "metadata.dataLossFromOtherRow", "metadata.subjectToThresholding",
+        "metadata.samplingMetadatas", "metadata.emptyReason",
+    ];
+
     protected override IEnumerable<TruthCheck> TruthChecks(SandboxWorld world)
     {
         for (var d = world.Options.StartDate; d <= world.Today; d = d.AddDays(1))

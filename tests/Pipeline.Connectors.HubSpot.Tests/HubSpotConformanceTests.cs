@@ -16,6 +16,15 @@ public sealed partial class HubSpotConformanceTests : ConnectorConformanceTests
 
     protected override IEnumerable<TruthCheck> TruthChecks(SandboxWorld world) => HubSpotTruth.Checks(world);
 
+    /// <summary>Nothing found: <c>{"results":[]}</c> (search adds <c>"total":0</c>), no paging.</summary>
+    protected override string? EmptyResponse(HttpRequestMessage request, string responseBody) =>
+        System.Text.Json.Nodes.JsonNode.Parse(responseBody) is System.Text.Json.Nodes.JsonObject { } page && page["results"] is System.Text.Json.Nodes.JsonArray
+            ? page.ContainsKey("total") ? "{\"total\":0,\"results\":[]}" : "{\"results\":[]}"
+            : null;
+
+    /// <summary>Keys HubSpot leaves out when they do not apply.</summary>
+    protected override IReadOnlyCollection<string> OptionalKeys => ["associations", "archivedAt", "paging.prev", "metadata.probability"];
+
     /// <summary>A deal amount arrives as "n/a" (only deal pages carry <c>amount</c>).</summary>
     protected override string CorruptOneRecord(string responseBody) =>
         Amount().Replace(responseBody, "\"amount\":\"n/a\"", 1);

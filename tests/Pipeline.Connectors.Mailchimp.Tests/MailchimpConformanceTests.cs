@@ -17,6 +17,30 @@ public sealed partial class MailchimpConformanceTests : ConnectorConformanceTest
 
     protected override IEnumerable<TruthCheck> TruthChecks(SandboxWorld world) => MailchimpTruth.Checks(world);
 
+    /// <summary>An empty collection: its array empty and <c>total_items</c> 0, links kept; single objects are not pages.</summary>
+    protected override string? EmptyResponse(HttpRequestMessage request, string responseBody)
+    {
+        if (System.Text.Json.Nodes.JsonNode.Parse(responseBody) is not System.Text.Json.Nodes.JsonObject page || !page.ContainsKey("total_items"))
+        {
+            return null;
+        }
+
+        foreach (var name in page.Where(p => p.Value is System.Text.Json.Nodes.JsonArray && p.Key != "_links").Select(p => p.Key).ToList())
+        {
+            page[name] = new System.Text.Json.Nodes.JsonArray();
+        }
+
+        page["total_items"] = 0;
+        return page.ToJsonString();
+    }
+
+    /// <summary>Sub-objects and values Mailchimp omits on older campaigns, non-store lists or unset settings.</summary>
+    protected override IReadOnlyCollection<string> OptionalKeys =>
+    [
+        "_links", "ecommerce", "opens.proxy_excluded_opens", "opens.proxy_excluded_unique_opens", "opens.proxy_excluded_open_rate",
+        "opens.last_open", "clicks.last_click", "settings.subject_line",
+    ];
+
     /// <summary>A member's opt-in time arrives as "n/a" (only member pages carry <c>timestamp_opt</c>).</summary>
     protected override string CorruptOneRecord(string responseBody) =>
         OptInTime().Replace(responseBody, "\"timestamp_opt\":\"n/a\"", 1);

@@ -40,6 +40,16 @@ public sealed partial class MetaConformanceTests : ConnectorConformanceTests
     [GeneratedRegex("\"spend\"\\s*:\\s*\"[0-9.]+\"")]
     private static partial Regex FirstSpend();
 
+    /// <summary>An edge with nothing in it is <c>{"data":[]}</c> with no paging; account and job-status requests are not pages.</summary>
+    protected override string? EmptyResponse(HttpRequestMessage request, string responseBody) =>
+        System.Text.Json.Nodes.JsonNode.Parse(responseBody) is System.Text.Json.Nodes.JsonObject { } page && page["data"] is System.Text.Json.Nodes.JsonArray
+            ? "{\"data\":[]}"
+            : null;
+
+    /// <summary>Insights fields Meta leaves out of a row when they have no value (no actions, no reach at that level, …).</summary>
+    protected override IReadOnlyCollection<string> OptionalKeys =>
+        ["actions", "action_values", "cost_per_action_type", "reach", "frequency", "cpc", "cpm", "ctr", "paging.previous", "cursors.before"];
+
     protected override IEnumerable<TruthCheck> TruthChecks(SandboxWorld world)
     {
         foreach (var account in world.Meta.Accounts)
