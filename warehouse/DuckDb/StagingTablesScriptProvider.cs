@@ -41,6 +41,12 @@ internal sealed class StagingTablesScriptProvider(IReadOnlyCollection<StreamDesc
                 .Append(DuckDbTypes.Quote(field.Name)).Append(' ').Append(DuckDbTypes.ColumnType(field.Type)).AppendLine(";");
         }
 
+        foreach (var field in stream.Fields.Where(f => f.Description is not null))
+        {
+            sql.Append("COMMENT ON COLUMN ").Append(table).Append('.').Append(DuckDbTypes.Quote(field.Name))
+                .Append(" IS '").Append(field.Description!.Replace("'", "''", StringComparison.Ordinal)).AppendLine("';");
+        }
+
         return sql.ToString();
     }
 }

@@ -62,6 +62,12 @@ internal sealed class StagingTablesScriptProvider(IReadOnlyCollection<StreamDesc
                 .Append(table).Append(" ADD ").Append(Quote(field.Name)).Append(' ').Append(ColumnType(stream, field)).AppendLine(" NULL;");
         }
 
+        foreach (var field in stream.Fields.Where(f => f.Description is not null))
+        {
+            sql.Append("EXEC etl.set_description N'staging', ").Append(Literal(stream.TableName)).Append(", ")
+                .Append(Literal(field.Name)).Append(", ").Append(Literal(field.Description!)).AppendLine(";");
+        }
+
         return sql.ToString();
     }
 

@@ -8,4 +8,8 @@ namespace Pipeline.Connectors.Streams;
 /// Distinct counts and similar (GA4 totalUsers, Meta reach): summing them across days or segments overcounts,
 /// so views must never aggregate them beyond the grain they were read at.
 /// </param>
-public sealed record FieldDef(string Name, FieldType Type, bool Nullable = true, bool NonAdditive = false);
+/// <param name="Description">
+/// What the column holds where its name alone could mislead, above all a unit that differs from its neighbours
+/// (a percent beside fractions, cents beside units); the engines publish it as the staging column's comment.
+/// </param>
+public sealed record FieldDef(string Name, FieldType Type, bool Nullable = true, bool NonAdditive = false, string? Description = null);

@@ -6,6 +6,7 @@ WITH bounds AS (
     FROM (
         SELECT min(date) AS d FROM staging.ga4_traffic_daily UNION ALL SELECT max(date) FROM staging.ga4_traffic_daily
         UNION ALL SELECT min(date) FROM staging.ga4_users_daily UNION ALL SELECT max(date) FROM staging.ga4_users_daily
+        UNION ALL SELECT min(date) FROM staging.ga4_google_ads_daily UNION ALL SELECT max(date) FROM staging.ga4_google_ads_daily
         UNION ALL SELECT min(date_start) FROM staging.meta_insights_daily UNION ALL SELECT max(date_start) FROM staging.meta_insights_daily
         UNION ALL SELECT min(day) FROM staging.mailchimp_list_activity_daily UNION ALL SELECT max(day) FROM staging.mailchimp_list_activity_daily
         UNION ALL SELECT CAST(min(send_time) AS DATE) FROM staging.mailchimp_campaign_reports
@@ -121,12 +122,16 @@ SELECT 'ga4' AS platform, _account_id AS account_id, 'GA4 property ' || _account
        max(currency_code) AS currency, max(time_zone) AS time_zone
 FROM staging.ga4_traffic_daily GROUP BY _account_id
 UNION ALL
+SELECT 'google_ads', _account_id || '/' || session_google_ads_account_name, session_google_ads_account_name || ' (Google Ads via GA4 property ' || _account_id || ')',
+       max(currency_code), max(time_zone)
+FROM staging.ga4_google_ads_daily GROUP BY _account_id, session_google_ads_account_name
+UNION ALL
 SELECT 'meta', id, name, currency, timezone_name FROM staging.meta_ad_accounts
 UNION ALL
 SELECT 'mailchimp', _account_id, 'Mailchimp account ' || _account_id, NULL, NULL FROM staging.mailchimp_lists GROUP BY _account_id
 UNION ALL
 SELECT 'hubspot', _account_id, 'HubSpot portal ' || _account_id, max(deal_currency_code), NULL FROM staging.hubspot_deals GROUP BY _account_id;
-COMMENT ON VIEW dw.dim_account IS 'Source accounts: GA4 properties, Meta ad accounts, Mailchimp accounts, HubSpot portals, with currency and time zone as reported. Report dates of GA4 and Meta are in the account''s own time zone.';
+COMMENT ON VIEW dw.dim_account IS 'Source accounts: GA4 properties, Google Ads accounts linked to them (property/account name), Meta ad accounts, Mailchimp accounts, HubSpot portals, with currency and time zone as reported. Report dates of GA4 and Meta are in the account''s own time zone.';
 
 CREATE OR REPLACE VIEW dw.dim_campaign AS
 SELECT 'meta' AS platform, account_id, id AS campaign_id, name AS campaign_name, name AS utm_name, objective, effective_status AS status
@@ -134,8 +139,13 @@ FROM staging.meta_campaigns
 UNION ALL
 SELECT 'mailchimp', _account_id, id, title, COALESCE(NULLIF(utm_campaign, ''), title), type, status FROM staging.mailchimp_campaigns
 UNION ALL
+SELECT 'google_ads', _account_id, session_google_ads_campaign_id, arg_max(session_google_ads_campaign_name, date),
+       arg_max(session_google_ads_campaign_name, date), NULL, NULL
+FROM staging.ga4_google_ads_daily
+GROUP BY _account_id, session_google_ads_campaign_id
+UNION ALL
 SELECT 'ga4', _account_id, session_campaign_name, session_campaign_name, session_campaign_name, NULL, NULL
 FROM staging.ga4_traffic_daily
 WHERE session_campaign_name NOT IN ('(direct)', '(organic)', '(referral)', '(not set)', '(none)', '')
 GROUP BY _account_id, session_campaign_name;
-COMMENT ON VIEW dw.dim_campaign IS 'Campaigns of every platform. utm_name is the conformed campaign key that joins ad spend, email sends, web sessions and CRM leads of one campaign (Meta campaign name, Mailchimp utm_campaign, GA4 session campaign, HubSpot original source drill-down 2).';
+COMMENT ON VIEW dw.dim_campaign IS 'Campaigns of every platform. utm_name is the conformed campaign key that joins ad spend, email sends, web sessions and CRM leads of one campaign (Meta campaign name, Google Ads campaign name as GA4 reports it, Mailchimp utm_campaign, GA4 session campaign, HubSpot original source drill-down 2).';

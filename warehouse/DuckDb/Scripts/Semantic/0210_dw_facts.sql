@@ -89,6 +89,26 @@ FROM staging.meta_insights_daily AS i
 WHERE NOT i.reach_unavailable AND i.reach IS NOT NULL;
 COMMENT ON VIEW dw.fact_ad_reach IS 'Grain-locked: reach of one ad on one day exactly as Meta counted it. Reach is people, not events: never sum it across days, ads or campaigns.';
 
+-- Google Ads has no connector of its own: GA4 reports the cost, clicks and impressions of a linked Google Ads account
+-- (advertiserAd* metrics), which is where most SMEs' paid-search cost lives.
+CREATE OR REPLACE VIEW dw.fact_google_ads_daily AS
+SELECT
+    g.date,
+    g._account_id                                                    AS account_id,
+    g.session_google_ads_account_name                                AS ads_account,
+    COALESCE((SELECT channel FROM dw.channel_mapping WHERE platform = 'google_ads' AND source_value = '*'), 'Paid Search') AS channel,
+    g.session_google_ads_campaign_id                                 AS campaign_id,
+    g.session_google_ads_campaign_name                               AS campaign,
+    g.advertiser_ad_impressions                                      AS impressions,
+    g.advertiser_ad_clicks                                           AS clicks,
+    g.advertiser_ad_cost                                             AS cost,
+    g.currency_code                                                  AS currency,
+    g.advertiser_ad_cost * fx.rate_to_reporting                      AS cost_reporting
+FROM staging.ga4_google_ads_daily AS g
+LEFT JOIN dw.fx_daily AS fx ON fx.date = g.date AND fx.currency = g.currency_code;
+COMMENT ON VIEW dw.fact_google_ads_daily IS 'Grain: day (GA4 property time zone) × property × Google Ads account × campaign. Cost, clicks and impressions of the Google Ads account linked to the GA4 property, as GA4 reports them (advertiserAdCost/Clicks/Impressions); cost in the property currency and in the reporting currency.';
+COMMENT ON COLUMN dw.fact_google_ads_daily.clicks IS 'Google Ads clicks (advertiserAdClicks); counted as link clicks in CTR, CPC and ad conversion rate.';
+
 CREATE OR REPLACE VIEW dw.fact_email_campaign AS
 SELECT
     r.campaign_id,
@@ -103,6 +123,7 @@ SELECT
     r.soft_bounces,
     r.emails_sent - r.hard_bounces - r.soft_bounces                  AS delivered,
     r.unique_opens,
+    r.proxy_excluded_unique_opens                                    AS human_unique_opens,
     r.opens_total,
     r.unique_subscriber_clicks,
     r.clicks_total,
@@ -115,7 +136,7 @@ FROM staging.mailchimp_campaign_reports AS r
 CROSS JOIN dw.settings AS s
 LEFT JOIN staging.mailchimp_campaigns AS c ON c.id = r.campaign_id AND c._account_id = r._account_id
 WHERE r.send_time IS NOT NULL;
-COMMENT ON VIEW dw.fact_email_campaign IS 'Grain: one sent campaign, dated by its send day. Counts are Mailchimp''s report totals to date (they grow for a few days after sending).';
+COMMENT ON VIEW dw.fact_email_campaign IS 'Grain: one sent campaign, dated by its send day. Counts are Mailchimp''s report totals to date (they grow for a few days after sending). human_unique_opens excludes Apple Mail Privacy Protection machine opens and is NULL where Mailchimp does not report it (older campaigns).';
 
 CREATE OR REPLACE VIEW dw.fact_email_list_daily AS
 WITH cleaned AS (
@@ -218,12 +239,15 @@ CREATE OR REPLACE VIEW dw.fact_marketing_cost AS
 SELECT date, 'meta' AS platform, account_id, channel, campaign, spend AS cost, currency, spend_reporting AS cost_reporting
 FROM dw.fact_ad_performance_daily
 UNION ALL
+SELECT date, 'google_ads', account_id, channel, campaign, cost, currency, cost_reporting
+FROM dw.fact_google_ads_daily
+UNION ALL
 SELECT c.date, 'files', c._account_id, COALESCE(m.channel, 'Unassigned'), NULLIF(c.campaign, ''), c.cost, c.currency,
        c.cost * fx.rate_to_reporting
 FROM staging.files_marketing_costs AS c
 LEFT JOIN dw.channel_mapping AS m ON m.platform = 'files' AND lower(m.source_value) = lower(c.channel)
 LEFT JOIN dw.fx_daily AS fx ON fx.date = c.date AND fx.currency = c.currency;
-COMMENT ON VIEW dw.fact_marketing_cost IS 'Grain: day × platform × account × channel × campaign. Ad spend (Meta) and other marketing costs (marketing_costs.csv), in the row currency and the reporting currency.';
+COMMENT ON VIEW dw.fact_marketing_cost IS 'Grain: day × platform × account × channel × campaign. Ad spend (Meta, Google Ads via GA4) and other marketing costs (marketing_costs.csv), in the row currency and the reporting currency.';
 
 CREATE OR REPLACE VIEW dw.fact_nps_response AS
 SELECT n.response_key, n.date, n.score,

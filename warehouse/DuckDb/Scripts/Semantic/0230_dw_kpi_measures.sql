@@ -46,12 +46,32 @@ ads_by_device AS (
            CAST(sum(purchase_value_reporting) AS DECIMAL(38, 9)) AS ad_conversion_value
     FROM dw.fact_ad_performance_by_device_daily GROUP BY ALL
 ),
+google_ads AS (
+    SELECT date, channel, campaign,
+           CAST(sum(impressions) AS DECIMAL(38, 9))    AS impressions,
+           CAST(sum(clicks) AS DECIMAL(38, 9))         AS link_clicks,
+           CAST(sum(cost_reporting) AS DECIMAL(38, 9)) AS ad_spend
+    FROM dw.fact_google_ads_daily GROUP BY ALL
+),
+-- What GA4 attributes to Google Ads sessions (google / cpc) of properties with a linked Google Ads account: the
+-- conversions and value set against that spend, as Meta's own attributed purchases are set against Meta's.
+google_ads_conversions AS (
+    SELECT w.date, w.channel, w.campaign,
+           CAST(sum(w.transactions) AS DECIMAL(38, 9))               AS ad_conversions,
+           CAST(sum(w.purchase_revenue_reporting) AS DECIMAL(38, 9)) AS ad_conversion_value
+    FROM dw.fact_web_sessions_daily AS w
+    WHERE lower(w.source) = 'google' AND lower(w.medium) = 'cpc'
+      AND w.account_id IN (SELECT DISTINCT account_id FROM dw.fact_google_ads_daily)
+    GROUP BY ALL
+),
 email AS (
     SELECT send_date AS date, channel, campaign,
            CAST(sum(emails_sent) AS DECIMAL(38, 9))              AS emails_sent,
            CAST(sum(hard_bounces) AS DECIMAL(38, 9))             AS hard_bounces,
            CAST(sum(soft_bounces) AS DECIMAL(38, 9))             AS soft_bounces,
            CAST(sum(unique_opens) AS DECIMAL(38, 9))             AS unique_opens,
+           CAST(sum(human_unique_opens) AS DECIMAL(38, 9))       AS human_unique_opens,
+           CAST(sum(emails_sent - hard_bounces - soft_bounces) FILTER (WHERE human_unique_opens IS NOT NULL) AS DECIMAL(38, 9)) AS human_open_delivered,
            CAST(sum(unique_subscriber_clicks) AS DECIMAL(38, 9)) AS unique_subscriber_clicks,
            CAST(sum(unsubscribed) AS DECIMAL(38, 9))             AS unsubscribed
     FROM dw.fact_email_campaign GROUP BY ALL
@@ -111,8 +131,14 @@ UNION ALL
 SELECT date, 'meta', channel, campaign, device, NULL, 'device', measure, value
 FROM ads_by_device UNPIVOT (value FOR measure IN (impressions, link_clicks, ad_spend, ad_leads, ad_conversions, ad_conversion_value))
 UNION ALL
+SELECT date, 'google_ads', channel, campaign, NULL, NULL, 'total', measure, value
+FROM google_ads UNPIVOT (value FOR measure IN (impressions, link_clicks, ad_spend))
+UNION ALL
+SELECT date, 'google_ads', channel, campaign, NULL, NULL, 'total', measure, value
+FROM google_ads_conversions UNPIVOT (value FOR measure IN (ad_conversions, ad_conversion_value))
+UNION ALL
 SELECT date, 'mailchimp', channel, campaign, NULL, NULL, 'total', measure, value
-FROM email UNPIVOT (value FOR measure IN (emails_sent, hard_bounces, soft_bounces, unique_opens, unique_subscriber_clicks, unsubscribed))
+FROM email UNPIVOT (value FOR measure IN (emails_sent, hard_bounces, soft_bounces, unique_opens, human_unique_opens, human_open_delivered, unique_subscriber_clicks, unsubscribed))
 UNION ALL
 SELECT date, 'mailchimp', channel, NULL, NULL, NULL, 'total', measure, value
 FROM list UNPIVOT (value FOR measure IN (list_subs, list_other_adds, list_unsubs, list_other_removes, list_cleaned))

@@ -280,8 +280,8 @@ WITH v AS (
     WHERE grain IN ('week', 'month')
       AND (segment_type = 'campaign' OR (segment_type = 'all' AND kpi_id = 'list_growth'))
       AND kpi_id IN ('impressions', 'ctr', 'cpc', 'cpm', 'sessions', 'engagement_rate', 'bounce_rate', 'pages_per_session',
-                     'avg_session_duration', 'email_open_rate', 'email_click_rate', 'email_click_to_open_rate',
-                     'email_unsubscribe_rate', 'email_bounce_rate', 'list_growth')
+                     'avg_session_duration', 'email_open_rate', 'email_open_rate_human', 'email_click_rate',
+                     'email_click_to_open_rate', 'email_unsubscribe_rate', 'email_bounce_rate', 'list_growth')
 ),
 kinds AS (
     SELECT *,
@@ -313,6 +313,7 @@ pivoted AS (
            max(denominator) FILTER (WHERE kpi_id = 'email_bounce_rate')  AS emails_sent,
            max(denominator) FILTER (WHERE kpi_id = 'email_open_rate')    AS emails_delivered,
            max(value) FILTER (WHERE kpi_id = 'email_open_rate')          AS email_open_rate,
+           max(value) FILTER (WHERE kpi_id = 'email_open_rate_human')    AS email_open_rate_human,
            max(value) FILTER (WHERE kpi_id = 'email_click_rate')         AS email_click_rate,
            max(value) FILTER (WHERE kpi_id = 'email_click_to_open_rate') AS email_click_to_open_rate,
            max(value) FILTER (WHERE kpi_id = 'email_unsubscribe_rate')   AS email_unsubscribe_rate,
@@ -334,12 +335,12 @@ SELECT
     engagement_rate, bounce_rate, pages_per_session, avg_session_duration,
     CAST(emails_sent AS BIGINT)           AS emails_sent,
     CAST(emails_delivered AS BIGINT)      AS emails_delivered,
-    email_open_rate, email_click_rate, email_click_to_open_rate, email_unsubscribe_rate, email_bounce_rate,
+    email_open_rate, email_open_rate_human, email_click_rate, email_click_to_open_rate, email_unsubscribe_rate, email_bounce_rate,
     CAST(list_growth AS BIGINT)           AS list_growth,
     period_complete
 FROM pivoted
 CROSS JOIN dw.settings AS s;
-COMMENT ON VIEW mart.dashboard_specialist IS 'Channel specialist dashboard per ISO week or month. kind says what a row describes and which columns it fills: ads (a Meta campaign: impressions, CTR, CPC, CPM), web (GA4 sessions of a campaign: engagement), email (a Mailchimp campaign, dated by its send day) and list (growth of the whole mailing list, campaign All). Other columns are NULL. Reach and frequency are not summable and are in mart.ad_reach_daily.';
+COMMENT ON VIEW mart.dashboard_specialist IS 'Channel specialist dashboard per ISO week or month. kind says what a row describes and which columns it fills: ads (a Meta or Google Ads campaign: impressions, CTR, CPC, CPM), web (GA4 sessions of a campaign: engagement), email (a Mailchimp campaign, dated by its send day) and list (growth of the whole mailing list, campaign All). Other columns are NULL. Reach and frequency are not summable and are in mart.ad_reach_daily.';
 COMMENT ON COLUMN mart.dashboard_specialist.grain IS 'week (ISO, Monday start) or month.';
 COMMENT ON COLUMN mart.dashboard_specialist.period_start IS 'First day of the week or month.';
 COMMENT ON COLUMN mart.dashboard_specialist.period_end IS 'Last day of the week or month.';
@@ -360,6 +361,7 @@ COMMENT ON COLUMN mart.dashboard_specialist.avg_session_duration IS 'web: engage
 COMMENT ON COLUMN mart.dashboard_specialist.emails_sent IS 'email: emails sent by the campaign (Mailchimp report totals, which grow for a few days after the send).';
 COMMENT ON COLUMN mart.dashboard_specialist.emails_delivered IS 'email: sent − hard bounces − soft bounces; the base of open, click and unsubscribe rates.';
 COMMENT ON COLUMN mart.dashboard_specialist.email_open_rate IS 'email: unique opens / delivered.';
+COMMENT ON COLUMN mart.dashboard_specialist.email_open_rate_human IS 'email: unique opens without Apple Mail Privacy Protection machine opens / delivered; NULL for campaigns Mailchimp reports without it.';
 COMMENT ON COLUMN mart.dashboard_specialist.email_click_rate IS 'email: unique subscriber clicks / delivered.';
 COMMENT ON COLUMN mart.dashboard_specialist.email_click_to_open_rate IS 'email: unique subscriber clicks / unique opens.';
 COMMENT ON COLUMN mart.dashboard_specialist.email_unsubscribe_rate IS 'email: unsubscribes / delivered.';

@@ -9,6 +9,7 @@ WITH bounds AS (
     FROM (
         SELECT MIN(date) AS d FROM staging.ga4_traffic_daily UNION ALL SELECT MAX(date) FROM staging.ga4_traffic_daily
         UNION ALL SELECT MIN(date) FROM staging.ga4_users_daily UNION ALL SELECT MAX(date) FROM staging.ga4_users_daily
+        UNION ALL SELECT MIN(date) FROM staging.ga4_google_ads_daily UNION ALL SELECT MAX(date) FROM staging.ga4_google_ads_daily
         UNION ALL SELECT MIN(date_start) FROM staging.meta_insights_daily UNION ALL SELECT MAX(date_start) FROM staging.meta_insights_daily
         UNION ALL SELECT MIN(day) FROM staging.mailchimp_list_activity_daily UNION ALL SELECT MAX(day) FROM staging.mailchimp_list_activity_daily
         UNION ALL SELECT CAST(MIN(send_time) AS date) FROM staging.mailchimp_campaign_reports
@@ -149,13 +150,17 @@ SELECT 'ga4' AS platform, _account_id AS account_id, 'GA4 property ' + _account_
        MAX(currency_code) AS currency, MAX(time_zone) AS time_zone
 FROM staging.ga4_traffic_daily GROUP BY _account_id
 UNION ALL
+SELECT 'google_ads', _account_id + '/' + session_google_ads_account_name, session_google_ads_account_name + ' (Google Ads via GA4 property ' + _account_id + ')',
+       MAX(currency_code), MAX(time_zone)
+FROM staging.ga4_google_ads_daily GROUP BY _account_id, session_google_ads_account_name
+UNION ALL
 SELECT 'meta', id, name, currency, timezone_name FROM staging.meta_ad_accounts
 UNION ALL
 SELECT 'mailchimp', _account_id, 'Mailchimp account ' + _account_id, NULL, NULL FROM staging.mailchimp_lists GROUP BY _account_id
 UNION ALL
 SELECT 'hubspot', _account_id, 'HubSpot portal ' + _account_id, MAX(deal_currency_code), NULL FROM staging.hubspot_deals GROUP BY _account_id;
 GO
-EXEC etl.set_description N'dw', N'dim_account', NULL, N'Source accounts: GA4 properties, Meta ad accounts, Mailchimp accounts, HubSpot portals, with currency and time zone as reported. Report dates of GA4 and Meta are in the account''s own time zone.';
+EXEC etl.set_description N'dw', N'dim_account', NULL, N'Source accounts: GA4 properties, Google Ads accounts linked to them (property/account name), Meta ad accounts, Mailchimp accounts, HubSpot portals, with currency and time zone as reported. Report dates of GA4 and Meta are in the account''s own time zone.';
 GO
 
 CREATE OR ALTER VIEW dw.dim_campaign AS
@@ -164,10 +169,17 @@ FROM staging.meta_campaigns
 UNION ALL
 SELECT 'mailchimp', _account_id, id, title, COALESCE(NULLIF(utm_campaign, ''), title), type, status FROM staging.mailchimp_campaigns
 UNION ALL
+-- The campaign's latest name (a campaign renamed in Google Ads keeps its id).
+SELECT 'google_ads', g._account_id, g.session_google_ads_campaign_id, latest.name, latest.name, NULL, NULL
+FROM (SELECT DISTINCT _account_id, session_google_ads_campaign_id FROM staging.ga4_google_ads_daily) AS g
+CROSS APPLY (SELECT TOP (1) x.session_google_ads_campaign_name AS name FROM staging.ga4_google_ads_daily AS x
+             WHERE x._account_id = g._account_id AND x.session_google_ads_campaign_id = g.session_google_ads_campaign_id
+             ORDER BY x.date DESC) AS latest
+UNION ALL
 SELECT 'ga4', _account_id, session_campaign_name, session_campaign_name, session_campaign_name, NULL, NULL
 FROM staging.ga4_traffic_daily
 WHERE session_campaign_name NOT IN ('(direct)', '(organic)', '(referral)', '(not set)', '(none)', '')
 GROUP BY _account_id, session_campaign_name;
 GO
-EXEC etl.set_description N'dw', N'dim_campaign', NULL, N'Campaigns of every platform. utm_name is the conformed campaign key that joins ad spend, email sends, web sessions and CRM leads of one campaign (Meta campaign name, Mailchimp utm_campaign, GA4 session campaign, HubSpot original source drill-down 2).';
+EXEC etl.set_description N'dw', N'dim_campaign', NULL, N'Campaigns of every platform. utm_name is the conformed campaign key that joins ad spend, email sends, web sessions and CRM leads of one campaign (Meta campaign name, Google Ads campaign name as GA4 reports it, Mailchimp utm_campaign, GA4 session campaign, HubSpot original source drill-down 2).';
 GO

@@ -103,6 +103,28 @@ GO
 EXEC etl.set_description N'dw', N'fact_ad_reach', NULL, N'Grain-locked: reach of one ad on one day exactly as Meta counted it. Reach is people, not events: never sum it across days, ads or campaigns.';
 GO
 
+-- Google Ads has no connector of its own: GA4 reports the cost, clicks and impressions of a linked Google Ads account
+-- (advertiserAd* metrics), which is where most SMEs' paid-search cost lives.
+CREATE OR ALTER VIEW dw.fact_google_ads_daily AS
+SELECT
+    g.date,
+    g._account_id                                                    AS account_id,
+    g.session_google_ads_account_name                                AS ads_account,
+    COALESCE((SELECT channel FROM dw.channel_mapping WHERE platform = 'google_ads' AND source_value = '*'), 'Paid Search') AS channel,
+    g.session_google_ads_campaign_id                                 AS campaign_id,
+    g.session_google_ads_campaign_name                               AS campaign,
+    g.advertiser_ad_impressions                                      AS impressions,
+    g.advertiser_ad_clicks                                           AS clicks,
+    g.advertiser_ad_cost                                             AS cost,
+    g.currency_code                                                  AS currency,
+    g.advertiser_ad_cost * fx.rate_to_reporting                      AS cost_reporting
+FROM staging.ga4_google_ads_daily AS g
+LEFT JOIN dw.fx_daily AS fx ON fx.date = g.date AND fx.currency = g.currency_code;
+GO
+EXEC etl.set_description N'dw', N'fact_google_ads_daily', NULL, N'Grain: day (GA4 property time zone) × property × Google Ads account × campaign. Cost, clicks and impressions of the Google Ads account linked to the GA4 property, as GA4 reports them (advertiserAdCost/Clicks/Impressions); cost in the property currency and in the reporting currency.';
+EXEC etl.set_description N'dw', N'fact_google_ads_daily', N'clicks', N'Google Ads clicks (advertiserAdClicks); counted as link clicks in CTR, CPC and ad conversion rate.';
+GO
+
 CREATE OR ALTER VIEW dw.fact_email_campaign AS
 SELECT
     r.campaign_id,
@@ -117,6 +139,7 @@ SELECT
     r.soft_bounces,
     r.emails_sent - r.hard_bounces - r.soft_bounces                  AS delivered,
     r.unique_opens,
+    r.proxy_excluded_unique_opens                                    AS human_unique_opens,
     r.opens_total,
     r.unique_subscriber_clicks,
     r.clicks_total,
@@ -130,7 +153,7 @@ CROSS JOIN dw.settings AS s
 LEFT JOIN staging.mailchimp_campaigns AS c ON c.id = r.campaign_id AND c._account_id = r._account_id
 WHERE r.send_time IS NOT NULL;
 GO
-EXEC etl.set_description N'dw', N'fact_email_campaign', NULL, N'Grain: one sent campaign, dated by its send day. Counts are Mailchimp''s report totals to date (they grow for a few days after sending).';
+EXEC etl.set_description N'dw', N'fact_email_campaign', NULL, N'Grain: one sent campaign, dated by its send day. Counts are Mailchimp''s report totals to date (they grow for a few days after sending). human_unique_opens excludes Apple Mail Privacy Protection machine opens and is NULL where Mailchimp does not report it (older campaigns).';
 GO
 
 CREATE OR ALTER VIEW dw.fact_email_list_daily AS
@@ -251,13 +274,16 @@ CREATE OR ALTER VIEW dw.fact_marketing_cost AS
 SELECT date, 'meta' AS platform, account_id, channel, campaign, spend AS cost, currency, spend_reporting AS cost_reporting
 FROM dw.fact_ad_performance_daily
 UNION ALL
+SELECT date, 'google_ads', account_id, channel, campaign, cost, currency, cost_reporting
+FROM dw.fact_google_ads_daily
+UNION ALL
 SELECT c.date, 'files', c._account_id, COALESCE(m.channel, 'Unassigned'), NULLIF(c.campaign, ''), c.cost, c.currency,
        c.cost * fx.rate_to_reporting
 FROM staging.files_marketing_costs AS c
 LEFT JOIN dw.channel_mapping AS m ON m.platform = 'files' AND LOWER(m.source_value) = LOWER(c.channel)
 LEFT JOIN dw.fx_daily AS fx ON fx.date = c.date AND fx.currency = c.currency;
 GO
-EXEC etl.set_description N'dw', N'fact_marketing_cost', NULL, N'Grain: day × platform × account × channel × campaign. Ad spend (Meta) and other marketing costs (marketing_costs.csv), in the row currency and the reporting currency.';
+EXEC etl.set_description N'dw', N'fact_marketing_cost', NULL, N'Grain: day × platform × account × channel × campaign. Ad spend (Meta, Google Ads via GA4) and other marketing costs (marketing_costs.csv), in the row currency and the reporting currency.';
 GO
 
 CREATE OR ALTER VIEW dw.fact_nps_response AS

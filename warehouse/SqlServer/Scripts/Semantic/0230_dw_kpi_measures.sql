@@ -52,12 +52,33 @@ ads_by_device AS (
     FROM dw.fact_ad_performance_by_device_daily
     GROUP BY date, channel, campaign, device
 ),
+google_ads AS (
+    SELECT date, channel, campaign,
+           CAST(SUM(impressions) AS decimal(38, 9))    AS impressions,
+           CAST(SUM(clicks) AS decimal(38, 9))         AS link_clicks,
+           CAST(SUM(cost_reporting) AS decimal(38, 9)) AS ad_spend
+    FROM dw.fact_google_ads_daily
+    GROUP BY date, channel, campaign
+),
+-- What GA4 attributes to Google Ads sessions (google / cpc) of properties with a linked Google Ads account: the
+-- conversions and value set against that spend, as Meta's own attributed purchases are set against Meta's.
+google_ads_conversions AS (
+    SELECT w.date, w.channel, w.campaign,
+           CAST(SUM(w.transactions) AS decimal(38, 9))               AS ad_conversions,
+           CAST(SUM(w.purchase_revenue_reporting) AS decimal(38, 9)) AS ad_conversion_value
+    FROM dw.fact_web_sessions_daily AS w
+    WHERE LOWER(w.source) = 'google' AND LOWER(w.medium) = 'cpc'
+      AND w.account_id IN (SELECT account_id FROM dw.fact_google_ads_daily)
+    GROUP BY w.date, w.channel, w.campaign
+),
 email AS (
     SELECT send_date AS date, channel, campaign,
            CAST(SUM(emails_sent) AS decimal(38, 9))              AS emails_sent,
            CAST(SUM(hard_bounces) AS decimal(38, 9))             AS hard_bounces,
            CAST(SUM(soft_bounces) AS decimal(38, 9))             AS soft_bounces,
            CAST(SUM(unique_opens) AS decimal(38, 9))             AS unique_opens,
+           CAST(SUM(human_unique_opens) AS decimal(38, 9))       AS human_unique_opens,
+           CAST(SUM(CASE WHEN human_unique_opens IS NOT NULL THEN emails_sent - hard_bounces - soft_bounces END) AS decimal(38, 9)) AS human_open_delivered,
            CAST(SUM(unique_subscriber_clicks) AS decimal(38, 9)) AS unique_subscriber_clicks,
            CAST(SUM(unsubscribed) AS decimal(38, 9))             AS unsubscribed
     FROM dw.fact_email_campaign
@@ -139,10 +160,21 @@ CROSS APPLY (VALUES ('impressions', a.impressions), ('link_clicks', a.link_click
                     ('ad_conversions', a.ad_conversions), ('ad_conversion_value', a.ad_conversion_value)) AS u(measure, value)
 WHERE u.value IS NOT NULL
 UNION ALL
+SELECT g.date, 'google_ads', g.channel, g.campaign, NULL, NULL, 'total', u.measure, u.value
+FROM google_ads AS g
+CROSS APPLY (VALUES ('impressions', g.impressions), ('link_clicks', g.link_clicks), ('ad_spend', g.ad_spend)) AS u(measure, value)
+WHERE u.value IS NOT NULL
+UNION ALL
+SELECT g.date, 'google_ads', g.channel, g.campaign, NULL, NULL, 'total', u.measure, u.value
+FROM google_ads_conversions AS g
+CROSS APPLY (VALUES ('ad_conversions', g.ad_conversions), ('ad_conversion_value', g.ad_conversion_value)) AS u(measure, value)
+WHERE u.value IS NOT NULL
+UNION ALL
 SELECT e.date, 'mailchimp', e.channel, e.campaign, NULL, NULL, 'total', u.measure, u.value
 FROM email AS e
 CROSS APPLY (VALUES ('emails_sent', e.emails_sent), ('hard_bounces', e.hard_bounces), ('soft_bounces', e.soft_bounces),
-                    ('unique_opens', e.unique_opens), ('unique_subscriber_clicks', e.unique_subscriber_clicks),
+                    ('unique_opens', e.unique_opens), ('human_unique_opens', e.human_unique_opens), ('human_open_delivered', e.human_open_delivered),
+                    ('unique_subscriber_clicks', e.unique_subscriber_clicks),
                     ('unsubscribed', e.unsubscribed)) AS u(measure, value)
 WHERE u.value IS NOT NULL
 UNION ALL

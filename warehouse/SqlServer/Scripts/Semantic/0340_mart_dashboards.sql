@@ -280,7 +280,7 @@ EXEC etl.set_description N'mart', N'dashboard_marketing', N'period_complete', N'
 GO
 
 -- Channel specialist: one row per kind of activity, so each row only carries the columns that apply to it.
---   ads    a Meta campaign's delivery (impressions, CTR, CPC, CPM);
+--   ads    a Meta or Google Ads campaign's delivery (impressions, CTR, CPC, CPM);
 --   web    GA4 sessions of a campaign (engagement);
 --   email  a Mailchimp campaign, dated by its send day;
 --   list   the whole mailing list's growth (segment All).
@@ -293,8 +293,8 @@ WITH v AS (
     WHERE grain IN ('week', 'month')
       AND (segment_type = 'campaign' OR (segment_type = 'all' AND kpi_id = 'list_growth'))
       AND kpi_id IN ('impressions', 'ctr', 'cpc', 'cpm', 'sessions', 'engagement_rate', 'bounce_rate', 'pages_per_session',
-                     'avg_session_duration', 'email_open_rate', 'email_click_rate', 'email_click_to_open_rate',
-                     'email_unsubscribe_rate', 'email_bounce_rate', 'list_growth')
+                     'avg_session_duration', 'email_open_rate', 'email_open_rate_human', 'email_click_rate',
+                     'email_click_to_open_rate', 'email_unsubscribe_rate', 'email_bounce_rate', 'list_growth')
 ),
 kinds AS (
     SELECT grain, period_start, period_end, segment_type, segment, kpi_id, numerator, denominator, value, period_complete,
@@ -326,6 +326,7 @@ pivoted AS (
            MAX(CASE WHEN kpi_id = 'email_bounce_rate' THEN denominator END)       AS emails_sent,
            MAX(CASE WHEN kpi_id = 'email_open_rate' THEN denominator END)         AS emails_delivered,
            MAX(CASE WHEN kpi_id = 'email_open_rate' THEN value END)               AS email_open_rate,
+           MAX(CASE WHEN kpi_id = 'email_open_rate_human' THEN value END)         AS email_open_rate_human,
            MAX(CASE WHEN kpi_id = 'email_click_rate' THEN value END)              AS email_click_rate,
            MAX(CASE WHEN kpi_id = 'email_click_to_open_rate' THEN value END)      AS email_click_to_open_rate,
            MAX(CASE WHEN kpi_id = 'email_unsubscribe_rate' THEN value END)        AS email_unsubscribe_rate,
@@ -347,13 +348,13 @@ SELECT
     pv.engagement_rate, pv.bounce_rate, pv.pages_per_session, pv.avg_session_duration,
     CAST(ROUND(pv.emails_sent, 0) AS bigint)        AS emails_sent,
     CAST(ROUND(pv.emails_delivered, 0) AS bigint)   AS emails_delivered,
-    pv.email_open_rate, pv.email_click_rate, pv.email_click_to_open_rate, pv.email_unsubscribe_rate, pv.email_bounce_rate,
+    pv.email_open_rate, pv.email_open_rate_human, pv.email_click_rate, pv.email_click_to_open_rate, pv.email_unsubscribe_rate, pv.email_bounce_rate,
     CAST(ROUND(pv.list_growth, 0) AS bigint)        AS list_growth,
     pv.period_complete
 FROM pivoted AS pv
 CROSS JOIN dw.settings AS s;
 GO
-EXEC etl.set_description N'mart', N'dashboard_specialist', NULL, N'Channel specialist dashboard per ISO week or month. kind says what a row describes and which columns it fills: ads (a Meta campaign: impressions, CTR, CPC, CPM), web (GA4 sessions of a campaign: engagement), email (a Mailchimp campaign, dated by its send day) and list (growth of the whole mailing list, campaign All). Other columns are NULL. Reach and frequency are not summable and are in mart.ad_reach_daily.';
+EXEC etl.set_description N'mart', N'dashboard_specialist', NULL, N'Channel specialist dashboard per ISO week or month. kind says what a row describes and which columns it fills: ads (a Meta or Google Ads campaign: impressions, CTR, CPC, CPM), web (GA4 sessions of a campaign: engagement), email (a Mailchimp campaign, dated by its send day) and list (growth of the whole mailing list, campaign All). Other columns are NULL. Reach and frequency are not summable and are in mart.ad_reach_daily.';
 EXEC etl.set_description N'mart', N'dashboard_specialist', N'grain', N'week (ISO, Monday start) or month.';
 EXEC etl.set_description N'mart', N'dashboard_specialist', N'period_start', N'First day of the week or month.';
 EXEC etl.set_description N'mart', N'dashboard_specialist', N'period_end', N'Last day of the week or month.';
@@ -374,6 +375,7 @@ EXEC etl.set_description N'mart', N'dashboard_specialist', N'avg_session_duratio
 EXEC etl.set_description N'mart', N'dashboard_specialist', N'emails_sent', N'email: emails sent by the campaign (Mailchimp report totals, which grow for a few days after the send).';
 EXEC etl.set_description N'mart', N'dashboard_specialist', N'emails_delivered', N'email: sent − hard bounces − soft bounces; the base of open, click and unsubscribe rates.';
 EXEC etl.set_description N'mart', N'dashboard_specialist', N'email_open_rate', N'email: unique opens / delivered.';
+EXEC etl.set_description N'mart', N'dashboard_specialist', N'email_open_rate_human', N'email: unique opens without Apple Mail Privacy Protection machine opens / delivered; NULL for campaigns Mailchimp reports without it.';
 EXEC etl.set_description N'mart', N'dashboard_specialist', N'email_click_rate', N'email: unique subscriber clicks / delivered.';
 EXEC etl.set_description N'mart', N'dashboard_specialist', N'email_click_to_open_rate', N'email: unique subscriber clicks / unique opens.';
 EXEC etl.set_description N'mart', N'dashboard_specialist', N'email_unsubscribe_rate', N'email: unsubscribes / delivered.';
