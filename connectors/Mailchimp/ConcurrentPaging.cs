@@ -29,6 +29,19 @@ internal static class ConcurrentPaging
             yield break;
         }
 
+        if (total == MailchimpPages.UnknownTotal)
+        {
+            // Without a total there is nothing to fan out over: page on one at a time while pages come back full.
+            for (long offset = pageSize; offset < total; offset += pageSize)
+            {
+                var page = await fetch(offset, pageSize, cancellationToken);
+                yield return page;
+                total = itemCount(page) == 0 ? 0 : totalItems(page);
+            }
+
+            yield break;
+        }
+
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var pending = new Queue<Task<TPage>>();
         long next = pageSize;

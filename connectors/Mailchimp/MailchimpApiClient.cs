@@ -91,6 +91,17 @@ internal sealed class MailchimpApiClient(HttpClient http, string account, Mailch
 
                 await Task.Delay(options.RetryBaseDelay * failures, clock, cancellationToken);
             }
+            catch (SourceHttpException ex) when (ex.StatusCode == HttpStatusCode.Forbidden)
+            {
+                // The SDK retried bare 403s (the connection limit); one with a problem document is a real refusal.
+                throw MailchimpProblem.Describe(ex.Message) is { } why
+                    ? new MailchimpAuthException($"Mailchimp {account}: access forbidden ({why}); check the key's account, its role and whether the user is disabled", ex)
+                    : new SourceThrottledException(
+                        $"Mailchimp {account}: still refused with 403 without a body (its connection limit) after every retry; lower MaxConcurrentRequests or run again later",
+                        HttpStatusCode.Forbidden,
+                        ex.RedactedUrl,
+                        null);
+            }
         }
     }
 }
@@ -101,10 +112,34 @@ internal sealed record AccountRoot
     public string? AccountTimezone { get; init; }
 }
 
-internal sealed record ListsPage
+/// <summary>
+/// A collection page. Mailchimp (or a <c>fields</c> list) may leave out the array or <c>total_items</c>: an absent
+/// array is empty, never null (STJ assigns null to an init property the JSON lacks, hence the <c>field ?? []</c>
+/// setters), and an absent total means "keep paging while pages come back full".
+/// </summary>
+internal interface IMailchimpPage
 {
-    public IReadOnlyList<ListItem> Lists { get; init; } = [];
-    public long TotalItems { get; init; }
+    int ItemCount { get; }
+
+    long? TotalItems { get; }
+}
+
+internal static class MailchimpPages
+{
+    /// <summary>Stands for "total unknown, the page was full: there may be more".</summary>
+    public const long UnknownTotal = long.MaxValue;
+
+    /// <summary>The total the pagers stop at: <c>total_items</c>, else one more page after a full one.</summary>
+    public static long Total(IMailchimpPage page, int pageSize) =>
+        page.TotalItems ?? (page.ItemCount >= pageSize ? UnknownTotal : 0);
+}
+
+internal sealed record ListsPage : IMailchimpPage
+{
+    public IReadOnlyList<ListItem> Lists { get; init => field = value ?? []; } = [];
+    public long? TotalItems { get; init; }
+
+    int IMailchimpPage.ItemCount => Lists.Count;
 }
 
 internal sealed record ListItem
@@ -134,10 +169,12 @@ internal sealed record ListStats
     public string? LastUnsubDate { get; init; }
 }
 
-internal sealed record CampaignsPage
+internal sealed record CampaignsPage : IMailchimpPage
 {
-    public IReadOnlyList<CampaignItem> Campaigns { get; init; } = [];
-    public long TotalItems { get; init; }
+    public IReadOnlyList<CampaignItem> Campaigns { get; init => field = value ?? []; } = [];
+    public long? TotalItems { get; init; }
+
+    int IMailchimpPage.ItemCount => Campaigns.Count;
 }
 
 internal sealed record CampaignItem
@@ -160,10 +197,12 @@ internal sealed record CampaignSettings(string? Title, string? SubjectLine);
 
 internal sealed record CampaignTracking(string? GoogleAnalytics);
 
-internal sealed record ReportsPage
+internal sealed record ReportsPage : IMailchimpPage
 {
-    public IReadOnlyList<ReportItem> Reports { get; init; } = [];
-    public long TotalItems { get; init; }
+    public IReadOnlyList<ReportItem> Reports { get; init => field = value ?? []; } = [];
+    public long? TotalItems { get; init; }
+
+    int IMailchimpPage.ItemCount => Reports.Count;
 }
 
 internal sealed record ReportItem
@@ -184,16 +223,24 @@ internal sealed record ReportItem
 
 internal sealed record ReportBounces(long? HardBounces, long? SoftBounces, long? SyntaxErrors);
 
-internal sealed record ReportOpens(long? OpensTotal, long? UniqueOpens, double? OpenRate, string? LastOpen);
+/// <summary>
+/// Opens; the <c>proxy_excluded_*</c> figures leave out Apple Mail Privacy Protection prefetches and are absent on
+/// campaigns sent before Mailchimp started counting them (null then, never 0).
+/// </summary>
+internal sealed record ReportOpens(
+    long? OpensTotal, long? UniqueOpens, double? OpenRate, string? LastOpen,
+    long? ProxyExcludedOpens, long? ProxyExcludedUniqueOpens, double? ProxyExcludedOpenRate);
 
 internal sealed record ReportClicks(long? ClicksTotal, long? UniqueClicks, long? UniqueSubscriberClicks, double? ClickRate, string? LastClick);
 
 internal sealed record ReportEcommerce(long? TotalOrders, decimal? TotalSpent, decimal? TotalRevenue, string? CurrencyCode);
 
-internal sealed record ActivityPage
+internal sealed record ActivityPage : IMailchimpPage
 {
-    public IReadOnlyList<ActivityItem> Activity { get; init; } = [];
-    public long TotalItems { get; init; }
+    public IReadOnlyList<ActivityItem> Activity { get; init => field = value ?? []; } = [];
+    public long? TotalItems { get; init; }
+
+    int IMailchimpPage.ItemCount => Activity.Count;
 }
 
 internal sealed record ActivityItem
@@ -210,10 +257,12 @@ internal sealed record ActivityItem
     public long? OtherRemoves { get; init; }
 }
 
-internal sealed record MembersPage
+internal sealed record MembersPage : IMailchimpPage
 {
-    public IReadOnlyList<MemberItem> Members { get; init; } = [];
-    public long TotalItems { get; init; }
+    public IReadOnlyList<MemberItem> Members { get; init => field = value ?? []; } = [];
+    public long? TotalItems { get; init; }
+
+    int IMailchimpPage.ItemCount => Members.Count;
 }
 
 internal sealed record MemberItem
@@ -227,10 +276,12 @@ internal sealed record MemberItem
     public long? MemberRating { get; init; }
 }
 
-internal sealed record UnsubscribesPage
+internal sealed record UnsubscribesPage : IMailchimpPage
 {
-    public IReadOnlyList<UnsubscribeItem> Unsubscribes { get; init; } = [];
-    public long TotalItems { get; init; }
+    public IReadOnlyList<UnsubscribeItem> Unsubscribes { get; init => field = value ?? []; } = [];
+    public long? TotalItems { get; init; }
+
+    int IMailchimpPage.ItemCount => Unsubscribes.Count;
 }
 
 internal sealed record UnsubscribeItem

@@ -81,7 +81,7 @@ internal sealed class MailchimpConnection : ISourceConnection
         }
 
         var found = new List<ListRef>();
-        await foreach (var page in Pager.ByOffsetAsync(Api.GetListsAsync, p => p.Lists.Count, p => p.TotalItems, PageSize, cancellationToken))
+        await foreach (var page in Pager.ByOffsetAsync(Api.GetListsAsync, p => p.Lists.Count, p => MailchimpPages.Total(p, PageSize), PageSize, cancellationToken))
         {
             foreach (var list in page.Lists.Where(l => l.Id is { Length: > 0 }))
             {

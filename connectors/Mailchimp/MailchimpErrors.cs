@@ -12,7 +12,7 @@ public sealed class MailchimpConfigException : Exception
     public MailchimpConfigException(string message, Exception inner) : base(message, inner) { }
 }
 
-/// <summary>Mailchimp refused the credential (401): a wrong key, a revoked token, or the wrong datacenter.</summary>
+/// <summary>Mailchimp refused the credential (401: a wrong key, a revoked token, the wrong datacenter) or forbade access (403 with a problem document).</summary>
 public sealed class MailchimpAuthException : Exception
 {
     public MailchimpAuthException(string message) : base(message) { }

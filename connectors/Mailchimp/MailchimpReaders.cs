@@ -17,7 +17,7 @@ internal sealed class ListsReader(MailchimpConnection connection) : IStreamReade
 
     public async IAsyncEnumerable<RecordBatch> ReadAsync(StreamReadRequest request, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var pages = Pager.ByOffsetAsync(connection.Api.GetListsAsync, p => p.Lists.Count, p => p.TotalItems, connection.PageSize, cancellationToken);
+        var pages = Pager.ByOffsetAsync(connection.Api.GetListsAsync, p => p.Lists.Count, p => MailchimpPages.Total(p, connection.PageSize), connection.PageSize, cancellationToken);
         await foreach (var page in pages)
         {
             yield return RowConverter.Batch(page.Lists, ToRow, MailchimpJson.Default.ListItem);
@@ -47,7 +47,7 @@ internal sealed class CampaignsReader(MailchimpConnection connection) : IStreamR
 
     public async IAsyncEnumerable<RecordBatch> ReadAsync(StreamReadRequest request, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var pages = Pager.ByOffsetAsync(connection.Api.GetCampaignsAsync, p => p.Campaigns.Count, p => p.TotalItems, connection.PageSize, cancellationToken);
+        var pages = Pager.ByOffsetAsync(connection.Api.GetCampaignsAsync, p => p.Campaigns.Count, p => MailchimpPages.Total(p, connection.PageSize), connection.PageSize, cancellationToken);
         await foreach (var page in pages)
         {
             yield return RowConverter.Batch(page.Campaigns, ToRow, MailchimpJson.Default.CampaignItem);
@@ -76,7 +76,7 @@ internal sealed class CampaignReportsReader(MailchimpConnection connection) : IS
         ArgumentNullException.ThrowIfNull(request);
         var since = connection.RereadSince(request.Cursor);
         var pages = Pager.ByOffsetAsync(
-            (offset, count, ct) => connection.Api.GetReportsAsync(since, offset, count, ct), p => p.Reports.Count, p => p.TotalItems, connection.PageSize, cancellationToken);
+            (offset, count, ct) => connection.Api.GetReportsAsync(since, offset, count, ct), p => p.Reports.Count, p => MailchimpPages.Total(p, connection.PageSize), connection.PageSize, cancellationToken);
         await foreach (var page in pages)
         {
             yield return RowConverter.Batch(page.Reports, ToRow, MailchimpJson.Default.ReportItem);
@@ -90,6 +90,7 @@ internal sealed class CampaignReportsReader(MailchimpConnection connection) : IS
         r.Opens?.OpensTotal, r.Opens?.UniqueOpens, r.Opens?.OpenRate, c.Time(r.Opens?.LastOpen, "opens.last_open"),
         r.Clicks?.ClicksTotal, r.Clicks?.UniqueClicks, r.Clicks?.UniqueSubscriberClicks, r.Clicks?.ClickRate, c.Time(r.Clicks?.LastClick, "clicks.last_click"),
         r.Ecommerce?.TotalOrders, r.Ecommerce?.TotalSpent, r.Ecommerce?.TotalRevenue, r.Ecommerce?.CurrencyCode,
+        r.Opens?.ProxyExcludedOpens, r.Opens?.ProxyExcludedUniqueOpens, r.Opens?.ProxyExcludedOpenRate,
     ];
 }
 
@@ -122,7 +123,7 @@ internal sealed class ListActivityReader(MailchimpConnection connection, StreamS
     private async IAsyncEnumerable<RecordBatch> ReadListAsync(string listId, DateOnly from, DateOnly to, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var pages = Pager.ByOffsetAsync(
-            (offset, count, ct) => connection.Api.GetActivityAsync(listId, offset, count, ct), p => p.Activity.Count, p => p.TotalItems, connection.PageSize, cancellationToken);
+            (offset, count, ct) => connection.Api.GetActivityAsync(listId, offset, count, ct), p => p.Activity.Count, p => MailchimpPages.Total(p, connection.PageSize), connection.PageSize, cancellationToken);
         await foreach (var page in pages)
         {
             var inWindow = page.Activity.Where(a => !DateOnly.TryParseExact(a.Day, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day) || (day >= from && day <= to));
@@ -159,7 +160,7 @@ internal sealed class ListMembersReader(MailchimpConnection connection) : IStrea
             var pages = ConcurrentPaging.ByOffsetAsync(
                 (offset, count, ct) => connection.Api.GetMembersAsync(list.Id, listSince, offset, count, ct),
                 p => p.Members.Count,
-                p => p.TotalItems,
+                p => MailchimpPages.Total(p, connection.PageSize),
                 connection.PageSize,
                 connection.Concurrency,
                 cancellationToken);
@@ -195,7 +196,7 @@ internal sealed class UnsubscribesReader(MailchimpConnection connection) : IStre
         var since = connection.RereadSince(request.Cursor);
         var campaigns = new List<string>();
         var reports = Pager.ByOffsetAsync(
-            (offset, count, ct) => connection.Api.GetReportsAsync(since, offset, count, ct), p => p.Reports.Count, p => p.TotalItems, connection.PageSize, cancellationToken);
+            (offset, count, ct) => connection.Api.GetReportsAsync(since, offset, count, ct), p => p.Reports.Count, p => MailchimpPages.Total(p, connection.PageSize), connection.PageSize, cancellationToken);
         await foreach (var page in reports)
         {
             campaigns.AddRange(page.Reports.Where(r => r.Id is { Length: > 0 } && r.Unsubscribed is not 0).Select(r => r.Id!));
@@ -211,7 +212,7 @@ internal sealed class UnsubscribesReader(MailchimpConnection connection) : IStre
     private async IAsyncEnumerable<RecordBatch> ReadCampaignAsync(string campaignId, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var pages = Pager.ByOffsetAsync(
-            (offset, count, ct) => FetchAsync(campaignId, offset, count, ct), p => p.Unsubscribes.Count, p => p.TotalItems, connection.PageSize, cancellationToken);
+            (offset, count, ct) => FetchAsync(campaignId, offset, count, ct), p => p.Unsubscribes.Count, p => MailchimpPages.Total(p, connection.PageSize), connection.PageSize, cancellationToken);
         await foreach (var page in pages)
         {
             yield return RowConverter.Batch(page.Unsubscribes, (u, c) => ToRow(campaignId, u, c), MailchimpJson.Default.UnsubscribeItem, Redact);

@@ -78,8 +78,8 @@ public static class MailchimpServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the Mailchimp source and one resilient HTTP client per account: HTTP Basic with the API key (or a
-    /// bearer OAuth token), the datacenter's base URL (or <see cref="MailchimpOptions.BaseUrl"/>), 429/5xx retried with
-    /// backoff, and at most <see cref="MailchimpAccountOptions.MaxConcurrentRequests"/> connections to the account.
+    /// bearer OAuth token), the datacenter's base URL (or <see cref="MailchimpOptions.BaseUrl"/>), 429, bare 403 and 5xx
+    /// retried with backoff, and at most <see cref="MailchimpAccountOptions.MaxConcurrentRequests"/> connections to the account.
     /// </summary>
     /// <exception cref="MailchimpConfigException">The options do not validate.</exception>
     public static IServiceCollection AddMailchimpSource(this IServiceCollection services, MailchimpOptions options)
@@ -101,6 +101,8 @@ public static class MailchimpServiceCollectionExtensions
                 // Mailchimp ends a request after 120 s on its side.
                 AttemptTimeout = TimeSpan.FromSeconds(130),
                 TokenPlacement = account.UsesApiKey ? TokenPlacement.Basic("pipeline") : TokenPlacement.Bearer,
+                // A bare 403 is Mailchimp's connection limit, not a refusal; 429 comes without Retry-After.
+                ThrottleSignal = MailchimpThrottleSignal.Instance,
             };
             var credential = account.Credential;
             services.AddSourceHttpClient(name, http, _ => new StaticTokenProvider(credential))

@@ -93,6 +93,11 @@ public static class MailchimpStreams
             new("ecommerce_total_spent", FieldType.Decimal),
             new("ecommerce_total_revenue", FieldType.Decimal),
             new("currency_code", FieldType.String),
+            // Opens without Apple Mail Privacy Protection prefetches ("human" opens); NULL on campaigns sent before
+            // Mailchimp counted them. Last, so an existing table gains them as added columns.
+            new("proxy_excluded_opens", FieldType.Int64),
+            new("proxy_excluded_unique_opens", FieldType.Int64),
+            new("proxy_excluded_open_rate", FieldType.Double, NonAdditive: true),
         ],
         ["campaign_id"],
         "send_time");

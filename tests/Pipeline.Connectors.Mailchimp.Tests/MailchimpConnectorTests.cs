@@ -256,7 +256,7 @@ public sealed class MailchimpConnectorTests
             Is.EqualTo(MailchimpOptions.ActivityHistoryDays + 1), "one row per served day of the window");
     }
 
-    private static async Task AssertTruthAsync(ConformanceHarness h, string? account = null)
+    internal static async Task AssertTruthAsync(ConformanceHarness h, string? account = null)
     {
         var failures = new List<string>();
         foreach (var check in MailchimpTruth.Checks(h.Sandbox.World, account))

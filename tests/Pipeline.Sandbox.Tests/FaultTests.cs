@@ -79,6 +79,36 @@ public class FaultTests : SandboxFixture
     }
 
     [Test]
+    public async Task Mailchimp_bare_forbidden_is_a_403_without_a_body_then_service_recovers()
+    {
+        Server.Faults.ForceNext(SandboxApi.Mailchimp, FaultKind.BareForbidden);
+        using var request = MailchimpRequest();
+        using var response = await Http.SendAsync(request);
+        var body = await response.Content.ReadAsByteArrayAsync();
+        var (nextStatus, _) = await Send(SandboxApi.Mailchimp);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+            Assert.That(body, Is.Empty, "no problem document: the edge cut the connection-limited request");
+            Assert.That(Server.Faults.Injected(SandboxApi.Mailchimp, FaultKind.BareForbidden), Is.EqualTo(1));
+            Assert.That(nextStatus, Is.EqualTo(HttpStatusCode.OK));
+        });
+    }
+
+    [TestCase(SandboxApi.Ga4, 429)]
+    [TestCase(SandboxApi.Meta, 400)]
+    [TestCase(SandboxApi.HubSpot, 429)]
+    public async Task Bare_forbidden_is_mailchimps_alone_the_others_throttle_their_own_way(SandboxApi api, int status)
+    {
+        Server.Faults.ForceNext(api, FaultKind.BareForbidden);
+        var (faultStatus, faultBody) = await Send(api);
+
+        Assert.That((int)faultStatus, Is.EqualTo(status));
+        Assert.That(faultBody, Is.Not.Empty);
+    }
+
+    [Test]
     public async Task Meta_throttle_fault_reports_full_usage_in_headers()
     {
         Server.Faults.ForceNext(SandboxApi.Meta, FaultKind.RateLimit);

@@ -108,6 +108,98 @@ public class MailchimpTests : SandboxFixture
         });
     }
 
+    [TestCase("mailchimp/3.0/?include_fields=account_id", "include_fields")]
+    [TestCase("mailchimp/3.0/lists?since_date_created=2024-01-01T00:00:00+00:00", "since_date_created")]
+    [TestCase("mailchimp/3.0/lists/{list}?include_total_contacts=true", "include_total_contacts")]
+    [TestCase("mailchimp/3.0/lists/{list}/members?interest_category_id=abc", "interest_category_id")]
+    [TestCase("mailchimp/3.0/lists/{list}/members?status=vip", "status")]
+    [TestCase("mailchimp/3.0/lists/{list}/activity?since=2024-01-01", "since")]
+    [TestCase("mailchimp/3.0/campaigns?type=regular", "type")]
+    [TestCase("mailchimp/3.0/campaigns?sort_field=title", "sort_field")]
+    [TestCase("mailchimp/3.0/campaigns/{campaign}?include_resend_shortcut_eligibility=true", "include_resend_shortcut_eligibility")]
+    [TestCase("mailchimp/3.0/reports?type=regular", "type")]
+    [TestCase("mailchimp/3.0/reports/{campaign}?include_fields=opens", "include_fields")]
+    [TestCase("mailchimp/3.0/reports/{campaign}/unsubscribed?since=2024-01-01", "since")]
+    public async Task A_query_parameter_the_sandbox_does_not_emulate_gets_mailchimps_400(string path, string parameter)
+    {
+        var campaign = Server.World.Mailchimp.Campaigns.First(c => c.SendTime is not null).Id;
+        var (status, body) = await GetJson(path.Replace("{list}", ListId, StringComparison.Ordinal).Replace("{campaign}", campaign, StringComparison.Ordinal), Basic(Key));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(status, Is.EqualTo(HttpStatusCode.BadRequest));
+            Assert.That(Str(body["title"]), Is.EqualTo("Invalid Resource"));
+            Assert.That(body["status"]!.GetValue<int>(), Is.EqualTo(400));
+            Assert.That(Str(body["type"]), Is.EqualTo("https://mailchimp.com/developer/marketing/docs/errors/"));
+            Assert.That(Str(body["detail"]), Does.Contain("'errors' array"));
+            Assert.That(Str(body["instance"]), Is.Not.Empty);
+            Assert.That(Str(body["errors"]![0]!["field"]), Is.EqualTo(parameter));
+        });
+    }
+
+    [TestCase("mailchimp/3.0/?fields=account_id")]
+    [TestCase("mailchimp/3.0/lists?offset=0&count=5&fields=lists.id,total_items&exclude_fields=lists._links")]
+    [TestCase("mailchimp/3.0/lists/{list}/members?status=subscribed&since_last_changed=2020-01-01T00:00:00%2B00:00&before_last_changed=2099-01-01T00:00:00%2B00:00&count=5")]
+    [TestCase("mailchimp/3.0/lists/{list}/activity?count=5&offset=0")]
+    [TestCase("mailchimp/3.0/campaigns?status=sent&list_id={list}&sort_field=send_time&sort_dir=DESC&since_create_time=2020-01-01T00:00:00%2B00:00")]
+    [TestCase("mailchimp/3.0/reports?since_send_time=2020-01-01T00:00:00%2B00:00&before_send_time=2099-01-01T00:00:00%2B00:00&count=3")]
+    [TestCase("mailchimp/3.0/reports/{campaign}/unsubscribed?count=5&offset=0&fields=unsubscribes.reason")]
+    public async Task The_parameters_the_sandbox_emulates_still_work(string path)
+    {
+        var campaign = Server.World.Mailchimp.Campaigns.First(c => c.SendTime is not null).Id;
+        var (status, _) = await GetJson(path.Replace("{list}", ListId, StringComparison.Ordinal).Replace("{campaign}", campaign, StringComparison.Ordinal), Basic(Key));
+
+        Assert.That(status, Is.EqualTo(HttpStatusCode.OK));
+    }
+
+    [Test]
+    public async Task Reports_carry_human_opens_except_the_oldest_and_fields_can_pick_them()
+    {
+        var (_, all) = await GetJson("mailchimp/3.0/reports?count=1000", Basic(Key));
+        var (_, picked) = await GetJson("mailchimp/3.0/reports?count=1000&fields=reports.id,reports.opens.proxy_excluded_unique_opens", Basic(Key));
+        var (_, dropped) = await GetJson("mailchimp/3.0/reports?count=1000&exclude_fields=reports.opens.proxy_excluded_opens", Basic(Key));
+        var reports = all["reports"]!.AsArray().Select(r => r!.AsObject()).ToList();
+        var oldest = reports.MinBy(r => Str(r["send_time"]))!;
+        var recent = reports.Where(r => r["opens"]!.AsObject().ContainsKey("proxy_excluded_unique_opens")).ToList();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(oldest["opens"]!.AsObject().Select(p => p.Key), Has.None.StartsWith("proxy_excluded"), "absent, not 0 or null");
+            Assert.That(recent, Has.Count.EqualTo(reports.Count - 1));
+            foreach (var r in recent)
+            {
+                var opens = r["opens"]!;
+                var unique = opens["unique_opens"]!.GetValue<long>();
+                var human = opens["proxy_excluded_unique_opens"]!.GetValue<long>();
+                var truth = Server.World.Truth.MailchimpReport(Str(r["id"]))!;
+                Assert.That(human, Is.EqualTo(truth.ProxyExcludedUniqueOpens));
+                Assert.That(opens["proxy_excluded_opens"]!.GetValue<long>(), Is.EqualTo(truth.ProxyExcludedOpens).And.LessThanOrEqualTo(opens["opens_total"]!.GetValue<long>()));
+                Assert.That(1 - ((double)human / unique), Is.InRange(0.29, 0.51), "30-50 % of unique opens are Apple MPP prefetches");
+                Assert.That(opens["proxy_excluded_open_rate"]!.GetValue<double>(), Is.EqualTo(truth.ProxyExcludedOpenRate!.Value).Within(1e-12).And.LessThan(opens["open_rate"]!.GetValue<double>()));
+            }
+
+            var pickedOpens = picked["reports"]!.AsArray().SelectMany(r => r!["opens"]?.AsObject().Select(p => p.Key) ?? []).ToList();
+            Assert.That(pickedOpens, Has.All.EqualTo("proxy_excluded_unique_opens"));
+            Assert.That(pickedOpens, Has.Count.EqualTo(recent.Count));
+            Assert.That(picked["reports"]!.AsArray().Select(r => r!.AsObject().Count), Has.All.LessThanOrEqualTo(2));
+            Assert.That(dropped["reports"]!.AsArray().Select(r => r!["opens"]!.AsObject().ContainsKey("proxy_excluded_opens")), Has.All.False);
+            Assert.That(dropped["reports"]!.AsArray().Select(r => r!["opens"]!.AsObject().ContainsKey("proxy_excluded_unique_opens")), Has.Some.True);
+        });
+    }
+
+    [Test]
+    public async Task Late_opens_restate_human_opens_too()
+    {
+        var (_, reports) = await GetJson("mailchimp/3.0/reports?count=1000&fields=reports.id", Basic(Key));
+        var id = Str(reports["reports"]!.AsArray().Last()!["id"]);
+        var before = Server.World.Truth.MailchimpReport(id)!;
+        Server.World.AdvanceReadGeneration();
+        var (_, after) = await GetJson($"mailchimp/3.0/reports/{id}?fields=opens", Basic(Key));
+
+        Assert.That(after["opens"]!["proxy_excluded_unique_opens"]!.GetValue<long>(), Is.GreaterThan(before.ProxyExcludedUniqueOpens!.Value)
+            .And.EqualTo(Server.World.Truth.MailchimpReport(id)!.ProxyExcludedUniqueOpens));
+    }
+
     [Test]
     public async Task More_than_ten_simultaneous_requests_per_key_get_429()
     {

@@ -25,6 +25,12 @@ public enum FaultKind
 
     /// <summary>A long-period quota is used up: GA4 tokensPerDay, Meta code 4, HubSpot DAILY (Mailchimp has none: 429).</summary>
     QuotaExhausted,
+
+    /// <summary>
+    /// Mailchimp under load: a bare 403 with no body (its connection limit, not a refusal). The other platforms
+    /// have no such answer and send their usual <see cref="RateLimit"/> instead.
+    /// </summary>
+    BareForbidden,
 }
 
 /// <summary>Random fault rates (each 0..1, together at most 1). Decisions are a function of the seed and the request's ordinal per API.</summary>
@@ -39,6 +45,7 @@ public sealed record FaultOptions
     public double MalformedJsonRate { get; init; }
     public double ExpiredTokenRate { get; init; }
     public double QuotaExhaustedRate { get; init; }
+    public double BareForbiddenRate { get; init; }
     public TimeSpan SlowResponseDelay { get; init; } = TimeSpan.FromSeconds(2);
 
     /// <summary>APIs the random faults apply to; null means the four data APIs (never the token endpoint).</summary>
@@ -56,5 +63,6 @@ public sealed record FaultOptions
         yield return (FaultKind.MalformedJson, MalformedJsonRate);
         yield return (FaultKind.ExpiredToken, ExpiredTokenRate);
         yield return (FaultKind.QuotaExhausted, QuotaExhaustedRate);
+        yield return (FaultKind.BareForbidden, BareForbiddenRate);
     }
 }

@@ -9,7 +9,10 @@ namespace Pipeline.Sandbox.Faults;
 /// <summary>Renders an injected fault the way the given platform really reports it.</summary>
 internal static class FaultResponses
 {
-    public static Task Write(HttpContext ctx, SandboxState state, SandboxApi api, FaultKind fault) => api switch
+    public static Task Write(HttpContext ctx, SandboxState state, SandboxApi api, FaultKind fault) =>
+        fault == FaultKind.BareForbidden && api != SandboxApi.Mailchimp ? Render(ctx, state, api, FaultKind.RateLimit) : Render(ctx, state, api, fault);
+
+    private static Task Render(HttpContext ctx, SandboxState state, SandboxApi api, FaultKind fault) => api switch
     {
         SandboxApi.Ga4 => fault switch
         {
@@ -37,6 +40,7 @@ internal static class FaultResponses
         SandboxApi.Mailchimp => fault switch
         {
             FaultKind.RateLimit or FaultKind.QuotaExhausted => MailchimpErrors.TooManyRequests(ctx),
+            FaultKind.BareForbidden => MailchimpErrors.BareForbidden(ctx),
             FaultKind.ServerError => MailchimpErrors.Internal(ctx),
             FaultKind.ServiceUnavailable => MailchimpErrors.Unavailable(ctx),
             _ => MailchimpErrors.InvalidKey(ctx),

@@ -13,22 +13,25 @@ internal static class MailchimpApi
     public static void Map(WebApplication app, SandboxState state)
     {
         const string Root = "/mailchimp/3.0";
-        app.MapGet(Root + "/", ctx => Authorized(ctx, state, () => AccountRoot(ctx)));
-        app.MapGet(Root + "/ping", ctx => Authorized(ctx, state, () => Respond(ctx, new JsonObject { ["health_status"] = "Everything's Chimpy!" })));
-        app.MapGet(Root + "/lists", ctx => Authorized(ctx, state, () => Lists(ctx, state)));
-        app.MapGet(Root + "/lists/{listId}", ctx => Authorized(ctx, state, () => WithList(ctx, state, list => Respond(ctx, ListJson(state, list)))));
-        app.MapGet(Root + "/lists/{listId}/members", ctx => Authorized(ctx, state, () => WithList(ctx, state, list => Members(ctx, state, list))));
-        app.MapGet(Root + "/lists/{listId}/activity", ctx => Authorized(ctx, state, () => WithList(ctx, state, list => Activity(ctx, state, list))));
-        app.MapGet(Root + "/campaigns", ctx => Authorized(ctx, state, () => Campaigns(ctx, state)));
-        app.MapGet(Root + "/campaigns/{campaignId}", ctx => Authorized(ctx, state, () => WithCampaign(ctx, state, c => Respond(ctx, CampaignJson(state, c)))));
-        app.MapGet(Root + "/reports", ctx => Authorized(ctx, state, () => Reports(ctx, state)));
-        app.MapGet(Root + "/reports/{campaignId}", ctx => Authorized(ctx, state, () => WithCampaign(ctx, state, c =>
+        app.MapGet(Root + "/", ctx => Authorized(ctx, state, QueryParameters.Object, () => AccountRoot(ctx)));
+        app.MapGet(Root + "/ping", ctx => Authorized(ctx, state, QueryParameters.Object, () => Respond(ctx, new JsonObject { ["health_status"] = "Everything's Chimpy!" })));
+        app.MapGet(Root + "/lists", ctx => Authorized(ctx, state, QueryParameters.Collection, () => Lists(ctx, state)));
+        app.MapGet(Root + "/lists/{listId}", ctx => Authorized(ctx, state, QueryParameters.Object, () => WithList(ctx, state, list => Respond(ctx, ListJson(state, list)))));
+        app.MapGet(Root + "/lists/{listId}/members", ctx => Authorized(ctx, state, QueryParameters.Members, () => WithList(ctx, state, list => Members(ctx, state, list))));
+        app.MapGet(Root + "/lists/{listId}/activity", ctx => Authorized(ctx, state, QueryParameters.Collection, () => WithList(ctx, state, list => Activity(ctx, state, list))));
+        app.MapGet(Root + "/campaigns", ctx => Authorized(ctx, state, QueryParameters.Campaigns, () => Campaigns(ctx, state)));
+        app.MapGet(Root + "/campaigns/{campaignId}", ctx => Authorized(ctx, state, QueryParameters.Object, () => WithCampaign(ctx, state, c => Respond(ctx, CampaignJson(state, c)))));
+        app.MapGet(Root + "/reports", ctx => Authorized(ctx, state, QueryParameters.Reports, () => Reports(ctx, state)));
+        app.MapGet(Root + "/reports/{campaignId}", ctx => Authorized(ctx, state, QueryParameters.Object, () => WithCampaign(ctx, state, c =>
             state.World.Mailchimp.Report(c, state.World.ReadGeneration) is null ? MailchimpErrors.NotFound(ctx) : Respond(ctx, ReportJson(state, c)))));
-        app.MapGet(Root + "/reports/{campaignId}/unsubscribed", ctx => Authorized(ctx, state, () => WithCampaign(ctx, state, c => Unsubscribed(ctx, state, c))));
+        app.MapGet(Root + "/reports/{campaignId}/unsubscribed", ctx => Authorized(ctx, state, QueryParameters.Collection, () => WithCampaign(ctx, state, c => Unsubscribed(ctx, state, c))));
     }
 
-    private static Task Authorized(HttpContext ctx, SandboxState state, Func<Task> handler) =>
-        MailchimpAuth.IsValid(ctx, state) ? handler() : MailchimpErrors.InvalidKey(ctx);
+    /// <summary>Checks the key, then refuses any query parameter the route does not emulate.</summary>
+    private static Task Authorized(HttpContext ctx, SandboxState state, QueryParameters parameters, Func<Task> handler) =>
+        !MailchimpAuth.IsValid(ctx, state) ? MailchimpErrors.InvalidKey(ctx)
+        : parameters.FirstUnsupported(ctx) is { } bad ? MailchimpErrors.InvalidParameter(ctx, bad.Name, bad.Message)
+        : handler();
 
     private static Task WithList(HttpContext ctx, SandboxState state, Func<MailchimpList, Task> handler) =>
         state.World.Mailchimp.FindList((string)ctx.Request.RouteValues["listId"]!) is { } list ? handler(list) : MailchimpErrors.NotFound(ctx);
@@ -291,7 +294,7 @@ internal static class MailchimpApi
             (status.Length == 0 || c.Status == status) && (listId.Length == 0 || c.List.Id == listId)
             && (sinceSend is null || (c.SendTime is { } s1 && s1 > sinceSend)) && (beforeSend is null || (c.SendTime is { } s2 && s2 < beforeSend))
             && (sinceCreate is null || c.CreateTime > sinceCreate) && (beforeCreate is null || c.CreateTime < beforeCreate));
-        var sortBySend = ctx.Request.Query["sort_field"] == "send_time";
+        var sortBySend = string.Equals(ctx.Request.Query["sort_field"], "send_time", StringComparison.OrdinalIgnoreCase);
         campaigns = sortBySend ? campaigns.OrderBy(c => c.SendTime ?? DateTimeOffset.MaxValue) : campaigns.OrderBy(c => c.CreateTime);
         if (string.Equals(ctx.Request.Query["sort_dir"], "DESC", StringComparison.OrdinalIgnoreCase))
         {
@@ -402,13 +405,7 @@ internal static class MailchimpApi
             ["send_time"] = Time(c.SendTime!.Value),
             ["bounces"] = new JsonObject { ["hard_bounces"] = r.HardBounces, ["soft_bounces"] = r.SoftBounces, ["syntax_errors"] = 0 },
             ["forwards"] = new JsonObject { ["forwards_count"] = 0, ["forwards_opens"] = 0 },
-            ["opens"] = new JsonObject
-            {
-                ["opens_total"] = r.OpensTotal,
-                ["unique_opens"] = r.UniqueOpens,
-                ["open_rate"] = r.OpenRate,
-                ["last_open"] = r.LastOpen is { } lo ? Time(lo) : "",
-            },
+            ["opens"] = OpensJson(r),
             ["clicks"] = new JsonObject
             {
                 ["clicks_total"] = r.ClicksTotal,
@@ -427,6 +424,31 @@ internal static class MailchimpApi
             },
             ["delivery_status"] = new JsonObject { ["enabled"] = false },
         };
+    }
+
+    /// <summary>Older campaigns' reports lack the proxy_excluded_* keys altogether (not 0, not null).</summary>
+    private static JsonObject OpensJson(MailchimpReportStats r)
+    {
+        var opens = new JsonObject { ["opens_total"] = r.OpensTotal };
+        if (r.ProxyExcludedOpens is { } humanOpens)
+        {
+            opens["proxy_excluded_opens"] = humanOpens;
+        }
+
+        opens["unique_opens"] = r.UniqueOpens;
+        if (r.ProxyExcludedUniqueOpens is { } humanUnique)
+        {
+            opens["proxy_excluded_unique_opens"] = humanUnique;
+        }
+
+        opens["open_rate"] = r.OpenRate;
+        if (r.ProxyExcludedOpenRate is { } humanRate)
+        {
+            opens["proxy_excluded_open_rate"] = humanRate;
+        }
+
+        opens["last_open"] = r.LastOpen is { } lo ? Time(lo) : "";
+        return opens;
     }
 
     private static Task Unsubscribed(HttpContext ctx, SandboxState state, MailchimpCampaign c)

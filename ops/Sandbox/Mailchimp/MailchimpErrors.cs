@@ -23,10 +23,37 @@ internal static class MailchimpErrors
     public static Task TooManyRequests(HttpContext ctx) =>
         Problem(ctx, 429, "Too Many Requests", "You have exceeded the limit of 10 simultaneous connections.");
 
+    /// <summary>What Mailchimp's edge sends over its connection limit under load: 403, no body, no problem document.</summary>
+    public static Task BareForbidden(HttpContext ctx)
+    {
+        ctx.Response.StatusCode = StatusCodes.Status403Forbidden;
+        ctx.Response.ContentLength = 0;
+        return Task.CompletedTask;
+    }
+
     public static Task NotFound(HttpContext ctx) =>
         Problem(ctx, 404, "Resource Not Found", "The requested resource could not be found.");
 
     public static Task BadRequest(HttpContext ctx, string detail) => Problem(ctx, 400, "Invalid Resource", detail);
+
+    /// <summary>A query parameter Mailchimp (or the sandbox) does not accept: the validation form with an <c>errors</c> array.</summary>
+    public static Task InvalidParameter(HttpContext ctx, string field, string message) =>
+        HttpJson.Write(ctx, 400, w =>
+        {
+            w.WriteStartObject();
+            w.WriteString("type", "https://mailchimp.com/developer/marketing/docs/errors/");
+            w.WriteString("title", "Invalid Resource");
+            w.WriteNumber("status", 400);
+            w.WriteString("detail", "The resource submitted could not be validated. For field-specific details, see the 'errors' array.");
+            w.WriteString("instance", Guid.NewGuid().ToString());
+            w.WriteStartArray("errors");
+            w.WriteStartObject();
+            w.WriteString("field", field);
+            w.WriteString("message", message);
+            w.WriteEndObject();
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }, "application/problem+json; charset=utf-8");
 
     public static Task Internal(HttpContext ctx) =>
         Problem(ctx, 500, "Internal Server Error", "An unexpected internal error has occurred. Please contact Support for more information.");
