@@ -164,6 +164,7 @@ public abstract class ConnectorConformanceTests
             ServiceUnavailableRate = 0.03,
             DropConnectionRate = 0.03,
             MalformedJsonRate = 0.03,
+            BareForbiddenRate = 0.02,
             ExpiredTokenRate = TokensRenew ? 0.02 : 0,
             Apis = new HashSet<SandboxApi> { Api },
         };

@@ -101,6 +101,7 @@ public sealed class ReferenceKpis
         ["pages_per_session"] = new(["screen_page_views"], ["sessions"]),
         ["avg_session_duration"] = new(["engagement_seconds"], ["sessions"]),
         ["email_open_rate"] = new(["unique_opens"], Delivered),
+        ["email_open_rate_human"] = new(["human_unique_opens"], ["human_open_delivered"]),
         ["email_click_rate"] = new(["unique_subscriber_clicks"], Delivered),
         ["email_click_to_open_rate"] = new(["unique_subscriber_clicks"], ["unique_opens"]),
         ["email_unsubscribe_rate"] = new(["unsubscribed"], Delivered),
@@ -137,6 +138,7 @@ public sealed class ReferenceKpis
         Fx = new FxTable(files.FxRates, "EUR");
         AddWeb(truth, world);
         AddAds(truth, world);
+        AddGoogleAds(truth, world);
         AddEmail(truth, firstListActivityDay);
         AddCrm(truth);
         AddFiles(files);
@@ -274,6 +276,7 @@ public sealed class ReferenceKpis
             "pages_per_session" => Ratio(m["screen_page_views"], m["sessions"]),
             "avg_session_duration" => Ratio(m["engagement_seconds"], m["sessions"]),
             "email_open_rate" => Ratio(m["unique_opens"], delivered),
+            "email_open_rate_human" => Ratio(m["human_unique_opens"], m["human_open_delivered"]),
             "email_click_rate" => Ratio(m["unique_subscriber_clicks"], delivered),
             "email_click_to_open_rate" => Ratio(m["unique_subscriber_clicks"], m["unique_opens"]),
             "email_unsubscribe_rate" => Ratio(m["unsubscribed"], delivered),
@@ -384,6 +387,37 @@ public sealed class ReferenceKpis
         }
     }
 
+    /// <summary>
+    /// Google Ads as the linked GA4 property reports it: Paid Search impressions, clicks and cost by campaign, and, set
+    /// against that cost, the transactions and purchase revenue GA4 gives its google / cpc sessions.
+    /// </summary>
+    private void AddGoogleAds(GroundTruth truth, WorldOptions world)
+    {
+        if (!truth.GoogleAdsLinked)
+        {
+            return;
+        }
+
+        for (var d = world.StartDate; d <= world.EndDate; d = d.AddDays(1))
+        {
+            var rate = Fx.Rate(truth.Ga4Property.Currency, d);
+            foreach (var day in truth.GoogleAdsDays(d))
+            {
+                var segments = Total("Paid Search", day.Campaign.Name);
+                Add(d, segments, "impressions", day.Impressions);
+                Add(d, segments, "link_clicks", day.Clicks);
+                Add(d, segments, "ad_spend", day.CostCents / 100m * rate);
+            }
+
+            foreach (var s in truth.Ga4Segments(d).Where(s => s.Source == "google" && s.Medium == "cpc"))
+            {
+                var segments = Total(s.Channel, NotCampaigns.Contains(s.Campaign) ? null : s.Campaign);
+                Add(d, segments, "ad_conversions", s.Transactions);
+                Add(d, segments, "ad_conversion_value", s.PurchaseRevenueCents / 100m * rate);
+            }
+        }
+    }
+
     private void AddDelivery(DateOnly d, (string, string?)[] segments, MetaAdDay delivery, decimal? rate)
     {
         Add(d, segments, "impressions", delivery.Impressions);
@@ -404,6 +438,13 @@ public sealed class ReferenceKpis
             Add(day, segments, "hard_bounces", c.Stats.HardBounces);
             Add(day, segments, "soft_bounces", c.Stats.SoftBounces);
             Add(day, segments, "unique_opens", c.Stats.UniqueOpens);
+            if (c.Stats.ProxyExcludedUniqueOpens is { } humanOpens)
+            {
+                // Only campaigns that report opens without machine opens count on either side of the human open rate.
+                Add(day, segments, "human_unique_opens", humanOpens);
+                Add(day, segments, "human_open_delivered", c.Stats.EmailsSent - c.Stats.HardBounces - c.Stats.SoftBounces);
+            }
+
             Add(day, segments, "unique_subscriber_clicks", c.Stats.UniqueSubscriberClicks);
             Add(day, segments, "unsubscribed", c.Stats.Unsubscribed);
         }

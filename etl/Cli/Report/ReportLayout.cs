@@ -50,7 +50,7 @@ internal static class ReportLayout
             Breakdowns: ["sessions", "engagement_rate"],
             Tables:
             [
-                new("Ads by campaign", "Meta campaigns of the period by impressions.",
+                new("Ads by campaign", "Meta and Google Ads campaigns of the period by impressions.",
                 [
                     ("Impressions", "impressions", KpiPart.Value), ("Link clicks", "ctr", KpiPart.Numerator), ("CTR", "ctr", KpiPart.Value),
                     ("Spend", "cpc", KpiPart.Numerator), ("CPC", "cpc", KpiPart.Value), ("CPM", "cpm", KpiPart.Value),
@@ -58,6 +58,7 @@ internal static class ReportLayout
                 new("Email campaigns", "Mailchimp campaigns sent in the period by emails sent.",
                 [
                     ("Sent", "email_bounce_rate", KpiPart.Denominator), ("Open rate", "email_open_rate", KpiPart.Value),
+                    ("Open rate (human)", "email_open_rate_human", KpiPart.Value),
                     ("Click rate", "email_click_rate", KpiPart.Value), ("Click-to-open", "email_click_to_open_rate", KpiPart.Value),
                     ("Unsubscribe rate", "email_unsubscribe_rate", KpiPart.Value), ("Bounce rate", "email_bounce_rate", KpiPart.Value),
                 ]),
