@@ -61,9 +61,12 @@ public sealed class Ga4Source(
     }
 
     /// <summary>
-    /// The reports this property can serve. A property without a Google Ads link has no Google Ads names in its
-    /// metadata (GA4 lists the dimensions and metrics a property can be queried with), so google_ads_daily is skipped
-    /// with one log line instead of failing every run with "Field … is not a valid metric" or an incompatibility 400.
+    /// The reports this property can serve. "No Google Ads link" is read from the metadata endpoint, which lists the
+    /// names a property can be queried with: a property (or a user with the "No Cost Metrics" restriction) that lacks
+    /// advertiserAdCost & co. gets google_ads_daily skipped with one warning, instead of every run failing with GA4's
+    /// 400 ("Please remove advertiserAdCost to make the request compatible", googleapis/google-cloud-php#5607; cost
+    /// restrictions: googleanalytics/google-analytics-mcp#70). Where the names are listed but no account is linked,
+    /// runReport answers without rows and the stream simply loads zero rows: either way the sync never fails on it.
     /// </summary>
     private List<Ga4Report> ServedReports(Ga4Metadata metadata, string propertyId)
     {
