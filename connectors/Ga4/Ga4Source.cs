@@ -63,7 +63,7 @@ public sealed class Ga4Source(
     /// <summary>
     /// The reports this property can serve. "No Google Ads link" is read from the metadata endpoint, which lists the
     /// names a property can be queried with: a property (or a user with the "No Cost Metrics" restriction) that lacks
-    /// advertiserAdCost & co. gets google_ads_daily skipped with one warning, instead of every run failing with GA4's
+    /// advertiserAdCost and the other cost names gets google_ads_daily skipped with one warning, instead of every run failing with GA4's
     /// 400 ("Please remove advertiserAdCost to make the request compatible", googleapis/google-cloud-php#5607; cost
     /// restrictions: googleanalytics/google-analytics-mcp#70). Where the names are listed but no account is linked,
     /// runReport answers without rows and the stream simply loads zero rows: either way the sync never fails on it.
