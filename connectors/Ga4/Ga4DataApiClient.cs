@@ -40,11 +40,16 @@ public sealed record Ga4Name(string Name);
 
 public sealed record Ga4DateRange(string StartDate, string EndDate);
 
+/// <remarks>
+/// GA4 answers in proto3 JSON, which drops empty lists, zero counts and unset messages: an empty report has no
+/// <c>rows</c>, <c>rowCount</c> or <c>totals</c>. Source-generated System.Text.Json assigns null to an init property
+/// that is absent from the JSON (ignoring the initializer), so every list setter turns null back into empty.
+/// </remarks>
 public sealed record RunReportResponse
 {
-    public IReadOnlyList<Ga4Name> DimensionHeaders { get; init; } = [];
-    public IReadOnlyList<MetricHeader> MetricHeaders { get; init; } = [];
-    public IReadOnlyList<ReportRow> Rows { get; init; } = [];
+    public IReadOnlyList<Ga4Name> DimensionHeaders { get; init => field = value ?? []; } = [];
+    public IReadOnlyList<MetricHeader> MetricHeaders { get; init => field = value ?? []; } = [];
+    public IReadOnlyList<ReportRow> Rows { get; init => field = value ?? []; } = [];
     public long RowCount { get; init; }
     public ResponseMetadata? Metadata { get; init; }
     public PropertyQuota? PropertyQuota { get; init; }
@@ -54,8 +59,8 @@ public sealed record MetricHeader(string Name, string? Type);
 
 public sealed record ReportRow
 {
-    public IReadOnlyList<Ga4Value> DimensionValues { get; init; } = [];
-    public IReadOnlyList<Ga4Value> MetricValues { get; init; } = [];
+    public IReadOnlyList<Ga4Value> DimensionValues { get; init => field = value ?? []; } = [];
+    public IReadOnlyList<Ga4Value> MetricValues { get; init => field = value ?? []; } = [];
 }
 
 public sealed record Ga4Value(string? Value);
@@ -87,8 +92,8 @@ public sealed record QuotaStatus(long Consumed, long Remaining);
 public sealed record Ga4Metadata
 {
     public string? Name { get; init; }
-    public IReadOnlyList<DimensionMetadata> Dimensions { get; init; } = [];
-    public IReadOnlyList<MetricMetadata> Metrics { get; init; } = [];
+    public IReadOnlyList<DimensionMetadata> Dimensions { get; init => field = value ?? []; } = [];
+    public IReadOnlyList<MetricMetadata> Metrics { get; init => field = value ?? []; } = [];
 }
 
 public sealed record DimensionMetadata(string ApiName, string? UiName, bool CustomDefinition = false);

@@ -24,8 +24,12 @@ public sealed class Ga4Report
         new("subject_to_thresholding", FieldType.Boolean),
     ];
 
-    public Ga4Report(string name, IReadOnlyList<string> dimensions, IReadOnlyList<Ga4Metric> metrics)
+    /// <summary>The built-in report of linked Google Ads cost (paid search spend, clicks, impressions per campaign).</summary>
+    public const string GoogleAdsDaily = "google_ads_daily";
+
+    public Ga4Report(string name, IReadOnlyList<string> dimensions, IReadOnlyList<Ga4Metric> metrics, bool needsGoogleAdsLink = false)
     {
+        NeedsGoogleAdsLink = needsGoogleAdsLink;
         Name = name;
         Dimensions = dimensions;
         Metrics = metrics;
@@ -42,6 +46,9 @@ public sealed class Ga4Report
     }
 
     public string Name { get; }
+
+    /// <summary>Served only by properties linked to Google Ads; skipped (not failed) elsewhere.</summary>
+    public bool NeedsGoogleAdsLink { get; }
 
     public IReadOnlyList<string> Dimensions { get; }
 
@@ -121,5 +128,13 @@ public sealed class Ga4Report
                 new("engagedSessions", FieldType.Int64),
                 new("keyEvents", FieldType.Double),
             ]),
+        new(GoogleAdsDaily,
+            ["sessionGoogleAdsAccountName", "sessionGoogleAdsCampaignId", "sessionGoogleAdsCampaignName"],
+            [
+                new("advertiserAdCost", FieldType.Decimal), // in the property's currency
+                new("advertiserAdClicks", FieldType.Int64),
+                new("advertiserAdImpressions", FieldType.Int64),
+            ],
+            needsGoogleAdsLink: true),
     ];
 }

@@ -33,23 +33,73 @@ public sealed class Ga4Source(
         {
             var name = ClientName(property.PropertyId);
             var client = new Ga4DataApiClient(httpClients.CreateClient(name));
-            await ValidateCustomReportsAsync(client, property.PropertyId, cancellationToken);
+            var metadata = await ReadMetadataAsync(client, property.PropertyId, cancellationToken);
+            ValidateCustomReports(metadata, property.PropertyId);
             var zone = await ResolveTimeZoneAsync(client, property, cancellationToken);
-            connections.Add(new Ga4Connection(property, client, counters.For(name), zone, Reports, clock, logger));
+            var reports = metadata is null ? Reports : ServedReports(metadata, property.PropertyId);
+            connections.Add(new Ga4Connection(property, client, counters.For(name), zone, reports, clock, logger));
         }
 
         return connections;
     }
 
-    /// <summary>Unknown names fail before any data request, naming each one.</summary>
-    private async Task ValidateCustomReportsAsync(Ga4DataApiClient client, string propertyId, CancellationToken cancellationToken)
+    /// <summary>
+    /// The property's metadata. Without custom reports to validate, a property the metadata request fails for (e.g.
+    /// 403: no access) still connects: its data requests then fail per window with the same error and are recorded.
+    /// </summary>
+    private async Task<Ga4Metadata?> ReadMetadataAsync(Ga4DataApiClient client, string propertyId, CancellationToken cancellationToken)
     {
-        if (options.CustomReports.Count == 0)
+        try
+        {
+            return await client.GetMetadataAsync(propertyId, cancellationToken);
+        }
+        catch (SourceHttpException ex) when (options.CustomReports.Count == 0 && ex is not SourceThrottledException)
+        {
+            logger.LogWarning("GA4 property {Property}: metadata unavailable ({Error}); every report is attempted", propertyId, ex.Message);
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// The reports this property can serve. "No Google Ads link" is read from the metadata endpoint, which lists the
+    /// names a property can be queried with: a property (or a user with the "No Cost Metrics" restriction) that lacks
+    /// advertiserAdCost and the other cost names gets google_ads_daily skipped with one warning, instead of every run failing with GA4's
+    /// 400 ("Please remove advertiserAdCost to make the request compatible", googleapis/google-cloud-php#5607; cost
+    /// restrictions: googleanalytics/google-analytics-mcp#70). Where the names are listed but no account is linked,
+    /// runReport answers without rows and the stream simply loads zero rows: either way the sync never fails on it.
+    /// </summary>
+    private List<Ga4Report> ServedReports(Ga4Metadata metadata, string propertyId)
+    {
+        var metrics = metadata.Metrics.Select(m => m.ApiName).ToHashSet(StringComparer.Ordinal);
+        var dimensions = metadata.Dimensions.Select(d => d.ApiName).ToHashSet(StringComparer.Ordinal);
+        var served = new List<Ga4Report>();
+        foreach (var report in Reports)
+        {
+            var missing = report.NeedsGoogleAdsLink
+                ? report.Metrics.Select(m => m.ApiName).Where(m => !metrics.Contains(m)).Concat(report.Dimensions.Where(d => !dimensions.Contains(d))).ToList()
+                : [];
+            if (missing.Count == 0)
+            {
+                served.Add(report);
+                continue;
+            }
+
+            logger.LogWarning(
+                "GA4 property {Property}: skipping ga4.{Stream}: the property has no Google Ads link (its metadata lacks {Missing}); link Google Ads in GA4 admin to load paid-search cost",
+                propertyId, report.Name, string.Join(", ", missing));
+        }
+
+        return served;
+    }
+
+    /// <summary>Unknown names fail before any data request, naming each one.</summary>
+    private void ValidateCustomReports(Ga4Metadata? metadata, string propertyId)
+    {
+        if (options.CustomReports.Count == 0 || metadata is null)
         {
             return;
         }
 
-        var metadata = await client.GetMetadataAsync(propertyId, cancellationToken);
         var dimensions = metadata.Dimensions.Select(d => d.ApiName).ToHashSet(StringComparer.Ordinal);
         var metrics = metadata.Metrics.Select(m => m.ApiName).ToHashSet(StringComparer.Ordinal);
         var problems = new List<string>();

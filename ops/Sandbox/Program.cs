@@ -27,7 +27,7 @@ for (var i = 0; i < args.Length; i++)
 // The demo world ends yesterday, so relative dates (yesterday, 7daysAgo) behave like production.
 var world = scale is { } s
     ? WorldOptions.Benchmark(s, seed) with { Days = days ?? 365 }
-    : WorldOptions.Demo with { Seed = seed, Days = days ?? 90, StartDate = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-(days ?? 90)) };
+    : WorldOptions.Demo with { Seed = seed, Days = days ?? 90, StartDate = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-(days ?? 90)), FollowsWallClock = true };
 await using var server = await SandboxServer.StartAsync(new SandboxOptions { Port = port, World = world, ConsoleLogging = !quiet });
 var c = server.Credentials;
 var keyFile = Path.Combine(Path.GetTempPath(), $"pipeline-sandbox-{port}-service-account.json");

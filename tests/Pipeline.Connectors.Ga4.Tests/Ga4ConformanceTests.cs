@@ -50,6 +50,8 @@ public sealed partial class Ga4ConformanceTests : ConnectorConformanceTests
         {
             var day = d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
             yield return new TruthCheck($"sessions {day}", $"SELECT sum(sessions) FROM staging.ga4_traffic_daily WHERE date = DATE '{day}'", world.Truth.Ga4Sessions(d));
+            yield return new TruthCheck(
+                $"google ads cost {day}", $"SELECT sum(advertiser_ad_cost) FROM staging.ga4_google_ads_daily WHERE date = DATE '{day}'", world.Truth.GoogleAdsCost(d));
         }
     }
 }

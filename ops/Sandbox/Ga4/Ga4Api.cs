@@ -40,7 +40,8 @@ internal static class Ga4Api
 
     private static async Task<bool> Authorize(HttpContext ctx, SandboxState state, string propertyId)
     {
-        if (GoogleTokenStore.BearerOf(ctx) is not { } token || !state.GoogleTokens.IsValid(token))
+        if (GoogleTokenStore.BearerOf(ctx) is not { } token
+            || !(state.GoogleTokens.IsValid(token) || GoogleSelfSignedJwt.IsValid(token, state, DateTimeOffset.UtcNow)))
         {
             await GoogleErrors.Unauthenticated(ctx);
             return false;
@@ -52,12 +53,48 @@ internal static class Ga4Api
             return false;
         }
 
+        if (QueryProblem(ctx) is { } problem)
+        {
+            await GoogleErrors.InvalidArgument(ctx, problem);
+            return false;
+        }
+
         return true;
     }
 
+    /// <summary>
+    /// Google's system parameters: <c>$alt=json;enum-encoding=int</c> (what the official client libraries send) and
+    /// prettyPrint are served; anything else is refused, as GA4 refuses a query parameter it cannot bind.
+    /// </summary>
+    private static string? QueryProblem(HttpContext ctx)
+    {
+        foreach (var (key, values) in ctx.Request.Query)
+        {
+            if (key is "$alt" or "alt")
+            {
+                if (values.Any(v => v is not ("json" or "json;enum-encoding=int")))
+                {
+                    return $"The sandbox serves $alt=json and $alt=json;enum-encoding=int only, not {key}={values}.";
+                }
+            }
+            else if (key != "prettyPrint")
+            {
+                return $"Invalid JSON payload received. Unknown name \"{key}\": Cannot bind query parameter. Field '{key}' could not be found in request message.";
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Enums as their numbers (<c>enum-encoding=int</c>) instead of their names.</summary>
+    private static bool IntEnums(HttpContext ctx) =>
+        ctx.Request.Query.TryGetValue("$alt", out var alt) && alt.Any(v => v?.Contains("enum-encoding=int", StringComparison.Ordinal) == true);
+
+    private static DateOnly Today(SandboxState state) => state.World.Ga4.Today(DateTimeOffset.UtcNow);
+
     private static async Task RunReport(HttpContext ctx, SandboxState state, JsonNode? body)
     {
-        var (request, error) = Ga4ReportRequest.Parse(body, state.World.Today);
+        var (request, error) = Ga4ReportRequest.Parse(body, Today(state), state.World.GoogleAds.Linked, state.World.Ga4.PropertyId);
         if (request is null)
         {
             await GoogleErrors.InvalidArgument(ctx, error!);
@@ -71,7 +108,8 @@ internal static class Ga4Api
         }
 
         var report = Compute(state, request);
-        await HttpJson.Write(ctx, 200, w => WriteReport(w, state, request, report, "analyticsData#runReport"));
+        var ints = IntEnums(ctx);
+        await HttpJson.Write(ctx, 200, w => WriteReport(w, state, request, report, "analyticsData#runReport", ints));
     }
 
     private static async Task BatchRunReports(HttpContext ctx, SandboxState state, JsonNode? body)
@@ -86,7 +124,7 @@ internal static class Ga4Api
         var parsed = new List<Ga4ReportRequest>();
         foreach (var node in requests)
         {
-            var (request, error) = Ga4ReportRequest.Parse(node, state.World.Today);
+            var (request, error) = Ga4ReportRequest.Parse(node, Today(state), state.World.GoogleAds.Linked, state.World.Ga4.PropertyId);
             if (request is null)
             {
                 await GoogleErrors.InvalidArgument(ctx, error!);
@@ -97,13 +135,14 @@ internal static class Ga4Api
         }
 
         var reports = parsed.Select(r => (Request: r, Report: Compute(state, r))).ToList();
+        var ints = IntEnums(ctx);
         await HttpJson.Write(ctx, 200, w =>
         {
             w.WriteStartObject();
             w.WriteStartArray("reports");
             foreach (var (request, report) in reports)
             {
-                WriteReport(w, state, request, report, "analyticsData#runReport");
+                WriteReport(w, state, request, report, "analyticsData#runReport", ints);
             }
 
             w.WriteEndArray();
@@ -112,7 +151,12 @@ internal static class Ga4Api
         });
     }
 
-    private sealed record ComputedReport(List<(string[] Dimensions, World.Ga4Aggregate Metrics)> Rows, long RowCount, bool DataLoss, long Tokens);
+    private sealed record ComputedReport(List<(string[] Dimensions, World.Ga4Aggregate Metrics)> Rows, long RowCount, bool DataLoss, long Tokens)
+    {
+        public World.Ga4Aggregate? Totals { get; init; }
+        public World.Ga4Aggregate?[]? Maximums { get; init; }
+        public World.Ga4Aggregate?[]? Minimums { get; init; }
+    }
 
     private static ComputedReport Compute(SandboxState state, Ga4ReportRequest request)
     {
@@ -122,10 +166,15 @@ internal static class Ga4Api
         // Token cost grows with the date span, the number of dimensions and the rows returned, as GA4's does.
         var tokens = 1 + (days * (1 + request.Dimensions.Count) / 30) + (rows.Count / 1000);
         state.Ga4Quota.Consume(tokens);
-        return new ComputedReport(rows, runner.RowCount, runner.DataLossFromOtherRow, tokens);
+        return new ComputedReport(rows, runner.RowCount, runner.DataLossFromOtherRow, tokens)
+        {
+            Totals = runner.Totals,
+            Maximums = runner.Maximums,
+            Minimums = runner.Minimums,
+        };
     }
 
-    private static void WriteReport(Utf8JsonWriter w, SandboxState state, Ga4ReportRequest request, ComputedReport report, string kind)
+    private static void WriteReport(Utf8JsonWriter w, SandboxState state, Ga4ReportRequest request, ComputedReport report, string kind, bool intEnums)
     {
         w.WriteStartObject();
         w.WriteStartArray("dimensionHeaders");
@@ -142,7 +191,7 @@ internal static class Ga4Api
         {
             w.WriteStartObject();
             w.WriteString("name", m.ApiName);
-            w.WriteString("type", m.Type);
+            WriteType(w, m, intEnums);
             w.WriteEndObject();
         }
 
@@ -154,29 +203,18 @@ internal static class Ga4Api
             w.WriteStartArray("rows");
             foreach (var (dimensions, metrics) in report.Rows)
             {
-                w.WriteStartObject();
-                w.WriteStartArray("dimensionValues");
-                foreach (var value in dimensions)
-                {
-                    w.WriteStartObject();
-                    w.WriteString("value", value);
-                    w.WriteEndObject();
-                }
-
-                w.WriteEndArray();
-                w.WriteStartArray("metricValues");
-                foreach (var m in request.Metrics)
-                {
-                    w.WriteStartObject();
-                    w.WriteString("value", m.Value(metrics));
-                    w.WriteEndObject();
-                }
-
-                w.WriteEndArray();
-                w.WriteEndObject();
+                WriteRow(w, dimensions, request.Metrics.Select(m => m.Value(metrics)));
             }
 
             w.WriteEndArray();
+        }
+
+        // Aggregates: one row each, dimension values RESERVED_TOTAL / _MAX / _MIN; omitted when there are no rows.
+        if (report.RowCount > 0)
+        {
+            WriteAggregate(w, "totals", "RESERVED_TOTAL", request, report.Totals is { } t ? request.Metrics.Select(_ => t).ToArray() : null);
+            WriteAggregate(w, "maximums", "RESERVED_MAX", request, report.Maximums);
+            WriteAggregate(w, "minimums", "RESERVED_MIN", request, report.Minimums);
         }
 
         if (report.RowCount > 0)
@@ -222,6 +260,54 @@ internal static class Ga4Api
         w.WriteEndObject();
     }
 
+    private static void WriteAggregate(Utf8JsonWriter w, string name, string label, Ga4ReportRequest request, World.Ga4Aggregate?[]? perMetric)
+    {
+        if (perMetric is null)
+        {
+            return;
+        }
+
+        w.WriteStartArray(name);
+        WriteRow(w, request.Dimensions.Select(_ => label), request.Metrics.Select((m, i) => perMetric[i] is { } a ? m.Value(a) : "0"));
+        w.WriteEndArray();
+    }
+
+    private static void WriteRow(Utf8JsonWriter w, IEnumerable<string> dimensionValues, IEnumerable<string> metricValues)
+    {
+        w.WriteStartObject();
+        w.WriteStartArray("dimensionValues");
+        foreach (var value in dimensionValues)
+        {
+            w.WriteStartObject();
+            w.WriteString("value", value);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+        w.WriteStartArray("metricValues");
+        foreach (var value in metricValues)
+        {
+            w.WriteStartObject();
+            w.WriteString("value", value);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }
+
+    private static void WriteType(Utf8JsonWriter w, Ga4Schema.Metric m, bool intEnums)
+    {
+        if (intEnums)
+        {
+            w.WriteNumber("type", m.TypeNumber);
+        }
+        else
+        {
+            w.WriteString("type", m.Type);
+        }
+    }
+
     private static async Task Metadata(HttpContext ctx, SandboxState state, string propertyId)
     {
         if (!await Authorize(ctx, state, propertyId))
@@ -229,12 +315,15 @@ internal static class Ga4Api
             return;
         }
 
+        // The Google Ads names exist only on a property with a Google Ads link.
+        var linked = state.World.GoogleAds.Linked;
+        var ints = IntEnums(ctx);
         await HttpJson.Write(ctx, 200, w =>
         {
             w.WriteStartObject();
             w.WriteString("name", $"properties/{propertyId}/metadata");
             w.WriteStartArray("dimensions");
-            foreach (var d in Ga4Schema.Dimensions)
+            foreach (var d in Ga4Schema.Dimensions.Where(d => linked || !d.Ads))
             {
                 w.WriteStartObject();
                 w.WriteString("apiName", d.ApiName);
@@ -246,13 +335,13 @@ internal static class Ga4Api
 
             w.WriteEndArray();
             w.WriteStartArray("metrics");
-            foreach (var m in Ga4Schema.Metrics)
+            foreach (var m in Ga4Schema.Metrics.Where(m => linked || !m.Ads))
             {
                 w.WriteStartObject();
                 w.WriteString("apiName", m.ApiName);
                 w.WriteString("uiName", m.UiName);
                 w.WriteString("description", m.UiName + ".");
-                w.WriteString("type", m.Type);
+                WriteType(w, m, ints);
                 w.WriteString("category", m.Category);
                 w.WriteEndObject();
             }

@@ -55,11 +55,21 @@ public sealed class Ga4World
     public string TimeZone => "Europe/Berlin";
     public string CurrencyCode => "EUR";
 
-    /// <summary>All traffic of one day as reported at the given read generation; empty outside the world's range.</summary>
+    /// <summary>
+    /// The date GA4's relative dates (today, yesterday, NdaysAgo) count from: today in the property's time zone when
+    /// the world follows the wall clock, else the pinned world's last day.
+    /// </summary>
+    public DateOnly Today(DateTimeOffset now) =>
+        options.FollowsWallClock
+            ? DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, TimeZoneInfo.FindSystemTimeZoneById(TimeZone)).DateTime)
+            : options.EndDate;
+
+    /// <summary>All traffic of one day as reported at the given read generation; empty outside the world's range and on the outage day.</summary>
     public IReadOnlyList<Ga4Segment> Segments(DateOnly day, int generation)
     {
         var result = new List<Ga4Segment>(options.Ga4SegmentsPerDay + 32);
-        if (day < options.StartDate || day > options.EndDate)
+        // The tracking outage day has no GA4 data at all: every report over it is empty.
+        if (day < options.StartDate || day > options.EndDate || day == options.Ga4OutageDate)
         {
             return result;
         }
@@ -185,6 +195,7 @@ public sealed class Ga4World
 internal sealed class Ga4Aggregate
 {
     public long Sessions, EngagedSessions, ScreenPageViews, UserEngagementSeconds, KeyEvents, Transactions, PurchaseRevenueCents, TotalRevenueCents;
+    public long AdCostCents, AdClicks, AdImpressions;
     private long userSum, newUserSum, activeUserSum, userMax, newUserMax, activeUserMax, parts;
 
     public void Add(Ga4Segment s)
@@ -204,6 +215,14 @@ internal sealed class Ga4Aggregate
         newUserMax = Math.Max(newUserMax, s.NewUsers);
         activeUserMax = Math.Max(activeUserMax, s.ActiveUsers);
         parts++;
+    }
+
+    /// <summary>Linked Google Ads delivery: plain sums, no users.</summary>
+    public void Add(GoogleAdsCampaignDay d)
+    {
+        AdCostCents += d.CostCents;
+        AdClicks += d.Clicks;
+        AdImpressions += d.Impressions;
     }
 
     public long TotalUsers => Distinct(userSum, userMax);

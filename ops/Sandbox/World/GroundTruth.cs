@@ -127,6 +127,36 @@ public sealed class GroundTruth
         return groups.ToDictionary(g => g.Key, g => new Ga4UserCounts(g.Value.TotalUsers, g.Value.NewUsers, g.Value.ActiveUsers), StringComparer.Ordinal);
     }
 
+    /// <summary>The day the GA4 tag was broken (no GA4 rows, every GA4 accessor returns 0 or empty), or null.</summary>
+    public DateOnly? Ga4OutageDate => world.Options.Ga4OutageDate;
+
+    /// <summary>Whether a Google Ads account is linked to the GA4 property (else GA4 has no cost data).</summary>
+    public bool GoogleAdsLinked => world.GoogleAds.Linked;
+
+    /// <summary>The linked account's name (GA4's sessionGoogleAdsAccountName).</summary>
+    public string GoogleAdsAccountName => world.GoogleAds.AccountName;
+
+    /// <summary>Google Ads campaigns with the ids and names GA4 reports (sessionGoogleAdsCampaignId / -Name).</summary>
+    public IReadOnlyList<GoogleAdsCampaign> GoogleAdsCampaigns => world.GoogleAds.Campaigns;
+
+    /// <summary>
+    /// Each campaign's Google Ads delivery on a day as GA4 serves it (cost in cents of the property currency),
+    /// including campaigns with no delivery; empty when unlinked, outside the world and on the outage day.
+    /// </summary>
+    public IReadOnlyList<GoogleAdsCampaignDay> GoogleAdsDays(DateOnly date) => world.GoogleAds.Days(date, world.ReadGeneration);
+
+    /// <summary>GA4 advertiserAdCost of a day in the property currency, optionally for one campaign id.</summary>
+    public decimal GoogleAdsCost(DateOnly date, string? campaignId = null) => AdsDays(date, campaignId).Sum(d => d.CostCents) / 100m;
+
+    /// <summary>GA4 advertiserAdClicks of a day, optionally for one campaign id.</summary>
+    public long GoogleAdsClicks(DateOnly date, string? campaignId = null) => AdsDays(date, campaignId).Sum(d => d.Clicks);
+
+    /// <summary>GA4 advertiserAdImpressions of a day, optionally for one campaign id.</summary>
+    public long GoogleAdsImpressions(DateOnly date, string? campaignId = null) => AdsDays(date, campaignId).Sum(d => d.Impressions);
+
+    private IEnumerable<GoogleAdsCampaignDay> AdsDays(DateOnly date, string? campaignId) =>
+        world.GoogleAds.Days(date, world.ReadGeneration).Where(d => campaignId is null || d.Campaign.Id == campaignId);
+
     /// <summary>Meta ad accounts with their currency and time zone (insights dates are in the account's zone).</summary>
     public IReadOnlyList<MetaAdAccount> MetaAccounts => world.Meta.Accounts;
 

@@ -17,6 +17,7 @@ public sealed class SandboxWorld
         Meta = new MetaWorld(options);
         Mailchimp = new MailchimpWorld(options, AsOf);
         Ga4 = new Ga4World(options, Meta, Mailchimp);
+        GoogleAds = new GoogleAdsWorld(options, Ga4);
         Crm = new CrmWorld(options, AsOf, Meta, Mailchimp);
         Truth = new GroundTruth(this);
     }
@@ -31,6 +32,9 @@ public sealed class SandboxWorld
     public MetaWorld Meta { get; }
     public MailchimpWorld Mailchimp { get; }
     public Ga4World Ga4 { get; }
+
+    /// <summary>The Google Ads account linked to the GA4 property (its data is served through GA4).</summary>
+    public GoogleAdsWorld GoogleAds { get; }
     public CrmWorld Crm { get; }
 
     /// <summary>True totals of what the APIs currently serve, to compare a warehouse against.</summary>

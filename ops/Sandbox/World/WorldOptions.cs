@@ -28,6 +28,25 @@ public sealed record WorldOptions
     /// </summary>
     public bool Ga4UniqueLandingPages { get; init; }
 
+    /// <summary>
+    /// Whether a Google Ads account is linked to the GA4 property: with it GA4 serves advertiserAdCost, -Clicks and
+    /// -Impressions by the sessionGoogleAds* dimensions; without it those names are not in the property's metadata.
+    /// </summary>
+    public bool Ga4GoogleAdsLinked { get; init; } = true;
+
+    /// <summary>
+    /// Day (counted from <see cref="StartDate"/>, 0-based) on which the GA4 tag was broken: GA4 has no rows at all for
+    /// it, so empty reports happen naturally. Null for none; a day outside the world has no effect.
+    /// </summary>
+    public int? Ga4TrackingOutageDay { get; init; } = 20;
+
+    /// <summary>
+    /// The world ends yesterday by the wall clock (the CLI demo): GA4's relative dates (today, yesterday, NdaysAgo)
+    /// then use today's date in the property's time zone. Otherwise the world is pinned and its "today" is
+    /// <see cref="EndDate"/>.
+    /// </summary>
+    public bool FollowsWallClock { get; init; }
+
     public int MailchimpLists { get; init; } = 2;
     public int MailchimpMembersPerList { get; init; } = 500;
     public int MailchimpCampaigns { get; init; } = 12;
@@ -65,6 +84,9 @@ public sealed record WorldOptions
     };
 
     public DateOnly EndDate => StartDate.AddDays(Days - 1);
+
+    /// <summary>The GA4 tracking outage day, when it lies inside the world.</summary>
+    public DateOnly? Ga4OutageDate => Ga4TrackingOutageDay is { } d && d >= 0 && d < Days ? StartDate.AddDays(d) : null;
 
     internal void Validate()
     {
