@@ -1,7 +1,10 @@
 namespace Pipeline.Sandbox.World;
 
 /// <summary>A Google Ads campaign as GA4's linked data names it (sessionGoogleAdsCampaignId / -Name).</summary>
-/// <param name="Ga4CampaignName">The utm campaign its clicks carry in GA4 (google / cpc sessions), or null for none.</param>
+/// <param name="Ga4CampaignName">
+/// The session campaign its clicks carry in GA4 (google / cpc sessions), or null for a campaign without sessions.
+/// Auto-tagging makes it the Google Ads campaign name itself, which is what joins cost to sessions and CRM leads.
+/// </param>
 public sealed record GoogleAdsCampaign(string Id, string Name, string? Ga4CampaignName);
 
 /// <summary>One campaign's delivery on one day as GA4 reports it (cost in cents of the property currency).</summary>
@@ -26,9 +29,9 @@ public sealed class GoogleAdsWorld
         CustomerId = Det.Digits(10, options.Seed, SaltCampaign, 0);
         Campaigns =
         [
-            new(Det.Digits(11, options.Seed, SaltCampaign, 1), "Brand – Search", "Search_Brand_DE"),
-            new(Det.Digits(11, options.Seed, SaltCampaign, 2), "Generic – Lighting", "Search_Generic_DE"),
-            new(Det.Digits(11, options.Seed, SaltCampaign, 3), "Shopping", null),
+            new(Det.Digits(11, options.Seed, SaltCampaign, 1), "Search_Brand_DE", "Search_Brand_DE"),
+            new(Det.Digits(11, options.Seed, SaltCampaign, 2), "Search_Generic_DE", "Search_Generic_DE"),
+            new(Det.Digits(11, options.Seed, SaltCampaign, 3), "Shopping_DE", null),
         ];
     }
 
