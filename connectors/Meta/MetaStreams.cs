@@ -30,12 +30,12 @@ public sealed class MetaInsightsReport
         fields.AddRange(LevelFields.Select(f => new FieldDef(f, FieldType.String, Nullable: !IdFields.Contains(f))));
         fields.AddRange(breakdowns.Select(b => new FieldDef(b, FieldType.String, Nullable: false)));
         fields.Add(new("impressions", FieldType.Int64));
-        fields.Add(new("reach", FieldType.Int64, NonAdditive: true));
-        fields.Add(new("frequency", FieldType.Double, NonAdditive: true));
+        fields.Add(new("reach", FieldType.Int64, NonAdditive: true, Description: "People reached at this row's level and day as Meta counted them: a distinct count, never summed across days, ads or campaigns."));
+        fields.Add(new("frequency", FieldType.Double, NonAdditive: true, Description: "Impressions per person reached (impressions / reach of this row), not a count."));
         fields.Add(new(ReachUnavailable, FieldType.Boolean, Nullable: false));
         fields.Add(new("clicks", FieldType.Int64));
         fields.Add(new("inline_link_clicks", FieldType.Int64));
-        fields.Add(new("spend", FieldType.Decimal));
+        fields.Add(new("spend", FieldType.Decimal, Description: "Spend in the ad account's currency (account_currency), in currency units, not cents."));
         foreach (var list in new[] { "actions", "action_values" })
         {
             foreach (var type in actionTypes)

@@ -116,3 +116,33 @@ public sealed class MigrationTests : WarehouseTestBase
         Assert.That(await ScalarAsync<long>("SELECT count(*) FROM staging.test_contacts WHERE id = 'c1' AND score IS NULL"), Is.EqualTo(1));
     }
 }
+
+public sealed class StagingColumnCommentTests : WarehouseTestBase
+{
+    private static readonly StreamDescriptor Described = new(
+        "test",
+        "rates",
+        StreamKind.Entity,
+        [
+            new FieldDef("id", FieldType.String, Nullable: false),
+            new FieldDef("open_rate", FieldType.Double, Description: "A PERCENT, not a fraction: it's 34.5 for 34.5 %."),
+            new FieldDef("click_rate", FieldType.Double),
+        ],
+        ["id"],
+        "id");
+
+    [Test]
+    public async Task A_field_description_becomes_its_staging_column_comment_and_undescribed_columns_get_none()
+    {
+        await using (var warehouse = Open())
+        {
+            await warehouse.MigrateAsync([Described]);
+        }
+
+        var comments = (await QueryAsync<(string Column, string? Comment)>(
+                "SELECT column_name, comment FROM duckdb_columns() WHERE schema_name = 'staging' AND table_name = 'test_rates'"))
+            .ToDictionary(c => c.Column, c => c.Comment);
+        Assert.That(comments["open_rate"], Is.EqualTo("A PERCENT, not a fraction: it's 34.5 for 34.5 %."), "quotes survive");
+        Assert.That(comments["click_rate"], Is.Null);
+    }
+}
