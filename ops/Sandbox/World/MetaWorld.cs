@@ -135,7 +135,7 @@ public sealed class MetaWorld
     public static bool IsActive(MetaCampaign campaign, DateOnly day) => day >= campaign.StartDate && day <= campaign.StopDate;
 
     /// <summary>
-    /// The days the second ad account is paused (<see cref="WorldOptions.MetaPausedDays"/> from the world's middle day);
+    /// The days the second ad account is paused (<see cref="WorldOptions.MetaPausedDays"/> from day <c>Days / 2 + 5</c>);
     /// empty for other accounts, a one-account world, or none configured.
     /// </summary>
     public (DateOnly From, DateOnly To)? PausedDays(string accountId)
@@ -145,7 +145,8 @@ public sealed class MetaWorld
             return null;
         }
 
-        var from = options.StartDate.AddDays(options.Days / 2);
+        // A little after the middle, clear of the days other suites pin rates and checks to (start+16/17, +39/40).
+        var from = options.StartDate.AddDays((options.Days / 2) + 5);
         return (from, from.AddDays(options.MetaPausedDays - 1));
     }
 

@@ -17,7 +17,7 @@ public sealed record WorldOptions
     public int MetaAdsPerAdSet { get; init; } = 2;
 
     /// <summary>
-    /// Days the second Meta ad account is paused in the middle of the world (from day <c>Days / 2</c>): it delivers
+    /// Days the second Meta ad account is paused after the middle of the world (from day <c>Days / 2 + 5</c>): it delivers
     /// nothing, so its insights for those days are empty ({"data":[]}) and every truth accessor returns 0. 0 for none.
     /// </summary>
     public int MetaPausedDays { get; init; } = 3;
