@@ -156,10 +156,12 @@ internal sealed class HubSpotApiClient(HttpClient http, string account, HubSpotO
     }
 }
 
+// Collections below never hold null: source-generated STJ assigns null to an init property whose key is absent (or
+// null) in the JSON despite its initializer, so each setter restores the empty list.
 internal sealed record ObjectPage
 {
     public long? Total { get; init; }
-    public IReadOnlyList<CrmObject> Results { get; init; } = [];
+    public IReadOnlyList<CrmObject> Results { get; init => field = value ?? []; } = [];
     public PagingInfo? Paging { get; init; }
 }
 
@@ -187,7 +189,7 @@ internal sealed record SearchSort(string PropertyName, string Direction);
 
 internal sealed record PipelinesResponse
 {
-    public IReadOnlyList<PipelineItem> Results { get; init; } = [];
+    public IReadOnlyList<PipelineItem> Results { get; init => field = value ?? []; } = [];
 }
 
 internal sealed record PipelineItem
@@ -195,7 +197,7 @@ internal sealed record PipelineItem
     public string? Id { get; init; }
     public string? Label { get; init; }
     public long? DisplayOrder { get; init; }
-    public IReadOnlyList<StageItem> Stages { get; init; } = [];
+    public IReadOnlyList<StageItem> Stages { get; init => field = value ?? []; } = [];
     public bool? Archived { get; init; }
     public string? UpdatedAt { get; init; }
 }
@@ -216,14 +218,14 @@ internal sealed record BatchInput(string Id);
 
 internal sealed record AssociationBatchResponse
 {
-    public IReadOnlyList<AssociationResult> Results { get; init; } = [];
+    public IReadOnlyList<AssociationResult> Results { get; init => field = value ?? []; } = [];
     public IReadOnlyList<AssociationError>? Errors { get; init; }
 }
 
 internal sealed record AssociationResult
 {
     public AssociationFrom? From { get; init; }
-    public IReadOnlyList<AssociationTo> To { get; init; } = [];
+    public IReadOnlyList<AssociationTo> To { get; init => field = value ?? []; } = [];
 }
 
 internal sealed record AssociationFrom(string? Id);
@@ -236,7 +238,7 @@ internal sealed record AccountDetails(long? PortalId, string? TimeZone);
 
 internal sealed record PropertiesResponse
 {
-    public IReadOnlyList<PropertyDefinition> Results { get; init; } = [];
+    public IReadOnlyList<PropertyDefinition> Results { get; init => field = value ?? []; } = [];
 }
 
 internal sealed record PropertyDefinition(string? Name);

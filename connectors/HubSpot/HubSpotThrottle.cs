@@ -9,6 +9,8 @@ namespace Pipeline.Connectors.HubSpot;
 /// HubSpot's 429 names the policy that was hit: <c>TEN_SECONDLY_ROLLING</c> waits for the rolling window (Retry-After
 /// when sent), <c>SECONDLY</c> (search) waits briefly, <c>DAILY</c> stops: retrying cannot help until midnight in the
 /// portal's time zone, so the request fails with <see cref="SourceThrottledException"/> and the run keeps its state.
+/// Search 429 bodies may lack <c>policyName</c>: a 429 from a <c>/search</c> endpoint without a policy is the per-second
+/// search limit, which clears in about a second, not the ten-second rolling window.
 /// </summary>
 internal sealed class HubSpotThrottleSignal(TimeSpan rollingWindowWait, TimeSpan secondlyWait, TimeProvider clock) : IThrottleSignal
 {
@@ -27,9 +29,13 @@ internal sealed class HubSpotThrottleSignal(TimeSpan rollingWindowWait, TimeSpan
         {
             "DAILY" => ThrottleDecision.StopNow(DailyReason + "; stopped, the next run resumes from the committed state"),
             "SECONDLY" => ThrottleDecision.Wait(retryAfter ?? secondlyWait, "HubSpot SECONDLY (search) limit"),
+            null when IsSearch(response.RequestMessage) => ThrottleDecision.Wait(retryAfter ?? secondlyWait, "HubSpot search limit (429 without policyName)"),
             _ => ThrottleDecision.Wait(retryAfter ?? rollingWindowWait, $"HubSpot {policy ?? "429"} limit"),
         };
     }
+
+    private static bool IsSearch(HttpRequestMessage? request) =>
+        request?.RequestUri?.AbsolutePath.EndsWith("/search", StringComparison.Ordinal) == true;
 
     internal static string? PolicyOf(string body)
     {

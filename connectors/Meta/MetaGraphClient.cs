@@ -175,14 +175,16 @@ public sealed record MetaEntity
 
 public sealed record MetaEntityPage
 {
-    public IReadOnlyList<MetaEntity> Data { get; init; } = [];
+    /// <summary>Never null: source-generated STJ assigns null to an init property whose key is absent, so the setter restores [].</summary>
+    public IReadOnlyList<MetaEntity> Data { get; init => field = value ?? []; } = [];
     public MetaPaging? Paging { get; init; }
 }
 
 /// <summary>Insights rows stay JSON: their keys depend on the level and breakdowns requested.</summary>
 public sealed record MetaInsightsPage
 {
-    public IReadOnlyList<JsonElement> Data { get; init; } = [];
+    /// <summary>Never null, also when <c>data</c> is absent (see <see cref="MetaEntityPage.Data"/>).</summary>
+    public IReadOnlyList<JsonElement> Data { get; init => field = value ?? []; } = [];
     public MetaPaging? Paging { get; init; }
 }
 

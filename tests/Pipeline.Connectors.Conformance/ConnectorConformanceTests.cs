@@ -49,6 +49,12 @@ public abstract class ConnectorConformanceTests
     protected virtual WorldOptions World => WorldOptions.Demo with { Days = 30 };
 
     /// <summary>
+    /// Streams that have no empty form: a single object the API always returns whole (an ad account's details read at
+    /// connect), so an empty window still loads it. The empty-window case counts every other stream.
+    /// </summary>
+    protected virtual IReadOnlySet<string> StreamsWithoutEmptyForm => new HashSet<string>(StringComparer.Ordinal);
+
+    /// <summary>
     /// Whether the connector can get a new token after a 401 (OAuth, service accounts). Sources whose tokens are
     /// long-lived and fail for good when they expire (Meta) say false: the fault mix then leaves expired tokens out.
     /// </summary>
@@ -215,7 +221,7 @@ public abstract class ConnectorConformanceTests
 
         AssertSucceeded(await h.SyncAsync("r1"));
 
-        Assert.That(await TotalRowsAsync(h), Is.Zero, "an empty answer loads nothing");
+        Assert.That(await TotalRowsAsync(h, except: StreamsWithoutEmptyForm), Is.Zero, "an empty answer loads nothing");
         Assert.That(await h.ScalarAsync<long>("SELECT count(*) FROM etl.rejected_records"), Is.Zero, "an empty answer is not a malformed one");
         var reportStreams = h.Source.Streams.Where(s => s.Kind == StreamKind.Report).Select(s => s.Name).ToHashSet();
         var windows = await h.QueryAsync<(string Stream, string Account, DateTime? To, string? Cursor)>(
@@ -350,10 +356,10 @@ public abstract class ConnectorConformanceTests
         }
     }
 
-    private static async Task<long> TotalRowsAsync(ConformanceHarness h)
+    private static async Task<long> TotalRowsAsync(ConformanceHarness h, IReadOnlySet<string>? except = null)
     {
         long total = 0;
-        foreach (var stream in h.Source.Streams)
+        foreach (var stream in h.Source.Streams.Where(s => except?.Contains(s.Name) != true))
         {
             total += await h.ScalarAsync<long>($"SELECT count(*) FROM staging.\"{stream.TableName}\"");
         }

@@ -40,15 +40,29 @@ public sealed partial class MetaConformanceTests : ConnectorConformanceTests
     [GeneratedRegex("\"spend\"\\s*:\\s*\"[0-9.]+\"")]
     private static partial Regex FirstSpend();
 
-    /// <summary>An edge with nothing in it is <c>{"data":[]}</c> with no paging; account and job-status requests are not pages.</summary>
+    /// <summary>
+    /// An edge with nothing in it is <c>{"data":[]}</c> with no paging (insights of a window without delivery, an account
+    /// without campaigns); the account node, report-run submissions and job-status polls are not pages.
+    /// </summary>
     protected override string? EmptyResponse(HttpRequestMessage request, string responseBody) =>
         System.Text.Json.Nodes.JsonNode.Parse(responseBody) is System.Text.Json.Nodes.JsonObject { } page && page["data"] is System.Text.Json.Nodes.JsonArray
             ? "{\"data\":[]}"
             : null;
 
-    /// <summary>Insights fields Meta leaves out of a row when they have no value (no actions, no reach at that level, …).</summary>
+    /// <summary>The ad account node (read at connect, one row per account) exists whatever the window holds.</summary>
+    protected override IReadOnlySet<string> StreamsWithoutEmptyForm => new HashSet<string>(StringComparer.Ordinal) { MetaStreams.AdAccounts.Name };
+
+    /// <summary>
+    /// Keys Graph leaves out when they have no value: insights metrics with nothing to report (no actions, no reach at
+    /// that level, no clicks so no cpc, …), entity fields that are unset (lifetime budgets have no daily_budget, running
+    /// campaigns no stop_time), account fields the token may not see, and the paging cursors an edge does not need.
+    /// </summary>
     protected override IReadOnlyCollection<string> OptionalKeys =>
-        ["actions", "action_values", "cost_per_action_type", "reach", "frequency", "cpc", "cpm", "ctr", "paging.previous", "cursors.before"];
+    [
+        "actions", "action_values", "cost_per_action_type", "reach", "frequency", "cpc", "cpm", "ctr", "clicks", "inline_link_clicks",
+        "account_currency", "daily_budget", "stop_time", "end_time", "effective_status", "account_status", "currency", "name",
+        "paging.previous", "cursors.before",
+    ];
 
     protected override IEnumerable<TruthCheck> TruthChecks(SandboxWorld world)
     {

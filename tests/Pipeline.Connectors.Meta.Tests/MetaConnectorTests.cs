@@ -316,7 +316,13 @@ public sealed class MetaConnectorTests
         Assert.That(await h.QueryAsync<string>("SELECT _account_id || '|' || id || '|' || adset_id || '|' || campaign_id FROM staging.meta_ads"),
             Is.EquivalentTo(meta.Ads.Select(a => $"{a.Campaign.AccountId}|{a.Id}|{a.AdSet.Id}|{a.Campaign.Id}")));
         Assert.That(await h.ScalarAsync<long>("SELECT count(*) FROM staging.meta_ads WHERE created_time IS NULL OR updated_time IS NULL OR updated_time < created_time"), Is.Zero);
-        Assert.That(await h.QueryAsync<string>("SELECT DISTINCT _run_id FROM staging.meta_ads"), Is.EqualTo(new[] { "r2" }), "the second run replaced every row");
+        // The sandbox applies the updated_time filter (it used to ignore it and serve everything again): the second run
+        // re-reads only the objects inside the cursor's 5-minute overlap, upserting them; every other row stays from r1.
+        var reread = await h.ScalarAsync<long>("SELECT count(*) FROM staging.meta_ads WHERE _run_id = 'r2'");
+        var inOverlap = await h.ScalarAsync<long>(
+            "SELECT count(*) FROM staging.meta_ads WHERE updated_time > (SELECT max(updated_time) FROM staging.meta_ads) - INTERVAL 5 MINUTE");
+        Assert.That(reread, Is.EqualTo(inOverlap).And.GreaterThan(0));
+        Assert.That(reread, Is.LessThan(meta.Ads.Count), "objects updated before the cursor are not read again");
         // The second run asks only for objects updated since the committed cursor.
         var adsRequests = wire.Entries.Where(e => e.Path.EndsWith("/ads", StringComparison.Ordinal)).ToList();
         Assert.That(adsRequests.First().Parameters.ContainsKey("filtering"), Is.False);

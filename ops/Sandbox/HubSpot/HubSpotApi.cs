@@ -35,22 +35,69 @@ internal static class HubSpotApi
         ["dataHostingLocation"] = "eu1",
     });
 
-    /// <summary>Every property the world's records of this type carry (names from the first record), like HubSpot's property list.</summary>
+    /// <summary>
+    /// Definitions of every property the world's records of this type carry (names from the first record) plus
+    /// hs_object_id, in HubSpot's shape: type (string, number, datetime, enumeration, bool) and fieldType as HubSpot
+    /// defines them, enumeration options (deal stages from the pipeline), group, description and flags.
+    /// </summary>
     private static Task PropertyDefinitions(HttpContext ctx, SandboxState state, CrmObjectType type)
     {
-        var names = state.World.Crm.Count(type) == 0 ? [] : state.World.Crm.Properties(type, 0).Keys.Order(StringComparer.Ordinal).ToList();
+        var names = (state.World.Crm.Count(type) == 0 ? [] : state.World.Crm.Properties(type, 0).Keys).Append("hs_object_id")
+            .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        var group = type switch { CrmObjectType.Contacts => "contactinformation", CrmObjectType.Companies => "companyinformation", _ => "dealinformation" };
         return HttpJson.Write(ctx, 200, new JsonObject
         {
-            ["results"] = new JsonArray(names.Select(n => (JsonNode)new JsonObject
-            {
-                ["name"] = n,
-                ["label"] = n,
-                ["type"] = n.EndsWith("date", StringComparison.Ordinal) ? "datetime" : "string",
-                ["fieldType"] = "text",
-                ["groupName"] = type.ToString().ToLowerInvariant() + "information",
-                ["hubspotDefined"] = true,
-            }).ToArray()),
+            ["results"] = new JsonArray(names.Select((n, i) => (JsonNode)PropertyDefinition(n, group, i)).ToArray()),
         });
+    }
+
+    private static JsonObject PropertyDefinition(string name, string group, int order)
+    {
+        (string Type, string FieldType, (string Label, string Value)[] Options) shape = name switch
+        {
+            "hs_object_id" or "amount" or "num_employees" or "annualrevenue" => ("number", "number", []),
+            "dealstage" => ("enumeration", "select", [.. CrmWorld.Stages.Select(s => (s.Label, s.Id))]),
+            "pipeline" => ("enumeration", "select", [("Sales Pipeline", "default")]),
+            "hs_is_closed" or "hs_is_closed_won" => ("bool", "booleancheckbox", [("Yes", "true"), ("No", "false")]),
+            "lifecyclestage" => ("enumeration", "radio",
+                [("Subscriber", "subscriber"), ("Lead", "lead"), ("Marketing Qualified Lead", "marketingqualifiedlead"), ("Sales Qualified Lead", "salesqualifiedlead"),
+                 ("Opportunity", "opportunity"), ("Customer", "customer"), ("Evangelist", "evangelist"), ("Other", "other")]),
+            "hs_analytics_source" => ("enumeration", "select",
+                [.. new[] { "ORGANIC_SEARCH", "PAID_SEARCH", "EMAIL_MARKETING", "SOCIAL_MEDIA", "PAID_SOCIAL", "REFERRALS", "DIRECT_TRAFFIC", "OTHER_CAMPAIGNS", "OFFLINE", "AI_REFERRALS" }
+                    .Select(v => (System.Globalization.CultureInfo.InvariantCulture.TextInfo.ToTitleCase(v.Replace('_', ' ').ToLowerInvariant()), v))]),
+            _ when name.EndsWith("date", StringComparison.Ordinal) || name.StartsWith("hs_date_entered_", StringComparison.Ordinal)
+                || name.StartsWith("hs_lifecyclestage_", StringComparison.Ordinal) => ("datetime", "date", []),
+            _ => ("string", "text", []),
+        };
+        var calculated = name is "hs_object_id" or "hs_is_closed" or "hs_is_closed_won" or "lastmodifieddate" or "hs_lastmodifieddate"
+            || name.StartsWith("hs_date_entered_", StringComparison.Ordinal) || name.StartsWith("hs_lifecyclestage_", StringComparison.Ordinal);
+        return new JsonObject
+        {
+            ["updatedAt"] = "2024-01-10T09:00:00.000Z",
+            ["createdAt"] = "2019-08-06T02:41:52.000Z",
+            ["name"] = name,
+            ["label"] = name,
+            ["type"] = shape.Type,
+            ["fieldType"] = shape.FieldType,
+            ["description"] = "",
+            ["groupName"] = group,
+            ["options"] = new JsonArray(shape.Options.Select((o, i) => (JsonNode)new JsonObject
+            {
+                ["label"] = o.Label,
+                ["value"] = o.Value,
+                ["displayOrder"] = i,
+                ["hidden"] = false,
+            }).ToArray()),
+            ["displayOrder"] = order,
+            ["calculated"] = calculated,
+            ["externalOptions"] = name == "dealstage" || name == "pipeline",
+            ["hasUniqueValue"] = name == "hs_object_id",
+            ["hidden"] = false,
+            ["hubspotDefined"] = true,
+            ["modificationMetadata"] = new JsonObject { ["archivable"] = !calculated, ["readOnlyDefinition"] = true, ["readOnlyValue"] = calculated },
+            ["formField"] = !calculated,
+            ["dataSensitivity"] = "non_sensitive",
+        };
     }
 
     private static CrmObjectType? ParseType(string? text) => text?.ToLowerInvariant() switch
@@ -66,12 +113,29 @@ internal static class HubSpotApi
             ? handler(type)
             : HubSpotErrors.Write(ctx, 400, "Unable to infer object type from: " + ctx.Request.RouteValues["objectType"], "VALIDATION_ERROR"));
 
+    /// <summary>
+    /// Query parameters the sandbox emulates on each GET route. HubSpot would apply the others (associations,
+    /// propertiesWithHistory, idProperty, …); the sandbox cannot, so it refuses them rather than answer without them.
+    /// </summary>
+    private static string[] SupportedQuery(PathString path) =>
+        path.StartsWithSegments("/hubspot/crm/v3/objects", StringComparison.Ordinal) ? ["limit", "after", "archived", "properties"]
+        : path.StartsWithSegments("/hubspot/crm/v3/properties", StringComparison.Ordinal) ? ["archived"]
+        : [];
+
+    private static string? UnsupportedQuery(HttpContext ctx) =>
+        ctx.Request.Query.Keys.FirstOrDefault(k => !SupportedQuery(ctx.Request.Path).Contains(k, StringComparer.Ordinal));
+
     private static Task AuthorizedAny(HttpContext ctx, SandboxState state, Func<Task> handler)
     {
         var header = ctx.Request.Headers.Authorization.ToString();
-        return header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) && header[7..].Trim() == state.HubSpotAccessToken
-            ? handler()
-            : HubSpotErrors.InvalidAuthentication(ctx);
+        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) || header[7..].Trim() != state.HubSpotAccessToken)
+        {
+            return HubSpotErrors.InvalidAuthentication(ctx);
+        }
+
+        return UnsupportedQuery(ctx) is { } unsupported
+            ? HubSpotErrors.Validation(ctx, $"Unsupported query parameter '{unsupported}' (not emulated by the sandbox)")
+            : handler();
     }
 
     private static JsonObject RecordJson(SandboxState state, CrmRecordCore core, IReadOnlyList<string> properties)
@@ -176,6 +240,20 @@ internal static class HubSpotApi
     private static async Task Search(HttpContext ctx, SandboxState state, CrmObjectType type)
     {
         var body = await HttpJson.ReadBody(ctx) as JsonObject ?? [];
+        string[] supported = ["filterGroups", "sorts", "properties", "limit", "after"];
+        if (body.Select(kv => kv.Key).FirstOrDefault(k => !supported.Contains(k, StringComparer.Ordinal)) is { } unsupported)
+        {
+            await HubSpotErrors.Validation(ctx, $"Invalid input JSON: unsupported field '{unsupported}' (not emulated by the sandbox)");
+            return;
+        }
+
+        if (ParseSort(body["sorts"]) is not { } sort)
+        {
+            await HubSpotErrors.Validation(ctx, "sorts must hold at most one sort on hs_object_id, createdate or " + CrmWorld.ModifiedDateProperty(type)
+                + ", written as {\"propertyName\",\"direction\":\"ASCENDING\"|\"DESCENDING\"} or \"[-]propertyName\"");
+            return;
+        }
+
         var limit = ReadInt(body["limit"]) ?? 10;
         var after = body["after"] is { } a ? (ReadInt(a) ?? -1) : 0;
         if (limit is < 1 or > SearchMaxLimit)
@@ -227,14 +305,18 @@ internal static class HubSpotApi
             }
         }
 
-        var sort = body["sorts"]?.AsArray().FirstOrDefault();
-        var sortProperty = sort?["propertyName"]?.ToString() ?? "hs_object_id";
-        var descending = string.Equals(sort?["direction"]?.ToString(), "DESCENDING", StringComparison.OrdinalIgnoreCase);
+        var (sortProperty, descending) = sort;
+        if (sortProperty is not ("hs_object_id" or "createdate") && sortProperty != CrmWorld.ModifiedDateProperty(type))
+        {
+            await HubSpotErrors.Validation(ctx, $"Sorting by '{sortProperty}' is not emulated by the sandbox; use hs_object_id, createdate or {CrmWorld.ModifiedDateProperty(type)}");
+            return;
+        }
+
         Func<CrmRecordCore, long> key = sortProperty switch
         {
             "createdate" => c => c.CreatedAt.ToUnixTimeMilliseconds(),
-            "lastmodifieddate" or "hs_lastmodifieddate" => c => c.UpdatedAt.ToUnixTimeMilliseconds(),
-            _ => c => c.Id,
+            "hs_object_id" => c => c.Id,
+            _ => c => c.UpdatedAt.ToUnixTimeMilliseconds(),
         };
         var ordered = (descending ? matches.OrderByDescending(key) : matches.OrderBy(key)).ThenBy(c => c.Id).ToList();
         var properties = RequestedProperties(type, (body["properties"]?.AsArray() ?? []).Select(p => p?.ToString() ?? ""));
@@ -251,6 +333,34 @@ internal static class HubSpotApi
         }
 
         await HttpJson.Write(ctx, 200, response);
+    }
+
+    /// <summary>
+    /// The one sort of a search: an object <c>{"propertyName","direction"}</c> or, as HubSpot's SDKs send it, a string
+    /// <c>"createdate"</c> / <c>"-createdate"</c> (descending). No sorts: by id ascending. Null when malformed or more than one.
+    /// </summary>
+    private static (string Property, bool Descending)? ParseSort(JsonNode? sorts)
+    {
+        if (sorts is null)
+        {
+            return ("hs_object_id", false);
+        }
+
+        if (sorts is not JsonArray array || array.Count > 1)
+        {
+            return null;
+        }
+
+        return array.FirstOrDefault() switch
+        {
+            null => ("hs_object_id", false),
+            JsonValue v when v.GetValueKind() == JsonValueKind.String && v.GetValue<string>() is { Length: > 0 } text =>
+                text.StartsWith('-') ? (text[1..], true) : (text, false),
+            JsonObject o when o["propertyName"] is JsonValue name && name.GetValueKind() == JsonValueKind.String
+                && (o["direction"]?.ToString() ?? "ASCENDING") is "ASCENDING" or "DESCENDING" =>
+                (name.GetValue<string>(), o["direction"]?.ToString() == "DESCENDING"),
+            _ => null,
+        };
     }
 
     private static long? ReadInt(JsonNode? node) => node switch

@@ -45,6 +45,13 @@ internal static partial class MetaApi
         }
 
         var isPost = HttpMethods.IsPost(ctx.Request.Method);
+        if (p.Keys.FirstOrDefault(k => !Supported(node, edge).Contains(k)) is { } unsupported)
+        {
+            // Graph would apply it; the sandbox cannot, so it refuses instead of answering as if it were absent.
+            await MetaErrors.InvalidParameter(ctx, $"Param {unsupported} is not supported by the sandbox on this edge");
+            return;
+        }
+
         if (node.StartsWith("act_", StringComparison.Ordinal))
         {
             if (state.World.Meta.FindAccount(node[4..]) is not { } account)
@@ -85,6 +92,16 @@ internal static partial class MetaApi
 
         await MetaErrors.UnknownObject(ctx, node);
     }
+
+    /// <summary>The parameters the sandbox emulates per route (plus access_token everywhere).</summary>
+    private static HashSet<string> Supported(string node, string? edge) => (node.StartsWith("act_", StringComparison.Ordinal), edge) switch
+    {
+        (true, null) => ["access_token", "fields"],
+        (true, "campaigns" or "adsets" or "ads") => ["access_token", "fields", "limit", "after", "filtering"],
+        (true, _) => ["access_token", "level", "fields", "time_range", "date_preset", "time_increment", "breakdowns", "action_attribution_windows", "limit", "after", "filtering"],
+        (false, null) => ["access_token", "fields"],
+        (false, _) => ["access_token", "limit", "after", "fields"],
+    };
 
     private static async Task AccountNode(HttpContext ctx, MetaAdAccount account, Dictionary<string, string> p)
     {
@@ -135,6 +152,14 @@ internal static partial class MetaApi
             "adsets" => meta.AdSets.Where(s => s.Campaign.AccountId == account.AccountId).Select(s => (s.Id, s.Name, s.Campaign, AdSet: (MetaAdSet?)s)).ToList(),
             _ => meta.Ads.Where(a => a.Campaign.AccountId == account.AccountId).Select(a => (a.Id, a.Name, a.Campaign, AdSet: (MetaAdSet?)a.AdSet)).ToList(),
         };
+        var (filters, filterError) = MetaFilter.Parse(p.GetValueOrDefault("filtering"), MetaFilter.EdgeFields);
+        if (filterError is not null)
+        {
+            await MetaErrors.InvalidParameter(ctx, filterError);
+            return;
+        }
+
+        items = items.Where(i => filters.All(f => f.Matches(i.Campaign.Id, i.AdSet?.Id ?? (edge == "adsets" ? i.Id : null), edge == "ads" ? i.Id : null, Created(i.Campaign).AddDays(1)))).ToList();
         var limit = int.TryParse(p.GetValueOrDefault("limit"), NumberStyles.None, CultureInfo.InvariantCulture, out var l) && l > 0 ? Math.Min(l, 5000) : 25;
         var start = DecodeOffset(p.GetValueOrDefault("after"));
         if (start is null)
@@ -152,7 +177,7 @@ internal static partial class MetaApi
             foreach (var (id, name, campaign, adSet) in page)
             {
                 var ended = campaign.StopDate < today;
-                var created = new DateTimeOffset(campaign.StartDate.AddDays(-3).ToDateTime(new TimeOnly(10, 0)), TimeSpan.Zero);
+                var created = Created(campaign);
                 w.WriteStartObject();
                 foreach (var f in fields)
                 {
@@ -353,6 +378,10 @@ internal static partial class MetaApi
         var header = ctx.Request.Headers.Authorization.ToString();
         return header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header[7..].Trim() : null;
     }
+
+    /// <summary>When an object of the campaign tree was created (its updated_time is a day later).</summary>
+    private static DateTimeOffset Created(MetaCampaign campaign) =>
+        new(campaign.StartDate.AddDays(-3).ToDateTime(new TimeOnly(10, 0)), TimeSpan.Zero);
 
     private static string GraphTime(DateTimeOffset t) => t.ToString("yyyy-MM-dd'T'HH:mm:ss+0000", CultureInfo.InvariantCulture);
 

@@ -10,6 +10,12 @@ internal sealed record MetaInsightsQuery(
     string Level, IReadOnlyList<string> Fields, DateOnly Since, DateOnly Until, int? TimeIncrementDays,
     IReadOnlyList<string> Breakdowns, IReadOnlyList<string> AttributionWindows, int Limit)
 {
+    /// <summary>time_increment=monthly: one bucket per calendar month, clipped to the range.</summary>
+    public bool Monthly { get; init; }
+
+    /// <summary>The <c>filtering</c> parameter, every entry applied (AND).</summary>
+    public IReadOnlyList<MetaFilter> Filters { get; init; } = [];
+
     public static readonly string[] Levels = ["account", "campaign", "adset", "ad"];
 
     public static readonly HashSet<string> KnownFields =
@@ -58,33 +64,40 @@ internal sealed record MetaInsightsQuery(
         }
         else
         {
+            // Presets count from "today" in the ad account's time zone. The sandbox world pins today to its last day
+            // (WorldOptions.EndDate) for every account, so presets are computed from that day; all but today and
+            // maximum exclude today, as Meta's do.
             var preset = p.GetValueOrDefault("date_preset") ?? "last_30d";
-            // Meta's presets exclude today.
+            var monthStart = new DateOnly(today.Year, today.Month, 1);
             (since, until) = preset switch
             {
                 "today" => (today, today),
                 "yesterday" => (today.AddDays(-1), today.AddDays(-1)),
+                "last_3d" => (today.AddDays(-3), today.AddDays(-1)),
                 "last_7d" => (today.AddDays(-7), today.AddDays(-1)),
                 "last_14d" => (today.AddDays(-14), today.AddDays(-1)),
                 "last_28d" => (today.AddDays(-28), today.AddDays(-1)),
                 "last_30d" => (today.AddDays(-30), today.AddDays(-1)),
                 "last_90d" => (today.AddDays(-90), today.AddDays(-1)),
+                "this_month" => (monthStart, today),
+                "last_month" => (monthStart.AddMonths(-1), monthStart.AddDays(-1)),
                 "maximum" => (today.AddMonths(-37), today),
                 _ => (DateOnly.MinValue, DateOnly.MinValue),
             };
             if (since == DateOnly.MinValue)
             {
-                return (null, "param date_preset must be one of {today, yesterday, last_7d, last_14d, last_28d, last_30d, last_90d, maximum}");
+                return (null, "param date_preset must be one of {today, yesterday, last_3d, last_7d, last_14d, last_28d, last_30d, last_90d, this_month, last_month, maximum}");
             }
         }
 
         int? increment = null;
         var incrementText = p.GetValueOrDefault("time_increment") ?? "all_days";
-        if (incrementText != "all_days")
+        var monthly = incrementText == "monthly";
+        if (incrementText is not ("all_days" or "monthly"))
         {
             if (!int.TryParse(incrementText, NumberStyles.None, CultureInfo.InvariantCulture, out var days) || days is < 1 or > 90)
             {
-                return (null, "param time_increment must be all_days or an integer between 1 and 90");
+                return (null, "param time_increment must be monthly, all_days or an integer between 1 and 90");
             }
 
             increment = days;
@@ -104,7 +117,13 @@ internal sealed record MetaInsightsQuery(
             return (null, "param limit must be a positive integer");
         }
 
-        return (new MetaInsightsQuery(level, fields, since, until, increment, breakdowns, windows, Math.Min(limit, 5000)), null);
+        var (filters, filterError) = MetaFilter.Parse(p.GetValueOrDefault("filtering"), MetaFilter.InsightsFields);
+        if (filterError is not null)
+        {
+            return (null, filterError);
+        }
+
+        return (new MetaInsightsQuery(level, fields, since, until, increment, breakdowns, windows, Math.Min(limit, 5000)) { Monthly = monthly, Filters = filters }, null);
     }
 
     /// <summary>Meta accepts list parameters as JSON arrays or comma-separated text.</summary>
@@ -161,6 +180,17 @@ internal sealed class MetaInsightsEngine(MetaWorld meta, MetaAdAccount account, 
     private List<(DateOnly Start, DateOnly Stop)> Buckets()
     {
         var result = new List<(DateOnly, DateOnly)>();
+        if (query.Monthly)
+        {
+            for (var d = query.Since; d <= query.Until; d = new DateOnly(d.Year, d.Month, 1).AddMonths(1))
+            {
+                var stop = new DateOnly(d.Year, d.Month, 1).AddMonths(1).AddDays(-1);
+                result.Add((d, stop > query.Until ? query.Until : stop));
+            }
+
+            return result;
+        }
+
         if (query.TimeIncrementDays is not { } step)
         {
             result.Add((query.Since, query.Until));
@@ -221,7 +251,7 @@ internal sealed class MetaInsightsEngine(MetaWorld meta, MetaAdAccount account, 
 
     private List<MetaAd> AdsOf(object entity, (DateOnly Start, DateOnly Stop) bucket)
     {
-        bool Active(MetaAd ad) => ad.Campaign.StartDate <= bucket.Stop && ad.Campaign.StopDate >= bucket.Start;
+        bool Active(MetaAd ad) => ad.Campaign.StartDate <= bucket.Stop && ad.Campaign.StopDate >= bucket.Start && query.Filters.All(f => f.Matches(ad));
         return entity switch
         {
             MetaAdAccount a => meta.Ads.Where(x => x.Campaign.AccountId == a.AccountId && Active(x)).ToList(),

@@ -10,6 +10,9 @@ public sealed class GroundTruth
 
     internal GroundTruth(SandboxWorld world) => this.world = world;
 
+    /// <summary>The days the ad account delivered nothing (paused), or null: its insights are empty then and its spend 0.</summary>
+    public (DateOnly From, DateOnly To)? MetaPausedDays(string accountId) => world.Meta.PausedDays(accountId);
+
     /// <summary>Meta spend in the account's currency for a day, optionally for one campaign.</summary>
     public decimal MetaSpend(string accountId, DateOnly date, string? campaignId = null)
     {

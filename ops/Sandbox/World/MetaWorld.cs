@@ -134,11 +134,30 @@ public sealed class MetaWorld
 
     public static bool IsActive(MetaCampaign campaign, DateOnly day) => day >= campaign.StartDate && day <= campaign.StopDate;
 
+    /// <summary>
+    /// The days the second ad account is paused (<see cref="WorldOptions.MetaPausedDays"/> from day <c>Days / 2 + 5</c>);
+    /// empty for other accounts, a one-account world, or none configured.
+    /// </summary>
+    public (DateOnly From, DateOnly To)? PausedDays(string accountId)
+    {
+        if (options.MetaPausedDays <= 0 || Accounts.Count < 2 || Accounts[1].AccountId != accountId)
+        {
+            return null;
+        }
+
+        // A little after the middle, clear of the days other suites pin rates and checks to (start+16/17, +39/40).
+        var from = options.StartDate.AddDays((options.Days / 2) + 5);
+        return (from, from.AddDays(options.MetaPausedDays - 1));
+    }
+
+    /// <summary>Whether the account delivers nothing on the day (paused).</summary>
+    public bool IsPaused(string accountId, DateOnly day) => PausedDays(accountId) is { } p && day >= p.From && day <= p.To;
+
     /// <summary>Delivery of an ad on a day as reported at the given read generation.</summary>
     public MetaAdDay AdDay(MetaAd ad, DateOnly day, int generation)
     {
         var campaign = ad.Campaign;
-        if (!IsActive(campaign, day))
+        if (!IsActive(campaign, day) || IsPaused(campaign.AccountId, day))
         {
             return default;
         }

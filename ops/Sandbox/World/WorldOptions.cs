@@ -16,6 +16,12 @@ public sealed record WorldOptions
     public int MetaAdSetsPerCampaign { get; init; } = 2;
     public int MetaAdsPerAdSet { get; init; } = 2;
 
+    /// <summary>
+    /// Days the second Meta ad account is paused after the middle of the world (from day <c>Days / 2 + 5</c>): it delivers
+    /// nothing, so its insights for those days are empty ({"data":[]}) and every truth accessor returns 0. 0 for none.
+    /// </summary>
+    public int MetaPausedDays { get; init; } = 3;
+
     /// <summary>Random non-campaign traffic segments per day (organic, direct, referral, paid search).</summary>
     public int Ga4SegmentsPerDay { get; init; } = 40;
 
