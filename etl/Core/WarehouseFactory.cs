@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Pipeline.Etl.Configuration;
+using Pipeline.Etl.Scheduling;
 using Pipeline.Warehouse;
 using Pipeline.Warehouse.DuckDb;
 using Pipeline.Warehouse.SqlServer;
@@ -18,6 +19,13 @@ public sealed class WarehouseFactory(PipelineOptions options, ILoggerFactory log
         WarehouseOptions.SqlServerEngine => OpenSqlServer(createIfMissing),
         var other => throw new ConfigException($"unknown warehouse engine '{other}'"),
     };
+
+    /// <summary>
+    /// Held for a scheduler's lifetime where the engine admits one scheduler: a DuckDB file gets a lock file beside it
+    /// (<see cref="SchedulerLock"/>); SQL Server needs none (its job store clusters several). Dispose to release.
+    /// </summary>
+    public IDisposable? AcquireSchedulerLock() =>
+        options.Warehouse.Engine == WarehouseOptions.DuckDbEngine ? SchedulerLock.Acquire(options.Warehouse.DuckDb.Path) : null;
 
     private SqlServerWarehouse OpenSqlServer(bool createIfMissing)
     {

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Pipeline.Etl.Alerts;
 using Pipeline.Etl.Scheduling;
 using Pipeline.Scheduling.Tests.Support;
+using Pipeline.Warehouse;
 
 namespace Pipeline.Scheduling.Tests;
 
@@ -81,7 +82,7 @@ public sealed class AlertTests : TestFolder
     {
         var sink = new RecordingSink();
         var alerts = new FreshnessAlerts(sink);
-        var state = new MemoryAlertState();
+        var state = new DictionaryAlertState();
         var since = new DateTime(2026, 3, 1, 6, 0, 0, DateTimeKind.Utc);
         SourceFreshness Ga4(bool stale, double hours, DateTime? at) => new("ga4", 3, at, hours, 6, stale, 1200, 40, stale ? 2 : 0, stale ? "quota exhausted" : null);
 
@@ -99,7 +100,7 @@ public sealed class AlertTests : TestFolder
     {
         var sink = new RecordingSink();
         var check = new AnomalyCheck(sink, new AlertOptions { MaxAnomaliesListed = 2 }, NullLogger<AnomalyCheck>.Instance);
-        var state = new MemoryAlertState();
+        var state = new DictionaryAlertState();
         var feed = new FakeFeed();
         feed.Rows.AddRange([Anomaly(new DateOnly(2026, 3, 1), "cpc", 2.5), Anomaly(new DateOnly(2026, 3, 5), "ctr", -4.1), Anomaly(new DateOnly(2026, 3, 5), "cpc", 3.2), Anomaly(new DateOnly(2026, 3, 5), "roas", 5.5)]);
 
@@ -135,6 +136,29 @@ public sealed class AlertTests : TestFolder
         public Task SendAsync(Alert alert, CancellationToken cancellationToken = default)
         {
             Alerts.Add(alert);
+            return Task.CompletedTask;
+        }
+    }
+
+    /// <summary>The alert state of an engine, in a dictionary (the engines' tables are tested with the engines).</summary>
+    private sealed class DictionaryAlertState : IAlertState
+    {
+        private readonly Dictionary<string, string> values = new(StringComparer.Ordinal);
+
+        public Task<string?> GetAsync(string key, CancellationToken cancellationToken = default) =>
+            Task.FromResult(values.GetValueOrDefault(key));
+
+        public Task SetAsync(string key, string? value, CancellationToken cancellationToken = default)
+        {
+            if (value is null)
+            {
+                values.Remove(key);
+            }
+            else
+            {
+                values[key] = value;
+            }
+
             return Task.CompletedTask;
         }
     }

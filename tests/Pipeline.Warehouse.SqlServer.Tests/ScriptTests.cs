@@ -19,7 +19,7 @@ public sealed class ScriptTests
     {
         Assert.That(OwnScriptResources().Select(n => n[(n.IndexOf(".Scripts.", StringComparison.Ordinal) + 9)..]), Is.EqualTo(new[]
         {
-            "Versioned.0001_layers_and_etl.sql", "Versioned.0002_semantic_settings.sql", "Versioned.0003_security_roles.sql",
+            "Versioned.0001_layers_and_etl.sql", "Versioned.0002_semantic_settings.sql", "Versioned.0003_security_roles.sql", "Versioned.0004_alert_state.sql",
             "Views.0100_etl_stream_status.sql",
         }));
     }

@@ -15,3 +15,11 @@ public interface IMartPublisher
 
 /// <summary>What a publish wrote: where, how many tables and rows, and how long it took.</summary>
 public sealed record PublishResult(string Path, int Tables, long Rows, TimeSpan Duration);
+
+/// <summary>
+/// How BI tools read an engine's star schema and marts: a copy <see cref="Publisher"/> writes (DuckDB, whose live
+/// file admits one process), or the live warehouse when there is no publisher (SQL Server, through a read-only role).
+/// </summary>
+/// <param name="Description">One sentence for people: what BI tools open, and how they get access.</param>
+/// <param name="Publisher">Writes the BI copy; null when BI reads the warehouse live.</param>
+public sealed record BiAccess(string Description, IMartPublisher? Publisher = null);

@@ -8,7 +8,17 @@ public interface IRunLog
     Task RunFinishedAsync(SyncRunRecord run, CancellationToken cancellationToken = default);
 
     Task<string?> GetCursorAsync(string source, string stream, string accountId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// <c>pipeline state reset</c>: deletes the <c>etl.sync_state</c> rows of a source (of one stream and/or account when
+    /// given) in one transaction and returns what they held, so the next sync starts those streams over. Staging rows
+    /// and the run log stay.
+    /// </summary>
+    Task<IReadOnlyList<ResetStreamState>> ResetStateAsync(string source, string? stream, string? accountId, CancellationToken cancellationToken = default);
 }
+
+/// <summary>A stream state that <see cref="IRunLog.ResetStateAsync"/> deleted, with the cursor it had.</summary>
+public sealed record ResetStreamState(string Stream, string AccountId, string? Cursor);
 
 public enum SyncRunStatus
 {

@@ -3,8 +3,9 @@ using Pipeline.Connectors.Streams;
 namespace Pipeline.Warehouse;
 
 /// <summary>
-/// A warehouse engine (DuckDB embedded, SQL Server): it owns its SQL, migrates the layers, loads staging and
-/// keeps the run log. Everything above it speaks only this contract.
+/// A warehouse engine (DuckDB embedded, SQL Server): it owns its SQL, migrates the layers, loads staging, keeps the
+/// run log and alert state, answers read queries and says how BI tools read it. Everything above it speaks only this
+/// contract.
 /// </summary>
 public interface IWarehouseEngine : IAsyncDisposable
 {
@@ -17,6 +18,15 @@ public interface IWarehouseEngine : IAsyncDisposable
     IStagingLoader Loader { get; }
 
     IRunLog RunLog { get; }
+
+    /// <summary>Read queries over the marts and <c>etl</c> views (<c>pipeline kpi</c>, <c>report</c>, the anomaly check).</summary>
+    IWarehouseReader Reader { get; }
+
+    /// <summary><c>etl.alert_state</c>: what the scheduler already alerted.</summary>
+    IAlertState AlertState { get; }
+
+    /// <summary>What BI tools read, and the publisher of their copy where they read one.</summary>
+    BiAccess Bi { get; }
 
     /// <summary>
     /// Runs the versioned scripts not yet journaled, ensures a staging table for each stream, then re-creates the

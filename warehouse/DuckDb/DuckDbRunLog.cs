@@ -71,6 +71,25 @@ internal sealed class DuckDbRunLog(DuckDbWarehouse warehouse) : IRunLog
             new { source, stream, account_id = accountId });
     }
 
+    public async Task<IReadOnlyList<ResetStreamState>> ResetStateAsync(string source, string? stream, string? accountId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(source);
+        const string Where = "source = $source AND ($stream IS NULL OR stream = $stream) AND ($account IS NULL OR account_id = $account)";
+        var parameters = new { source, stream, account = accountId };
+        await using var connection = warehouse.OpenConnection();
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var rows = (await connection.QueryAsync<(string Stream, string AccountId, string? Cursor)>(new CommandDefinition(
+            $"SELECT stream, account_id, cursor_value FROM etl.sync_state WHERE {Where} ORDER BY stream, account_id",
+            parameters, transaction, cancellationToken: cancellationToken))).ToList();
+        if (rows.Count > 0)
+        {
+            await connection.ExecuteAsync(new CommandDefinition($"DELETE FROM etl.sync_state WHERE {Where}", parameters, transaction, cancellationToken: cancellationToken));
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return rows.Select(r => new ResetStreamState(r.Stream, r.AccountId, r.Cursor)).ToList();
+    }
+
     internal static async Task<IReadOnlyList<SyncRunRecord>> ReadRecentAsync(DuckDBConnection connection, int limit)
     {
         var rows = await connection.QueryAsync<RunRow>(

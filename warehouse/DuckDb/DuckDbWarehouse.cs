@@ -30,6 +30,11 @@ public sealed class DuckDbWarehouse : IWarehouseEngine
         this.lockHolder = lockHolder;
         Loader = new DuckDbStagingLoader(this, options.BeforeCommit);
         RunLog = new DuckDbRunLog(this);
+        Reader = new DuckDbReader(this);
+        AlertState = new DuckDbAlertState(this);
+        Bi = new BiAccess(
+            "BI tools open the read-only copy pipeline publish writes (Publish:Path): the live DuckDB file admits one process",
+            new MartPublisher(this, logger));
     }
 
     public string Name => "duckdb";
@@ -39,6 +44,12 @@ public sealed class DuckDbWarehouse : IWarehouseEngine
     public IStagingLoader Loader { get; }
 
     public IRunLog RunLog { get; }
+
+    public IWarehouseReader Reader { get; }
+
+    public IAlertState AlertState { get; }
+
+    public BiAccess Bi { get; }
 
     internal string ConnectionString { get; }
 

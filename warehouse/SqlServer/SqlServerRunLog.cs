@@ -45,6 +45,24 @@ internal sealed class SqlServerRunLog(SqlServerWarehouse warehouse) : IRunLog
             cancellationToken: cancellationToken));
     }
 
+    /// <summary>One statement, so one transaction: OUTPUT hands back what the DELETE removed.</summary>
+    internal const string ResetStateSql =
+        """
+        DELETE FROM etl.sync_state
+        OUTPUT deleted.stream, deleted.account_id, deleted.cursor_value
+        WHERE source = @source AND (@stream IS NULL OR stream = @stream) AND (@account IS NULL OR account_id = @account);
+        """;
+
+    public async Task<IReadOnlyList<ResetStreamState>> ResetStateAsync(string source, string? stream, string? accountId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(source);
+        await using var connection = await warehouse.Connections.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<(string Stream, string AccountId, string? Cursor)>(new CommandDefinition(
+            ResetStateSql, new { source, stream, account = accountId }, cancellationToken: cancellationToken));
+        return rows.OrderBy(r => r.Stream, StringComparer.Ordinal).ThenBy(r => r.AccountId, StringComparer.Ordinal)
+            .Select(r => new ResetStreamState(r.Stream, r.AccountId, r.Cursor)).ToList();
+    }
+
     internal static async Task<IReadOnlyList<SyncRunRecord>> ReadRecentAsync(SqlConnection connection, int limit, CancellationToken cancellationToken)
     {
         var rows = await connection.QueryAsync<RunRow>(new CommandDefinition(

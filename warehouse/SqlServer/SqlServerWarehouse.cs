@@ -39,6 +39,8 @@ public sealed class SqlServerWarehouse : IWarehouseEngine, IBiReaderGrants
         Connections = connections;
         Loader = new SqlServerStagingLoader(this, options);
         RunLog = new SqlServerRunLog(this);
+        Reader = new SqlServerReader(this, options.CommandTimeout);
+        AlertState = new SqlServerAlertState(this);
     }
 
     public string Name => "sqlserver";
@@ -49,6 +51,14 @@ public sealed class SqlServerWarehouse : IWarehouseEngine, IBiReaderGrants
     public IStagingLoader Loader { get; }
 
     public IRunLog RunLog { get; }
+
+    public IWarehouseReader Reader { get; }
+
+    public IAlertState AlertState { get; }
+
+    /// <summary>No copy to publish: BI tools read dw and mart live, with SELECT on those two schemas only.</summary>
+    public BiAccess Bi => new(
+        $"BI tools read dw and mart live through the {BiReaderRole} role (pipeline migrate --grant-bi-reader <login>); there is no copy to publish");
 
     internal SqlServerConnections Connections { get; }
 

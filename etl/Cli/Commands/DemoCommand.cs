@@ -67,7 +67,7 @@ internal sealed class DemoCommand(
         var reportPath = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(arguments.WarehousePath))!,
             Path.GetFileNameWithoutExtension(arguments.WarehousePath) + "-report.html");
         reportPath = await Report.ReportFile.WriteAsync(
-            arguments.WarehousePath, Report.ReportRequests.For(Kpi.KpiPeriods.Default, today, clock.GetUtcNow()), reportPath, cancellationToken);
+            warehouse.Reader, Report.ReportRequests.For(Kpi.KpiPeriods.Default, today, clock.GetUtcNow()), reportPath, cancellationToken);
         console.MarkupLineInterpolated($"KPI report (last 30 days): [bold]{reportPath}[/]");
 
         var failed = summaries.SelectMany(s => s.Windows).Where(w => w.Error is not null).ToList();

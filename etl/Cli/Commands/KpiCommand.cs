@@ -1,4 +1,3 @@
-using DuckDB.NET.Data;
 using Pipeline.Cli.Kpi;
 using Pipeline.Etl;
 using Pipeline.Etl.Configuration;
@@ -27,18 +26,10 @@ internal sealed class KpiCommand(
         }
 
         await using var warehouse = warehouses.Open(createIfMissing: false);
-        if (warehouse.Name != "duckdb")
-        {
-            throw new NotSupportedException($"pipeline kpi reads DuckDB warehouses only (this one is {warehouse.Name})");
-        }
-
-        // A second connection to the file the engine holds: DuckDB shares the open database within the process.
-        await using var connection = new DuckDBConnection(new DuckDBConnectionStringBuilder { DataSource = Path.GetFullPath(warehouse.Location) }.ConnectionString);
-        await connection.OpenAsync(cancellationToken);
-        var query = new KpiQuery(connection);
+        var query = new KpiQuery(warehouse.Reader);
         if (!await query.HasMartsAsync(cancellationToken))
         {
-            throw new InvalidOperationException($"the warehouse at {Path.GetFullPath(warehouse.Location)} has no KPI marts (mart.kpi_catalog, mart.kpi_values, mart.kpi_over_range); run 'pipeline migrate'");
+            throw new InvalidOperationException($"the {warehouse.Name} warehouse at {warehouse.Location} has no KPI marts (mart.kpi_catalog, mart.kpi_values, mart.kpi_over_range); run 'pipeline migrate'");
         }
 
         var catalog = await query.ReadCatalogAsync(cancellationToken);

@@ -17,7 +17,7 @@ internal static class OperationsCommands
     public static Command BuildPublish(CliEnvironment env, Option<FileInfo?> configOption)
     {
         var publish = new Command("publish", "Write the read-only copy of the marts that BI tools open (Publish:Path), now");
-        publish.SetAction((p, ct) => CommandHost.RunAsync<PublishCommand>(env, p.GetValue(configOption), s => s.AddSingleton<WarehouseOperations>(), ct));
+        publish.SetAction((p, ct) => CommandHost.RunAsync<PublishCommand>(env, p.GetValue(configOption), null, ct));
         return publish;
     }
 

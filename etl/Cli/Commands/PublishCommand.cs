@@ -1,23 +1,22 @@
 using Pipeline.Etl;
 using Pipeline.Etl.Configuration;
-using Pipeline.Etl.Scheduling;
 using Spectre.Console;
 
 namespace Pipeline.Cli.Commands;
 
 /// <summary>
 /// <c>pipeline publish</c>: writes the read-only BI copy of the marts (<c>Publish:Path</c>) now, e.g. after a
-/// manual sync; <c>pipeline schedule</c> does it after every run. SQL Server needs none: BI reads it live.
+/// manual sync; <c>pipeline schedule</c> does it after every run. An engine BI tools read live (SQL Server) has no
+/// copy: the command says what they read there and succeeds.
 /// </summary>
-internal sealed class PublishCommand(
-    WarehouseFactory warehouses, WarehouseOperations operations, PipelineOptions options, RunContext run, IAnsiConsole console) : ICommandHandler
+internal sealed class PublishCommand(WarehouseFactory warehouses, PipelineOptions options, RunContext run, IAnsiConsole console) : ICommandHandler
 {
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
         await using var warehouse = warehouses.Open(createIfMissing: false);
-        if (operations.PublisherFor(warehouse) is not { } publisher)
+        if (warehouse.Bi.Publisher is not { } publisher)
         {
-            console.MarkupLineInterpolated($"The {warehouse.Name} warehouse is read live by BI tools: nothing to publish.");
+            console.MarkupLineInterpolated($"Nothing to publish on {warehouse.Name} ({warehouse.Location}): {warehouse.Bi.Description}.");
             return ExitCodes.Ok;
         }
 

@@ -42,15 +42,11 @@ internal sealed class ReportCommand(
         }
 
         await using var warehouse = warehouses.Open(createIfMissing: false);
-        if (warehouse.Name != "duckdb")
-        {
-            throw new NotSupportedException($"pipeline report reads DuckDB warehouses only (this one is {warehouse.Name})");
-        }
 
         var zone = TimeZoneInfo.FindSystemTimeZoneById(options.Reporting.TimeZone);
         var now = clock.GetUtcNow();
         var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, zone).DateTime);
-        var path = await ReportFile.WriteAsync(warehouse.Location, ReportRequests.For(arguments.Period, today, now), arguments.Out, cancellationToken);
+        var path = await ReportFile.WriteAsync(warehouse.Reader, ReportRequests.For(arguments.Period, today, now), arguments.Out, cancellationToken);
         await env.Out.WriteLineAsync(path);
         return ExitCodes.Ok;
     }

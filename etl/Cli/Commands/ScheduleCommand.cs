@@ -50,9 +50,7 @@ internal sealed class ScheduleCommand(
             stop.Cancel();
         });
 
-        using var schedulerLock = options.Warehouse.Engine == WarehouseOptions.DuckDbEngine
-            ? SchedulerLock.Acquire(options.Warehouse.DuckDb.Path)
-            : null;
+        using var schedulerLock = warehouses.AcquireSchedulerLock();
         await using (var warehouse = warehouses.Open())
         {
             await warehouse.MigrateAsync(catalog.Streams, stop.Token);

@@ -1,8 +1,6 @@
-using System.Data.Common;
 using System.Globalization;
-using System.Numerics;
-using DuckDB.NET.Data;
 using Pipeline.Cli.Kpi;
+using Pipeline.Warehouse;
 
 namespace Pipeline.Cli.Report;
 
@@ -16,9 +14,10 @@ internal interface IReportSource
 /// Reads every number of the report from the marts: period values from <c>mart.kpi_over_range</c>, trend lines
 /// from <c>mart.kpi_values</c>, targets, anomalies, funnel counts, the monthly KPIs of dedicated views, and
 /// freshness from <c>etl.v_stream_status</c>. Nothing is recomputed; only the change against the previous period is
-/// worked out, the way <c>mart.kpi_trends.change_pct</c> defines it.
+/// worked out, the way <c>mart.kpi_trends.change_pct</c> defines it. Any engine: the queries are
+/// <see cref="MartQueries"/>, run by the engine's reader.
 /// </summary>
-internal sealed class MartReportReader(DuckDBConnection connection) : IReportSource
+internal sealed class MartReportReader(IWarehouseReader reader) : IReportSource
 {
     private const string RangeView = "mart.kpi_over_range";
 
@@ -34,9 +33,8 @@ internal sealed class MartReportReader(DuckDBConnection connection) : IReportSou
         var targets = await ReadTargetsAsync(request.Range, cancellationToken);
         var anomalies = await ReadAnomaliesAsync(request.Range, cancellationToken);
         var monthly = await ReadMonthlyAsync(cancellationToken);
-        var currency = Convert.ToString(await ScalarAsync("SELECT reporting_currency FROM dw.settings", cancellationToken), CultureInfo.InvariantCulture) ?? "";
-        var through = await ScalarAsync("SELECT max(date) FROM dw.kpi_measure_daily WHERE platform IN ('ga4', 'meta')", cancellationToken);
-        DateOnly? dataThrough = through is null or DBNull ? null : ToDate(through);
+        var currency = (await reader.QueryAsync(MartQueries.ReportingCurrency, cancellationToken: cancellationToken)).FirstOrDefault()?.TextOrNull(0) ?? "";
+        var dataThrough = (await reader.QueryAsync(MartQueries.DailyDataThrough, cancellationToken: cancellationToken)).FirstOrDefault()?.DateOrNull(0);
 
         var context = new BuildContext(request, catalog, current, previous, series, targets, monthly, currency, dataThrough);
         var audiences = ReportLayout.Audiences.Select(layout => BuildAudience(layout, context, anomalies)).ToList();
@@ -182,14 +180,8 @@ internal sealed class MartReportReader(DuckDBConnection connection) : IReportSou
 
     private async Task EnsureMartsAsync(CancellationToken cancellationToken)
     {
-        var count = await ScalarAsync(
-            """
-            SELECT (SELECT count(*) FROM information_schema.tables WHERE table_schema = 'mart'
-                    AND table_name IN ('kpi_catalog', 'kpi_values', 'kpi_target_progress', 'kpi_anomalies', 'kpi_trends', 'dashboard_executive', 'customer_retention', 'funnel_monthly'))
-                 + (SELECT count(*) FROM duckdb_functions() WHERE schema_name = 'mart' AND function_name = 'kpi_over_range')
-            """,
-            cancellationToken);
-        if (Convert.ToInt64(count, CultureInfo.InvariantCulture) != 9)
+        var rows = await reader.QueryAsync(MartQueries.CountMartObjects(reader.Dialect, MartQueries.ReportViews), cancellationToken: cancellationToken);
+        if (rows[0].Long(0) != MartQueries.ReportViews.Count + 1)
         {
             throw new InvalidOperationException("the warehouse has no KPI marts (mart.kpi_catalog, mart.kpi_values, mart.kpi_over_range, …); run 'pipeline migrate'");
         }
@@ -198,12 +190,7 @@ internal sealed class MartReportReader(DuckDBConnection connection) : IReportSou
     private async Task<IReadOnlyDictionary<string, KpiInfo>> ReadCatalogAsync(CancellationToken cancellationToken)
     {
         var catalog = new Dictionary<string, KpiInfo>(StringComparer.Ordinal);
-        await foreach (var r in QueryAsync(
-            """
-            SELECT kpi_id, name, description, formula, stage, unit, better_when, additivity, audiences, mart_view, cadence FROM mart.kpi_catalog
-            ORDER BY CASE stage WHEN 'Awareness' THEN 0 WHEN 'Consideration' THEN 1 WHEN 'Conversion' THEN 2 ELSE 3 END
-            """,
-            [], cancellationToken))
+        foreach (var r in await reader.QueryAsync(MartQueries.KpiCatalog, cancellationToken: cancellationToken))
         {
             catalog[r.Text(0)] = new KpiInfo(
                 r.Text(0), r.Text(1), r.Text(2), r.Text(3), r.Text(4), r.Text(5), r.Text(6), r.Text(7),
@@ -216,13 +203,7 @@ internal sealed class MartReportReader(DuckDBConnection connection) : IReportSou
     private async Task<IReadOnlyDictionary<(string SegmentType, string Segment, string KpiId), RangeRow>> ReadRangeAsync(KpiRange range, CancellationToken cancellationToken)
     {
         var rows = new Dictionary<(string, string, string), RangeRow>();
-        await foreach (var r in QueryAsync(
-            $"""
-            SELECT segment_type, segment, kpi_id, CAST(numerator AS DOUBLE), CAST(denominator AS DOUBLE), value, currency
-            FROM {RangeView}(CAST($from AS DATE), CAST($to AS DATE))
-            WHERE segment_type IN ('all', 'channel', 'campaign') AND segment IS NOT NULL
-            """,
-            [new("from", range.From), new("to", range.To)], cancellationToken))
+        foreach (var r in await reader.QueryAsync(MartQueries.RangeValues(reader.Dialect), Range(range.From, range.To), cancellationToken))
         {
             var row = new RangeRow(r.Text(0), r.Text(1), r.Text(2), r.Double(3), r.Double(4), r.Double(5), r.TextOrNull(6));
             rows[(row.SegmentType, row.Segment, row.KpiId)] = row;
@@ -238,12 +219,9 @@ internal sealed class MartReportReader(DuckDBConnection connection) : IReportSou
         var series = new Dictionary<(string, string), Dictionary<DateOnly, double?>>();
         foreach (var grain in grains.Distinct(StringComparer.Ordinal))
         {
-            await foreach (var r in QueryAsync(
-                $"""
-                SELECT kpi_id, period_start, value FROM {KpiQuery.ValuesView}
-                WHERE grain = $grain AND segment_type = 'all' AND period_end >= CAST($from AS DATE) AND period_start <= CAST($to AS DATE)
-                """,
-                [new("grain", grain), new("from", from), new("to", to)], cancellationToken))
+            var parameters = Range(from, to);
+            parameters["grain"] = grain;
+            foreach (var r in await reader.QueryAsync(MartQueries.Series(reader.Dialect), parameters, cancellationToken))
             {
                 var key = (grain, r.Text(0));
                 if (!series.TryGetValue(key, out var points))
@@ -261,64 +239,32 @@ internal sealed class MartReportReader(DuckDBConnection connection) : IReportSou
     /// <summary>Per KPI the whole-business target whose range holds the report's last day (the shortest such range).</summary>
     private async Task<IReadOnlyDictionary<string, TargetProgress>> ReadTargetsAsync(KpiRange range, CancellationToken cancellationToken)
     {
-        var targets = new Dictionary<string, TargetProgress>(StringComparer.Ordinal);
-        await foreach (var r in QueryAsync(
-            """
-            SELECT kpi_id, period_start, period_end, CAST(target AS DOUBLE), actual, pct_achieved, projected, status, days_elapsed, days_total
-            FROM mart.kpi_target_progress
-            WHERE segment_type = 'all' AND period_start <= CAST($to AS DATE) AND period_end >= CAST($to AS DATE)
-              AND status NOT IN ('unsupported kpi', 'unknown segment')
-            ORDER BY kpi_id, period_end - period_start DESC
-            """,
-            [new("to", range.To)], cancellationToken))
-        {
-            // Ordered longest first, so the shortest range is the one kept.
-            targets[r.Text(0)] = new TargetProgress(r.Date(1), r.Date(2), r.Double(3) ?? 0, r.Double(4), r.Double(5), r.Double(6), r.Text(7),
-                (int)(r.Double(8) ?? 0), (int)(r.Double(9) ?? 0));
-        }
-
-        return targets;
+        var rows = await reader.QueryAsync(MartQueries.Targets(reader.Dialect), new Dictionary<string, object?> { ["to"] = range.To }, cancellationToken);
+        return rows
+            .Select(r => (Kpi: r.Text(0), Target: new TargetProgress(r.Date(1), r.Date(2), r.Double(3) ?? 0, r.Double(4), r.Double(5), r.Double(6), r.Text(7),
+                (int)(r.Double(8) ?? 0), (int)(r.Double(9) ?? 0))))
+            .GroupBy(t => t.Kpi, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.MinBy(t => t.Target.To.DayNumber - t.Target.From.DayNumber).Target, StringComparer.Ordinal);
     }
 
     private async Task<IReadOnlyList<Anomaly>> ReadAnomaliesAsync(KpiRange range, CancellationToken cancellationToken)
     {
-        var anomalies = new List<Anomaly>();
-        await foreach (var r in QueryAsync(
-            """
-            SELECT date, kpi_id, kpi_name, unit, segment_type, segment, value, CAST(baseline_median AS DOUBLE), lower_bound, upper_bound,
-                   CAST(robust_z AS DOUBLE), direction, assessment
-            FROM mart.kpi_anomalies
-            WHERE date BETWEEN CAST($from AS DATE) AND CAST($to AS DATE)
-            """,
-            [new("from", range.From), new("to", range.To)], cancellationToken))
-        {
-            anomalies.Add(new Anomaly(r.Date(0), r.Text(1), r.Text(2), r.Text(3), r.Text(4), r.Text(5), r.Double(6) ?? 0, r.Double(7) ?? 0,
-                r.Double(8) ?? 0, r.Double(9) ?? 0, r.Double(10) ?? 0, r.Text(11), r.Text(12)));
-        }
-
-        return anomalies;
+        var rows = await reader.QueryAsync(MartQueries.Anomalies(reader.Dialect), Range(range.From, range.To), cancellationToken);
+        return rows.Select(r => new Anomaly(r.Date(0), r.Text(3), r.Text(4), r.Text(5), r.Text(1), r.Text(2), r.Double(6) ?? 0, r.Double(7) ?? 0,
+                r.Double(8) ?? 0, r.Double(9) ?? 0, r.Double(10) ?? 0, r.Text(11), r.Text(12)))
+            .ToList();
     }
 
     /// <summary>The KPIs dedicated views publish per calendar month for the whole business.</summary>
     private async Task<IReadOnlyDictionary<string, MonthlySeries>> ReadMonthlyAsync(CancellationToken cancellationToken)
     {
-        var sources = new (string View, string Sql, string[] Kpis)[]
-        {
-            ("mart.kpi_trends", "SELECT period_start, period_complete, value FROM mart.kpi_trends WHERE grain = 'month' AND segment_type = 'all' AND kpi_id = 'sales_growth'", ["sales_growth"]),
-            ("mart.dashboard_executive", "SELECT period_start, period_complete, ltv_historic, ltv_formula, ltv_to_cac FROM mart.dashboard_executive WHERE grain = 'month' AND is_total", ["ltv_historic", "ltv_formula", "ltv_to_cac"]),
-            ("mart.customer_retention", "SELECT period_start, period_complete, retention_rate, churn_rate, repeat_purchase_rate FROM mart.customer_retention WHERE grain = 'month'", ["retention_rate", "churn_rate", "repeat_purchase_rate"]),
-            ("mart.funnel_monthly", "SELECT period_start, period_complete, lead_to_customer_rate FROM mart.funnel_monthly WHERE is_total", ["lead_to_customer_rate"]),
-        };
         var monthly = new Dictionary<string, MonthlySeries>(StringComparer.Ordinal);
-        foreach (var (view, sql, kpis) in sources)
+        foreach (var (view, sql, kpis) in MartQueries.MonthlyKpis(reader.Dialect))
         {
-            var rows = new List<(DateOnly Month, bool Complete, double?[] Values)>();
-            await foreach (var r in QueryAsync(sql + " ORDER BY period_start", [], cancellationToken))
-            {
-                rows.Add((r.Date(0), r.Bool(1), kpis.Select((_, i) => r.Double(2 + i)).ToArray()));
-            }
-
-            for (var i = 0; i < kpis.Length; i++)
+            var rows = (await reader.QueryAsync(sql, cancellationToken: cancellationToken))
+                .Select(r => (Month: r.Date(0), Complete: r.Bool(1), Values: kpis.Select((_, i) => r.Double(2 + i)).ToArray()))
+                .ToList();
+            for (var i = 0; i < kpis.Count; i++)
             {
                 var index = i;
                 monthly[kpis[i]] = new MonthlySeries(view, rows.Select(r => (r.Month, r.Complete, r.Values[index])).ToList());
@@ -328,58 +274,32 @@ internal sealed class MartReportReader(DuckDBConnection connection) : IReportSou
         return monthly;
     }
 
+    /// <summary>
+    /// Per source: its streams, how many did not last succeed, the newest and oldest last success, the largest age,
+    /// the last day its data reaches, and the error of the most recently started failing stream.
+    /// </summary>
     private async Task<IReadOnlyList<SourceFreshness>> ReadFreshnessAsync(CancellationToken cancellationToken)
     {
-        var sources = new List<SourceFreshness>();
-        await foreach (var r in QueryAsync(
-            """
-            WITH data AS (SELECT platform, max(date) AS data_through FROM dw.kpi_measure_daily GROUP BY platform)
-            SELECT s.source, count(*), count(*) FILTER (WHERE s.last_status IS DISTINCT FROM 'Succeeded'),
-                   max(s.last_success_at), min(s.last_success_at), CAST(max(s.hours_since_success) AS DOUBLE), any_value(d.data_through),
-                   arg_max(s.last_error, s.last_started_at) FILTER (WHERE s.last_error IS NOT NULL)
-            FROM etl.v_stream_status AS s
-            LEFT JOIN data AS d ON d.platform = s.source
-            GROUP BY s.source
-            ORDER BY s.source
-            """,
-            [], cancellationToken))
-        {
-            sources.Add(new SourceFreshness(r.Text(0), (int)(r.Double(1) ?? 0), (int)(r.Double(2) ?? 0), r.Timestamp(3), r.Timestamp(4), r.Double(5),
-                r.IsNull(6) ? null : r.Date(6), r.TextOrNull(7)));
-        }
-
-        return sources;
+        var through = (await reader.QueryAsync(MartQueries.DataThroughByPlatform, cancellationToken: cancellationToken))
+            .Where(r => !r.IsNull(1))
+            .ToDictionary(r => r.Text(0), r => r.Date(1), StringComparer.Ordinal);
+        var streams = await reader.QueryAsync(MartQueries.StreamStatus, cancellationToken: cancellationToken);
+        return streams.GroupBy(r => r.Text(0), StringComparer.Ordinal)
+            .OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => new SourceFreshness(
+                g.Key,
+                g.Count(),
+                g.Count(r => r.TextOrNull(3) != "Succeeded"),
+                g.Max(r => r.Timestamp(4)),
+                g.Min(r => r.Timestamp(4)),
+                g.Max(r => r.Double(5)),
+                through.TryGetValue(g.Key, out var day) ? day : null,
+                g.Where(r => !r.IsNull(7)).MaxBy(r => r.Timestamp(6))?.TextOrNull(7)))
+            .ToList();
     }
 
-    private async Task<object?> ScalarAsync(string sql, CancellationToken cancellationToken)
-    {
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        return await command.ExecuteScalarAsync(cancellationToken);
-    }
-
-    private async IAsyncEnumerable<Row> QueryAsync(string sql, DuckDBParameter[] parameters, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        foreach (var p in parameters)
-        {
-            command.Parameters.Add(p);
-        }
-
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            yield return new Row(reader);
-        }
-    }
-
-    private static DateOnly ToDate(object value) => value switch
-    {
-        DateOnly d => d,
-        DateTime t => DateOnly.FromDateTime(t),
-        _ => DateOnly.FromDateTime(Convert.ToDateTime(value, CultureInfo.InvariantCulture)),
-    };
+    private static Dictionary<string, object?> Range(DateOnly from, DateOnly to) =>
+        new(StringComparer.Ordinal) { ["from"] = from, ["to"] = to };
 
     /// <summary>A row of <c>mart.kpi_over_range</c>.</summary>
     private sealed record RangeRow(string SegmentType, string Segment, string KpiId, double? Numerator, double? Denominator, double? Value, string? Currency);
@@ -421,43 +341,4 @@ internal sealed class MartReportReader(DuckDBConnection connection) : IReportSou
         IReadOnlyDictionary<string, MonthlySeries> Monthly,
         string Currency,
         DateOnly? DataThrough);
-
-    /// <summary>Typed getters over a data reader row (DuckDB hands out DECIMAL, HUGEINT, DATE in several CLR types).</summary>
-    private readonly struct Row(DbDataReader reader)
-    {
-        public bool IsNull(int i) => reader.IsDBNull(i);
-
-        public string Text(int i) => reader.IsDBNull(i) ? "" : Convert.ToString(reader.GetValue(i), CultureInfo.InvariantCulture) ?? "";
-
-        public string? TextOrNull(int i) => reader.IsDBNull(i) ? null : Convert.ToString(reader.GetValue(i), CultureInfo.InvariantCulture);
-
-        public DateOnly Date(int i) => ToDate(reader.GetValue(i));
-
-        public DateTime? Timestamp(int i) => reader.IsDBNull(i) ? null : reader.GetValue(i) switch
-        {
-            DateTime t => t,
-            DateTimeOffset o => o.UtcDateTime,
-            var other => Convert.ToDateTime(other, CultureInfo.InvariantCulture),
-        };
-
-        public bool Bool(int i) => !reader.IsDBNull(i) && Convert.ToBoolean(reader.GetValue(i), CultureInfo.InvariantCulture);
-
-        public double? Double(int i)
-        {
-            if (reader.IsDBNull(i))
-            {
-                return null;
-            }
-
-            var value = reader.GetValue(i) switch
-            {
-                double x => x,
-                float x => x,
-                decimal d => (double)d,
-                BigInteger b => (double)b,
-                var other => Convert.ToDouble(other, CultureInfo.InvariantCulture),
-            };
-            return double.IsFinite(value) ? value : null;
-        }
-    }
 }

@@ -1,17 +1,14 @@
-using DuckDB.NET.Data;
+using Pipeline.Warehouse;
 
 namespace Pipeline.Cli.Report;
 
-/// <summary>Reads the marts of a DuckDB warehouse file and writes the HTML report, whole or not at all.</summary>
+/// <summary>Reads the marts of a warehouse (any engine) and writes the HTML report, whole or not at all.</summary>
 internal static class ReportFile
 {
     /// <summary>Writes the report to <paramref name="outPath"/> and returns its full path.</summary>
-    public static async Task<string> WriteAsync(string warehousePath, ReportRequest request, string outPath, CancellationToken cancellationToken)
+    public static async Task<string> WriteAsync(IWarehouseReader reader, ReportRequest request, string outPath, CancellationToken cancellationToken)
     {
-        // A connection of its own: DuckDB shares an open database file within the process.
-        await using var connection = new DuckDBConnection(new DuckDBConnectionStringBuilder { DataSource = Path.GetFullPath(warehousePath) }.ConnectionString);
-        await connection.OpenAsync(cancellationToken);
-        var data = await new MartReportReader(connection).ReadAsync(request, cancellationToken);
+        var data = await new MartReportReader(reader).ReadAsync(request, cancellationToken);
         return await WriteAsync(HtmlReport.Render(data), outPath, cancellationToken);
     }
 

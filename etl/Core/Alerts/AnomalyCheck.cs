@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
+using Pipeline.Warehouse;
 
 namespace Pipeline.Etl.Alerts;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Pipeline.Etl.Scheduling;
+using Pipeline.Warehouse;
 
 namespace Pipeline.Etl.Alerts;
 

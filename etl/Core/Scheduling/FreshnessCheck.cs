@@ -12,7 +12,6 @@ public sealed class FreshnessCheck(
     WarehouseFactory warehouses,
     SourceCatalog catalog,
     PipelineOptions options,
-    WarehouseOperations operations,
     FreshnessAlerts freshnessAlerts,
     TimeProvider clock,
     ILogger<FreshnessCheck> logger)
@@ -30,7 +29,7 @@ public sealed class FreshnessCheck(
 
         var status = await warehouse.ReadStatusAsync(RunsRead, cancellationToken);
         var evaluated = Freshness.Evaluate(status, ConfiguredStreams(catalog), options.Alerts, clock.GetUtcNow().UtcDateTime);
-        await freshnessAlerts.RunAsync(evaluated, operations.AlertStateFor(warehouse), cancellationToken);
+        await freshnessAlerts.RunAsync(evaluated, warehouse.AlertState, cancellationToken);
         return evaluated;
     }
 

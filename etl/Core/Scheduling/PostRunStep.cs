@@ -7,11 +7,11 @@ namespace Pipeline.Etl.Scheduling;
 
 /// <summary>
 /// After a run committed something: the transform step (dw and mart are views over staging, so nothing to
-/// refresh), publishing the BI copy of the marts (DuckDB), and the KPI anomaly check. A failure here is alerted
-/// and logged but never undoes the sync.
+/// refresh), publishing the BI copy of the marts where the engine has one (DuckDB; SQL Server is read live), and the
+/// KPI anomaly check against the engine's alert state. A failure here is alerted and logged but never undoes the sync.
 /// </summary>
 public sealed class PostRunStep(
-    PipelineOptions options, WarehouseOperations operations, AnomalyCheck anomalies, IAlertSink alerts, ILogger<PostRunStep> logger)
+    PipelineOptions options, AnomalyCheck anomalies, IAlertSink alerts, ILogger<PostRunStep> logger)
 {
     // Two jobs finishing together must not publish at once; the second publishes what the first may have missed.
     private readonly SemaphoreSlim publishing = new(1, 1);
@@ -19,7 +19,7 @@ public sealed class PostRunStep(
     public async Task RunAsync(IWarehouseEngine warehouse, string runId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(warehouse);
-        if (options.Publish.Enabled && operations.PublisherFor(warehouse) is { } publisher)
+        if (options.Publish.Enabled && warehouse.Bi.Publisher is { } publisher)
         {
             await publishing.WaitAsync(cancellationToken);
             try
@@ -38,11 +38,11 @@ public sealed class PostRunStep(
             }
         }
 
-        if (options.Alerts.Anomalies && operations.AnomaliesFor(warehouse) is { } feed)
+        if (options.Alerts.Anomalies)
         {
             try
             {
-                await anomalies.RunAsync(feed, operations.AlertStateFor(warehouse), cancellationToken);
+                await anomalies.RunAsync(new MartAnomalyFeed(warehouse.Reader), warehouse.AlertState, cancellationToken);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {

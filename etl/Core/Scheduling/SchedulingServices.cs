@@ -22,7 +22,6 @@ public static class SchedulingServices
         ArgumentNullException.ThrowIfNull(options);
         // No request logging for this client: its URL is the secret (Slack and Teams put the token in the path).
         services.AddHttpClient(WebhookClient).RemoveAllLoggers();
-        services.AddSingleton<WarehouseOperations>();
         services.AddSingleton<IAlertSink>(sp =>
         {
             var secrets = (sp.GetService<IConfigurationRoot>() is { } configuration ? SecretKeys.ValuesIn(configuration) : [])

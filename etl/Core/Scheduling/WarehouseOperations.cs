@@ -1,27 +1,11 @@
 using Microsoft.Extensions.Logging;
-using Pipeline.Etl.Alerts;
 using Pipeline.Warehouse;
-using Pipeline.Warehouse.DuckDb;
 
 namespace Pipeline.Etl.Scheduling;
 
-/// <summary>
-/// What the scheduler does beyond syncing, per engine: DuckDB publishes a BI copy and keeps alert state in
-/// <c>etl.alert_state</c>; other engines serve BI live (no publisher) and remember alerts in memory.
-/// </summary>
-public sealed class WarehouseOperations(ILoggerFactory loggers)
+/// <summary>How a scheduled job gets the warehouse; what it does there (publish, alert state) the engine itself offers.</summary>
+public static class WarehouseOperations
 {
-    private readonly MemoryAlertState memory = new();
-
-    public IMartPublisher? PublisherFor(IWarehouseEngine warehouse) =>
-        warehouse is DuckDbWarehouse duckDb ? new MartPublisher(duckDb, loggers.CreateLogger<MartPublisher>()) : null;
-
-    public IAlertState AlertStateFor(IWarehouseEngine warehouse) =>
-        warehouse is DuckDbWarehouse ? new DuckDbAlertStore(warehouse.Location) : memory;
-
-    public IAnomalyFeed? AnomaliesFor(IWarehouseEngine warehouse) =>
-        warehouse is DuckDbWarehouse ? new DuckDbAlertStore(warehouse.Location) : null;
-
     /// <summary>
     /// Opens the warehouse for one job. DuckDB refuses a second process, so a job that finds the file held (a
     /// manual <c>pipeline sync</c>) retries until <paramref name="busyWait"/> is over, then returns null: the run is

@@ -38,7 +38,7 @@ public sealed partial class MartParityTests : SqlServerTestBase
         var duckDbPath = Path.Combine(folder, "warehouse.duckdb");
         try
         {
-            await SyncWorldAsync(folder, duckDbPath);
+            await SyncWorldAsync(folder, duckDbPath, ConnectionString);
             await using var duck = new DuckDBConnection($"Data Source={duckDbPath}");
             await duck.OpenAsync();
             await using var sql = new SqlConnection(ConnectionString);
@@ -77,7 +77,8 @@ public sealed partial class MartParityTests : SqlServerTestBase
         }
     }
 
-    private async Task SyncWorldAsync(string folder, string duckDbPath)
+    /// <summary>Syncs one sandbox world into a DuckDB file and a SQL Server database (also used by the read-side tests).</summary>
+    internal static async Task SyncWorldAsync(string folder, string duckDbPath, string connectionString)
     {
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
         var world = WorldOptions.Demo with { StartDate = today.AddDays(-(WorldDays - 1)), Days = WorldDays };
@@ -109,7 +110,7 @@ public sealed partial class MartParityTests : SqlServerTestBase
         await using var provider = new ServiceCollection().AddSingleton(TimeProvider.System).AddLogging().AddConfiguredSources(sources).BuildServiceProvider();
         var catalog = new SourceCatalog(provider.GetServices<ISource>());
         await using IWarehouseEngine duck = DuckDbWarehouse.Open(new DuckDbWarehouseOptions { Path = duckDbPath, Reporting = Reporting });
-        await using IWarehouseEngine sql = SqlServerWarehouse.Open(new SqlServerWarehouseOptions { ConnectionString = ConnectionString, Reporting = Reporting });
+        await using IWarehouseEngine sql = SqlServerWarehouse.Open(new SqlServerWarehouseOptions { ConnectionString = connectionString, Reporting = Reporting });
         foreach (var warehouse in new[] { duck, sql })
         {
             await warehouse.MigrateAsync(catalog.Streams);
