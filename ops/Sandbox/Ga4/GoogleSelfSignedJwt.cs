@@ -18,32 +18,7 @@ internal static class GoogleSelfSignedJwt
 
     public static bool IsValid(string token, SandboxState state, DateTimeOffset now)
     {
-        var parts = token.Split('.');
-        if (parts.Length != 3)
-        {
-            return false;
-        }
-
-        JsonNode? header, payload;
-        byte[] signature;
-        try
-        {
-            header = JsonNode.Parse(Base64Url.DecodeFromChars(parts[0]));
-            payload = JsonNode.Parse(Base64Url.DecodeFromChars(parts[1]));
-            signature = Base64Url.DecodeFromChars(parts[2]);
-        }
-        catch (Exception e) when (e is FormatException or JsonException)
-        {
-            return false;
-        }
-
-        if (header?["alg"]?.GetValue<string>() != "RS256" || payload is not JsonObject claims)
-        {
-            return false;
-        }
-
-        var signed = Encoding.ASCII.GetBytes(parts[0] + "." + parts[1]);
-        if (!state.ServiceAccountKey.VerifyData(signed, signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1))
+        if (ReadSigned(token, state, out _) is not { } claims)
         {
             return false;
         }
@@ -66,6 +41,56 @@ internal static class GoogleSelfSignedJwt
         var iat = Number(claims["iat"]);
         var seconds = now.ToUnixTimeSeconds();
         return exp is { } e2 && iat is { } i && e2 > seconds && i <= seconds + 300 && e2 - i <= 3600;
+    }
+
+    /// <summary>
+    /// The claims of a compact RS256 JWT signed with the sandbox's service-account key (a self-signed bearer or a
+    /// token-endpoint assertion), or null with Google's wording of what is wrong with it.
+    /// </summary>
+    public static JsonObject? ReadSigned(string token, SandboxState state, out string? problem)
+    {
+        var parts = token.Split('.');
+        if (parts.Length != 3)
+        {
+            problem = "Invalid JWT: not a JWS compact serialization.";
+            return null;
+        }
+
+        JsonNode? header, payload;
+        byte[] signature;
+        try
+        {
+            header = JsonNode.Parse(Base64Url.DecodeFromChars(parts[0]));
+            payload = JsonNode.Parse(Base64Url.DecodeFromChars(parts[1]));
+            signature = Base64Url.DecodeFromChars(parts[2]);
+        }
+        catch (Exception e) when (e is FormatException or JsonException)
+        {
+            problem = "Invalid JWT: cannot decode.";
+            return null;
+        }
+
+        if (payload is not JsonObject claims)
+        {
+            problem = "Invalid JWT: cannot decode.";
+            return null;
+        }
+
+        if (Text(header?["alg"]) != "RS256")
+        {
+            problem = "Invalid JWT: alg must be RS256.";
+            return null;
+        }
+
+        var signed = Encoding.ASCII.GetBytes(parts[0] + "." + parts[1]);
+        if (!state.ServiceAccountKey.VerifyData(signed, signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1))
+        {
+            problem = "Invalid JWT Signature.";
+            return null;
+        }
+
+        problem = null;
+        return claims;
     }
 
     private static string? Text(JsonNode? node) => node is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null;

@@ -1,6 +1,3 @@
-using System.Buffers.Text;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Pipeline.Sandbox.Hosting;
@@ -84,37 +81,12 @@ internal static class GoogleTokenEndpoint
     /// <summary>Returns "error:description" when the assertion is not acceptable.</summary>
     private static string? VerifyAssertion(string assertion, HttpContext ctx, SandboxState state)
     {
-        var parts = assertion.Split('.');
-        if (parts.Length != 3)
+        if (GoogleSelfSignedJwt.ReadSigned(assertion, state, out var problem) is not { } payload)
         {
-            return "invalid_grant:Invalid JWT: not a JWS compact serialization.";
+            return "invalid_grant:" + problem;
         }
 
-        JsonNode? header, payload;
-        byte[] signature;
-        try
-        {
-            header = JsonNode.Parse(Base64Url.DecodeFromChars(parts[0]));
-            payload = JsonNode.Parse(Base64Url.DecodeFromChars(parts[1]));
-            signature = Base64Url.DecodeFromChars(parts[2]);
-        }
-        catch (Exception e) when (e is FormatException or JsonException)
-        {
-            return "invalid_grant:Invalid JWT: cannot decode.";
-        }
-
-        if (header?["alg"]?.GetValue<string>() != "RS256")
-        {
-            return "invalid_grant:Invalid JWT: alg must be RS256.";
-        }
-
-        var signed = Encoding.ASCII.GetBytes(parts[0] + "." + parts[1]);
-        if (!state.ServiceAccountKey.VerifyData(signed, signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1))
-        {
-            return "invalid_grant:Invalid JWT Signature.";
-        }
-
-        if (payload?["iss"]?.GetValue<string>() != state.ServiceAccountEmail)
+        if (payload["iss"]?.GetValue<string>() != state.ServiceAccountEmail)
         {
             return "invalid_grant:Invalid JWT: iss is not the service account.";
         }
