@@ -11,6 +11,25 @@ public sealed class SqlRow(IReadOnlyList<object?> values)
 {
     public int Count => values.Count;
 
+    /// <summary>Every row a reader returns, DBNull as null: the one way both engines turn a result into rows.</summary>
+    public static async Task<IReadOnlyList<SqlRow>> ReadAllAsync(System.Data.Common.DbDataReader reader, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        var rows = new List<SqlRow>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var row = new object?[reader.FieldCount];
+            for (var i = 0; i < row.Length; i++)
+            {
+                row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
+            }
+
+            rows.Add(new SqlRow(row));
+        }
+
+        return rows;
+    }
+
     public object? this[int i] => values[i];
 
     public bool IsNull(int i) => values[i] is null;

@@ -41,18 +41,6 @@ internal sealed class DuckDbReader(DuckDbWarehouse warehouse) : IWarehouseReader
         }
 
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var rows = new List<SqlRow>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            var values = new object?[reader.FieldCount];
-            for (var i = 0; i < values.Length; i++)
-            {
-                values[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
-            }
-
-            rows.Add(new SqlRow(values));
-        }
-
-        return rows;
+        return await SqlRow.ReadAllAsync(reader, cancellationToken);
     }
 }

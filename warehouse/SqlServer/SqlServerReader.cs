@@ -36,19 +36,7 @@ internal sealed class SqlServerReader(SqlServerWarehouse warehouse, TimeSpan com
         }
 
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var rows = new List<SqlRow>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            var values = new object?[reader.FieldCount];
-            for (var i = 0; i < values.Length; i++)
-            {
-                values[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
-            }
-
-            rows.Add(new SqlRow(values));
-        }
-
-        return rows;
+        return await SqlRow.ReadAllAsync(reader, cancellationToken);
     }
 
     /// <summary>Dates as <c>date</c>, text as <c>nvarchar</c> (no implicit conversion of the views' columns), NULL as DBNull.</summary>
