@@ -16,9 +16,7 @@ namespace Pipeline.Connectors.Pipedrive;
 public sealed class PipedriveSource(PipedriveOptions options, IHttpClientFactory httpClients, ApiCallCounters counters) : ISource
 {
     public string Name => PipedriveStreams.Source;
-
     public IReadOnlyList<StreamDescriptor> Streams => PipedriveStreams.All;
-
     public static string ClientName(int account) => $"pipedrive:{account}";
 
     public Task<IReadOnlyList<ISourceConnection>> ConnectAsync(CancellationToken cancellationToken = default) =>
@@ -29,16 +27,11 @@ public sealed class PipedriveSource(PipedriveOptions options, IHttpClientFactory
 internal sealed class PipedriveConnection(string accountId, HttpClient http, ApiCallCounter counter, int pageSize) : ISourceConnection
 {
     public string Source => PipedriveStreams.Source;
-
     public string AccountId => accountId;
-
     public TimeZoneInfo TimeZone => TimeZoneInfo.Utc;
-
+    public long ApiCalls => counter.Requests;
     public IReadOnlyList<IStreamReader> Streams { get; } =
         [new PipedriveReader(PipedriveStreams.Deals, "api/v2/deals", http, pageSize), new PipedriveReader(PipedriveStreams.Persons, "api/v2/persons", http, pageSize)];
-
-    public long ApiCalls => counter.Requests;
-
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 }
 
@@ -46,7 +39,6 @@ internal sealed class PipedriveConnection(string accountId, HttpClient http, Api
 internal sealed class PipedriveReader(StreamDescriptor stream, string path, HttpClient http, int pageSize) : IStreamReader
 {
     public StreamDescriptor Stream => stream;
-
     public StreamSyncSettings Settings => StreamSyncSettings.For(stream);
 
     public async IAsyncEnumerable<RecordBatch> ReadAsync(StreamReadRequest request, [EnumeratorCancellation] CancellationToken cancellationToken = default)
@@ -60,8 +52,8 @@ internal sealed class PipedriveReader(StreamDescriptor stream, string path, Http
             (cursor, ct) => http.GetPageAsync(cursor is null ? query : $"{query}&cursor={Uri.EscapeDataString(cursor)}", PipedriveJson.Default.PipedrivePage, ct),
             p => p.AdditionalData?.NextCursor, cancellationToken: cancellationToken))
         {
-            var rows = new List<object?[]>();
-            var rejects = new List<RejectedRecord>();
+            List<object?[]> rows = [];
+            List<RejectedRecord> rejects = [];
             foreach (var record in page.Data ?? [])
             {
                 try
@@ -83,10 +75,9 @@ internal sealed class PipedriveReader(StreamDescriptor stream, string path, Http
     {
         if (field.Name == "primary_email_sha256")
         {
-            var emails = record.TryGetProperty("emails", out var e) && e.ValueKind == JsonValueKind.Array ? e.EnumerateArray().ToList() : [];
-            var primary = emails.FirstOrDefault(x => x.TryGetProperty("primary", out var p) && p.ValueKind == JsonValueKind.True);
-            return primary.ValueKind == JsonValueKind.Object && primary.TryGetProperty("value", out var v) && v.GetString() is { Length: > 0 } address
-                ? EmailAddresses.Sha256(address) : null;
+            var emails = record.TryGetProperty("emails", out var e) && e.ValueKind == JsonValueKind.Array ? e.EnumerateArray() : default;
+            return emails.FirstOrDefault(x => x.TryGetProperty("primary", out var p) && p.ValueKind == JsonValueKind.True && x.TryGetProperty("value", out _)) is
+                { ValueKind: JsonValueKind.Object } primary && primary.GetProperty("value").GetString() is { Length: > 0 } address ? EmailAddresses.Sha256(address) : null;
         }
 
         if (!record.TryGetProperty(field.Name, out var value) || value.ValueKind == JsonValueKind.Null)
@@ -106,9 +97,7 @@ internal sealed class PipedriveReader(StreamDescriptor stream, string path, Http
     }
 }
 
-internal sealed record PipedrivePage(
-    [property: JsonPropertyName("data")] List<JsonElement>? Data,
-    [property: JsonPropertyName("additional_data")] PipedriveMore? AdditionalData);
+internal sealed record PipedrivePage([property: JsonPropertyName("data")] List<JsonElement>? Data, [property: JsonPropertyName("additional_data")] PipedriveMore? AdditionalData);
 
 internal sealed record PipedriveMore([property: JsonPropertyName("next_cursor")] string? NextCursor);
 
@@ -119,14 +108,9 @@ internal sealed partial class PipedriveJson : JsonSerializerContext;
 public sealed class PipedriveModule : SourceModule<PipedriveOptions>
 {
     public override string Section => "Pipedrive";
-
     public override string Name => PipedriveStreams.Source;
-
     public override IReadOnlyList<StreamDescriptor> BuiltInStreams => PipedriveStreams.All;
-
-    /// <summary>Every 30 minutes: deals are worked on all day, like HubSpot's.</summary>
-    public override string DefaultCron => "0 5/30 * * * ?";
-
+    public override string DefaultCron => "0 5/30 * * * ?"; // every 30 min: deals are worked on all day
     public override double FreshnessSlaHours => 2;
 
     protected override IReadOnlyList<string> AccountLabels(PipedriveOptions options) =>
@@ -137,15 +121,13 @@ public sealed class PipedriveModule : SourceModule<PipedriveOptions>
         options.ThrowIfInvalid(Section, message => new ArgumentException(message));
         for (var i = 0; i < options.Accounts.Count; i++)
         {
-            var http = new SourceHttpOptions { BaseAddress = options.BaseUrlOf(options.Accounts[i]), MaxAttempts = options.MaxAttempts, BaseDelay = options.RetryBaseDelay };
+            var http = new SourceHttpOptions { BaseAddress = options.BaseUrlOf(options.Accounts[i]), BaseDelay = options.RetryBaseDelay };
             var token = options.Accounts[i].ApiToken!.Trim();
             // A header, not the api_token parameter, so the token never appears in a logged URL.
-            services.AddSourceHttpClient(ClientName(i), http).ConfigureHttpClient(c => c.DefaultRequestHeaders.Add("x-api-token", token));
+            services.AddSourceHttpClient(PipedriveSource.ClientName(i), http).ConfigureHttpClient(c => c.DefaultRequestHeaders.Add("x-api-token", token));
         }
 
         services.TryAddSingleton<ApiCallCounters>();
         services.AddSingleton<ISource>(sp => new PipedriveSource(options, sp.GetRequiredService<IHttpClientFactory>(), sp.GetRequiredService<ApiCallCounters>()));
     }
-
-    private static string ClientName(int account) => PipedriveSource.ClientName(account);
 }
