@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Pipeline.Connectors.Modules;
 using Pipeline.Connectors.Streams;
 
 namespace Pipeline.Connectors.Files;
@@ -55,4 +56,26 @@ public static class FilesServiceCollectionExtensions
         services.AddSingleton<ISource, FilesSource>(sp => new FilesSource(options, sp.GetService<ILoggerFactory>()));
         return services;
     }
+}
+
+/// <summary>The Files source as one module: section <c>Sources:Files</c>, its streams, schedule, accounts and demo wiring.</summary>
+public sealed class FilesModule : SourceModule<FilesOptions>
+{
+    public override string Section => "Files";
+
+    public override string Name => "files";
+
+    public override IReadOnlyList<StreamDescriptor> BuiltInStreams { get; } = FilesStreams.All;
+
+    /// <summary>Hourly and cheap: an unchanged file is not read again.</summary>
+    public override string DefaultCron => "0 40 * * * ?";
+
+    public override double FreshnessSlaHours => 26;
+
+    protected override IReadOnlyList<string> AccountLabels(FilesOptions options) =>
+        ["folder"];
+
+    protected override void Register(IServiceCollection services, FilesOptions options) => services.AddFilesSource(options);
+
+    public override FilesOptions? Demo(DemoSandbox sandbox) => new() { Folder = sandbox.FilesFolder };
 }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Pipeline.Connectors.Http;
+using Pipeline.Connectors.Modules;
 using Pipeline.Connectors.Streams;
 
 namespace Pipeline.Connectors.Ga4;
@@ -210,4 +211,39 @@ public static class Ga4ServiceCollectionExtensions
             sp.GetService<ILoggerFactory>()));
         return services;
     }
+}
+
+/// <summary>The Ga4 source as one module: section <c>Sources:Ga4</c>, its streams, schedule, accounts and demo wiring.</summary>
+public sealed class Ga4Module : SourceModule<Ga4Options>
+{
+    public override string Section => "Ga4";
+
+    public override string Name => "ga4";
+
+    public override IReadOnlyList<StreamDescriptor> BuiltInStreams { get; } = [.. Ga4Report.BuiltIn.Select(r => r.Stream)];
+
+    /// <summary>Hourly: today's numbers fill in during the day; the lookback restates.</summary>
+    public override string DefaultCron => "0 10 * * * ?";
+
+    public override double FreshnessSlaHours => 6;
+
+    protected override IReadOnlyList<string> AccountLabels(Ga4Options options) =>
+        options.Properties.Select(p => p.PropertyId).ToList();
+
+    protected override void Register(IServiceCollection services, Ga4Options options) => services.AddGa4Source(options);
+
+    public override Ga4Options? Demo(DemoSandbox sandbox) => new()
+        {
+            BaseUrl = sandbox.Url("ga4BaseAddress"),
+            TokenUrl = sandbox.Url("googleTokenUri"),
+            Properties =
+            [
+                new Ga4PropertyOptions
+                {
+                    PropertyId = sandbox.String("ga4PropertyId"),
+                    ServiceAccountKeyJson = sandbox.String("googleServiceAccountKeyJson"),
+                    FirstRunDays = sandbox.Days,
+                },
+            ],
+        };
 }

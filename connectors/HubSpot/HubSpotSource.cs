@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Pipeline.Connectors.Auth;
 using Pipeline.Connectors.Http;
+using Pipeline.Connectors.Modules;
 using Pipeline.Connectors.Streams;
 
 namespace Pipeline.Connectors.HubSpot;
@@ -168,4 +169,30 @@ public static class HubSpotServiceCollectionExtensions
             sp.GetService<ILoggerFactory>()));
         return services;
     }
+}
+
+/// <summary>The HubSpot source as one module: section <c>Sources:HubSpot</c>, its streams, schedule, accounts and demo wiring.</summary>
+public sealed class HubSpotModule : SourceModule<HubSpotOptions>
+{
+    public override string Section => "HubSpot";
+
+    public override string Name => "hubspot";
+
+    public override IReadOnlyList<StreamDescriptor> BuiltInStreams { get; } = HubSpotStreams.Default.All;
+
+    /// <summary>Every 30 min: leads and deals are worked on all day.</summary>
+    public override string DefaultCron => "0 0/30 * * * ?";
+
+    public override double FreshnessSlaHours => 2;
+
+    protected override IReadOnlyList<string> AccountLabels(HubSpotOptions options) =>
+        options.Accounts.Select((a, i) => a.PortalId is { Length: > 0 } id ? id : $"account{i + 1}").ToList();
+
+    protected override void Register(IServiceCollection services, HubSpotOptions options) => services.AddHubSpotSource(options);
+
+    public override HubSpotOptions? Demo(DemoSandbox sandbox) => new()
+        {
+            BaseUrl = sandbox.Url("hubSpotBaseAddress"),
+            Accounts = [new HubSpotAccountOptions { AccessToken = sandbox.String("hubSpotAccessToken") }],
+        };
 }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Pipeline.Connectors.Auth;
 using Pipeline.Connectors.Http;
+using Pipeline.Connectors.Modules;
 using Pipeline.Connectors.Streams;
 
 namespace Pipeline.Connectors.Mailchimp;
@@ -127,4 +128,31 @@ public static class MailchimpServiceCollectionExtensions
             sp.GetService<ILoggerFactory>()));
         return services;
     }
+}
+
+/// <summary>The Mailchimp source as one module: section <c>Sources:Mailchimp</c>, its streams, schedule, accounts and demo wiring.</summary>
+public sealed class MailchimpModule : SourceModule<MailchimpOptions>
+{
+    public override string Section => "Mailchimp";
+
+    public override string Name => "mailchimp";
+
+    public override IReadOnlyList<StreamDescriptor> BuiltInStreams { get; } = MailchimpStreams.All;
+
+    /// <summary>Every 6 h: campaign reports settle slowly.</summary>
+    public override string DefaultCron => "0 30 0/6 * * ?";
+
+    public override double FreshnessSlaHours => 18;
+
+    protected override IReadOnlyList<string> AccountLabels(MailchimpOptions options) =>
+        // The Mailchimp account id comes from the API; the configured one (or the position) names the job.
+        options.Accounts.Select((a, i) => a.AccountId is { Length: > 0 } id ? id : $"account{i + 1}").ToList();
+
+    protected override void Register(IServiceCollection services, MailchimpOptions options) => services.AddMailchimpSource(options);
+
+    public override MailchimpOptions? Demo(DemoSandbox sandbox) => new()
+        {
+            BaseUrl = sandbox.Url("mailchimpBaseAddress"),
+            Accounts = [new MailchimpAccountOptions { ApiKey = sandbox.Strings("mailchimpApiKeys")[0] }],
+        };
 }

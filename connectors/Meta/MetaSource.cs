@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Pipeline.Connectors.Auth;
 using Pipeline.Connectors.Http;
+using Pipeline.Connectors.Modules;
 using Pipeline.Connectors.Streams;
 
 namespace Pipeline.Connectors.Meta;
@@ -111,4 +112,34 @@ public static class MetaServiceCollectionExtensions
             sp.GetService<ILoggerFactory>()));
         return services;
     }
+}
+
+/// <summary>The Meta source as one module: section <c>Sources:Meta</c>, its streams, schedule, accounts and demo wiring.</summary>
+public sealed class MetaModule : SourceModule<MetaOptions>
+{
+    public override string Section => "Meta";
+
+    public override string Name => "meta";
+
+    public override IReadOnlyList<StreamDescriptor> BuiltInStreams { get; } = MetaSource.DefaultStreams;
+
+    /// <summary>Hourly.</summary>
+    public override string DefaultCron => "0 20 * * * ?";
+
+    public override double FreshnessSlaHours => 6;
+
+    protected override IReadOnlyList<string> AccountLabels(MetaOptions options) =>
+        options.AccountIds;
+
+    protected override void Register(IServiceCollection services, MetaOptions options) => services.AddMetaSource(options);
+
+    public override MetaOptions? Demo(DemoSandbox sandbox) => new()
+        {
+            BaseUrl = sandbox.Url("metaBaseAddress"),
+            AccessToken = sandbox.String("metaAccessToken"),
+            AdAccountIds = [.. sandbox.Strings("metaAdAccountIds")],
+            FirstRunDays = sandbox.Days,
+            // The sandbox finishes a report job in three polls; real jobs take seconds to minutes.
+            AsyncPollInterval = TimeSpan.FromMilliseconds(50),
+        };
 }

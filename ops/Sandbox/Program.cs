@@ -2,12 +2,16 @@ using System.Globalization;
 using Pipeline.Sandbox;
 using Pipeline.Sandbox.World;
 
-// dotnet run --project ops/Sandbox -- --port 5055 --seed 42 --days 90 [--benchmark-scale 0.1] [--quiet]
+// dotnet run --project ops/Sandbox -- --port 5055 --seed 42 --days 90 [--end-date 2026-03-31] [--benchmark-scale 0.1] [--quiet] [--json]
+// --port 0 picks a free port; --json prints one machine-readable line (addresses and credentials) instead of the
+// text banner: `pipeline demo` starts this program as a child process and reads that line.
 var port = 5055;
 var seed = 42;
 int? days = null;
 double? scale = null;
+DateOnly? endDate = null;
 var quiet = false;
+var json = false;
 for (var i = 0; i < args.Length; i++)
 {
     string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -17,19 +21,31 @@ for (var i = 0; i < args.Length; i++)
         case "--seed": seed = int.Parse(Value(), CultureInfo.InvariantCulture); break;
         case "--days": days = int.Parse(Value(), CultureInfo.InvariantCulture); break;
         case "--benchmark-scale": scale = double.Parse(Value(), CultureInfo.InvariantCulture); break;
+        case "--end-date": endDate = DateOnly.ParseExact(Value(), "yyyy-MM-dd", CultureInfo.InvariantCulture); break;
         case "--quiet": quiet = true; break;
+        case "--json": json = true; break;
         default:
-            Console.Error.WriteLine("usage: pipeline-sandbox [--port 5055] [--seed 42] [--days 90] [--benchmark-scale 1.0] [--quiet]");
+            Console.Error.WriteLine("usage: pipeline-sandbox [--port 5055] [--seed 42] [--days 90] [--end-date yyyy-MM-dd] [--benchmark-scale 1.0] [--quiet] [--json]");
             return 2;
     }
 }
 
-// The demo world ends yesterday, so relative dates (yesterday, 7daysAgo) behave like production.
+// The demo world ends yesterday, so relative dates (yesterday, 7daysAgo) behave like production; with --end-date it
+// is a fixed world ending that day (what `pipeline demo` asks for: its world ends on its own "today").
 var world = scale is { } s
     ? WorldOptions.Benchmark(s, seed) with { Days = days ?? 365 }
-    : WorldOptions.Demo with { Seed = seed, Days = days ?? 90, StartDate = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-(days ?? 90)), FollowsWallClock = true };
-await using var server = await SandboxServer.StartAsync(new SandboxOptions { Port = port, World = world, ConsoleLogging = !quiet });
+    : endDate is { } end
+        ? WorldOptions.Demo with { Seed = seed, Days = days ?? 90, StartDate = end.AddDays(1 - (days ?? 90)) }
+        : WorldOptions.Demo with { Seed = seed, Days = days ?? 90, StartDate = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-(days ?? 90)), FollowsWallClock = true };
+await using var server = await SandboxServer.StartAsync(new SandboxOptions { Port = port, World = world, ConsoleLogging = !quiet && !json });
 var c = server.Credentials;
+if (json)
+{
+    Console.WriteLine(SandboxDescription.Json(server));
+    await server.WaitForShutdownAsync();
+    return 0;
+}
+
 var keyFile = Path.Combine(Path.GetTempPath(), $"pipeline-sandbox-{port}-service-account.json");
 await File.WriteAllTextAsync(keyFile, c.GoogleServiceAccountKeyJson);
 
@@ -44,6 +60,7 @@ Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"""
                ad accounts {string.Join(", ", c.MetaAdAccountIds.Select(id => "act_" + id))}
     Mailchimp  base {server.MailchimpBaseAddress}   api keys {string.Join(", ", c.MailchimpApiKeys)}
     HubSpot    base {server.HubSpotBaseAddress}   token {c.HubSpotAccessToken}
+    Pipedrive  base {server.PipedriveBaseAddress}   api_token {c.PipedriveApiToken}
 
     POST {server.BaseAddress}_sandbox/advance-read-generation restates recent data. Ctrl+C stops.
     """));

@@ -17,4 +17,7 @@ public enum SandboxApi
 
     /// <summary>HubSpot CRM under /hubspot/.</summary>
     HubSpot,
+
+    /// <summary>Pipedrive API v2 under /pipedrive/.</summary>
+    Pipedrive,
 }

@@ -31,4 +31,7 @@ public sealed record SandboxCredentials
     public required IReadOnlyList<string> MailchimpListIds { get; init; }
 
     public required string HubSpotAccessToken { get; init; }
+
+    /// <summary>The Pipedrive API token (sent as <c>x-api-token</c> or <c>api_token</c>).</summary>
+    public string PipedriveApiToken { get; init; } = World.PipedriveWorld.ApiToken;
 }

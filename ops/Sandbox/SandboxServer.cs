@@ -60,6 +60,9 @@ public sealed class SandboxServer : IAsyncDisposable
     /// <summary>Replaces https://api.hubapi.com/.</summary>
     public Uri HubSpotBaseAddress => new(BaseAddress, "hubspot/");
 
+    /// <summary>Pipedrive's company domain root: the API is under <c>api/v2/</c>.</summary>
+    public Uri PipedriveBaseAddress => new(BaseAddress, "pipedrive/");
+
     public SandboxWorld World => state.World;
 
     public SandboxCredentials Credentials { get; }
@@ -99,6 +102,7 @@ public sealed class SandboxServer : IAsyncDisposable
         MetaApi.Map(app, state);
         MailchimpApi.Map(app, state);
         HubSpotApi.Map(app, state);
+        Pipedrive.PipedriveApi.Map(app, state);
         app.MapPost("/_sandbox/advance-read-generation", () => Results.Json(new { readGeneration = state.World.AdvanceReadGeneration() }));
 
         try

@@ -93,10 +93,29 @@ public abstract class CliTestBase
     {
         get
         {
-            var beside = Path.Combine(AppContext.BaseDirectory, "pipeline.dll");
-            Assert.That(File.Exists(beside) && File.Exists(Path.Combine(AppContext.BaseDirectory, "pipeline.runtimeconfig.json")), Is.True, "the CLI binary is copied beside the tests");
-            return beside;
+            var cli = ShippedCli();
+            Assert.That(File.Exists(cli) && File.Exists(Path.ChangeExtension(cli, ".runtimeconfig.json")), Is.True, "the CLI binary is built");
+            return cli;
         }
+    }
+
+    /// <summary>
+    /// The CLI as built in its own output folder (etl/Cli/bin/…): the test folder also holds the sandbox, whose ASP.NET
+    /// framework reference keeps the CLI's own Microsoft.Extensions assemblies from being copied beside the tests.
+    /// </summary>
+    private static string ShippedCli()
+    {
+        var config = Path.GetFileName(Path.GetDirectoryName(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar))!);
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "etl", "Cli", "bin", config, "net10.0", "pipeline.dll");
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        return Path.Combine(AppContext.BaseDirectory, "pipeline.dll");
     }
 }
 

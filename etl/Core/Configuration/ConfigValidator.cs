@@ -43,6 +43,7 @@ public static class ConfigValidator
 
         options = new PipelineOptions();
         configuration.Bind(options);
+        BindSources(configuration.GetSection("Sources"), options.Sources);
         CheckMeaning(configuration, options, errors);
         return errors;
     }
@@ -60,8 +61,41 @@ public static class ConfigValidator
         CheckValue(root, section, property.PropertyType, errors);
     }
 
+    /// <summary>Each section under <c>Sources</c> binds to its module's options type (shape checked before).</summary>
+    private static void BindSources(IConfigurationSection sources, SourcesOptions options)
+    {
+        foreach (var child in sources.GetChildren())
+        {
+            var module = Sources.Find(child.Key)!;
+            options.Set(module.Section, (ISourceOptions)(child.Get(module.OptionsType) ?? Activator.CreateInstance(module.OptionsType)!));
+        }
+    }
+
+    /// <summary><c>Sources</c> has one section per module, named by the module, not by a property.</summary>
+    private static void CheckSources(IConfigurationRoot root, IConfigurationSection section, List<ConfigError> errors)
+    {
+        foreach (var child in section.GetChildren())
+        {
+            if (Sources.Modules.FirstOrDefault(m => string.Equals(m.Section, child.Key, StringComparison.OrdinalIgnoreCase)) is { } module)
+            {
+                CheckValue(root, child, module.OptionsType, errors);
+            }
+            else
+            {
+                errors.Add(new ConfigError(child.Path, ConfigOrigin.Of(root, child.Path),
+                    $"unknown source '{child.Key}' (known here: {string.Join(", ", Sources.Modules.Select(m => m.Section))})"));
+            }
+        }
+    }
+
     private static void CheckValue(IConfigurationRoot root, IConfigurationSection section, Type type, List<ConfigError> errors)
     {
+        if (type == typeof(SourcesOptions))
+        {
+            CheckSources(root, section, errors);
+            return;
+        }
+
         var target = Nullable.GetUnderlyingType(type) ?? type;
         if (IsLeaf(target))
         {
@@ -180,14 +214,11 @@ public static class ConfigValidator
             Fail("Warehouse:SqlServer:ConnectionString", "is required when Warehouse:Engine is sqlserver");
         }
 
-        foreach (var property in typeof(SourcesOptions).GetProperties())
+        foreach (var (module, source) in options.Sources.Configured)
         {
-            if (property.GetValue(options.Sources) is ISourceOptions source)
+            foreach (var problem in source.Validate())
             {
-                foreach (var problem in source.Validate())
-                {
-                    Fail($"Sources:{property.Name}:{problem.Key}", problem.Message);
-                }
+                Fail($"Sources:{module.Section}:{problem.Key}", problem.Message);
             }
         }
 

@@ -3,6 +3,8 @@ using Pipeline.Connectors.Ga4;
 using Pipeline.Connectors.HubSpot;
 using Pipeline.Connectors.Mailchimp;
 using Pipeline.Connectors.Meta;
+using Pipeline.Connectors.Modules;
+using Pipeline.Connectors.Streams;
 
 namespace Pipeline.Etl.Configuration;
 
@@ -71,16 +73,49 @@ public sealed class LoggingOptions
     public string Directory { get; set; } = "logs";
 }
 
-/// <summary>Configured source accounts. Each connector adds its section here (see <see cref="Sources"/>).</summary>
+/// <summary>
+/// Configured source sections, each bound to its module's options type (see <see cref="Sources.Modules"/>). A
+/// source added later needs nothing here: its module names its section.
+/// </summary>
 public sealed class SourcesOptions
 {
-    public Ga4Options? Ga4 { get; set; }
+    private readonly Dictionary<ISourceModule, ISourceOptions> configured = [];
 
-    public MetaOptions? Meta { get; set; }
+    /// <summary>Configured sources in module order, each with its options.</summary>
+    public IEnumerable<(ISourceModule Module, ISourceOptions Options)> Configured =>
+        Sources.Modules.Where(configured.ContainsKey).Select(m => (m, configured[m]));
 
-    public MailchimpOptions? Mailchimp { get; set; }
+    /// <summary>The options of a section or source name, or null when it is not configured.</summary>
+    public ISourceOptions? Get(string nameOrSection) =>
+        Sources.Find(nameOrSection) is { } module && configured.TryGetValue(module, out var options) ? options : null;
 
-    public HubSpotOptions? HubSpot { get; set; }
+    /// <summary>Configures (or, with null, removes) a source; the options must be its module's options type.</summary>
+    public void Set(string nameOrSection, ISourceOptions? options)
+    {
+        var module = Sources.Find(nameOrSection) ?? throw new ArgumentException($"no source module named '{nameOrSection}' (known: {string.Join(", ", Sources.Known)})", nameof(nameOrSection));
+        if (options is null)
+        {
+            configured.Remove(module);
+            return;
+        }
 
-    public FilesOptions? Files { get; set; }
+        if (!module.OptionsType.IsInstanceOfType(options))
+        {
+            throw new ArgumentException($"Sources:{module.Section} takes {module.OptionsType.Name}, not {options.GetType().Name}", nameof(options));
+        }
+
+        configured[module] = options;
+    }
+
+    // Typed shortcuts for code written before modules (fixtures, benchmarks); a new source needs none. The
+    // ConfigValidator binds every section through its module, replacing what the generic binder set through these.
+    public Ga4Options? Ga4 { get => Get("Ga4") as Ga4Options; set => Set("Ga4", value); }
+
+    public MetaOptions? Meta { get => Get("Meta") as MetaOptions; set => Set("Meta", value); }
+
+    public MailchimpOptions? Mailchimp { get => Get("Mailchimp") as MailchimpOptions; set => Set("Mailchimp", value); }
+
+    public HubSpotOptions? HubSpot { get => Get("HubSpot") as HubSpotOptions; set => Set("HubSpot", value); }
+
+    public FilesOptions? Files { get => Get("Files") as FilesOptions; set => Set("Files", value); }
 }

@@ -6,28 +6,16 @@ namespace Pipeline.Etl.Scheduling;
 /// </summary>
 public static class ScheduleDefaults
 {
-    /// <summary>Cron (Quartz format: seconds first) by source name.</summary>
-    public static IReadOnlyDictionary<string, string> Cron { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
-    {
-        ["ga4"] = "0 10 * * * ?",          // hourly: today's numbers fill in during the day; the lookback restates
-        ["meta"] = "0 20 * * * ?",         // hourly
-        ["mailchimp"] = "0 30 0/6 * * ?",  // every 6 h: campaign reports settle slowly
-        ["hubspot"] = "0 0/30 * * * ?",    // every 30 min: leads and deals are worked on all day
-        ["files"] = "0 40 * * * ?",        // hourly and cheap: an unchanged file is not read again
-    };
+    /// <summary>Cron (Quartz format: seconds first) by source name, from each source's module.</summary>
+    public static IReadOnlyDictionary<string, string> Cron { get; } =
+        Sources.Modules.ToDictionary(m => m.Name, m => m.DefaultCron, StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>Used for a source this table does not know (a connector added later).</summary>
+    /// <summary>Used for a source no module names (a job keyed by an unknown name).</summary>
     public const string FallbackCron = "0 50 * * * ?";
 
-    /// <summary>Freshness SLA in hours by source: a few missed runs, not one late run, make a source stale.</summary>
-    public static IReadOnlyDictionary<string, double> SlaHours { get; } = new Dictionary<string, double>(StringComparer.OrdinalIgnoreCase)
-    {
-        ["ga4"] = 6,
-        ["meta"] = 6,
-        ["mailchimp"] = 18,
-        ["hubspot"] = 2,
-        ["files"] = 26,
-    };
+    /// <summary>Freshness SLA in hours by source, from each source's module: a few missed runs, not one late run, make a source stale.</summary>
+    public static IReadOnlyDictionary<string, double> SlaHours { get; } =
+        Sources.Modules.ToDictionary(m => m.Name, m => m.FreshnessSlaHours, StringComparer.OrdinalIgnoreCase);
 
     public const double FallbackSlaHours = 24;
 

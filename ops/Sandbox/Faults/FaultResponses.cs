@@ -45,6 +45,13 @@ internal static class FaultResponses
             FaultKind.ServiceUnavailable => MailchimpErrors.Unavailable(ctx),
             _ => MailchimpErrors.InvalidKey(ctx),
         },
+        SandboxApi.Pipedrive => fault switch
+        {
+            FaultKind.RateLimit or FaultKind.QuotaExhausted => Pipedrive.PipedriveErrors.Write(ctx, 429, "Request over limit"),
+            FaultKind.ServerError => Pipedrive.PipedriveErrors.Write(ctx, 500, "Internal server error"),
+            FaultKind.ServiceUnavailable => Pipedrive.PipedriveErrors.Write(ctx, 503, "Service unavailable"),
+            _ => Pipedrive.PipedriveErrors.Unauthorized(ctx),
+        },
         _ => fault switch
         {
             FaultKind.RateLimit => HubSpotErrors.RateLimited(ctx, "TEN_SECONDLY_ROLLING"),

@@ -90,6 +90,11 @@ internal static class RequestPipeline
             return SandboxApi.Mailchimp;
         }
 
+        if (path.StartsWithSegments("/pipedrive"))
+        {
+            return SandboxApi.Pipedrive;
+        }
+
         return path.StartsWithSegments("/hubspot") ? SandboxApi.HubSpot : null;
     }
 

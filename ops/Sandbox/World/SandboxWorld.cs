@@ -19,6 +19,7 @@ public sealed class SandboxWorld
         Ga4 = new Ga4World(options, Meta, Mailchimp);
         GoogleAds = new GoogleAdsWorld(options, Ga4);
         Crm = new CrmWorld(options, AsOf, Meta, Mailchimp);
+        Pipedrive = new PipedriveWorld(options);
         Truth = new GroundTruth(this);
     }
 
@@ -36,6 +37,9 @@ public sealed class SandboxWorld
     /// <summary>The Google Ads account linked to the GA4 property (its data is served through GA4).</summary>
     public GoogleAdsWorld GoogleAds { get; }
     public CrmWorld Crm { get; }
+
+    /// <summary>The second CRM (Pipedrive); not part of the marts' business.</summary>
+    public PipedriveWorld Pipedrive { get; }
 
     /// <summary>True totals of what the APIs currently serve, to compare a warehouse against.</summary>
     public GroundTruth Truth { get; }

@@ -81,10 +81,29 @@ internal sealed class CliProcess : IDisposable
     {
         get
         {
-            var path = Path.Combine(AppContext.BaseDirectory, "pipeline.dll");
-            Assert.That(File.Exists(path), Is.True, "the CLI binary is copied beside the tests");
+            var path = ShippedCli();
+            Assert.That(File.Exists(path), Is.True, "the CLI binary is built");
             return path;
         }
+    }
+
+    /// <summary>
+    /// The CLI as built in its own output folder (etl/Cli/bin/…): the test folder also holds the sandbox, whose ASP.NET
+    /// framework reference keeps the CLI's own Microsoft.Extensions assemblies from being copied beside the tests.
+    /// </summary>
+    private static string ShippedCli()
+    {
+        var config = Path.GetFileName(Path.GetDirectoryName(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar))!);
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "etl", "Cli", "bin", config, "net10.0", "pipeline.dll");
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        return Path.Combine(AppContext.BaseDirectory, "pipeline.dll");
     }
 
     public static CliProcess Start(string workingDirectory, IReadOnlyDictionary<string, string>? environment, params string[] args) =>

@@ -28,8 +28,8 @@ internal static class CliRunner
     /// <summary>The CLI binary copied beside the tests, started with <c>dotnet</c>; stdout and stderr are collected.</summary>
     public static Process Start(string workingDirectory, params string[] args)
     {
-        var binary = Path.Combine(AppContext.BaseDirectory, "pipeline.dll");
-        Assert.That(File.Exists(binary), Is.True, "the CLI binary is copied beside the tests");
+        var binary = ShippedCli();
+        Assert.That(File.Exists(binary), Is.True, "the CLI binary is built");
         var start = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = workingDirectory,
@@ -55,5 +55,24 @@ internal static class CliRunner
         using var cancel = new CancellationTokenSource(timeout);
         await process.WaitForExitAsync(cancel.Token);
         return new CliResult(process.ExitCode, await stdout, await stderr);
+    }
+
+    /// <summary>
+    /// The CLI as built in its own output folder (etl/Cli/bin/…): the test folder also holds the sandbox, whose ASP.NET
+    /// framework reference keeps the CLI's own Microsoft.Extensions assemblies from being copied beside the tests.
+    /// </summary>
+    private static string ShippedCli()
+    {
+        var config = Path.GetFileName(Path.GetDirectoryName(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar))!);
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "etl", "Cli", "bin", config, "net10.0", "pipeline.dll");
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        return Path.Combine(AppContext.BaseDirectory, "pipeline.dll");
     }
 }

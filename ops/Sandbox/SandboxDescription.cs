@@ -1,0 +1,49 @@
+using System.Text.Json;
+
+namespace Pipeline.Sandbox;
+
+/// <summary>
+/// The running sandbox in one JSON line (camelCase keys): what a separate process (<c>pipeline demo</c>) needs to
+/// point connectors at it. Keys are part of the demo contract: source modules read them by name.
+/// </summary>
+public static class SandboxDescription
+{
+    public static string Json(SandboxServer server)
+    {
+        ArgumentNullException.ThrowIfNull(server);
+        var c = server.Credentials;
+        using var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            w.WriteString("baseAddress", server.BaseAddress.ToString());
+            w.WriteString("ga4BaseAddress", server.Ga4BaseAddress.ToString());
+            w.WriteString("googleTokenUri", server.GoogleTokenUri.ToString());
+            w.WriteString("ga4PropertyId", c.Ga4PropertyId);
+            w.WriteString("googleServiceAccountKeyJson", c.GoogleServiceAccountKeyJson);
+            w.WriteString("metaBaseAddress", server.MetaBaseAddress.ToString());
+            w.WriteString("metaAccessToken", c.MetaAccessToken);
+            Strings(w, "metaAdAccountIds", c.MetaAdAccountIds);
+            w.WriteString("mailchimpBaseAddress", server.MailchimpBaseAddress.ToString());
+            Strings(w, "mailchimpApiKeys", c.MailchimpApiKeys);
+            w.WriteString("hubSpotBaseAddress", server.HubSpotBaseAddress.ToString());
+            w.WriteString("hubSpotAccessToken", c.HubSpotAccessToken);
+            w.WriteString("pipedriveBaseAddress", server.PipedriveBaseAddress.ToString());
+            w.WriteString("pipedriveApiToken", c.PipedriveApiToken);
+            w.WriteEndObject();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    private static void Strings(Utf8JsonWriter w, string name, IEnumerable<string> values)
+    {
+        w.WriteStartArray(name);
+        foreach (var v in values)
+        {
+            w.WriteStringValue(v);
+        }
+
+        w.WriteEndArray();
+    }
+}
