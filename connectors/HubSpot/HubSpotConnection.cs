@@ -1,4 +1,3 @@
-using System.Globalization;
 using Pipeline.Connectors.Http;
 using Pipeline.Connectors.Streams;
 
@@ -51,13 +50,8 @@ internal sealed class HubSpotConnection : ISourceConnection
         pipelines ??= (await Api.GetDealPipelinesAsync(cancellationToken)).Results;
 
     /// <summary>Where a later run's search starts: the committed cursor minus the overlap; null on the first run.</summary>
-    public DateTimeOffset? SearchFrom(string? cursor) => ParseCursor(cursor) is { } committed ? committed - Options.IncrementalOverlap : null;
-
-    /// <summary>An entity cursor as the warehouse stores it (ISO 8601 UTC), or null.</summary>
-    public static DateTimeOffset? ParseCursor(string? cursor) =>
-        cursor is { Length: > 0 } && DateTimeOffset.TryParse(cursor, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var t)
-            ? t
-            : null;
+    public DateTimeOffset? SearchFrom(StreamDescriptor stream, string? cursor) =>
+        StreamCursor.Parse(stream, cursor) is { } committed ? committed.AsTimestamp() - Options.IncrementalOverlap : null;
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 

@@ -42,7 +42,7 @@ internal sealed class CrmObjectReader(HubSpotConnection connection, CrmObjectKin
             properties = [.. properties, .. StageIds(pipelines).Select(id => "hs_date_entered_" + id)];
         }
 
-        var pages = connection.SearchFrom(request.Cursor) is { } since
+        var pages = connection.SearchFrom(kind.Stream, request.Cursor) is { } since
             ? ObjectPaging.SearchModifiedAsync(connection, kind.ApiName, kind.ModifiedProperty, since, properties, cancellationToken)
             : ObjectPaging.ListAsync(connection, kind.ApiName, properties, archived: false, cancellationToken);
         await foreach (var page in pages)
@@ -155,7 +155,7 @@ internal sealed class DealAssociationsReader(HubSpotConnection connection) : ISt
         ArgumentNullException.ThrowIfNull(request);
         var options = connection.Options;
         IAsyncEnumerable<ObjectPage> pages;
-        if (connection.SearchFrom(request.Cursor) is { } changedSince)
+        if (connection.SearchFrom(Stream, request.Cursor) is { } changedSince)
         {
             var recent = connection.Now - TimeSpan.FromDays(options.AssociationRefreshDays);
             var since = changedSince < recent ? changedSince : recent;

@@ -61,9 +61,9 @@ internal sealed class MailchimpConnection : ISourceConnection
     /// <c>since_send_time</c> for streams that re-read recent campaigns: null on the first run, else the earlier of the
     /// cursor and "now minus the re-read days" (a second earlier, as the filter is exclusive).
     /// </summary>
-    public DateTimeOffset? RereadSince(string? cursor)
+    public DateTimeOffset? RereadSince(StreamDescriptor stream, string? cursor)
     {
-        if (ParseCursor(cursor) is not { } committed)
+        if (StreamCursor.Parse(stream, cursor)?.AsTimestamp() is not { } committed)
         {
             return null;
         }
@@ -93,12 +93,6 @@ internal sealed class MailchimpConnection : ISourceConnection
         lists = found.DistinctBy(l => l.Id, StringComparer.Ordinal).ToList();
         return lists;
     }
-
-    /// <summary>An entity cursor as the warehouse stores it (ISO 8601 UTC), or null.</summary>
-    public static DateTimeOffset? ParseCursor(string? cursor) =>
-        cursor is { Length: > 0 } && DateTimeOffset.TryParse(cursor, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var t)
-            ? t
-            : null;
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 

@@ -74,7 +74,7 @@ internal sealed class CampaignReportsReader(MailchimpConnection connection) : IS
     public async IAsyncEnumerable<RecordBatch> ReadAsync(StreamReadRequest request, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var since = connection.RereadSince(request.Cursor);
+        var since = connection.RereadSince(Stream, request.Cursor);
         var pages = Pager.ByOffsetAsync(
             (offset, count, ct) => connection.Api.GetReportsAsync(since, offset, count, ct), p => p.Reports.Count, p => MailchimpPages.Total(p, connection.PageSize), connection.PageSize, cancellationToken);
         await foreach (var page in pages)
@@ -153,7 +153,7 @@ internal sealed class ListMembersReader(MailchimpConnection connection) : IStrea
     public async IAsyncEnumerable<RecordBatch> ReadAsync(StreamReadRequest request, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        DateTimeOffset? since = MailchimpConnection.ParseCursor(request.Cursor) is { } cursor ? cursor - CursorOverlap : null;
+        DateTimeOffset? since = StreamCursor.Parse(Stream, request.Cursor)?.AsTimestamp() - CursorOverlap;
         foreach (var list in await connection.GetListsAsync(cancellationToken))
         {
             var listSince = since is { } s && (list.DateCreated is not { } created || created <= s) ? since : null;
@@ -193,7 +193,7 @@ internal sealed class UnsubscribesReader(MailchimpConnection connection) : IStre
     public async IAsyncEnumerable<RecordBatch> ReadAsync(StreamReadRequest request, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var since = connection.RereadSince(request.Cursor);
+        var since = connection.RereadSince(Stream, request.Cursor);
         var campaigns = new List<string>();
         var reports = Pager.ByOffsetAsync(
             (offset, count, ct) => connection.Api.GetReportsAsync(since, offset, count, ct), p => p.Reports.Count, p => MailchimpPages.Total(p, connection.PageSize), connection.PageSize, cancellationToken);

@@ -39,13 +39,7 @@ internal sealed class MetaEntityReader(MetaConnection connection, StreamDescript
     public async IAsyncEnumerable<RecordBatch> ReadAsync(StreamReadRequest request, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        DateTimeOffset? since = null;
-        if (request.Cursor is { Length: > 0 } cursor)
-        {
-            since = MetaValues.TryTimestamp(cursor, out var t)
-                ? new DateTimeOffset(t, TimeSpan.Zero) - Overlap
-                : throw new FormatException($"meta.{stream.Name}: stored cursor '{cursor}' is not a timestamp");
-        }
+        var since = StreamCursor.Parse(stream, request.Cursor)?.AsTimestamp() - Overlap;
 
         var fields = ApiFields;
         var pages = Pager.ByCursorAsync(

@@ -60,6 +60,16 @@ public static class StagingRows
     }
 
     /// <summary>
+    /// A connector's reject as the warehouse keeps it: addresses in its reason and payload hashed (a caller other than
+    /// the sync runner may load windows, so the loader does not rely on the runner having redacted them).
+    /// </summary>
+    public static RejectedRecord Redacted(RejectedRecord reject)
+    {
+        ArgumentNullException.ThrowIfNull(reject);
+        return new RejectedRecord(EmailAddresses.Redact(reject.Reason)!, EmailAddresses.Redact(reject.Payload)!);
+    }
+
+    /// <summary>
     /// A rejected row as a JSON object by field name (extra values as <c>_extra_N</c>; NaN and infinities as text,
     /// which JSON cannot hold), with every e-mail address replaced by its hash.
     /// </summary>

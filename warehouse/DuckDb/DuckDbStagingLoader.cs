@@ -1,7 +1,5 @@
-using System.Globalization;
 using Dapper;
 using DuckDB.NET.Data;
-using Pipeline.Connectors.Privacy;
 using Pipeline.Connectors.Streams;
 using static Pipeline.Warehouse.DuckDb.DuckDbTypes;
 
@@ -93,12 +91,11 @@ internal sealed class DuckDbStagingLoader(
         await foreach (var batch in batches.WithCancellation(cancellationToken))
         {
             batchCount++;
-            foreach (var reject in batch.Rejects)
+            foreach (var reject in batch.Rejects.Select(StagingRows.Redacted))
             {
                 read++;
                 rejects++;
-                // Redacted here too: callers other than the sync runner may load windows.
-                rejectAppender.CreateRow().AppendValue(EmailAddresses.Redact(reject.Reason)).AppendValue(EmailAddresses.Redact(reject.Payload)).EndRow();
+                rejectAppender.CreateRow().AppendValue(reject.Reason).AppendValue(reject.Payload).EndRow();
             }
 
             foreach (var row in batch.Rows)
@@ -250,52 +247,16 @@ internal sealed class DuckDbStagingLoader(
         return new WindowLoadResult(read, written, appendedRejects + duplicates, cursor);
     }
 
-    /// <summary>
-    /// Report streams: the window's last day (the next run starts there minus the lookback). Entity streams: the
-    /// highest cursor value seen so far, never moving backwards.
-    /// </summary>
+    /// <summary>The stored cursor moved by this load's rows, by the stream kind's rule (<see cref="StreamCursor.Advance"/>).</summary>
     private static async Task<string?> NextCursorAsync(DuckDBConnection connection, System.Data.Common.DbTransaction tx, StreamDescriptor stream, LoadWindow window, string load)
     {
         var previous = await connection.ExecuteScalarAsync<string?>(
             "SELECT cursor_value FROM etl.sync_state WHERE source = $source AND stream = $stream AND account_id = $account_id",
             new { source = stream.Source, stream = stream.Name, account_id = window.AccountId },
             tx);
-        if (stream.Kind == StreamKind.Report)
-        {
-            var reached = window.To!.Value.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-            return previous is not null && string.CompareOrdinal(previous, reached) > 0 ? previous : reached;
-        }
-
-        var field = stream.Field(stream.CursorField);
-        var max = await connection.ExecuteScalarAsync<object?>($"SELECT max({Quote(field.Name)}) FROM {load}", transaction: tx);
-        var candidate = max is null or DBNull ? null : FormatCursor(field.Type, max);
-        if (stream.Kind == StreamKind.Snapshot)
-        {
-            // The load replaced everything: its own cursor, or none when it had no rows (so the next read starts over).
-            return candidate;
-        }
-
-        if (candidate is null)
-        {
-            return previous;
-        }
-
-        return previous is null || CompareCursor(field.Type, candidate, previous) > 0 ? candidate : previous;
+        var max = stream.Kind == StreamKind.Report
+            ? null
+            : await connection.ExecuteScalarAsync<object?>($"SELECT max({Quote(stream.CursorField)}) FROM {load}", transaction: tx);
+        return StreamCursor.Advance(stream, StreamCursor.Parse(stream, previous), window.To, max)?.Text;
     }
-
-    internal static string FormatCursor(FieldType type, object value) => type switch
-    {
-        FieldType.Date => (value is DateOnly d ? d : DateOnly.FromDateTime((DateTime)value)).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-        FieldType.Timestamp => DateTime.SpecifyKind((DateTime)value, DateTimeKind.Utc).ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture),
-        FieldType.Int64 => Convert.ToInt64(value, CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture),
-        _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "",
-    };
-
-    private static int CompareCursor(FieldType type, string a, string b) => type switch
-    {
-        FieldType.Int64 => long.Parse(a, CultureInfo.InvariantCulture).CompareTo(long.Parse(b, CultureInfo.InvariantCulture)),
-        FieldType.Decimal or FieldType.Double => decimal.Parse(a, CultureInfo.InvariantCulture).CompareTo(decimal.Parse(b, CultureInfo.InvariantCulture)),
-        // Dates and timestamps are stored in a fixed-width ISO form, so text order is time order.
-        _ => string.CompareOrdinal(a, b),
-    };
 }

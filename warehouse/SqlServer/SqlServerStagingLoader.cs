@@ -1,5 +1,6 @@
 using System.Data;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 using System.Security.Cryptography;
 using System.Text;
@@ -34,7 +35,7 @@ internal sealed class SqlServerStagingLoader(SqlServerWarehouse warehouse, SqlSe
         {
             var keyIndexes = stream.PrimaryKey.Select(stream.IndexOf).ToArray();
             var cursorIndex = stream.IndexOf(stream.CursorField);
-            await using var reader = new RecordBatchDataReader(stream, batches, row => Check(stream, window, row, keyIndexes, cursorIndex), cancellationToken);
+            await using var reader = new RecordBatchDataReader(stream, Redacted(batches, cancellationToken), row => Check(stream, window, row, keyIndexes, cursorIndex), cancellationToken);
             using (var bulk = new SqlBulkCopy(connection)
             {
                 DestinationTableName = LoadSql.LoadTable,
@@ -76,6 +77,15 @@ internal sealed class SqlServerStagingLoader(SqlServerWarehouse warehouse, SqlSe
         finally
         {
             await DropLoadTableAsync(connection);
+        }
+    }
+
+    /// <summary>The batches with their connector rejects redacted (<see cref="StagingRows.Redacted"/>), as DuckDB keeps them.</summary>
+    private static async IAsyncEnumerable<RecordBatch> Redacted(IAsyncEnumerable<RecordBatch> batches, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var batch in batches.WithCancellation(cancellationToken))
+        {
+            yield return batch.Rejects.Count == 0 ? batch : new RecordBatch(batch.Rows, [.. batch.Rejects.Select(StagingRows.Redacted)]);
         }
     }
 
@@ -229,10 +239,7 @@ internal sealed class SqlServerStagingLoader(SqlServerWarehouse warehouse, SqlSe
         return p;
     }
 
-    /// <summary>
-    /// Report streams: the window's last day (the next run starts there minus the lookback). Entity streams: the
-    /// highest cursor value seen so far, never moving backwards. Snapshot streams: this load's own highest value.
-    /// </summary>
+    /// <summary>The stored cursor moved by this load's rows, by the stream kind's rule (<see cref="StreamCursor.Advance"/>).</summary>
     private static async Task<string?> NextCursorAsync(SqlConnection connection, SqlTransaction tx, StreamDescriptor stream, LoadWindow window, int timeout, CancellationToken cancellationToken)
     {
         var previous = await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
@@ -241,46 +248,13 @@ internal sealed class SqlServerStagingLoader(SqlServerWarehouse warehouse, SqlSe
             tx,
             timeout,
             cancellationToken: cancellationToken));
-        if (stream.Kind == StreamKind.Report)
-        {
-            var reached = window.To!.Value.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-            return previous is not null && string.CompareOrdinal(previous, reached) > 0 ? previous : reached;
-        }
-
-        var field = stream.Field(stream.CursorField);
-        var max = await connection.ExecuteScalarAsync<object?>(new CommandDefinition(
-            LoadSql.MaxCursor(stream),
-            transaction: tx,
-            commandTimeout: timeout,
-            cancellationToken: cancellationToken));
-        var candidate = max is null or DBNull ? null : FormatCursor(field.Type, max);
-        if (stream.Kind == StreamKind.Snapshot)
-        {
-            return candidate;
-        }
-
-        if (candidate is null)
-        {
-            return previous;
-        }
-
-        return previous is null || CompareCursor(field.Type, candidate, previous) > 0 ? candidate : previous;
+        var max = stream.Kind == StreamKind.Report
+            ? null
+            : await connection.ExecuteScalarAsync<object?>(new CommandDefinition(
+                LoadSql.MaxCursor(stream),
+                transaction: tx,
+                commandTimeout: timeout,
+                cancellationToken: cancellationToken));
+        return StreamCursor.Advance(stream, StreamCursor.Parse(stream, previous), window.To, max)?.Text;
     }
-
-    /// <summary>Cursors in the same text form as DuckDB's, so a warehouse's state reads alike on both engines.</summary>
-    internal static string FormatCursor(FieldType type, object value) => type switch
-    {
-        FieldType.Date => (value is DateOnly d ? d : DateOnly.FromDateTime((DateTime)value)).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-        FieldType.Timestamp => DateTime.SpecifyKind((DateTime)value, DateTimeKind.Utc).ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture),
-        FieldType.Int64 => Convert.ToInt64(value, CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture),
-        _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "",
-    };
-
-    private static int CompareCursor(FieldType type, string a, string b) => type switch
-    {
-        FieldType.Int64 => long.Parse(a, CultureInfo.InvariantCulture).CompareTo(long.Parse(b, CultureInfo.InvariantCulture)),
-        FieldType.Decimal or FieldType.Double => decimal.Parse(a, NumberStyles.Float, CultureInfo.InvariantCulture).CompareTo(decimal.Parse(b, NumberStyles.Float, CultureInfo.InvariantCulture)),
-        // Dates and timestamps are stored in a fixed-width ISO form, so text order is time order.
-        _ => string.CompareOrdinal(a, b),
-    };
 }

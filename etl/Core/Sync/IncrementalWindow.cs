@@ -14,10 +14,12 @@ public readonly record struct IncrementalWindow(DateOnly From, DateOnly To)
     /// start) up to today, clamped to the API's history and cut into chunks that each commit on their own.
     /// An explicit backfill range replaces the plan.
     /// </summary>
-    /// <param name="cursor">Last committed day (yyyy-MM-dd), or null before the first run.</param>
+    /// <param name="stream">The report stream (names it when its stored cursor is not a day).</param>
+    /// <param name="cursor">Last committed day as stored (<see cref="StreamCursor"/>), or null before the first run.</param>
     public static IReadOnlyList<IncrementalWindow> Plan(
-        string? cursor, StreamSyncSettings settings, DateOnly today, DateOnly? backfillFrom = null, DateOnly? backfillTo = null)
+        StreamDescriptor stream, string? cursor, StreamSyncSettings settings, DateOnly today, DateOnly? backfillFrom = null, DateOnly? backfillTo = null)
     {
+        ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(settings);
         if (settings.LookbackDays < 0 || settings.ChunkDays < 1 || settings.FirstRunDays < 1)
         {
@@ -33,10 +35,10 @@ public readonly record struct IncrementalWindow(DateOnly From, DateOnly To)
         else
         {
             to = today;
-            from = cursor is null
+            from = StreamCursor.Parse(stream, cursor) is not { } committed
                 ? today.AddDays(-(settings.FirstRunDays - 1))
                 // Lookback N: the last N committed days are read again, so restated numbers replace the old ones.
-                : ParseCursor(cursor).AddDays(1 - settings.LookbackDays);
+                : committed.AsDate().AddDays(1 - settings.LookbackDays);
             if (from > today)
             {
                 from = today;
@@ -62,9 +64,4 @@ public readonly record struct IncrementalWindow(DateOnly From, DateOnly To)
 
         return windows;
     }
-
-    private static DateOnly ParseCursor(string cursor) =>
-        DateOnly.TryParseExact(cursor, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var day)
-            ? day
-            : throw new FormatException($"stored cursor '{cursor}' is not a yyyy-MM-dd day");
 }

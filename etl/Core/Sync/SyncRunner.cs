@@ -55,7 +55,7 @@ public sealed class SyncRunner(IWarehouseEngine warehouse, TimeProvider clock, I
             var stream = reader.Stream;
             var cursor = await warehouse.RunLog.GetCursorAsync(stream.Source, stream.Name, connection.AccountId, cancellationToken);
             IReadOnlyList<IncrementalWindow?> windows = stream.Kind == StreamKind.Report
-                ? [.. IncrementalWindow.Plan(cursor, reader.Settings, today, request.BackfillFrom, request.BackfillTo).Select(w => (IncrementalWindow?)w)]
+                ? [.. IncrementalWindow.Plan(stream, cursor, reader.Settings, today, request.BackfillFrom, request.BackfillTo).Select(w => (IncrementalWindow?)w)]
                 : [null];
             foreach (var window in windows)
             {
