@@ -1,0 +1,17 @@
+namespace Pipeline.Warehouse.Semantic;
+
+/// <summary>
+/// What an engine writes differently around a semantic view: how it describes the view and its columns and what
+/// ends a definition before those descriptions. The view bodies stay in each engine's own .sql file.
+/// </summary>
+public abstract class SemanticDialect
+{
+    /// <summary>Text between a definition and its descriptions: nothing on DuckDB, a GO line on SQL Server (CREATE VIEW must be alone in its batch).</summary>
+    public abstract string EndOfDefinition { get; }
+
+    /// <summary>A statement describing the view (or table function) itself.</summary>
+    public abstract string DescribeObject(string schema, string name, string text);
+
+    /// <summary>A statement describing one column of the view.</summary>
+    public abstract string DescribeColumn(string schema, string name, string column, string text);
+}

@@ -1,0 +1,17 @@
+using Pipeline.Warehouse.Semantic;
+
+namespace Pipeline.Warehouse.DuckDb;
+
+/// <summary>DuckDB's side of the semantic layer: descriptions as COMMENT ON statements in the same script.</summary>
+internal sealed class DuckDbSemanticDialect : SemanticDialect
+{
+    public static DuckDbSemanticDialect Instance { get; } = new();
+
+    public override string EndOfDefinition => "";
+
+    public override string DescribeObject(string schema, string name, string text) =>
+        $"COMMENT ON VIEW {schema}.{name} IS {KpiCatalogScriptProvider.Text(text)};";
+
+    public override string DescribeColumn(string schema, string name, string column, string text) =>
+        $"COMMENT ON COLUMN {schema}.{name}.{column} IS {KpiCatalogScriptProvider.Text(text)};";
+}

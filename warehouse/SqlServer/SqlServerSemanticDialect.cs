@@ -1,0 +1,17 @@
+using Pipeline.Warehouse.Semantic;
+
+namespace Pipeline.Warehouse.SqlServer;
+
+/// <summary>SQL Server's side of the semantic layer: descriptions as etl.set_description calls in a batch after the view's.</summary>
+internal sealed class SqlServerSemanticDialect : SemanticDialect
+{
+    public static SqlServerSemanticDialect Instance { get; } = new();
+
+    public override string EndOfDefinition => "GO\n";
+
+    public override string DescribeObject(string schema, string name, string text) =>
+        KpiCatalogScriptProvider.Describe(schema, name, null, text);
+
+    public override string DescribeColumn(string schema, string name, string column, string text) =>
+        KpiCatalogScriptProvider.Describe(schema, name, column, text);
+}
