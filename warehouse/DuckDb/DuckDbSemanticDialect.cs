@@ -14,4 +14,13 @@ internal sealed class DuckDbSemanticDialect : SemanticDialect
 
     public override string DescribeColumn(string schema, string name, string column, string text) =>
         $"COMMENT ON COLUMN {schema}.{name}.{column} IS {KpiCatalogScriptProvider.Text(text)};";
+
+    public override string Pivot(string aggregate, string column, string keyColumn, string key) =>
+        $"{aggregate}({column}) FILTER (WHERE {keyColumn} = '{key}')";
+
+    public override string Float => "DOUBLE";
+
+    public override string AsFloat(string expression) => expression;
+
+    public override string IsTrue(string column) => column;
 }

@@ -14,4 +14,13 @@ internal sealed class SqlServerSemanticDialect : SemanticDialect
 
     public override string DescribeColumn(string schema, string name, string column, string text) =>
         KpiCatalogScriptProvider.Describe(schema, name, column, text);
+
+    public override string Pivot(string aggregate, string column, string keyColumn, string key) =>
+        $"{aggregate.ToUpperInvariant()}(CASE WHEN {keyColumn} = '{key}' THEN {column} END)";
+
+    public override string Float => "float";
+
+    public override string AsFloat(string expression) => $"CAST({expression} AS float)";
+
+    public override string IsTrue(string column) => column + " = 1";
 }

@@ -14,4 +14,16 @@ public abstract class SemanticDialect
 
     /// <summary>A statement describing one column of the view.</summary>
     public abstract string DescribeColumn(string schema, string name, string column, string text);
+
+    /// <summary>One pivoted column: <paramref name="aggregate"/> of <paramref name="column"/> over the rows whose <paramref name="keyColumn"/> is <paramref name="key"/>.</summary>
+    public abstract string Pivot(string aggregate, string column, string keyColumn, string key);
+
+    /// <summary>The double-precision type KPI values are published in.</summary>
+    public abstract string Float { get; }
+
+    /// <summary>A decimal expression as a double before dividing (SQL Server would otherwise divide decimals at their scale).</summary>
+    public abstract string AsFloat(string expression);
+
+    /// <summary>A boolean column as a condition: DuckDB has BOOLEAN, SQL Server a bit compared with 1.</summary>
+    public abstract string IsTrue(string column);
 }

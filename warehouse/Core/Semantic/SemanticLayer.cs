@@ -78,13 +78,13 @@ public static partial class SemanticLayer
     internal static IEnumerable<string> References(string sql) =>
         QualifiedName().Matches(LineComment().Replace(sql, "")).Select(m => m.Value).Distinct(StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>The script as deployed: the definition, then the descriptions of its docs file.</summary>
+    /// <summary>The script as deployed: the definition (placeholders expanded, see <see cref="SemanticTemplates"/>), then the descriptions of its docs file.</summary>
     public static string Render(SemanticScript script, SemanticDialect dialect)
     {
         ArgumentNullException.ThrowIfNull(script);
         ArgumentNullException.ThrowIfNull(dialect);
         var docs = SemanticDocs.For(script.Schema, script.Name);
-        var sql = new StringBuilder(script.Sql.TrimEnd()).AppendLine();
+        var sql = new StringBuilder(SemanticTemplates.Expand(script.Sql, dialect, $"Scripts/Semantic/{script.Schema}/{script.Name}.sql").TrimEnd()).AppendLine();
         if (docs.Description is null && docs.Columns.Count == 0)
         {
             return sql.ToString();

@@ -26,12 +26,7 @@ measures AS (
 base AS (
     SELECT grain, period_start, any_value(period_end) AS period_end, segment_type, segment,
            bool_and(period_complete) AS period_complete,
-           max(value) FILTER (WHERE kpi_id = 'revenue')       AS revenue,
-           max(value) FILTER (WHERE kpi_id = 'roi')           AS roi,
-           max(value) FILTER (WHERE kpi_id = 'romi')          AS romi,
-           max(value) FILTER (WHERE kpi_id = 'new_customers') AS new_customers,
-           max(value) FILTER (WHERE kpi_id = 'cac')           AS cac,
-           max(value) FILTER (WHERE kpi_id = 'aov')           AS aov
+           {{kpi_pivot: revenue, roi, romi, new_customers, cac, aov}}
     FROM kpis
     GROUP BY grain, period_start, segment_type, segment
 ),
@@ -44,8 +39,7 @@ costs AS (
 -- LTV (formula) inputs: the trailing 12 months ending with the period (month rows of the same segment).
 trailing_sums AS (
     SELECT r.grain, r.period_start, r.segment_type, r.segment,
-           sum(m.value) FILTER (WHERE m.measure = 'won_revenue') AS won_revenue_12m,
-           sum(m.value) FILTER (WHERE m.measure = 'won_deals')   AS won_deals_12m
+           {{measure_pivot(m): won_revenue AS won_revenue_12m, won_deals AS won_deals_12m}}
     FROM base AS r
     JOIN month_measures AS m
       ON m.segment_type = r.segment_type AND m.segment = r.segment

@@ -3,18 +3,7 @@ CREATE OR REPLACE VIEW mart.dashboard_marketing AS
 WITH k AS (
     SELECT grain, period_start, any_value(period_end) AS period_end, segment AS campaign,
            bool_and(period_complete) AS period_complete,
-           max(value) FILTER (WHERE kpi_id = 'impressions')         AS impressions,
-           max(numerator) FILTER (WHERE kpi_id = 'ctr')             AS link_clicks,
-           max(value) FILTER (WHERE kpi_id = 'ctr')                 AS ctr,
-           max(value) FILTER (WHERE kpi_id = 'cpc')                 AS cpc,
-           max(value) FILTER (WHERE kpi_id = 'leads')               AS leads,
-           max(value) FILTER (WHERE kpi_id = 'cpl')                 AS cpl,
-           max(numerator) FILTER (WHERE kpi_id = 'ad_conversion_rate') AS ad_conversions,
-           max(value) FILTER (WHERE kpi_id = 'ad_conversion_rate')  AS ad_conversion_rate,
-           max(numerator) FILTER (WHERE kpi_id = 'roas')            AS ad_conversion_value,
-           max(value) FILTER (WHERE kpi_id = 'roas')                AS roas,
-           max(value) FILTER (WHERE kpi_id = 'sessions')            AS sessions,
-           max(value) FILTER (WHERE kpi_id = 'web_conversion_rate') AS web_conversion_rate
+           {{kpi_pivot: impressions, ctr.numerator AS link_clicks, ctr, cpc, leads, cpl, ad_conversion_rate.numerator AS ad_conversions, ad_conversion_rate, roas.numerator AS ad_conversion_value, roas, sessions, web_conversion_rate}}
     FROM mart.kpi_values
     WHERE grain IN ('week', 'month') AND segment_type = 'campaign'
       AND kpi_id IN ('impressions', 'ctr', 'cpc', 'leads', 'cpl', 'ad_conversion_rate', 'roas', 'sessions', 'web_conversion_rate')
@@ -22,9 +11,7 @@ WITH k AS (
 ),
 m AS (
     SELECT grain, period_start, any_value(period_end) AS period_end, segment AS campaign,
-           sum(value) FILTER (WHERE measure = 'ad_spend')             AS spend,
-           sum(value) FILTER (WHERE measure = 'other_marketing_cost') AS other_marketing_cost,
-           sum(value) FILTER (WHERE measure = 'ad_leads')             AS ad_leads
+           {{measure_pivot: ad_spend AS spend, other_marketing_cost, ad_leads}}
     FROM mart.kpi_measures
     WHERE grain IN ('week', 'month') AND segment_type = 'campaign'
       AND measure IN ('ad_spend', 'other_marketing_cost', 'ad_leads')

@@ -31,26 +31,7 @@ mailchimp AS (
 pivoted AS (
     SELECT grain, period_start, any_value(period_end) AS period_end, kind, segment AS campaign,
            bool_and(period_complete) AS period_complete,
-           max(value) FILTER (WHERE kpi_id = 'impressions')              AS impressions,
-           max(numerator) FILTER (WHERE kpi_id = 'ctr')                  AS link_clicks,
-           max(numerator) FILTER (WHERE kpi_id = 'cpc')                  AS spend,
-           max(value) FILTER (WHERE kpi_id = 'ctr')                      AS ctr,
-           max(value) FILTER (WHERE kpi_id = 'cpc')                      AS cpc,
-           max(value) FILTER (WHERE kpi_id = 'cpm')                      AS cpm,
-           max(value) FILTER (WHERE kpi_id = 'sessions')                 AS sessions,
-           max(value) FILTER (WHERE kpi_id = 'engagement_rate')          AS engagement_rate,
-           max(value) FILTER (WHERE kpi_id = 'bounce_rate')              AS bounce_rate,
-           max(value) FILTER (WHERE kpi_id = 'pages_per_session')        AS pages_per_session,
-           max(value) FILTER (WHERE kpi_id = 'avg_session_duration')     AS avg_session_duration,
-           max(denominator) FILTER (WHERE kpi_id = 'email_bounce_rate')  AS emails_sent,
-           max(denominator) FILTER (WHERE kpi_id = 'email_open_rate')    AS emails_delivered,
-           max(value) FILTER (WHERE kpi_id = 'email_open_rate')          AS email_open_rate,
-           max(value) FILTER (WHERE kpi_id = 'email_open_rate_human')    AS email_open_rate_human,
-           max(value) FILTER (WHERE kpi_id = 'email_click_rate')         AS email_click_rate,
-           max(value) FILTER (WHERE kpi_id = 'email_click_to_open_rate') AS email_click_to_open_rate,
-           max(value) FILTER (WHERE kpi_id = 'email_unsubscribe_rate')   AS email_unsubscribe_rate,
-           max(value) FILTER (WHERE kpi_id = 'email_bounce_rate')        AS email_bounce_rate,
-           max(value) FILTER (WHERE kpi_id = 'list_growth')              AS list_growth
+           {{kpi_pivot: impressions, ctr.numerator AS link_clicks, cpc.numerator AS spend, ctr, cpc, cpm, sessions, engagement_rate, bounce_rate, pages_per_session, avg_session_duration, email_bounce_rate.denominator AS emails_sent, email_open_rate.denominator AS emails_delivered, email_open_rate, email_open_rate_human, email_click_rate, email_click_to_open_rate, email_unsubscribe_rate, email_bounce_rate, list_growth}}
     FROM kinds
     -- Email KPIs only for segments that are Mailchimp campaigns (their measures come only from Mailchimp sends).
     WHERE kind <> 'email' OR segment IN (SELECT utm_name FROM mailchimp)

@@ -6,12 +6,7 @@ CREATE OR REPLACE VIEW mart.funnel_monthly AS
 WITH counts AS (
     SELECT period_start, any_value(period_end) AS period_end, segment_type, segment,
            bool_and(period_complete) AS period_complete,
-           max(value) FILTER (WHERE kpi_id = 'sessions')      AS sessions,
-           max(value) FILTER (WHERE kpi_id = 'leads')         AS leads,
-           max(value) FILTER (WHERE kpi_id = 'mqls')          AS mqls,
-           max(value) FILTER (WHERE kpi_id = 'sqls')          AS sqls,
-           max(value) FILTER (WHERE kpi_id = 'new_customers') AS new_customers,
-           max(value) FILTER (WHERE kpi_id = 'revenue')       AS revenue
+           {{kpi_pivot: sessions, leads, mqls, sqls, new_customers, revenue}}
     FROM mart.kpi_values
     WHERE grain = 'month' AND segment_type IN ('all', 'channel')
       AND kpi_id IN ('sessions', 'leads', 'mqls', 'sqls', 'new_customers', 'revenue')

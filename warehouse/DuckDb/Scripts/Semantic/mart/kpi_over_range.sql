@@ -21,11 +21,7 @@ sums AS (
 SELECT CAST(range_start AS DATE) AS period_start, CAST(range_end AS DATE) AS period_end, r.segment_type, r.segment, r.kpi_id,
        k.name AS kpi_name, k.unit, CASE WHEN k.unit = 'Currency' THEN st.reporting_currency END AS currency,
        r.numerator, CASE WHEN k.denominator IS NOT NULL THEN r.denominator END AS denominator,
-       CAST(CASE
-           WHEN k.denominator IS NULL THEN r.numerator * k.scale
-           WHEN k.complement THEN k.scale * (1 - r.numerator / NULLIF(r.denominator, 0))
-           ELSE k.scale * r.numerator / NULLIF(r.denominator, 0)
-       END AS DOUBLE) AS value
+       {{kpi_value(r.numerator, r.denominator)}} AS value
 FROM sums AS r
 JOIN mart.kpi_catalog AS k ON k.kpi_id = r.kpi_id
 CROSS JOIN dw.settings AS st;

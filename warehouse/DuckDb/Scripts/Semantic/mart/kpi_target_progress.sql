@@ -81,11 +81,7 @@ base AS (
         COALESCE(t.kpi_known AND k.additivity IN ('Additive', 'RatioOfSums'), false) AS supported,
         u.numerator,
         CASE WHEN k.denominator IS NOT NULL THEN u.denominator END              AS denominator,
-        CAST(CASE
-            WHEN k.denominator IS NULL THEN u.numerator * k.scale
-            WHEN k.complement THEN k.scale * (1 - u.numerator / NULLIF(u.denominator, 0))
-            ELSE k.scale * u.numerator / NULLIF(u.denominator, 0)
-        END AS DOUBLE)                                                           AS computed,
+        {{kpi_value(u.numerator, u.denominator)}} AS computed,
         CAST(t.period_end - t.period_start + 1 AS INTEGER)                       AS days_total,
         CAST(GREATEST(0, LEAST(t.period_end - t.period_start + 1, a.as_of_date - t.period_start + 1)) AS INTEGER) AS days_elapsed
     FROM targets AS t

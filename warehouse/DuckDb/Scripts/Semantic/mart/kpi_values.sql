@@ -43,11 +43,7 @@ SELECT
     CASE WHEN k.unit = 'Currency' THEN s.reporting_currency END      AS currency,
     r.numerator,
     CASE WHEN k.denominator IS NOT NULL OR r.kpi_id = 'channel_session_share' THEN r.denominator END AS denominator,
-    CAST(CASE
-        WHEN k.denominator IS NULL AND r.kpi_id <> 'channel_session_share' THEN r.numerator * k.scale
-        WHEN k.complement THEN k.scale * (1 - r.numerator / NULLIF(r.denominator, 0))
-        ELSE k.scale * r.numerator / NULLIF(r.denominator, 0)
-    END AS DOUBLE)                                                   AS value,
+    {{kpi_value(r.numerator, r.denominator, k.denominator IS NULL AND r.kpi_id <> 'channel_session_share')}} AS value,
     COALESCE(r.period_start >= f.first_date AND r.period_end <= f.last_date, false) AS period_complete
 FROM all_rows AS r
 JOIN mart.kpi_catalog AS k ON k.kpi_id = r.kpi_id

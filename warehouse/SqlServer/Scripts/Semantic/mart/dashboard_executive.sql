@@ -28,12 +28,7 @@ measures AS (
 base AS (
     SELECT grain, period_start, MAX(period_end) AS period_end, segment_type, segment,
            CAST(MIN(CAST(period_complete AS int)) AS bit)          AS period_complete,
-           MAX(CASE WHEN kpi_id = 'revenue' THEN value END)       AS revenue,
-           MAX(CASE WHEN kpi_id = 'roi' THEN value END)           AS roi,
-           MAX(CASE WHEN kpi_id = 'romi' THEN value END)          AS romi,
-           MAX(CASE WHEN kpi_id = 'new_customers' THEN value END) AS new_customers,
-           MAX(CASE WHEN kpi_id = 'cac' THEN value END)           AS cac,
-           MAX(CASE WHEN kpi_id = 'aov' THEN value END)           AS aov
+           {{kpi_pivot: revenue, roi, romi, new_customers, cac, aov}}
     FROM kpis
     GROUP BY grain, period_start, segment_type, segment
 ),
@@ -46,8 +41,7 @@ costs AS (
 -- LTV (formula) inputs: the trailing 12 months ending with the period (month rows of the same segment).
 trailing_sums AS (
     SELECT r.grain, r.period_start, r.segment_type, r.segment,
-           SUM(CASE WHEN m.measure = 'won_revenue' THEN m.value END) AS won_revenue_12m,
-           SUM(CASE WHEN m.measure = 'won_deals' THEN m.value END)   AS won_deals_12m
+           {{measure_pivot(m): won_revenue AS won_revenue_12m, won_deals AS won_deals_12m}}
     FROM base AS r
     JOIN month_measures AS m
       ON m.segment_type = r.segment_type AND m.segment = r.segment

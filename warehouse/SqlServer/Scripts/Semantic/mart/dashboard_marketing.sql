@@ -3,18 +3,7 @@ CREATE OR ALTER VIEW mart.dashboard_marketing AS
 WITH k AS (
     SELECT grain, period_start, MAX(period_end) AS period_end, segment AS campaign,
            CAST(MIN(CAST(period_complete AS int)) AS bit)                      AS period_complete,
-           MAX(CASE WHEN kpi_id = 'impressions' THEN value END)                AS impressions,
-           MAX(CASE WHEN kpi_id = 'ctr' THEN numerator END)                    AS link_clicks,
-           MAX(CASE WHEN kpi_id = 'ctr' THEN value END)                        AS ctr,
-           MAX(CASE WHEN kpi_id = 'cpc' THEN value END)                        AS cpc,
-           MAX(CASE WHEN kpi_id = 'leads' THEN value END)                      AS leads,
-           MAX(CASE WHEN kpi_id = 'cpl' THEN value END)                        AS cpl,
-           MAX(CASE WHEN kpi_id = 'ad_conversion_rate' THEN numerator END)     AS ad_conversions,
-           MAX(CASE WHEN kpi_id = 'ad_conversion_rate' THEN value END)         AS ad_conversion_rate,
-           MAX(CASE WHEN kpi_id = 'roas' THEN numerator END)                   AS ad_conversion_value,
-           MAX(CASE WHEN kpi_id = 'roas' THEN value END)                       AS roas,
-           MAX(CASE WHEN kpi_id = 'sessions' THEN value END)                   AS sessions,
-           MAX(CASE WHEN kpi_id = 'web_conversion_rate' THEN value END)        AS web_conversion_rate
+           {{kpi_pivot: impressions, ctr.numerator AS link_clicks, ctr, cpc, leads, cpl, ad_conversion_rate.numerator AS ad_conversions, ad_conversion_rate, roas.numerator AS ad_conversion_value, roas, sessions, web_conversion_rate}}
     FROM mart.kpi_values
     WHERE grain IN ('week', 'month') AND segment_type = 'campaign'
       AND kpi_id IN ('impressions', 'ctr', 'cpc', 'leads', 'cpl', 'ad_conversion_rate', 'roas', 'sessions', 'web_conversion_rate')
@@ -22,9 +11,7 @@ WITH k AS (
 ),
 m AS (
     SELECT grain, period_start, MAX(period_end) AS period_end, segment AS campaign,
-           SUM(CASE WHEN measure = 'ad_spend' THEN value END)             AS spend,
-           SUM(CASE WHEN measure = 'other_marketing_cost' THEN value END) AS other_marketing_cost,
-           SUM(CASE WHEN measure = 'ad_leads' THEN value END)             AS ad_leads
+           {{measure_pivot: ad_spend AS spend, other_marketing_cost, ad_leads}}
     FROM mart.kpi_measures
     WHERE grain IN ('week', 'month') AND segment_type = 'campaign'
       AND measure IN ('ad_spend', 'other_marketing_cost', 'ad_leads')

@@ -31,26 +31,7 @@ mailchimp AS (
 pivoted AS (
     SELECT grain, period_start, MAX(period_end) AS period_end, kind, segment AS campaign,
            CAST(MIN(CAST(period_complete AS int)) AS bit)                         AS period_complete,
-           MAX(CASE WHEN kpi_id = 'impressions' THEN value END)                   AS impressions,
-           MAX(CASE WHEN kpi_id = 'ctr' THEN numerator END)                       AS link_clicks,
-           MAX(CASE WHEN kpi_id = 'cpc' THEN numerator END)                       AS spend,
-           MAX(CASE WHEN kpi_id = 'ctr' THEN value END)                           AS ctr,
-           MAX(CASE WHEN kpi_id = 'cpc' THEN value END)                           AS cpc,
-           MAX(CASE WHEN kpi_id = 'cpm' THEN value END)                           AS cpm,
-           MAX(CASE WHEN kpi_id = 'sessions' THEN value END)                      AS sessions,
-           MAX(CASE WHEN kpi_id = 'engagement_rate' THEN value END)               AS engagement_rate,
-           MAX(CASE WHEN kpi_id = 'bounce_rate' THEN value END)                   AS bounce_rate,
-           MAX(CASE WHEN kpi_id = 'pages_per_session' THEN value END)             AS pages_per_session,
-           MAX(CASE WHEN kpi_id = 'avg_session_duration' THEN value END)          AS avg_session_duration,
-           MAX(CASE WHEN kpi_id = 'email_bounce_rate' THEN denominator END)       AS emails_sent,
-           MAX(CASE WHEN kpi_id = 'email_open_rate' THEN denominator END)         AS emails_delivered,
-           MAX(CASE WHEN kpi_id = 'email_open_rate' THEN value END)               AS email_open_rate,
-           MAX(CASE WHEN kpi_id = 'email_open_rate_human' THEN value END)         AS email_open_rate_human,
-           MAX(CASE WHEN kpi_id = 'email_click_rate' THEN value END)              AS email_click_rate,
-           MAX(CASE WHEN kpi_id = 'email_click_to_open_rate' THEN value END)      AS email_click_to_open_rate,
-           MAX(CASE WHEN kpi_id = 'email_unsubscribe_rate' THEN value END)        AS email_unsubscribe_rate,
-           MAX(CASE WHEN kpi_id = 'email_bounce_rate' THEN value END)             AS email_bounce_rate,
-           MAX(CASE WHEN kpi_id = 'list_growth' THEN value END)                   AS list_growth
+           {{kpi_pivot: impressions, ctr.numerator AS link_clicks, cpc.numerator AS spend, ctr, cpc, cpm, sessions, engagement_rate, bounce_rate, pages_per_session, avg_session_duration, email_bounce_rate.denominator AS emails_sent, email_open_rate.denominator AS emails_delivered, email_open_rate, email_open_rate_human, email_click_rate, email_click_to_open_rate, email_unsubscribe_rate, email_bounce_rate, list_growth}}
     FROM kinds
     -- Email KPIs only for segments that are Mailchimp campaigns (their measures come only from Mailchimp sends).
     WHERE kind <> 'email' OR segment IN (SELECT utm_name FROM mailchimp)

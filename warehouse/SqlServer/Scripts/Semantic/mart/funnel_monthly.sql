@@ -6,12 +6,7 @@ CREATE OR ALTER VIEW mart.funnel_monthly AS
 WITH counts AS (
     SELECT period_start, MAX(period_end) AS period_end, segment_type, segment,
            CAST(MIN(CAST(period_complete AS int)) AS bit)          AS period_complete,
-           MAX(CASE WHEN kpi_id = 'sessions' THEN value END)      AS sessions,
-           MAX(CASE WHEN kpi_id = 'leads' THEN value END)         AS leads,
-           MAX(CASE WHEN kpi_id = 'mqls' THEN value END)          AS mqls,
-           MAX(CASE WHEN kpi_id = 'sqls' THEN value END)          AS sqls,
-           MAX(CASE WHEN kpi_id = 'new_customers' THEN value END) AS new_customers,
-           MAX(CASE WHEN kpi_id = 'revenue' THEN value END)       AS revenue
+           {{kpi_pivot: sessions, leads, mqls, sqls, new_customers, revenue}}
     FROM mart.kpi_values
     WHERE grain = 'month' AND segment_type IN ('all', 'channel')
       AND kpi_id IN ('sessions', 'leads', 'mqls', 'sqls', 'new_customers', 'revenue')

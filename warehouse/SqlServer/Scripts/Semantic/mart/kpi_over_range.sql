@@ -28,11 +28,7 @@ sums AS (
 SELECT @range_start AS period_start, @range_end AS period_end, r.segment_type, r.segment, r.kpi_id,
        k.name AS kpi_name, k.unit, CASE WHEN k.unit = 'Currency' THEN st.reporting_currency END AS currency,
        r.numerator, CASE WHEN k.denominator IS NOT NULL THEN r.denominator END AS denominator,
-       CAST(CASE
-           WHEN k.denominator IS NULL THEN CAST(r.numerator AS float) * k.scale
-           WHEN k.complement = 1 THEN k.scale * (1 - CAST(r.numerator AS float) / NULLIF(CAST(r.denominator AS float), 0))
-           ELSE k.scale * CAST(r.numerator AS float) / NULLIF(CAST(r.denominator AS float), 0)
-       END AS float) AS value
+       {{kpi_value(r.numerator, r.denominator)}} AS value
 FROM sums AS r
 JOIN mart.kpi_catalog AS k ON k.kpi_id = r.kpi_id
 CROSS JOIN dw.settings AS st;

@@ -87,11 +87,7 @@ base AS (
         CASE WHEN t.kpi_known = 1 AND k.additivity IN ('Additive', 'RatioOfSums') THEN 1 ELSE 0 END AS supported,
         u.numerator,
         CASE WHEN k.denominator IS NOT NULL THEN u.denominator END              AS denominator,
-        CAST(CASE
-            WHEN k.denominator IS NULL THEN CAST(u.numerator AS float) * k.scale
-            WHEN k.complement = 1 THEN k.scale * (1 - CAST(u.numerator AS float) / NULLIF(CAST(u.denominator AS float), 0))
-            ELSE k.scale * CAST(u.numerator AS float) / NULLIF(CAST(u.denominator AS float), 0)
-        END AS float)                                                            AS computed,
+        {{kpi_value(u.numerator, u.denominator)}} AS computed,
         DATEDIFF(day, t.period_start, t.period_end) + 1                          AS days_total,
         GREATEST(0, LEAST(DATEDIFF(day, t.period_start, t.period_end) + 1, DATEDIFF(day, t.period_start, a.as_of_date) + 1)) AS days_elapsed
     FROM targets AS t

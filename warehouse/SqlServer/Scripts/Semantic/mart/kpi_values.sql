@@ -46,11 +46,7 @@ SELECT
     CASE WHEN k.unit = 'Currency' THEN s.reporting_currency END      AS currency,
     r.numerator,
     CASE WHEN k.denominator IS NOT NULL OR r.kpi_id = 'channel_session_share' THEN r.denominator END AS denominator,
-    CAST(CASE
-        WHEN k.denominator IS NULL AND r.kpi_id <> 'channel_session_share' THEN CAST(r.numerator AS float) * k.scale
-        WHEN k.complement = 1 THEN k.scale * (1 - CAST(r.numerator AS float) / NULLIF(CAST(r.denominator AS float), 0))
-        ELSE k.scale * CAST(r.numerator AS float) / NULLIF(CAST(r.denominator AS float), 0)
-    END AS float)                                                    AS value,
+    {{kpi_value(r.numerator, r.denominator, k.denominator IS NULL AND r.kpi_id <> 'channel_session_share')}} AS value,
     CAST(CASE WHEN r.period_start >= f.first_date AND r.period_end <= f.last_date THEN 1 ELSE 0 END AS bit) AS period_complete
 FROM all_rows AS r
 JOIN mart.kpi_catalog AS k ON k.kpi_id = r.kpi_id
