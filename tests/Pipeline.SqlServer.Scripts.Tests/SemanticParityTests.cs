@@ -43,9 +43,21 @@ public sealed class SemanticParityTests
     [Test]
     public void Every_semantic_view_has_one_docs_file_and_every_docs_file_a_view()
     {
-        var views = ScriptFiles(Repository.DuckDbSemanticScripts).Select(f => f[..^".sql".Length].Replace('/', '.')).ToList();
+        var views = ScriptFiles(Repository.DuckDbSemanticScripts).Concat(ScriptFiles(Repository.SharedSemantic))
+            .Select(f => f[..^".sql".Length].Replace('/', '.')).Order(StringComparer.Ordinal).ToList();
 
-        Assert.That(SemanticDocs.Keys, Is.EqualTo(views), "warehouse/Semantic/<schema>/<view>.json must sit beside each Scripts/Semantic/<schema>/<view>.sql");
+        Assert.That(SemanticDocs.Keys, Is.EqualTo(views),
+            "warehouse/Semantic/<schema>/<view>.json must exist for each view, shared (warehouse/Semantic/<schema>/<view>.sql) or per engine (Scripts/Semantic/<schema>/<view>.sql)");
+    }
+
+    [Test]
+    public void A_shared_view_has_no_engine_copy()
+    {
+        var shared = ScriptFiles(Repository.SharedSemantic);
+
+        Assert.That(shared, Is.Not.Empty);
+        Assert.That(shared.Intersect(ScriptFiles(Repository.DuckDbSemanticScripts).Concat(ScriptFiles(Repository.SqlServerSemanticScripts))), Is.Empty,
+            "a view written once in warehouse/Semantic must not be written again per engine");
     }
 
     [Test]

@@ -13,6 +13,8 @@ public sealed class SemanticLayerTests
     /// <summary>A dialect whose output names each part, so the tests see what the expansion asked of it.</summary>
     private sealed class MarkedDialect : SemanticDialect
     {
+        public override string CreateView => "MAKE VIEW";
+
         public override string EndOfDefinition => "-- end\n";
 
         public override string DescribeObject(string schema, string name, string text) => $"DESCRIBE {schema}.{name}: {text}";
@@ -105,12 +107,23 @@ public sealed class SemanticLayerTests
     public void A_view_is_rendered_with_the_descriptions_of_its_docs_file()
     {
         var docs = SemanticDocs.For("dw", "fact_deal");
-        var rendered = SemanticLayer.Render(new SemanticScript("dw", "fact_deal", "CREATE VIEW dw.fact_deal AS SELECT 1 AS deal_id;\n"), new MarkedDialect());
+        var rendered = SemanticLayer.Render(new SemanticScript("dw", "fact_deal", "CREATE OR REPLACE VIEW dw.fact_deal AS SELECT 1 AS deal_id;\n"), new MarkedDialect());
 
         Assert.That(docs.Description, Is.Not.Null);
-        Assert.That(rendered, Does.StartWith("CREATE VIEW dw.fact_deal AS SELECT 1 AS deal_id;\n-- end\n"));
+        Assert.That(rendered, Does.StartWith("CREATE OR REPLACE VIEW dw.fact_deal AS SELECT 1 AS deal_id;\n-- end\n"));
         Assert.That(rendered, Does.Contain($"DESCRIBE dw.fact_deal: {docs.Description}"));
         Assert.That(docs.Columns.Select(c => $"DESCRIBE dw.fact_deal.{c.Column}: {c.Description}"), Has.All.Matches<string>(rendered.Contains));
+    }
+
+    [Test]
+    public void A_shared_view_is_created_the_way_the_engine_creates_views()
+    {
+        var shared = SemanticLayer.Shared();
+        var rendered = SemanticLayer.Render(shared[0], new MarkedDialect());
+
+        Assert.That(shared.Select(s => s.Sql), Has.All.Match("(?m)^CREATE VIEW "), "shared views are written CREATE VIEW schema.name");
+        Assert.That(rendered, Does.Contain($"MAKE VIEW {shared[0].Key} AS"));
+        Assert.That(rendered, Does.Not.Contain("CREATE VIEW"));
     }
 
     [Test]

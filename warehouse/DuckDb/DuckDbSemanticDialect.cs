@@ -7,6 +7,8 @@ internal sealed class DuckDbSemanticDialect : SemanticDialect
 {
     public static DuckDbSemanticDialect Instance { get; } = new();
 
+    public override string CreateView => "CREATE OR REPLACE VIEW";
+
     public override string EndOfDefinition => "";
 
     public override string DescribeObject(string schema, string name, string text) =>

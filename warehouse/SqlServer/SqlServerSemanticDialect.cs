@@ -7,6 +7,8 @@ internal sealed class SqlServerSemanticDialect : SemanticDialect
 {
     public static SqlServerSemanticDialect Instance { get; } = new();
 
+    public override string CreateView => "CREATE OR ALTER VIEW";
+
     public override string EndOfDefinition => "GO\n";
 
     public override string DescribeObject(string schema, string name, string text) =>

@@ -6,6 +6,9 @@ namespace Pipeline.Warehouse.Semantic;
 /// </summary>
 public abstract class SemanticDialect
 {
+    /// <summary>What a shared view's <c>CREATE VIEW</c> becomes: <c>CREATE OR REPLACE VIEW</c> on DuckDB, <c>CREATE OR ALTER VIEW</c> on SQL Server.</summary>
+    public abstract string CreateView { get; }
+
     /// <summary>Text between a definition and its descriptions: nothing on DuckDB, a GO line on SQL Server (CREATE VIEW must be alone in its batch).</summary>
     public abstract string EndOfDefinition { get; }
 

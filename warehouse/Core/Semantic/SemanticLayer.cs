@@ -5,8 +5,9 @@ using System.Text.RegularExpressions;
 namespace Pipeline.Warehouse.Semantic;
 
 /// <summary>
-/// The semantic layer as an engine deploys it, dbt-style: one view per file (Scripts/Semantic/dw/fact_deal.sql),
-/// run in an order computed from what each view reads (a view runs after every dw/mart view it names), each
+/// The semantic layer as an engine deploys it, dbt-style: one view per file, either shared by every engine
+/// (warehouse/Semantic/dw/fact_ad_performance_daily.sql, written <c>CREATE VIEW</c>) or, where the SQL needs the
+/// engine's dialect, one per engine (warehouse/&lt;Engine&gt;/Scripts/Semantic/dw/fact_deal.sql); run in an order computed from what each view reads (a view runs after every dw/mart view it names), each
 /// followed by the descriptions of its single docs file rendered in the engine's dialect.
 /// </summary>
 public static partial class SemanticLayer
@@ -14,21 +15,45 @@ public static partial class SemanticLayer
     /// <summary>First sequence number of the file scripts, after the generated 0100/0110 scripts.</summary>
     public const int FirstSequence = 200;
 
-    /// <summary>The embedded Scripts/Semantic/&lt;schema&gt;/&lt;name&gt;.sql files of an engine assembly.</summary>
+    /// <summary>The shared views and the embedded Scripts/Semantic/&lt;schema&gt;/&lt;name&gt;.sql files of an engine assembly, ordered.</summary>
     public static IReadOnlyList<SemanticScript> Load(Assembly assembly, string resourcePrefix)
     {
         ArgumentNullException.ThrowIfNull(assembly);
-        var scripts = new List<SemanticScript>();
-        foreach (var resource in assembly.GetManifestResourceNames().Where(n => n.StartsWith(resourcePrefix, StringComparison.Ordinal)))
+        var own = Read(assembly, n => n.StartsWith(resourcePrefix, StringComparison.Ordinal) ? n[resourcePrefix.Length..^".sql".Length] : null);
+        var shared = Shared();
+        var both = own.Select(s => s.Key).Intersect(shared.Select(s => s.Key), StringComparer.OrdinalIgnoreCase).ToList();
+        if (both.Count > 0)
         {
-            var key = resource[resourcePrefix.Length..^".sql".Length];
+            throw new InvalidOperationException($"{string.Join(", ", both)}: defined in warehouse/Semantic and in the engine's Scripts/Semantic; keep one");
+        }
+
+        return Ordered(own.Concat(shared));
+    }
+
+    /// <summary>The views written once for every engine (warehouse/Semantic/&lt;schema&gt;/&lt;name&gt;.sql).</summary>
+    public static IReadOnlyList<SemanticScript> Shared() =>
+        Read(typeof(SemanticLayer).Assembly, n => n.Replace('\\', '/') is var name && name.StartsWith("Semantic/", StringComparison.Ordinal) && name.EndsWith(".sql", StringComparison.Ordinal)
+            ? name["Semantic/".Length..^".sql".Length].Replace('/', '.')
+            : null);
+
+    /// <summary>Reads the resources <paramref name="keyOf"/> maps to a schema.name key.</summary>
+    private static List<SemanticScript> Read(Assembly assembly, Func<string, string?> keyOf)
+    {
+        var scripts = new List<SemanticScript>();
+        foreach (var resource in assembly.GetManifestResourceNames())
+        {
+            if (keyOf(resource) is not { } key)
+            {
+                continue;
+            }
+
             var dot = key.IndexOf('.', StringComparison.Ordinal);
             using var stream = assembly.GetManifestResourceStream(resource)!;
             using var reader = new StreamReader(stream, Encoding.UTF8);
             scripts.Add(new SemanticScript(key[..dot], key[(dot + 1)..], reader.ReadToEnd()));
         }
 
-        return Ordered(scripts);
+        return scripts;
     }
 
     /// <summary>
@@ -84,7 +109,8 @@ public static partial class SemanticLayer
         ArgumentNullException.ThrowIfNull(script);
         ArgumentNullException.ThrowIfNull(dialect);
         var docs = SemanticDocs.For(script.Schema, script.Name);
-        var sql = new StringBuilder(SemanticTemplates.Expand(script.Sql, dialect, $"Scripts/Semantic/{script.Schema}/{script.Name}.sql").TrimEnd()).AppendLine();
+        var definition = SharedCreateView().Replace(script.Sql, dialect.CreateView + " ", 1);
+        var sql = new StringBuilder(SemanticTemplates.Expand(definition, dialect, $"Scripts/Semantic/{script.Schema}/{script.Name}.sql").TrimEnd()).AppendLine();
         if (docs.Description is null && docs.Columns.Count == 0)
         {
             return sql.ToString();
@@ -110,6 +136,9 @@ public static partial class SemanticLayer
 
     [GeneratedRegex(@"\b(?:dw|mart)\.\w+\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex QualifiedName();
+
+    [GeneratedRegex(@"^CREATE VIEW ", RegexOptions.Multiline | RegexOptions.CultureInvariant)]
+    private static partial Regex SharedCreateView();
 
     [GeneratedRegex(@"--[^\n]*", RegexOptions.CultureInvariant)]
     private static partial Regex LineComment();

@@ -1,4 +1,4 @@
-CREATE OR REPLACE VIEW dw.dim_geo AS
+CREATE VIEW dw.dim_geo AS
 WITH seen AS (
     SELECT DISTINCT country AS label FROM staging.ga4_traffic_daily
     UNION SELECT DISTINCT country FROM staging.meta_insights_daily_by_country

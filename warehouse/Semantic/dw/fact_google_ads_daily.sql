@@ -1,6 +1,6 @@
 -- Google Ads has no connector of its own: GA4 reports the cost, clicks and impressions of a linked Google Ads account
 -- (advertiserAd* metrics), which is where most SMEs' paid-search cost lives.
-CREATE OR ALTER VIEW dw.fact_google_ads_daily AS
+CREATE VIEW dw.fact_google_ads_daily AS
 SELECT
     g.date,
     g._account_id                                                    AS account_id,

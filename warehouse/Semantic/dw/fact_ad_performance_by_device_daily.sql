@@ -1,4 +1,4 @@
-CREATE OR REPLACE VIEW dw.fact_ad_performance_by_device_daily AS
+CREATE VIEW dw.fact_ad_performance_by_device_daily AS
 SELECT
     i.date_start AS date, i.account_id, COALESCE((SELECT channel FROM dw.channel_mapping WHERE platform = 'meta' AND source_value = '*'), 'Paid Social') AS channel,
     i.campaign_id, i.campaign_name AS campaign, i.ad_id, COALESCE(dv.device, 'other') AS device, i.device_platform,

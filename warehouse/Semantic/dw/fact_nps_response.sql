@@ -1,4 +1,4 @@
-CREATE OR ALTER VIEW dw.fact_nps_response AS
+CREATE VIEW dw.fact_nps_response AS
 SELECT n.response_key, n.date, n.score,
        CASE WHEN n.score >= 9 THEN 'promoter' WHEN n.score >= 7 THEN 'passive' ELSE 'detractor' END AS category,
        CASE WHEN n.score >= 9 THEN 1 WHEN n.score >= 7 THEN 0 ELSE -1 END AS nps_points,

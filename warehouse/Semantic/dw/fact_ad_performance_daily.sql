@@ -1,4 +1,4 @@
-CREATE OR REPLACE VIEW dw.fact_ad_performance_daily AS
+CREATE VIEW dw.fact_ad_performance_daily AS
 SELECT
     i.date_start                                                     AS date,
     i.account_id,

@@ -1,4 +1,4 @@
-CREATE OR ALTER VIEW mart.ad_reach_daily AS
+CREATE VIEW mart.ad_reach_daily AS
 SELECT r.date, r.account_id, a.name AS account_name, r.campaign_id, r.campaign, r.adset_id, r.ad_id, r.ad_name,
        r.impressions, r.reach, r.frequency
 FROM dw.fact_ad_reach AS r

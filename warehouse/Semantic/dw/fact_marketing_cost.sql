@@ -1,4 +1,4 @@
-CREATE OR REPLACE VIEW dw.fact_marketing_cost AS
+CREATE VIEW dw.fact_marketing_cost AS
 SELECT date, 'meta' AS platform, account_id, channel, campaign, spend AS cost, currency, spend_reporting AS cost_reporting
 FROM dw.fact_ad_performance_daily
 UNION ALL
