@@ -28,6 +28,8 @@ public sealed class SemanticLayerTests
         public override string AsFloat(string expression) => $"F({expression})";
 
         public override string IsTrue(string column) => $"TRUE({column})";
+
+        public override string SegmentLabel(string column) => $"LABEL({column})";
     }
 
     [Test]
@@ -80,6 +82,10 @@ public sealed class SemanticLayerTests
         Assert.That(expanded, Is.EqualTo(
             "SELECT PIVOT[max value kpi_id=cpc] AS cpc,\n       PIVOT[max numerator kpi_id=ctr] AS link_clicks,\n       PIVOT[sum m.value m.measure=ad_spend] AS spend FROM t"));
     }
+
+    [Test]
+    public void Segment_labels_are_normalised_by_the_dialect() =>
+        Assert.That(SemanticTemplates.Expand("SELECT {{segment_label(country)}} AS country", new MarkedDialect(), "t"), Is.EqualTo("SELECT LABEL(country) AS country"));
 
     [TestCase("{{kpi_pivot: no_such_kpi}}")]
     [TestCase("{{measure_pivot: no_such_measure}}")]

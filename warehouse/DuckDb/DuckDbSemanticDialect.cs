@@ -24,5 +24,7 @@ internal sealed class DuckDbSemanticDialect : SemanticDialect
 
     public override string AsFloat(string expression) => expression;
 
+    public override string SegmentLabel(string column) => $"min(trim({column})) OVER (PARTITION BY lower(trim({column})))";
+
     public override string IsTrue(string column) => column;
 }

@@ -24,5 +24,10 @@ internal sealed class SqlServerSemanticDialect : SemanticDialect
 
     public override string AsFloat(string expression) => $"CAST({expression} AS float)";
 
+    // A binary collation for MIN, so the spelling chosen is the same as DuckDB's byte order would choose, then back to
+    // the database collation so the column compares with every other text column without a collation conflict.
+    public override string SegmentLabel(string column) =>
+        $"MIN(TRIM({column}) COLLATE Latin1_General_100_BIN2) OVER (PARTITION BY LOWER(TRIM({column}))) COLLATE DATABASE_DEFAULT";
+
     public override string IsTrue(string column) => column + " = 1";
 }

@@ -27,6 +27,12 @@ public abstract class SemanticDialect
     /// <summary>A decimal expression as a double before dividing (SQL Server would otherwise divide decimals at their scale).</summary>
     public abstract string AsFloat(string expression);
 
+    /// <summary>
+    /// A channel, device or country segment label normalised so both engines group it alike: trimmed, and every
+    /// case variant shown as the variant that sorts first by code point (a window over the whole row set).
+    /// </summary>
+    public abstract string SegmentLabel(string column);
+
     /// <summary>A boolean column as a condition: DuckDB has BOOLEAN, SQL Server a bit compared with 1.</summary>
     public abstract string IsTrue(string column);
 }

@@ -13,7 +13,8 @@ namespace Pipeline.Warehouse.Semantic;
 /// <item><c>{{measure_pivot(m): won_revenue AS won_revenue_12m}}</c>: the same for mart.kpi_measures, <c>sum(m.value)</c> by measure;</item>
 /// <item><c>{{kpi_value(r.numerator, r.denominator)}}</c>: the KPI from its summed numerator and denominator and
 /// the catalog row <c>k</c> (mart.kpi_catalog): scale × numerator / denominator, 1 − that for complements, the
-/// scaled numerator for sums; an optional third argument replaces the "is a sum" condition.</item>
+/// scaled numerator for sums; an optional third argument replaces the "is a sum" condition;</item>
+/// <item><c>{{segment_label(channel)}}</c>: a segment label compared alike on both engines (<see cref="SemanticDialect.SegmentLabel"/>).</item>
 /// </list>
 /// </summary>
 public static partial class SemanticTemplates
@@ -32,8 +33,9 @@ public static partial class SemanticTemplates
             {
                 "kpi_pivot" => Pivot(dialect, "max", Qualified(argument, "kpi_id"), items, argument, id => KpiCatalog.All.Any(k => k.Id == id), indent, where),
                 "measure_pivot" => Pivot(dialect, "sum", Qualified(argument, "measure"), items, argument, KpiCatalog.BaseMeasures.ContainsKey, indent, where),
+                "segment_label" => dialect.SegmentLabel(argument ?? throw Error(where, "segment_label needs (column)")),
                 "kpi_value" => KpiValue(dialect, argument ?? throw Error(where, "kpi_value needs (numerator, denominator[, is-a-sum condition])"), indent, where),
-                _ => throw Error(where, $"unknown placeholder {{{{{name}}}}} (kpi_pivot, measure_pivot, kpi_value)"),
+                _ => throw Error(where, $"unknown placeholder {{{{{name}}}}} (kpi_pivot, measure_pivot, kpi_value, segment_label)"),
             };
         });
     }

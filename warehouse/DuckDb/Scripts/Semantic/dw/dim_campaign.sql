@@ -11,5 +11,5 @@ GROUP BY _account_id, session_google_ads_campaign_id
 UNION ALL
 SELECT 'ga4', _account_id, session_campaign_name, session_campaign_name, session_campaign_name, NULL, NULL
 FROM staging.ga4_traffic_daily
-WHERE session_campaign_name NOT IN ('(direct)', '(organic)', '(referral)', '(not set)', '(none)', '')
+WHERE lower(trim(session_campaign_name)) NOT IN ('(direct)', '(organic)', '(referral)', '(not set)', '(none)', '')
 GROUP BY _account_id, session_campaign_name;

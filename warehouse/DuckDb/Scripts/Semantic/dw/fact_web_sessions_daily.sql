@@ -8,7 +8,7 @@ SELECT
     COALESCE(m.channel, t.session_default_channel_group)             AS channel,
     t.session_source                                                 AS source,
     t.session_medium                                                 AS medium,
-    CASE WHEN t.session_campaign_name IN ('(direct)', '(organic)', '(referral)', '(not set)', '(none)', '') THEN NULL
+    CASE WHEN lower(trim(t.session_campaign_name)) IN ('(direct)', '(organic)', '(referral)', '(not set)', '(none)', '') THEN NULL
          ELSE t.session_campaign_name END                            AS campaign,
     COALESCE(dv.device, 'other')                                     AS device,
     t.country,

@@ -118,7 +118,10 @@ other_costs AS (
 nps AS (
     SELECT date, CAST(sum(nps_points) AS DECIMAL(38, 9)) AS nps_net, CAST(count(*) AS DECIMAL(38, 9)) AS nps_responses
     FROM dw.fact_nps_response GROUP BY ALL
-)
+),
+-- Segment keys as both engines compare them (warehouse/SEMANTICS.md, "Segment keys"): campaign trimmed, case kept;
+-- channel, device and country trimmed and merged case-insensitively under the spelling that sorts first.
+measure_rows AS (
 SELECT date, 'ga4' AS platform, channel, campaign, device, country, 'all' AS breakdown, measure, value
 FROM web UNPIVOT (value FOR measure IN (sessions, engaged_sessions, screen_page_views, engagement_seconds, key_events))
 UNION ALL
@@ -156,4 +159,12 @@ UNION ALL
 SELECT date, 'files', channel, campaign, NULL, NULL, 'total', 'other_marketing_cost', other_marketing_cost FROM other_costs
 UNION ALL
 SELECT date, 'files', NULL, NULL, NULL, NULL, 'total', measure, value
-FROM nps UNPIVOT (value FOR measure IN (nps_net, nps_responses));
+FROM nps UNPIVOT (value FOR measure IN (nps_net, nps_responses))
+)
+SELECT date, platform,
+       {{segment_label(channel)}} AS channel,
+       TRIM(campaign) AS campaign,
+       {{segment_label(device)}} AS device,
+       {{segment_label(country)}} AS country,
+       breakdown, measure, value
+FROM measure_rows;

@@ -13,5 +13,5 @@ CROSS APPLY (SELECT TOP (1) x.session_google_ads_campaign_name AS name FROM stag
 UNION ALL
 SELECT 'ga4', _account_id, session_campaign_name, session_campaign_name, session_campaign_name, NULL, NULL
 FROM staging.ga4_traffic_daily
-WHERE session_campaign_name NOT IN ('(direct)', '(organic)', '(referral)', '(not set)', '(none)', '')
+WHERE LOWER(TRIM(session_campaign_name)) NOT IN ('(direct)', '(organic)', '(referral)', '(not set)', '(none)', '')
 GROUP BY _account_id, session_campaign_name;

@@ -134,7 +134,10 @@ nps AS (
     SELECT date, CAST(SUM(nps_points) AS decimal(38, 9)) AS nps_net, CAST(COUNT_BIG(*) AS decimal(38, 9)) AS nps_responses
     FROM dw.fact_nps_response
     GROUP BY date
-)
+),
+-- Segment keys as both engines compare them (warehouse/SEMANTICS.md, "Segment keys"): campaign trimmed, case kept;
+-- channel, device and country trimmed and merged case-insensitively under the spelling that sorts first.
+measure_rows AS (
 SELECT w.date, 'ga4' AS platform, w.channel, w.campaign, w.device, w.country, 'all' AS breakdown, u.measure, u.value
 FROM web AS w
 CROSS APPLY (VALUES ('sessions', w.sessions), ('engaged_sessions', w.engaged_sessions), ('screen_page_views', w.screen_page_views),
@@ -201,4 +204,12 @@ UNION ALL
 SELECT n.date, 'files', NULL, NULL, NULL, NULL, 'total', u.measure, u.value
 FROM nps AS n
 CROSS APPLY (VALUES ('nps_net', n.nps_net), ('nps_responses', n.nps_responses)) AS u(measure, value)
-WHERE u.value IS NOT NULL;
+WHERE u.value IS NOT NULL
+)
+SELECT date, platform,
+       {{segment_label(channel)}} AS channel,
+       TRIM(campaign) AS campaign,
+       {{segment_label(device)}} AS device,
+       {{segment_label(country)}} AS country,
+       breakdown, measure, value
+FROM measure_rows;
