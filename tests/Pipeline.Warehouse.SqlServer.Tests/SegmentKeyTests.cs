@@ -5,8 +5,8 @@ using Pipeline.Warehouse.DuckDb;
 namespace Pipeline.Warehouse.SqlServer.Tests;
 
 /// <summary>
-/// DuckDB groups segments the way SQL Server's case-insensitive collation cannot tell apart only where
-/// warehouse/SEMANTICS.md says so: the same rows, the same segments on both engines (SQL Server: the integration twin).
+/// Segment labels that differ only in case or trailing spaces are grouped on DuckDB as warehouse/SEMANTICS.md
+/// ("Segment keys") says, which is what SQL Server's collation gives too (its integration twin runs the same rows).
 /// </summary>
 public sealed class SegmentKeyTests
 {

@@ -30,6 +30,12 @@ public sealed class SemanticLayerTests
         public override string IsTrue(string column) => $"TRUE({column})";
 
         public override string SegmentLabel(string column) => $"LABEL({column})";
+
+        public override string Flag(string condition) => $"FLAG[{condition}]";
+
+        public override string IsFalse(string column) => $"FALSE({column})";
+
+        public override string ReportingDate(string utcTimestamp) => $"DAY({utcTimestamp})";
     }
 
     [Test]
@@ -86,6 +92,12 @@ public sealed class SemanticLayerTests
     [Test]
     public void Segment_labels_are_normalised_by_the_dialect() =>
         Assert.That(SemanticTemplates.Expand("SELECT {{segment_label(country)}} AS country", new MarkedDialect(), "t"), Is.EqualTo("SELECT LABEL(country) AS country"));
+
+    [Test]
+    public void Small_differences_expand_with_nested_parentheses_intact() =>
+        Assert.That(
+            SemanticTemplates.Expand("SELECT CAST(x AS {{float}}), {{flag(k IN (SELECT id FROM t))}} AS known, {{reporting_date(r.sent)}} FROM t WHERE {{is_false(r.gone)}}", new MarkedDialect(), "t"),
+            Is.EqualTo("SELECT CAST(x AS FLOAT8), FLAG[k IN (SELECT id FROM t)] AS known, DAY(r.sent) FROM t WHERE FALSE(r.gone)"));
 
     [TestCase("{{kpi_pivot: no_such_kpi}}")]
     [TestCase("{{measure_pivot: no_such_measure}}")]

@@ -26,5 +26,11 @@ internal sealed class DuckDbSemanticDialect : SemanticDialect
 
     public override string SegmentLabel(string column) => $"min(trim({column})) OVER (PARTITION BY lower(trim({column})))";
 
+    public override string Flag(string condition) => $"({condition})";
+
+    public override string IsFalse(string column) => $"NOT {column}";
+
+    public override string ReportingDate(string utcTimestamp) => $"CAST(timezone(s.reporting_time_zone, timezone('UTC', {utcTimestamp})) AS DATE)";
+
     public override string IsTrue(string column) => column;
 }

@@ -29,5 +29,13 @@ internal sealed class SqlServerSemanticDialect : SemanticDialect
     public override string SegmentLabel(string column) =>
         $"MIN(TRIM({column}) COLLATE Latin1_General_100_BIN2) OVER (PARTITION BY LOWER(TRIM({column}))) COLLATE DATABASE_DEFAULT";
 
+    // WHEN NOT: an unknown condition stays NULL, as DuckDB's boolean would.
+    public override string Flag(string condition) => $"CAST(CASE WHEN {condition} THEN 1 WHEN NOT ({condition}) THEN 0 END AS bit)";
+
+    public override string IsFalse(string column) => $"{column} = 0";
+
+    // AT TIME ZONE knows zones by their Windows names only (dw.settings.reporting_time_zone_windows).
+    public override string ReportingDate(string utcTimestamp) => $"CAST(({utcTimestamp} AT TIME ZONE 'UTC') AT TIME ZONE s.reporting_time_zone_windows AS date)";
+
     public override string IsTrue(string column) => column + " = 1";
 }

@@ -33,6 +33,15 @@ public abstract class SemanticDialect
     /// </summary>
     public abstract string SegmentLabel(string column);
 
+    /// <summary>A condition as a boolean column (NULL when unknown): DuckDB's BOOLEAN, SQL Server's bit.</summary>
+    public abstract string Flag(string condition);
+
+    /// <summary>A boolean column tested false.</summary>
+    public abstract string IsFalse(string column);
+
+    /// <summary>A UTC timestamp as a date in the reporting time zone (of <c>dw.settings</c> joined as <c>s</c>).</summary>
+    public abstract string ReportingDate(string utcTimestamp);
+
     /// <summary>A boolean column as a condition: DuckDB has BOOLEAN, SQL Server a bit compared with 1.</summary>
     public abstract string IsTrue(string column);
 }

@@ -14,7 +14,9 @@ namespace Pipeline.Warehouse.Semantic;
 /// <item><c>{{kpi_value(r.numerator, r.denominator)}}</c>: the KPI from its summed numerator and denominator and
 /// the catalog row <c>k</c> (mart.kpi_catalog): scale × numerator / denominator, 1 − that for complements, the
 /// scaled numerator for sums; an optional third argument replaces the "is a sum" condition;</item>
-/// <item><c>{{segment_label(channel)}}</c>: a segment label compared alike on both engines (<see cref="SemanticDialect.SegmentLabel"/>).</item>
+/// <item><c>{{segment_label(channel)}}</c>: a segment label compared alike on both engines (<see cref="SemanticDialect.SegmentLabel"/>);</item>
+/// <item><c>{{float}}</c>, <c>{{flag(condition)}}</c>, <c>{{is_false(column)}}</c>, <c>{{reporting_date(utc)}}</c>: the
+/// small type and function differences that otherwise keep a view from being written once (warehouse/Semantic).</item>
 /// </list>
 /// </summary>
 public static partial class SemanticTemplates
@@ -33,9 +35,13 @@ public static partial class SemanticTemplates
             {
                 "kpi_pivot" => Pivot(dialect, "max", Qualified(argument, "kpi_id"), items, argument, id => KpiCatalog.All.Any(k => k.Id == id), indent, where),
                 "measure_pivot" => Pivot(dialect, "sum", Qualified(argument, "measure"), items, argument, KpiCatalog.BaseMeasures.ContainsKey, indent, where),
+                "float" => dialect.Float,
+                "flag" => dialect.Flag(argument ?? throw Error(where, "flag needs (condition)")),
+                "is_false" => dialect.IsFalse(argument ?? throw Error(where, "is_false needs (column)")),
+                "reporting_date" => dialect.ReportingDate(argument ?? throw Error(where, "reporting_date needs (utc timestamp)")),
                 "segment_label" => dialect.SegmentLabel(argument ?? throw Error(where, "segment_label needs (column)")),
                 "kpi_value" => KpiValue(dialect, argument ?? throw Error(where, "kpi_value needs (numerator, denominator[, is-a-sum condition])"), indent, where),
-                _ => throw Error(where, $"unknown placeholder {{{{{name}}}}} (kpi_pivot, measure_pivot, kpi_value, segment_label)"),
+                _ => throw Error(where, $"unknown placeholder {{{{{name}}}}} (kpi_pivot, measure_pivot, kpi_value, segment_label, float, flag, is_false, reporting_date)"),
             };
         });
     }
@@ -83,6 +89,6 @@ public static partial class SemanticTemplates
 
     private static InvalidOperationException Error(string where, string message) => new($"{where}: {message}");
 
-    [GeneratedRegex(@"\{\{(?<name>\w+)(?:\((?<args>[^)]*)\))?(?::(?<items>[^}]*))?\}\}", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\{\{(?<name>\w+)(?:\((?<args>.*?)\))?(?::(?<items>[^}]*))?\}\}", RegexOptions.Singleline | RegexOptions.CultureInvariant)]
     private static partial Regex Placeholder();
 }

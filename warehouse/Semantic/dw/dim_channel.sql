@@ -1,4 +1,4 @@
-CREATE OR REPLACE VIEW dw.dim_channel AS
+CREATE VIEW dw.dim_channel AS
 WITH names AS (
     SELECT channel FROM dw.channel_mapping
     UNION SELECT session_default_channel_group FROM staging.ga4_traffic_daily
@@ -9,7 +9,7 @@ WITH names AS (
 )
 SELECT
     channel,
-    channel IN ('Paid Search', 'Paid Social', 'Display', 'Paid Video', 'Paid Shopping', 'Paid Other', 'Cross-network', 'Affiliates', 'Audio') AS is_paid,
+    {{flag(channel IN ('Paid Search', 'Paid Social', 'Display', 'Paid Video', 'Paid Shopping', 'Paid Other', 'Cross-network', 'Affiliates', 'Audio'))}} AS is_paid,
     CASE
         WHEN channel IN ('Paid Search', 'Paid Social', 'Display', 'Paid Video', 'Paid Shopping', 'Paid Other', 'Cross-network', 'Affiliates', 'Audio') THEN 'Paid'
         WHEN channel IN ('Email', 'SMS', 'Mobile Push Notifications') THEN 'Owned'

@@ -1,4 +1,4 @@
-CREATE OR ALTER VIEW dw.dim_device AS
+CREATE VIEW dw.dim_device AS
 SELECT d.platform_label, d.platform, d.device
 FROM (VALUES
     ('desktop', 'ga4', 'desktop'), ('mobile', 'ga4', 'mobile'), ('tablet', 'ga4', 'tablet'), ('smart tv', 'ga4', 'other'),

@@ -1,9 +1,9 @@
-CREATE OR REPLACE VIEW dw.fact_email_campaign AS
+CREATE VIEW dw.fact_email_campaign AS
 SELECT
     r.campaign_id,
     r._account_id                                                    AS account_id,
     r.list_id,
-    CAST(timezone(s.reporting_time_zone, timezone('UTC', r.send_time)) AS DATE) AS send_date,
+    {{reporting_date(r.send_time)}} AS send_date,
     r.campaign_title,
     COALESCE(NULLIF(c.utm_campaign, ''), r.campaign_title)           AS campaign,
     COALESCE((SELECT channel FROM dw.channel_mapping WHERE platform = 'mailchimp' AND source_value = '*'), 'Email') AS channel,

@@ -1,5 +1,0 @@
-CREATE OR REPLACE VIEW dw.dim_device AS
-SELECT * FROM (VALUES
-    ('desktop', 'ga4', 'desktop'), ('mobile', 'ga4', 'mobile'), ('tablet', 'ga4', 'tablet'), ('smart tv', 'ga4', 'other'),
-    ('desktop', 'meta', 'desktop'), ('mobile_app', 'meta', 'mobile'), ('mobile_web', 'meta', 'mobile'), ('unknown', 'meta', 'other')
-) AS d(platform_label, platform, device);
