@@ -10,6 +10,9 @@ internal static class Repository
 
     public static string SqlServerSemanticScripts => Path.Combine(SqlServerScripts, "Semantic");
 
+    /// <summary>The views written once for both engines, and every view's docs file.</summary>
+    public static string SharedSemantic => Path.Combine(Root, "warehouse", "Semantic");
+
     public static string DuckDbSemanticScripts => Path.Combine(Root, "warehouse", "DuckDb", "Scripts", "Semantic");
 
     public static string Relative(string path) => Path.GetRelativePath(Root, path).Replace('\\', '/');

@@ -1,4 +1,5 @@
 using Pipeline.Warehouse;
+using Pipeline.Warehouse.Semantic;
 
 namespace Pipeline.SqlServer.Scripts.Tests;
 
@@ -30,15 +31,46 @@ public sealed class SemanticParityTests
     [Test]
     public void Every_DuckDB_semantic_script_has_a_TSql_twin_of_the_same_name()
     {
-        var duck = Directory.GetFiles(Repository.DuckDbSemanticScripts, "*.sql").Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
-        var sqlServer = Directory.Exists(Repository.SqlServerSemanticScripts)
-            ? Directory.GetFiles(Repository.SqlServerSemanticScripts, "*.sql").Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList()
-            : [];
+        var duck = ScriptFiles(Repository.DuckDbSemanticScripts);
+        var sqlServer = Directory.Exists(Repository.SqlServerSemanticScripts) ? ScriptFiles(Repository.SqlServerSemanticScripts) : [];
 
         Assert.That(duck, Is.Not.Empty);
         Assert.That(sqlServer, Is.EqualTo(duck), () =>
             "warehouse/SqlServer/Scripts/Semantic must hold one file per DuckDB semantic script, same name.\n  missing: "
             + string.Join(", ", duck.Except(sqlServer)) + "\n  extra: " + string.Join(", ", sqlServer.Except(duck)));
+    }
+
+    [Test]
+    public void Every_semantic_view_has_one_docs_file_and_every_docs_file_a_view()
+    {
+        var views = ScriptFiles(Repository.DuckDbSemanticScripts).Concat(ScriptFiles(Repository.SharedSemantic))
+            .Select(f => f[..^".sql".Length].Replace('/', '.')).Order(StringComparer.Ordinal).ToList();
+
+        Assert.That(SemanticDocs.Keys, Is.EqualTo(views),
+            "warehouse/Semantic/<schema>/<view>.json must exist for each view, shared (warehouse/Semantic/<schema>/<view>.sql) or per engine (Scripts/Semantic/<schema>/<view>.sql)");
+    }
+
+    [Test]
+    public void A_shared_view_has_no_engine_copy()
+    {
+        var shared = ScriptFiles(Repository.SharedSemantic);
+
+        Assert.That(shared, Is.Not.Empty);
+        Assert.That(shared.Intersect(ScriptFiles(Repository.DuckDbSemanticScripts).Concat(ScriptFiles(Repository.SqlServerSemanticScripts))), Is.Empty,
+            "a view written once in warehouse/Semantic must not be written again per engine");
+    }
+
+    [Test]
+    public void Every_documented_column_is_a_column_of_its_view()
+    {
+        var unknown = SemanticDocs.Keys
+            .Select(k => (Schema: k[..k.IndexOf('.', StringComparison.Ordinal)], Name: k[(k.IndexOf('.', StringComparison.Ordinal) + 1)..]))
+            .SelectMany(v => SemanticDocs.For(v.Schema, v.Name).Columns
+                .Where(c => !duckDb.ColumnsOf(v.Schema, v.Name).Contains(c.Column) && !duckDb.Macros.Any(m => m.Key == v.Schema + "." + v.Name && m.Columns.Contains(c.Column)))
+                .Select(c => $"warehouse/Semantic/{v.Schema}/{v.Name}.json: {c.Column}"))
+            .ToList();
+
+        Assert.That(unknown, Is.Empty, () => "described columns the view does not have (typo?):\n  " + string.Join("\n  ", unknown));
     }
 
     [Test]
@@ -153,6 +185,10 @@ public sealed class SemanticParityTests
 
         Assert.That(unknown, Is.Empty, () => $"{unknown.Count} description call(s) for names DuckDB does not have (typo?):\n  " + string.Join("\n  ", unknown));
     }
+
+    /// <summary>The view files of a Scripts/Semantic folder as schema/name.sql.</summary>
+    private static List<string> ScriptFiles(string folder) =>
+        [.. Directory.GetFiles(folder, "*.sql", SearchOption.AllDirectories).Select(p => Path.GetRelativePath(folder, p).Replace('\\', '/')).Order(StringComparer.Ordinal)];
 
     private static Dictionary<string, List<TSqlRelation>> ByKey(IEnumerable<TSqlRelation> relations) =>
         relations.GroupBy(r => r.Key, StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.OrdinalIgnoreCase);

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Microsoft.SqlServer.TransactSql.ScriptDom;
+using Pipeline.Warehouse;
+using Pipeline.Warehouse.SqlServer;
 
 namespace Pipeline.SqlServer.Scripts.Tests;
 
@@ -41,7 +43,7 @@ internal sealed class TSqlScripts
         Descriptions = descriptions;
     }
 
-    /// <summary>Repository-relative paths of every *.sql file read.</summary>
+    /// <summary>Repository-relative paths of every *.sql file read, and the names of the rendered semantic scripts.</summary>
     public IReadOnlyList<string> Files { get; }
 
     public IReadOnlyList<TSqlProblem> Problems { get; }
@@ -52,24 +54,36 @@ internal sealed class TSqlScripts
 
     public IReadOnlyList<TSqlDescription> Descriptions { get; }
 
-    private static readonly Lazy<TSqlScripts> All = new(() => Load(Repository.SqlServerScripts));
+    private static readonly Lazy<TSqlScripts> All = new(() => Load(Repository.SqlServerScripts, RenderedSemanticScripts()));
 
-    /// <summary>Every *.sql file under warehouse/SqlServer/Scripts, recursively (read once per test run).</summary>
+    /// <summary>
+    /// Every *.sql file under warehouse/SqlServer/Scripts, recursively, except Scripts/Semantic, which is read as the
+    /// engine deploys it: each view file with its descriptions rendered from warehouse/Semantic (read once per test run).
+    /// </summary>
     public static TSqlScripts Engine => All.Value;
 
-    public static TSqlScripts Load(string folder)
+    /// <summary>The view scripts of the semantic layer as SQL Server runs them (the generated settings and terms left out).</summary>
+    private static IEnumerable<(string File, string Text)> RenderedSemanticScripts() =>
+        new SemanticLayerScriptProvider(new ReportingSettings()).GetScripts(null!)
+            .Where(s => s.Name.Contains('.', StringComparison.Ordinal))
+            .Select(s => (s.Name + " (rendered)", s.Contents));
+
+    public static TSqlScripts Load(string folder, IEnumerable<(string File, string Text)>? semantic = null)
     {
         var files = Directory.Exists(folder)
             ? Directory.GetFiles(folder, "*.sql", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList()
             : [];
+        var semanticFolder = Path.Combine(folder, "Semantic") + Path.DirectorySeparatorChar;
+        var scripts = semantic is null
+            ? files.Select(p => (File: Repository.Relative(p), Text: File.ReadAllText(p))).ToList()
+            : [.. files.Where(p => !p.StartsWith(semanticFolder, StringComparison.Ordinal)).Select(p => (Repository.Relative(p), File.ReadAllText(p))), .. semantic];
         var problems = new List<TSqlProblem>();
         var views = new List<TSqlRelation>();
         var functions = new List<TSqlRelation>();
         var descriptions = new List<TSqlDescription>();
-        foreach (var path in files)
+        foreach (var (file, text) in scripts)
         {
-            var file = Repository.Relative(path);
-            foreach (var batch in SplitBatches(file, File.ReadAllText(path)))
+            foreach (var batch in SplitBatches(file, text))
             {
                 var parser = new TSql160Parser(initialQuotedIdentifiers: true);
                 using var reader = new StringReader(batch.Text);
@@ -87,7 +101,7 @@ internal sealed class TSqlScripts
             }
         }
 
-        return new TSqlScripts([.. files.Select(Repository.Relative)], problems, views, functions, descriptions);
+        return new TSqlScripts([.. scripts.Select(s => s.File)], problems, views, functions, descriptions);
     }
 
     /// <summary>Splits a script on lines holding only GO (DbUp's batch separator); each batch knows its first line.</summary>

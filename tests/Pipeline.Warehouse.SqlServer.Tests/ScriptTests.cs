@@ -20,6 +20,7 @@ public sealed class ScriptTests
         Assert.That(OwnScriptResources().Select(n => n[(n.IndexOf(".Scripts.", StringComparison.Ordinal) + 9)..]), Is.EqualTo(new[]
         {
             "Versioned.0001_layers_and_etl.sql", "Versioned.0002_semantic_settings.sql", "Versioned.0003_security_roles.sql", "Versioned.0004_alert_state.sql",
+            "Versioned.0005_channel_mapping_keys.sql",
             "Views.0100_etl_stream_status.sql",
         }));
     }
@@ -137,14 +138,14 @@ public sealed class ScriptTests
     }
 
     [Test]
-    public void The_semantic_layer_runs_settings_then_terms_then_the_semantic_scripts_in_name_order()
+    public void The_semantic_layer_runs_settings_then_terms_then_the_semantic_scripts_in_name_order_which_is_dependency_order()
     {
         var names = new SemanticLayerScriptProvider(new ReportingSettings()).GetScripts(null!).Select(s => s.Name).ToList();
 
         Assert.That(names.Take(2), Is.EqualTo(new[] { "semantic/0100_dw_settings", "semantic/0110_dw_kpi_formula_terms" }));
         Assert.That(names.Skip(2), Is.Ordered.Using((IComparer<string>)StringComparer.Ordinal));
         var shipped = typeof(SqlServerWarehouse).Assembly.GetManifestResourceNames().Count(n => n.Contains(".Scripts.Semantic.", StringComparison.Ordinal));
-        Assert.That(names, Has.Count.EqualTo(2 + shipped), "every embedded semantic script runs");
+        Assert.That(names, Has.Count.EqualTo(2 + shipped + Semantic.SemanticLayer.Shared().Count), "every embedded and every shared semantic script runs");
     }
 
     [Test]

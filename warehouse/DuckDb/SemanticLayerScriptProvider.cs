@@ -1,16 +1,17 @@
 using System.Globalization;
-using System.Reflection;
 using System.Text;
 using DbUp.Engine;
 using DbUp.Engine.Transactions;
 using Pipeline.Warehouse.Kpi;
+using Pipeline.Warehouse.Semantic;
 
 namespace Pipeline.Warehouse.DuckDb;
 
 /// <summary>
 /// The star schema (dw) and the KPI marts, re-created on every deploy after the staging tables they read. Two
 /// scripts are generated: <c>dw.settings</c> from <see cref="ReportingSettings"/> and <c>dw.kpi_formula_terms</c>
-/// from <see cref="KpiCatalog"/>, so the marts compute each KPI from its one definition.
+/// from <see cref="KpiCatalog"/>, so the marts compute each KPI from its one definition. Then one script per view of
+/// Scripts/Semantic in dependency order, with its descriptions from warehouse/Semantic (see <see cref="SemanticLayer"/>).
 /// </summary>
 internal sealed class SemanticLayerScriptProvider(ReportingSettings settings) : IScriptProvider
 {
@@ -23,12 +24,10 @@ internal sealed class SemanticLayerScriptProvider(ReportingSettings settings) : 
         var options = new SqlScriptOptions { ScriptType = global::DbUp.Support.ScriptType.RunAlways, RunGroupOrder = RunGroup };
         yield return new SqlScript("semantic/0100_dw_settings", SettingsSql(settings), options);
         yield return new SqlScript("semantic/0110_dw_kpi_formula_terms", FormulaTermsSql(), options);
-        var assembly = typeof(SemanticLayerScriptProvider).Assembly;
-        foreach (var resource in assembly.GetManifestResourceNames()
-                     .Where(n => n.StartsWith(ResourcePrefix, StringComparison.Ordinal))
-                     .Order(StringComparer.Ordinal))
+        var scripts = SemanticLayer.Load(typeof(SemanticLayerScriptProvider).Assembly, ResourcePrefix);
+        for (var i = 0; i < scripts.Count; i++)
         {
-            yield return new SqlScript("semantic/" + resource[ResourcePrefix.Length..^".sql".Length], Read(assembly, resource), options);
+            yield return new SqlScript(SemanticLayer.ScriptName(i, scripts[i]), SemanticLayer.Render(scripts[i], DuckDbSemanticDialect.Instance), options);
         }
     }
 
@@ -60,13 +59,5 @@ internal sealed class SemanticLayerScriptProvider(ReportingSettings settings) : 
         sql.AppendLine(") AS t(kpi_id, measure, numerator_coefficient, denominator_coefficient);");
         sql.AppendLine("COMMENT ON VIEW dw.kpi_formula_terms IS 'Generated from the KPI catalog: each additive or ratio KPI as signed sums of base measures (numerator and denominator).';");
         return sql.ToString();
-    }
-
-    private static string Read(Assembly assembly, string resource)
-    {
-        using var stream = assembly.GetManifestResourceStream(resource)
-            ?? throw new InvalidOperationException($"missing embedded script {resource}");
-        using var reader = new StreamReader(stream, Encoding.UTF8);
-        return reader.ReadToEnd();
     }
 }

@@ -1,9 +1,9 @@
 using System.Globalization;
-using System.Reflection;
 using System.Text;
 using DbUp.Engine;
 using DbUp.Engine.Transactions;
 using Pipeline.Warehouse.Kpi;
+using Pipeline.Warehouse.Semantic;
 using static Pipeline.Warehouse.SqlServer.KpiCatalogScriptProvider;
 
 namespace Pipeline.Warehouse.SqlServer;
@@ -11,7 +11,7 @@ namespace Pipeline.Warehouse.SqlServer;
 /// <summary>
 /// The star schema (dw) and the KPI marts, re-created on every deploy after the staging tables they read: first the
 /// generated <c>dw.settings</c> (from <see cref="ReportingSettings"/>) and <c>dw.kpi_formula_terms</c> (from
-/// <see cref="KpiCatalog"/>), then the T-SQL twins of DuckDB's semantic scripts in Scripts/Semantic, in name order.
+/// <see cref="KpiCatalog"/>), then one script per view of Scripts/Semantic in dependency order (see <see cref="SemanticLayer"/>).
 /// </summary>
 internal sealed class SemanticLayerScriptProvider(ReportingSettings settings) : IScriptProvider
 {
@@ -22,12 +22,10 @@ internal sealed class SemanticLayerScriptProvider(ReportingSettings settings) : 
         var options = new SqlScriptOptions { ScriptType = global::DbUp.Support.ScriptType.RunAlways, RunGroupOrder = SqlServerWarehouse.SemanticRunGroup };
         yield return new SqlScript("semantic/0100_dw_settings", SettingsSql(settings), options);
         yield return new SqlScript("semantic/0110_dw_kpi_formula_terms", FormulaTermsSql(), options);
-        var assembly = typeof(SemanticLayerScriptProvider).Assembly;
-        foreach (var resource in assembly.GetManifestResourceNames()
-                     .Where(n => n.StartsWith(ResourcePrefix, StringComparison.Ordinal))
-                     .Order(StringComparer.Ordinal))
+        var scripts = SemanticLayer.Load(typeof(SemanticLayerScriptProvider).Assembly, ResourcePrefix);
+        for (var i = 0; i < scripts.Count; i++)
         {
-            yield return new SqlScript("semantic/" + resource[ResourcePrefix.Length..^".sql".Length], Read(assembly, resource), options);
+            yield return new SqlScript(SemanticLayer.ScriptName(i, scripts[i]), SemanticLayer.Render(scripts[i], SqlServerSemanticDialect.Instance), options);
         }
     }
 
@@ -83,13 +81,5 @@ internal sealed class SemanticLayerScriptProvider(ReportingSettings settings) : 
         sql.AppendLine("GO");
         sql.AppendLine(Describe("dw", "kpi_formula_terms", null, KpiCatalogRows.FormulaTermsDescription));
         return sql.ToString();
-    }
-
-    private static string Read(Assembly assembly, string resource)
-    {
-        using var stream = assembly.GetManifestResourceStream(resource)
-            ?? throw new InvalidOperationException($"missing embedded script {resource}");
-        using var reader = new StreamReader(stream, Encoding.UTF8);
-        return reader.ReadToEnd();
     }
 }

@@ -1,0 +1,152 @@
+using System.Text.RegularExpressions;
+using Pipeline.Warehouse.DuckDb;
+using Pipeline.Warehouse.Semantic;
+
+namespace Pipeline.Warehouse.Tests;
+
+/// <summary>
+/// The semantic layer's single sources: one view per file run in dependency order, descriptions from one docs file
+/// per view, and the pivots and KPI evaluation expanded from placeholders through a dialect.
+/// </summary>
+public sealed class SemanticLayerTests
+{
+    /// <summary>A dialect whose output names each part, so the tests see what the expansion asked of it.</summary>
+    private sealed class MarkedDialect : SemanticDialect
+    {
+        public override string CreateView => "MAKE VIEW";
+
+        public override string EndOfDefinition => "-- end\n";
+
+        public override string DescribeObject(string schema, string name, string text) => $"DESCRIBE {schema}.{name}: {text}";
+
+        public override string DescribeColumn(string schema, string name, string column, string text) => $"DESCRIBE {schema}.{name}.{column}: {text}";
+
+        public override string Pivot(string aggregate, string column, string keyColumn, string key) => $"PIVOT[{aggregate} {column} {keyColumn}={key}]";
+
+        public override string Float => "FLOAT8";
+
+        public override string AsFloat(string expression) => $"F({expression})";
+
+        public override string IsTrue(string column) => $"TRUE({column})";
+
+        public override string SegmentLabel(string column) => $"LABEL({column})";
+
+        public override string Flag(string condition) => $"FLAG[{condition}]";
+
+        public override string IsFalse(string column) => $"FALSE({column})";
+
+        public override string ReportingDate(string utcTimestamp) => $"DAY({utcTimestamp})";
+    }
+
+    [Test]
+    public void Views_run_after_the_views_they_read_whatever_their_names()
+    {
+        var scripts = new[]
+        {
+            new SemanticScript("mart", "a_dashboard", "SELECT * FROM mart.z_values JOIN dw.dim_x ON true"),
+            new SemanticScript("mart", "z_values", "SELECT * FROM dw.fact_b"),
+            new SemanticScript("dw", "fact_b", "SELECT * FROM dw.dim_x -- not dw.zz_after: comments do not count"),
+            new SemanticScript("dw", "dim_x", "SELECT 1 AS x"),
+            new SemanticScript("dw", "zz_after", "SELECT 1 AS y"),
+        };
+
+        var order = SemanticLayer.Ordered(scripts).Select(s => s.Key).ToList();
+
+        Assert.That(order, Is.EqualTo(new[] { "dw.dim_x", "dw.fact_b", "dw.zz_after", "mart.z_values", "mart.a_dashboard" }));
+    }
+
+    [Test]
+    public void Views_reading_each_other_in_a_cycle_are_refused()
+    {
+        var scripts = new[] { new SemanticScript("dw", "a", "SELECT * FROM dw.b"), new SemanticScript("dw", "b", "SELECT * FROM dw.a") };
+
+        Assert.That(() => SemanticLayer.Ordered(scripts), Throws.InvalidOperationException.With.Message.Contains("cycle"));
+    }
+
+    [Test]
+    public void The_shipped_DuckDB_views_each_run_after_every_view_they_read()
+    {
+        var scripts = SemanticLayer.Load(typeof(DuckDbWarehouse).Assembly, "Pipeline.Warehouse.DuckDb.Scripts.Semantic.");
+        var position = scripts.Select((s, i) => (s.Key, i)).ToDictionary(x => x.Key, x => x.i);
+
+        Assert.That(scripts, Has.Count.GreaterThan(30));
+        foreach (var (script, index) in scripts.Select((s, i) => (s, i)))
+        {
+            var code = Regex.Replace(script.Sql, "--[^\n]*", "");
+            var read = Regex.Matches(code, @"\b(?:dw|mart)\.\w+\b").Select(m => m.Value).Where(k => k != script.Key && position.ContainsKey(k));
+            Assert.That(read.Select(k => position[k]), Has.All.LessThan(index), script.Key);
+        }
+    }
+
+    [Test]
+    public void Pivots_expand_one_column_per_catalog_kpi_or_measure_through_the_dialect()
+    {
+        const string sql = "SELECT {{kpi_pivot: cpc, ctr.numerator AS link_clicks}},\n       {{measure_pivot(m): ad_spend AS spend}} FROM t";
+
+        var expanded = SemanticTemplates.Expand(sql, new MarkedDialect(), "test.sql");
+
+        Assert.That(expanded, Is.EqualTo(
+            "SELECT PIVOT[max value kpi_id=cpc] AS cpc,\n       PIVOT[max numerator kpi_id=ctr] AS link_clicks,\n       PIVOT[sum m.value m.measure=ad_spend] AS spend FROM t"));
+    }
+
+    [Test]
+    public void Segment_labels_are_normalised_by_the_dialect() =>
+        Assert.That(SemanticTemplates.Expand("SELECT {{segment_label(country)}} AS country", new MarkedDialect(), "t"), Is.EqualTo("SELECT LABEL(country) AS country"));
+
+    [Test]
+    public void Small_differences_expand_with_nested_parentheses_intact() =>
+        Assert.That(
+            SemanticTemplates.Expand("SELECT CAST(x AS {{float}}), {{flag(k IN (SELECT id FROM t))}} AS known, {{reporting_date(r.sent)}} FROM t WHERE {{is_false(r.gone)}}", new MarkedDialect(), "t"),
+            Is.EqualTo("SELECT CAST(x AS FLOAT8), FLAG[k IN (SELECT id FROM t)] AS known, DAY(r.sent) FROM t WHERE FALSE(r.gone)"));
+
+    [TestCase("{{kpi_pivot: no_such_kpi}}")]
+    [TestCase("{{measure_pivot: no_such_measure}}")]
+    [TestCase("{{no_such_placeholder}}")]
+    public void A_pivot_of_something_the_catalog_does_not_know_is_refused_with_the_file(string sql) =>
+        Assert.That(() => SemanticTemplates.Expand(sql, new MarkedDialect(), "mart/x.sql"),
+            Throws.InvalidOperationException.With.Message.StartsWith("mart/x.sql: "));
+
+    [Test]
+    public void The_KPI_evaluation_is_written_once_and_takes_the_dialect_and_an_optional_sum_condition()
+    {
+        var plain = SemanticTemplates.Expand("  {{kpi_value(u.numerator, u.denominator)}} AS v", new MarkedDialect(), "t");
+        var shared = SemanticTemplates.Expand("{{kpi_value(r.numerator, r.denominator, k.denominator IS NULL AND r.kpi_id <> 'x')}}", new MarkedDialect(), "t");
+
+        Assert.That(plain, Is.EqualTo(string.Join("\n",
+            "  CAST(CASE",
+            "      WHEN k.denominator IS NULL THEN F(u.numerator) * k.scale",
+            "      WHEN TRUE(k.complement) THEN k.scale * (1 - F(u.numerator) / NULLIF(F(u.denominator), 0))",
+            "      ELSE k.scale * F(u.numerator) / NULLIF(F(u.denominator), 0)",
+            "  END AS FLOAT8) AS v")));
+        Assert.That(shared, Does.Contain("WHEN k.denominator IS NULL AND r.kpi_id <> 'x' THEN F(r.numerator) * k.scale"));
+    }
+
+    [Test]
+    public void A_view_is_rendered_with_the_descriptions_of_its_docs_file()
+    {
+        var docs = SemanticDocs.For("dw", "fact_deal");
+        var rendered = SemanticLayer.Render(new SemanticScript("dw", "fact_deal", "CREATE OR REPLACE VIEW dw.fact_deal AS SELECT 1 AS deal_id;\n"), new MarkedDialect());
+
+        Assert.That(docs.Description, Is.Not.Null);
+        Assert.That(rendered, Does.StartWith("CREATE OR REPLACE VIEW dw.fact_deal AS SELECT 1 AS deal_id;\n-- end\n"));
+        Assert.That(rendered, Does.Contain($"DESCRIBE dw.fact_deal: {docs.Description}"));
+        Assert.That(docs.Columns.Select(c => $"DESCRIBE dw.fact_deal.{c.Column}: {c.Description}"), Has.All.Matches<string>(rendered.Contains));
+    }
+
+    [Test]
+    public void A_shared_view_is_created_the_way_the_engine_creates_views()
+    {
+        var shared = SemanticLayer.Shared();
+        var rendered = SemanticLayer.Render(shared[0], new MarkedDialect());
+
+        Assert.That(shared.Select(s => s.Sql), Has.All.Match("(?m)^CREATE VIEW "), "shared views are written CREATE VIEW schema.name");
+        Assert.That(rendered, Does.Contain($"MAKE VIEW {shared[0].Key} AS"));
+        Assert.That(rendered, Does.Not.Contain("CREATE VIEW"));
+    }
+
+    [Test]
+    public void A_view_without_a_docs_file_is_an_error()
+    {
+        Assert.That(() => SemanticDocs.For("dw", "no_such_view"), Throws.InvalidOperationException.With.Message.Contains("warehouse/Semantic/dw/no_such_view.json"));
+    }
+}

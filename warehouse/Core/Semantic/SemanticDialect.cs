@@ -1,0 +1,47 @@
+namespace Pipeline.Warehouse.Semantic;
+
+/// <summary>
+/// What an engine writes differently around a semantic view: how it describes the view and its columns and what
+/// ends a definition before those descriptions. The view bodies stay in each engine's own .sql file.
+/// </summary>
+public abstract class SemanticDialect
+{
+    /// <summary>What a shared view's <c>CREATE VIEW</c> becomes: <c>CREATE OR REPLACE VIEW</c> on DuckDB, <c>CREATE OR ALTER VIEW</c> on SQL Server.</summary>
+    public abstract string CreateView { get; }
+
+    /// <summary>Text between a definition and its descriptions: nothing on DuckDB, a GO line on SQL Server (CREATE VIEW must be alone in its batch).</summary>
+    public abstract string EndOfDefinition { get; }
+
+    /// <summary>A statement describing the view (or table function) itself.</summary>
+    public abstract string DescribeObject(string schema, string name, string text);
+
+    /// <summary>A statement describing one column of the view.</summary>
+    public abstract string DescribeColumn(string schema, string name, string column, string text);
+
+    /// <summary>One pivoted column: <paramref name="aggregate"/> of <paramref name="column"/> over the rows whose <paramref name="keyColumn"/> is <paramref name="key"/>.</summary>
+    public abstract string Pivot(string aggregate, string column, string keyColumn, string key);
+
+    /// <summary>The double-precision type KPI values are published in.</summary>
+    public abstract string Float { get; }
+
+    /// <summary>A decimal expression as a double before dividing (SQL Server would otherwise divide decimals at their scale).</summary>
+    public abstract string AsFloat(string expression);
+
+    /// <summary>
+    /// A channel, device or country segment label normalised so both engines group it alike: trimmed, and every
+    /// case variant shown as the variant that sorts first by code point (a window over the whole row set).
+    /// </summary>
+    public abstract string SegmentLabel(string column);
+
+    /// <summary>A condition as a boolean column (NULL when unknown): DuckDB's BOOLEAN, SQL Server's bit.</summary>
+    public abstract string Flag(string condition);
+
+    /// <summary>A boolean column tested false.</summary>
+    public abstract string IsFalse(string column);
+
+    /// <summary>A UTC timestamp as a date in the reporting time zone (of <c>dw.settings</c> joined as <c>s</c>).</summary>
+    public abstract string ReportingDate(string utcTimestamp);
+
+    /// <summary>A boolean column as a condition: DuckDB has BOOLEAN, SQL Server a bit compared with 1.</summary>
+    public abstract string IsTrue(string column);
+}

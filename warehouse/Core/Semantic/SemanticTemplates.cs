@@ -1,0 +1,94 @@
+using System.Text.RegularExpressions;
+using Pipeline.Warehouse.Kpi;
+
+namespace Pipeline.Warehouse.Semantic;
+
+/// <summary>
+/// The few expressions of the semantic layer that are not dialect but were written once per engine, expanded from
+/// placeholders in the .sql files through the engine's <see cref="SemanticDialect"/>, with every KPI and measure
+/// checked against <see cref="KpiCatalog"/>:
+/// <list type="bullet">
+/// <item><c>{{kpi_pivot: revenue, ctr.numerator AS link_clicks}}</c>: one column per KPI of a mart.kpi_values
+/// row set, <c>max(value)</c> (or the named column) of the rows with that kpi_id, named after the KPI unless AS says;</item>
+/// <item><c>{{measure_pivot(m): won_revenue AS won_revenue_12m}}</c>: the same for mart.kpi_measures, <c>sum(m.value)</c> by measure;</item>
+/// <item><c>{{kpi_value(r.numerator, r.denominator)}}</c>: the KPI from its summed numerator and denominator and
+/// the catalog row <c>k</c> (mart.kpi_catalog): scale × numerator / denominator, 1 − that for complements, the
+/// scaled numerator for sums; an optional third argument replaces the "is a sum" condition;</item>
+/// <item><c>{{segment_label(channel)}}</c>: a segment label compared alike on both engines (<see cref="SemanticDialect.SegmentLabel"/>);</item>
+/// <item><c>{{float}}</c>, <c>{{flag(condition)}}</c>, <c>{{is_false(column)}}</c>, <c>{{reporting_date(utc)}}</c>: the
+/// small type and function differences that otherwise keep a view from being written once (warehouse/Semantic).</item>
+/// </list>
+/// </summary>
+public static partial class SemanticTemplates
+{
+    public static string Expand(string sql, SemanticDialect dialect, string where)
+    {
+        ArgumentNullException.ThrowIfNull(sql);
+        ArgumentNullException.ThrowIfNull(dialect);
+        return Placeholder().Replace(sql, match =>
+        {
+            var indent = new string(' ', match.Index - (sql.LastIndexOf('\n', match.Index) + 1));
+            var name = match.Groups["name"].Value;
+            var argument = match.Groups["args"].Success ? match.Groups["args"].Value.Trim() : null;
+            var items = match.Groups["items"].Success ? match.Groups["items"].Value : "";
+            return name switch
+            {
+                "kpi_pivot" => Pivot(dialect, "max", Qualified(argument, "kpi_id"), items, argument, id => KpiCatalog.All.Any(k => k.Id == id), indent, where),
+                "measure_pivot" => Pivot(dialect, "sum", Qualified(argument, "measure"), items, argument, KpiCatalog.BaseMeasures.ContainsKey, indent, where),
+                "float" => dialect.Float,
+                "flag" => dialect.Flag(argument ?? throw Error(where, "flag needs (condition)")),
+                "is_false" => dialect.IsFalse(argument ?? throw Error(where, "is_false needs (column)")),
+                "reporting_date" => dialect.ReportingDate(argument ?? throw Error(where, "reporting_date needs (utc timestamp)")),
+                "segment_label" => dialect.SegmentLabel(argument ?? throw Error(where, "segment_label needs (column)")),
+                "kpi_value" => KpiValue(dialect, argument ?? throw Error(where, "kpi_value needs (numerator, denominator[, is-a-sum condition])"), indent, where),
+                _ => throw Error(where, $"unknown placeholder {{{{{name}}}}} (kpi_pivot, measure_pivot, kpi_value, segment_label, float, flag, is_false, reporting_date)"),
+            };
+        });
+    }
+
+    private static string Pivot(SemanticDialect dialect, string aggregate, string keyColumn, string items, string? alias,
+        Func<string, bool> known, string indent, string where)
+    {
+        var columns = new List<string>();
+        foreach (var item in items.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            var parts = item.Split(" AS ", 2, StringSplitOptions.TrimEntries);
+            var source = parts[0].Split('.', 2);
+            var key = source[0];
+            if (!known(key))
+            {
+                throw Error(where, $"'{key}' is not in the KPI catalog");
+            }
+
+            var column = Qualified(alias, source.Length > 1 ? source[1] : "value");
+            columns.Add($"{dialect.Pivot(aggregate, column, keyColumn, key)} AS {(parts.Length > 1 ? parts[1] : key)}");
+        }
+
+        return string.Join(",\n" + indent, columns);
+    }
+
+    private static string KpiValue(SemanticDialect dialect, string arguments, string indent, string where)
+    {
+        var args = arguments.Split(',', 3, StringSplitOptions.TrimEntries);
+        if (args.Length < 2)
+        {
+            throw Error(where, "kpi_value needs (numerator, denominator[, is-a-sum condition])");
+        }
+
+        var (numerator, denominator) = (dialect.AsFloat(args[0]), dialect.AsFloat(args[1]));
+        var isSum = args.Length > 2 ? args[2] : "k.denominator IS NULL";
+        return string.Join("\n" + indent,
+            "CAST(CASE",
+            $"    WHEN {isSum} THEN {numerator} * k.scale",
+            $"    WHEN {dialect.IsTrue("k.complement")} THEN k.scale * (1 - {numerator} / NULLIF({denominator}, 0))",
+            $"    ELSE k.scale * {numerator} / NULLIF({denominator}, 0)",
+            $"END AS {dialect.Float})");
+    }
+
+    private static string Qualified(string? alias, string column) => string.IsNullOrEmpty(alias) ? column : alias + "." + column;
+
+    private static InvalidOperationException Error(string where, string message) => new($"{where}: {message}");
+
+    [GeneratedRegex(@"\{\{(?<name>\w+)(?:\((?<args>.*?)\))?(?::(?<items>[^}]*))?\}\}", RegexOptions.Singleline | RegexOptions.CultureInvariant)]
+    private static partial Regex Placeholder();
+}

@@ -1,0 +1,36 @@
+using Pipeline.Warehouse.Semantic;
+
+namespace Pipeline.Warehouse.DuckDb;
+
+/// <summary>DuckDB's side of the semantic layer: descriptions as COMMENT ON statements in the same script.</summary>
+internal sealed class DuckDbSemanticDialect : SemanticDialect
+{
+    public static DuckDbSemanticDialect Instance { get; } = new();
+
+    public override string CreateView => "CREATE OR REPLACE VIEW";
+
+    public override string EndOfDefinition => "";
+
+    public override string DescribeObject(string schema, string name, string text) =>
+        $"COMMENT ON VIEW {schema}.{name} IS {KpiCatalogScriptProvider.Text(text)};";
+
+    public override string DescribeColumn(string schema, string name, string column, string text) =>
+        $"COMMENT ON COLUMN {schema}.{name}.{column} IS {KpiCatalogScriptProvider.Text(text)};";
+
+    public override string Pivot(string aggregate, string column, string keyColumn, string key) =>
+        $"{aggregate}({column}) FILTER (WHERE {keyColumn} = '{key}')";
+
+    public override string Float => "DOUBLE";
+
+    public override string AsFloat(string expression) => expression;
+
+    public override string SegmentLabel(string column) => $"min(trim({column})) OVER (PARTITION BY lower(trim({column})))";
+
+    public override string Flag(string condition) => $"({condition})";
+
+    public override string IsFalse(string column) => $"NOT {column}";
+
+    public override string ReportingDate(string utcTimestamp) => $"CAST(timezone(s.reporting_time_zone, timezone('UTC', {utcTimestamp})) AS DATE)";
+
+    public override string IsTrue(string column) => column;
+}

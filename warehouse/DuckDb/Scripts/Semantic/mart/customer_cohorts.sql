@@ -1,0 +1,56 @@
+-- Customer loyalty marts from CRM won deals: acquisition cohorts (historic LTV) and period retention. Both count
+-- distinct customers (dw.dim_customer), which no additive daily measure can give, so they are built from the deal
+-- fact here. A customer is active in a period when one of its won deals closed in it. Money in the reporting
+-- currency (converted at each deal's close day).
+
+-- Acquisition cohorts: customers grouped by the month of their first won deal, followed month by month up to the
+-- last month the CRM has data for (every cohort gets a row per month, also months without purchases).
+CREATE OR REPLACE VIEW mart.customer_cohorts AS
+WITH won AS (
+    SELECT d.customer_key, c.cohort_month, CAST(date_trunc('month', d.closed_date) AS DATE) AS activity_month,
+           d.amount_reporting
+    FROM dw.fact_deal AS d
+    JOIN dw.dim_customer AS c ON c.customer_key = d.customer_key
+    WHERE d.is_won AND d.closed_date IS NOT NULL
+),
+crm_end AS (
+    SELECT max(greatest(created_date, COALESCE(closed_date, created_date))) AS last_date FROM dw.fact_deal
+),
+cohorts AS (
+    SELECT cohort_month, count(*) AS cohort_customers FROM dw.dim_customer GROUP BY cohort_month
+),
+grid AS (
+    SELECT c.cohort_month, c.cohort_customers, CAST(m.month AS DATE) AS activity_month
+    FROM cohorts AS c
+    CROSS JOIN crm_end AS e
+    CROSS JOIN LATERAL (
+        SELECT unnest(generate_series(CAST(c.cohort_month AS TIMESTAMP),
+                                      CAST(date_trunc('month', e.last_date) AS TIMESTAMP), INTERVAL 1 MONTH)) AS month
+    ) AS m
+),
+activity AS (
+    SELECT cohort_month, activity_month,
+           count(DISTINCT customer_key) AS active_customers,
+           count(*)                     AS won_deals,
+           sum(amount_reporting)        AS revenue
+    FROM won
+    GROUP BY cohort_month, activity_month
+)
+SELECT
+    g.cohort_month,
+    CAST(date_diff('month', g.cohort_month, g.activity_month) AS INTEGER)           AS months_since_first,
+    g.activity_month,
+    g.cohort_customers,
+    COALESCE(a.active_customers, 0)                                                  AS active_customers,
+    COALESCE(a.won_deals, 0)                                                         AS won_deals,
+    CAST(COALESCE(a.revenue, 0) AS DOUBLE)                                           AS revenue,
+    CAST(sum(COALESCE(a.revenue, 0)) OVER (PARTITION BY g.cohort_month ORDER BY g.activity_month) AS DOUBLE) AS cumulative_revenue,
+    CAST(COALESCE(a.active_customers, 0) AS DOUBLE) / NULLIF(g.cohort_customers, 0)  AS retention,
+    CAST(sum(COALESCE(a.revenue, 0)) OVER (PARTITION BY g.cohort_month ORDER BY g.activity_month) AS DOUBLE)
+        / NULLIF(g.cohort_customers, 0)                                              AS ltv_historic,
+    s.reporting_currency                                                             AS currency,
+    CAST(g.activity_month + INTERVAL 1 MONTH - INTERVAL 1 DAY AS DATE) <= e.last_date AS period_complete
+FROM grid AS g
+LEFT JOIN activity AS a ON a.cohort_month = g.cohort_month AND a.activity_month = g.activity_month
+CROSS JOIN dw.settings AS s
+CROSS JOIN crm_end AS e;

@@ -1,0 +1,59 @@
+-- Marketing manager: per campaign (conformed UTM name) and week or month.
+CREATE OR REPLACE VIEW mart.dashboard_marketing AS
+WITH k AS (
+    SELECT grain, period_start, any_value(period_end) AS period_end, segment AS campaign,
+           bool_and(period_complete) AS period_complete,
+           {{kpi_pivot: impressions, ctr.numerator AS link_clicks, ctr, cpc, leads, cpl, ad_conversion_rate.numerator AS ad_conversions, ad_conversion_rate, roas.numerator AS ad_conversion_value, roas, sessions, web_conversion_rate}}
+    FROM mart.kpi_values
+    WHERE grain IN ('week', 'month') AND segment_type = 'campaign'
+      AND kpi_id IN ('impressions', 'ctr', 'cpc', 'leads', 'cpl', 'ad_conversion_rate', 'roas', 'sessions', 'web_conversion_rate')
+    GROUP BY grain, period_start, segment
+),
+m AS (
+    SELECT grain, period_start, any_value(period_end) AS period_end, segment AS campaign,
+           {{measure_pivot: ad_spend AS spend, other_marketing_cost, ad_leads}}
+    FROM mart.kpi_measures
+    WHERE grain IN ('week', 'month') AND segment_type = 'campaign'
+      AND measure IN ('ad_spend', 'other_marketing_cost', 'ad_leads')
+    GROUP BY grain, period_start, segment
+),
+last_loaded AS (
+    SELECT COALESCE(max(date), DATE '1900-01-01') AS last_date FROM dw.kpi_measure_daily WHERE platform = 'ga4'
+),
+platforms AS (
+    SELECT utm_name AS campaign, string_agg(DISTINCT platform, ', ' ORDER BY platform) AS platforms
+    FROM (
+        SELECT utm_name, platform FROM dw.dim_campaign
+        UNION ALL
+        SELECT DISTINCT campaign, 'files' FROM dw.fact_marketing_cost WHERE platform = 'files' AND campaign IS NOT NULL
+    ) AS p
+    GROUP BY utm_name
+)
+SELECT
+    COALESCE(k.grain, m.grain)                                    AS grain,
+    COALESCE(k.period_start, m.period_start)                      AS period_start,
+    COALESCE(k.period_end, m.period_end)                          AS period_end,
+    COALESCE(k.campaign, m.campaign)                              AS campaign,
+    p.platforms,
+    s.reporting_currency                                          AS currency,
+    CAST(m.spend AS DOUBLE)                                       AS spend,
+    CAST(m.other_marketing_cost AS DOUBLE)                        AS other_marketing_cost,
+    CAST(k.impressions AS BIGINT)                                 AS impressions,
+    CAST(k.link_clicks AS BIGINT)                                 AS link_clicks,
+    k.ctr,
+    k.cpc,
+    CAST(k.leads AS BIGINT)                                       AS leads,
+    k.cpl,
+    CAST(m.ad_leads AS BIGINT)                                    AS ad_leads,
+    CAST(k.ad_conversions AS BIGINT)                              AS ad_conversions,
+    k.ad_conversion_rate,
+    CAST(k.ad_conversion_value AS DOUBLE)                         AS ad_conversion_value,
+    k.roas,
+    CAST(k.sessions AS BIGINT)                                    AS sessions,
+    k.web_conversion_rate,
+    COALESCE(k.period_complete, COALESCE(k.period_end, m.period_end) <= l.last_date) AS period_complete
+FROM k
+FULL OUTER JOIN m ON m.grain = k.grain AND m.period_start = k.period_start AND m.campaign = k.campaign
+LEFT JOIN platforms AS p ON p.campaign = COALESCE(k.campaign, m.campaign)
+CROSS JOIN dw.settings AS s
+CROSS JOIN last_loaded AS l;

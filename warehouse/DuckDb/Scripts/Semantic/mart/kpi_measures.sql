@@ -1,0 +1,37 @@
+-- Base measures summed at every grain analysts ask for: day, ISO week and month, overall and by channel,
+-- campaign, device and country. A row of dw.kpi_measure_daily joins a segment family only when its breakdown
+-- allows it, so no figure is counted twice.
+CREATE OR REPLACE VIEW mart.kpi_measures AS
+WITH m AS (
+    SELECT k.*, d.iso_week_start, d.month_start, d.month_end
+    FROM dw.kpi_measure_daily AS k
+    JOIN dw.dim_date AS d ON d.date = k.date
+),
+seg AS (
+    SELECT date, iso_week_start, month_start, month_end, measure, value, 'all' AS segment_type, 'All' AS segment
+    FROM m WHERE breakdown IN ('all', 'total')
+    UNION ALL
+    SELECT date, iso_week_start, month_start, month_end, measure, value, 'channel', channel
+    FROM m WHERE breakdown IN ('all', 'total') AND channel IS NOT NULL
+    UNION ALL
+    SELECT date, iso_week_start, month_start, month_end, measure, value, 'campaign', campaign
+    FROM m WHERE breakdown IN ('all', 'total') AND campaign IS NOT NULL
+    UNION ALL
+    SELECT date, iso_week_start, month_start, month_end, measure, value, 'device', device
+    FROM m WHERE breakdown IN ('all', 'device') AND device IS NOT NULL
+    UNION ALL
+    SELECT date, iso_week_start, month_start, month_end, measure, value, 'country', country
+    FROM m WHERE breakdown IN ('all', 'country') AND country IS NOT NULL
+)
+SELECT 'day' AS grain, date AS period_start, date AS period_end, segment_type, segment, measure, sum(value) AS value
+FROM seg GROUP BY ALL
+UNION ALL
+SELECT 'week', iso_week_start, CAST(iso_week_start + 6 AS DATE), segment_type, segment, measure, sum(value)
+FROM seg GROUP BY ALL
+UNION ALL
+SELECT 'month', month_start, month_end, segment_type, segment, measure, sum(value)
+FROM seg GROUP BY ALL
+UNION ALL
+SELECT 'quarter', CAST(date_trunc('quarter', month_start) AS DATE),
+       CAST(date_trunc('quarter', month_start) + INTERVAL 3 MONTH - INTERVAL 1 DAY AS DATE), segment_type, segment, measure, sum(value)
+FROM seg GROUP BY ALL;

@@ -1,0 +1,145 @@
+-- The three audience dashboards of the KPI brief (executive, marketing manager, channel specialist). They only
+-- pivot mart.kpi_values and mart.kpi_measures, so every KPI shown here is the same number the KPI mart reports.
+-- The only figures computed here are those the KPI mart cannot hold: shares, growth against the previous period,
+-- and the customer-based LTVs (they need distinct customers, which no additive measure can give).
+-- MAX(CASE WHEN ... THEN x END), bool_and becomes MIN over 0/1, any_value MAX (one value per group). Counts read
+-- from float KPI values are rounded before the cast to bigint (DuckDB's cast rounds, SQL Server's truncates).
+
+-- Executive: month and quarter × channel, plus an All row per period, pivoted from mart.kpi_values.
+CREATE OR ALTER VIEW mart.dashboard_executive AS
+WITH kpis AS (
+    SELECT grain, period_start, period_end, segment_type, segment, kpi_id, value, period_complete
+    FROM mart.kpi_values
+    WHERE grain IN ('month', 'quarter') AND segment_type IN ('all', 'channel')
+      AND kpi_id IN ('revenue', 'roi', 'romi', 'new_customers', 'cac', 'aov')
+),
+month_measures AS (
+    SELECT grain, period_start, segment_type, segment, measure, value
+    FROM mart.kpi_measures
+    WHERE grain = 'month' AND segment_type IN ('all', 'channel')
+      AND measure IN ('ad_spend', 'other_marketing_cost', 'won_revenue', 'won_deals')
+),
+measures AS (
+    SELECT grain, period_start, segment_type, segment, measure, value
+    FROM mart.kpi_measures
+    WHERE grain IN ('month', 'quarter') AND segment_type IN ('all', 'channel')
+      AND measure IN ('ad_spend', 'other_marketing_cost', 'won_revenue', 'won_deals')
+),
+base AS (
+    SELECT grain, period_start, MAX(period_end) AS period_end, segment_type, segment,
+           CAST(MIN(CAST(period_complete AS int)) AS bit)          AS period_complete,
+           {{kpi_pivot: revenue, roi, romi, new_customers, cac, aov}}
+    FROM kpis
+    GROUP BY grain, period_start, segment_type, segment
+),
+costs AS (
+    SELECT grain, period_start, segment_type, segment,
+           CAST(SUM(CASE WHEN measure IN ('ad_spend', 'other_marketing_cost') THEN value END) AS float) AS marketing_cost
+    FROM measures
+    GROUP BY grain, period_start, segment_type, segment
+),
+-- LTV (formula) inputs: the trailing 12 months ending with the period (month rows of the same segment).
+trailing_sums AS (
+    SELECT r.grain, r.period_start, r.segment_type, r.segment,
+           {{measure_pivot(m): won_revenue AS won_revenue_12m, won_deals AS won_deals_12m}}
+    FROM base AS r
+    JOIN month_measures AS m
+      ON m.segment_type = r.segment_type AND m.segment = r.segment
+     AND m.period_start > DATEADD(month, -12, r.period_end) AND m.period_start <= r.period_end
+    GROUP BY r.grain, r.period_start, r.segment_type, r.segment
+),
+won AS (
+    SELECT d.customer_key, d.closed_date, d.channel AS deal_channel, d.amount_reporting,
+           c.acquisition_channel, c.first_won_date
+    FROM dw.fact_deal AS d
+    JOIN dw.dim_customer AS c ON c.customer_key = d.customer_key
+    WHERE d.is_won = 1 AND d.closed_date IS NOT NULL
+),
+-- Distinct customers buying in the trailing 12 months (by deal channel, like won_deals), and how many of those
+-- months the CRM actually has data for, so a short history is not divided by 12.
+trailing_customers AS (
+    SELECT r.grain, r.period_start, r.segment_type, r.segment,
+           COUNT_BIG(DISTINCT w.customer_key) AS customers_12m
+    FROM base AS r
+    JOIN won AS w
+      ON (r.segment_type = 'all' OR w.deal_channel = r.segment)
+     AND w.closed_date > DATEADD(month, -12, r.period_end) AND w.closed_date <= r.period_end
+    GROUP BY r.grain, r.period_start, r.segment_type, r.segment
+),
+crm_start AS (
+    SELECT DATETRUNC(month, MIN(created_date)) AS first_month FROM dw.fact_deal
+),
+-- LTV (historic) as of the period end: revenue won up to the period end from the customers acquired up to then,
+-- per acquisition channel (every deal of such a customer counts, whatever channel the later deal came from).
+historic AS (
+    SELECT r.grain, r.period_start, r.segment_type, r.segment,
+           COUNT_BIG(DISTINCT w.customer_key) AS customers_to_date,
+           SUM(w.amount_reporting)            AS revenue_to_date
+    FROM base AS r
+    JOIN won AS w
+      ON (r.segment_type = 'all' OR w.acquisition_channel = r.segment)
+     AND w.closed_date <= r.period_end
+    GROUP BY r.grain, r.period_start, r.segment_type, r.segment
+),
+assembled AS (
+    SELECT
+        r.grain,
+        r.period_start,
+        r.period_end,
+        r.segment AS channel,
+        CAST(CASE WHEN r.segment_type = 'all' THEN 1 ELSE 0 END AS bit) AS is_total,
+        r.revenue,
+        r.revenue / NULLIF(a.revenue, 0) AS revenue_share,
+        c.marketing_cost,
+        r.roi,
+        r.romi,
+        CAST(ROUND(r.new_customers, 0) AS bigint) AS new_customers,
+        r.cac,
+        r.aov,
+        CAST(h.revenue_to_date AS float) / NULLIF(CAST(h.customers_to_date AS float), 0) AS ltv_historic,
+        CAST(t.won_revenue_12m AS float) / NULLIF(CAST(t.won_deals_12m AS float), 0) AS aov_12m,
+        CAST(t.won_deals_12m AS float) / NULLIF(CAST(tc.customers_12m AS float), 0)
+             / NULLIF(LEAST(12, GREATEST(0, DATEDIFF(month, cs.first_month, DATETRUNC(month, r.period_end)) + 1)), 0)
+             AS purchases_per_customer_month,
+        r.period_complete,
+        p.revenue AS previous_revenue
+    FROM base AS r
+    LEFT JOIN base AS a
+      ON a.grain = r.grain AND a.period_start = r.period_start AND a.segment_type = 'all'
+    LEFT JOIN base AS p
+      ON p.grain = r.grain AND p.segment_type = r.segment_type AND p.segment = r.segment
+     AND p.period_start = DATEADD(month, CASE r.grain WHEN 'quarter' THEN -3 ELSE -1 END, r.period_start)
+    LEFT JOIN costs AS c
+      ON c.grain = r.grain AND c.period_start = r.period_start AND c.segment_type = r.segment_type AND c.segment = r.segment
+    LEFT JOIN trailing_sums AS t
+      ON t.grain = r.grain AND t.period_start = r.period_start AND t.segment_type = r.segment_type AND t.segment = r.segment
+    LEFT JOIN trailing_customers AS tc
+      ON tc.grain = r.grain AND tc.period_start = r.period_start AND tc.segment_type = r.segment_type AND tc.segment = r.segment
+    LEFT JOIN historic AS h
+      ON h.grain = r.grain AND h.period_start = r.period_start AND h.segment_type = r.segment_type AND h.segment = r.segment
+    CROSS JOIN crm_start AS cs
+)
+SELECT
+    x.grain,
+    x.period_start,
+    x.period_end,
+    x.channel,
+    x.is_total,
+    s.reporting_currency AS currency,
+    x.revenue,
+    x.revenue_share,
+    CAST((x.revenue - x.previous_revenue) / NULLIF(x.previous_revenue, 0) AS float) AS sales_growth,
+    x.marketing_cost,
+    x.roi,
+    x.romi,
+    x.new_customers,
+    x.cac,
+    x.aov,
+    x.ltv_historic,
+    x.aov_12m,
+    x.purchases_per_customer_month,
+    CAST(x.aov_12m * x.purchases_per_customer_month * s.expected_lifespan_months AS float) AS ltv_formula,
+    x.ltv_historic / NULLIF(x.cac, 0) AS ltv_to_cac,
+    x.period_complete
+FROM assembled AS x
+CROSS JOIN dw.settings AS s;

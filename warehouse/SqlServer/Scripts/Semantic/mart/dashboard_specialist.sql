@@ -1,0 +1,55 @@
+-- Channel specialist: one row per kind of activity, so each row only carries the columns that apply to it.
+--   ads    a Meta or Google Ads campaign's delivery (impressions, CTR, CPC, CPM);
+--   web    GA4 sessions of a campaign (engagement);
+--   email  a Mailchimp campaign, dated by its send day;
+--   list   the whole mailing list's growth (segment All).
+-- A campaign can have several rows in a period (e.g. ads and web). Reach and frequency are not summable and are
+-- not here: they are in mart.ad_reach_daily (one ad, one day).
+CREATE OR ALTER VIEW mart.dashboard_specialist AS
+WITH v AS (
+    SELECT grain, period_start, period_end, segment_type, segment, kpi_id, numerator, denominator, value, period_complete
+    FROM mart.kpi_values
+    WHERE grain IN ('week', 'month')
+      AND (segment_type = 'campaign' OR (segment_type = 'all' AND kpi_id = 'list_growth'))
+      AND kpi_id IN ('impressions', 'ctr', 'cpc', 'cpm', 'sessions', 'engagement_rate', 'bounce_rate', 'pages_per_session',
+                     'avg_session_duration', 'email_open_rate', 'email_open_rate_human', 'email_click_rate',
+                     'email_click_to_open_rate', 'email_unsubscribe_rate', 'email_bounce_rate', 'list_growth')
+),
+kinds AS (
+    SELECT grain, period_start, period_end, segment_type, segment, kpi_id, numerator, denominator, value, period_complete,
+           CASE
+               WHEN kpi_id IN ('impressions', 'ctr', 'cpc', 'cpm') THEN 'ads'
+               WHEN kpi_id IN ('sessions', 'engagement_rate', 'bounce_rate', 'pages_per_session', 'avg_session_duration') THEN 'web'
+               WHEN kpi_id = 'list_growth' THEN 'list'
+               ELSE 'email'
+           END AS kind
+    FROM v
+),
+mailchimp AS (
+    SELECT DISTINCT utm_name FROM dw.dim_campaign WHERE platform = 'mailchimp'
+),
+pivoted AS (
+    SELECT grain, period_start, MAX(period_end) AS period_end, kind, segment AS campaign,
+           CAST(MIN(CAST(period_complete AS int)) AS bit)                         AS period_complete,
+           {{kpi_pivot: impressions, ctr.numerator AS link_clicks, cpc.numerator AS spend, ctr, cpc, cpm, sessions, engagement_rate, bounce_rate, pages_per_session, avg_session_duration, email_bounce_rate.denominator AS emails_sent, email_open_rate.denominator AS emails_delivered, email_open_rate, email_open_rate_human, email_click_rate, email_click_to_open_rate, email_unsubscribe_rate, email_bounce_rate, list_growth}}
+    FROM kinds
+    -- Email KPIs only for segments that are Mailchimp campaigns (their measures come only from Mailchimp sends).
+    WHERE kind <> 'email' OR segment IN (SELECT utm_name FROM mailchimp)
+    GROUP BY grain, period_start, kind, segment
+)
+SELECT
+    pv.grain, pv.period_start, pv.period_end, pv.kind, pv.campaign,
+    s.reporting_currency                            AS currency,
+    CAST(ROUND(pv.impressions, 0) AS bigint)        AS impressions,
+    CAST(ROUND(pv.link_clicks, 0) AS bigint)        AS link_clicks,
+    CAST(pv.spend AS float)                         AS spend,
+    pv.ctr, pv.cpc, pv.cpm,
+    CAST(ROUND(pv.sessions, 0) AS bigint)           AS sessions,
+    pv.engagement_rate, pv.bounce_rate, pv.pages_per_session, pv.avg_session_duration,
+    CAST(ROUND(pv.emails_sent, 0) AS bigint)        AS emails_sent,
+    CAST(ROUND(pv.emails_delivered, 0) AS bigint)   AS emails_delivered,
+    pv.email_open_rate, pv.email_open_rate_human, pv.email_click_rate, pv.email_click_to_open_rate, pv.email_unsubscribe_rate, pv.email_bounce_rate,
+    CAST(ROUND(pv.list_growth, 0) AS bigint)        AS list_growth,
+    pv.period_complete
+FROM pivoted AS pv
+CROSS JOIN dw.settings AS s;

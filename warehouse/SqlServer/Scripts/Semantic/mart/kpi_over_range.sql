@@ -1,0 +1,34 @@
+-- Every additive or ratio KPI over any date range (a campaign flight, a quarter to date), overall and per segment,
+-- with the same terms as mart.kpi_values: SELECT ... FROM mart.kpi_over_range('2026-10-01', '2026-10-31').
+-- DuckDB's table macro mart.kpi_over_range(range_start, range_end) as an inline table-valued function.
+CREATE OR ALTER FUNCTION mart.kpi_over_range(@range_start date, @range_end date)
+RETURNS TABLE
+AS
+RETURN
+WITH m AS (
+    SELECT measure, value, breakdown, channel, campaign, device, country
+    FROM dw.kpi_measure_daily WHERE date BETWEEN @range_start AND @range_end
+),
+seg AS (
+    SELECT measure, value, 'all' AS segment_type, 'All' AS segment FROM m WHERE breakdown IN ('all', 'total')
+    UNION ALL SELECT measure, value, 'channel', channel FROM m WHERE breakdown IN ('all', 'total') AND channel IS NOT NULL
+    UNION ALL SELECT measure, value, 'campaign', campaign FROM m WHERE breakdown IN ('all', 'total') AND campaign IS NOT NULL
+    UNION ALL SELECT measure, value, 'device', device FROM m WHERE breakdown IN ('all', 'device') AND device IS NOT NULL
+    UNION ALL SELECT measure, value, 'country', country FROM m WHERE breakdown IN ('all', 'country') AND country IS NOT NULL
+),
+sums AS (
+    SELECT s.segment_type, s.segment, t.kpi_id,
+           CAST(CASE WHEN COUNT_BIG(CASE WHEN t.numerator_coefficient <> 0 THEN 1 END) > 0
+                     THEN SUM(CAST(s.value AS decimal(28, 9)) * CAST(t.numerator_coefficient AS decimal(2, 0))) END AS decimal(38, 9)) AS numerator,
+           CAST(CASE WHEN COUNT_BIG(CASE WHEN t.denominator_coefficient <> 0 THEN 1 END) > 0
+                     THEN SUM(CAST(s.value AS decimal(28, 9)) * CAST(t.denominator_coefficient AS decimal(2, 0))) END AS decimal(38, 9)) AS denominator
+    FROM seg AS s JOIN dw.kpi_formula_terms AS t ON t.measure = s.measure
+    GROUP BY s.segment_type, s.segment, t.kpi_id
+)
+SELECT @range_start AS period_start, @range_end AS period_end, r.segment_type, r.segment, r.kpi_id,
+       k.name AS kpi_name, k.unit, CASE WHEN k.unit = 'Currency' THEN st.reporting_currency END AS currency,
+       r.numerator, CASE WHEN k.denominator IS NOT NULL THEN r.denominator END AS denominator,
+       {{kpi_value(r.numerator, r.denominator)}} AS value
+FROM sums AS r
+JOIN mart.kpi_catalog AS k ON k.kpi_id = r.kpi_id
+CROSS JOIN dw.settings AS st;

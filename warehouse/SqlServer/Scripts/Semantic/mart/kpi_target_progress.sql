@@ -1,0 +1,157 @@
+-- Progress of every target in kpi_targets.csv (dw.kpi_target). A target's range is its own (a quarter, a year, any
+-- dates), not a mart grain, so the actual is summed straight from dw.kpi_measure_daily with the catalog formula terms,
+-- the same way mart.kpi_values does it: numerator and denominator summed separately, then divided.
+--
+-- "As of" = the last day with any GA4 or Meta row: the daily sources, so the day the data is complete up to. CRM,
+-- Mailchimp and file rows arrive on days with activity only and would make an idle day look like a lag. Without any
+-- GA4 or Meta data the last day of any row is used. Actuals count rows from period_start up to the as-of day.
+--
+-- Segment: All = whole business (rows of breakdown all/total, as mart.kpi_values segment All). Otherwise the segment
+-- is looked up (ignoring case) as a channel, then a campaign, then a country, then a dw.dim_geo region (e.g. DACH),
+-- and the first family it names is used, so no row is counted twice. Channel and campaign count rows of breakdown
+-- all/total; country and region rows of breakdown all/country (Meta's country breakdown, GA4 traffic).
+CREATE OR ALTER VIEW mart.kpi_target_progress AS
+WITH as_of AS (
+    SELECT COALESCE(MAX(CASE WHEN platform IN ('ga4', 'meta') THEN date END), MAX(date)) AS as_of_date
+    FROM dw.kpi_measure_daily
+),
+-- SQL Server evaluates this CTE once per reference: the binary-collation tie-breakers keep target_no the same
+-- target in every evaluation, whatever the database collation.
+targets AS (
+    SELECT ROW_NUMBER() OVER (ORDER BY t.kpi_id, t.segment, t.period_start, t.period_end, t.target,
+                                       t.kpi_id COLLATE Latin1_General_100_BIN2, t.segment COLLATE Latin1_General_100_BIN2) AS target_no,
+           t.kpi_id, t.period_start, t.period_end, t.target, t.segment, t.kpi_known
+    FROM dw.kpi_target AS t
+),
+families AS (
+    SELECT DISTINCT 'channel' AS segment_type, 1 AS priority, LOWER(channel) AS label, CAST(NULL AS nvarchar(4000)) AS country
+    FROM dw.kpi_measure_daily WHERE channel IS NOT NULL AND breakdown IN ('all', 'total')
+    UNION ALL
+    SELECT DISTINCT 'campaign', 2, LOWER(campaign), NULL
+    FROM dw.kpi_measure_daily WHERE campaign IS NOT NULL AND breakdown IN ('all', 'total')
+    UNION ALL
+    SELECT DISTINCT 'country', 3, LOWER(country), country FROM dw.dim_geo WHERE country IS NOT NULL
+    UNION ALL
+    SELECT DISTINCT 'region', 4, LOWER(region), country FROM dw.dim_geo WHERE region IS NOT NULL AND country IS NOT NULL
+),
+-- The segment family of each target: all, or the first family whose label equals the segment.
+target_family AS (
+    SELECT t.target_no,
+           CASE WHEN LOWER(TRIM(t.segment)) = 'all' THEN 'all'
+                ELSE (SELECT TOP (1) f.segment_type FROM families AS f WHERE f.label = LOWER(TRIM(t.segment)) ORDER BY f.priority)
+           END AS segment_type
+    FROM targets AS t
+),
+-- Daily rows of the target's KPI measures inside its range (up to as-of) and segment.
+matched AS (
+    SELECT t.target_no, m.measure, m.value, ft.numerator_coefficient, ft.denominator_coefficient
+    FROM targets AS t
+    JOIN target_family AS tf ON tf.target_no = t.target_no
+    CROSS JOIN as_of AS a
+    JOIN dw.kpi_formula_terms AS ft ON ft.kpi_id = t.kpi_id
+    JOIN dw.kpi_measure_daily AS m
+      ON m.measure = ft.measure
+     AND m.date BETWEEN t.period_start AND LEAST(t.period_end, a.as_of_date)
+    WHERE (tf.segment_type = 'all' AND m.breakdown IN ('all', 'total'))
+       OR (tf.segment_type = 'channel' AND m.breakdown IN ('all', 'total') AND LOWER(m.channel) = LOWER(TRIM(t.segment)))
+       OR (tf.segment_type = 'campaign' AND m.breakdown IN ('all', 'total') AND LOWER(m.campaign) = LOWER(TRIM(t.segment)))
+       OR (tf.segment_type = 'country' AND m.breakdown IN ('all', 'country') AND LOWER(m.country) = LOWER(TRIM(t.segment)))
+       OR (tf.segment_type = 'region' AND m.breakdown IN ('all', 'country')
+           AND m.country IN (SELECT f.country FROM families AS f WHERE f.segment_type = 'region' AND f.label = LOWER(TRIM(t.segment))))
+),
+sums AS (
+    SELECT target_no,
+           CAST(CASE WHEN COUNT_BIG(CASE WHEN numerator_coefficient <> 0 THEN 1 END) > 0
+                     THEN SUM(CAST(value AS decimal(28, 9)) * CAST(numerator_coefficient AS decimal(2, 0))) END AS decimal(38, 9)) AS numerator,
+           CAST(CASE WHEN COUNT_BIG(CASE WHEN denominator_coefficient <> 0 THEN 1 END) > 0
+                     THEN SUM(CAST(value AS decimal(28, 9)) * CAST(denominator_coefficient AS decimal(2, 0))) END AS decimal(38, 9)) AS denominator
+    FROM matched
+    GROUP BY target_no
+),
+base AS (
+    SELECT
+        t.target_no,
+        t.kpi_id,
+        k.name                                                                   AS kpi_name,
+        k.unit,
+        CASE WHEN k.unit = 'Currency' THEN s.reporting_currency END              AS currency,
+        k.better_when,
+        k.additivity,
+        t.segment,
+        tf.segment_type,
+        t.period_start,
+        t.period_end,
+        t.target,
+        a.as_of_date,
+        -- Only additive and ratio-of-sums KPIs can be recomputed over an arbitrary date range.
+        CASE WHEN t.kpi_known = 1 AND k.additivity IN ('Additive', 'RatioOfSums') THEN 1 ELSE 0 END AS supported,
+        u.numerator,
+        CASE WHEN k.denominator IS NOT NULL THEN u.denominator END              AS denominator,
+        {{kpi_value(u.numerator, u.denominator)}} AS computed,
+        DATEDIFF(day, t.period_start, t.period_end) + 1                          AS days_total,
+        GREATEST(0, LEAST(DATEDIFF(day, t.period_start, t.period_end) + 1, DATEDIFF(day, t.period_start, a.as_of_date) + 1)) AS days_elapsed
+    FROM targets AS t
+    JOIN target_family AS tf ON tf.target_no = t.target_no
+    CROSS JOIN as_of AS a
+    CROSS JOIN dw.settings AS s
+    LEFT JOIN mart.kpi_catalog AS k ON k.kpi_id = t.kpi_id
+    LEFT JOIN sums AS u ON u.target_no = t.target_no
+),
+measured AS (
+    SELECT
+        b.target_no, b.kpi_id, b.kpi_name, b.unit, b.currency, b.better_when, b.additivity, b.segment, b.segment_type,
+        b.period_start, b.period_end, b.target, b.as_of_date, b.supported, b.numerator, b.denominator, b.computed,
+        b.days_total, b.days_elapsed,
+        CASE WHEN b.supported = 1 AND b.days_elapsed > 0 THEN b.computed END   AS actual,
+        -- days_total >= 1 (the files connector rejects an end before the start); NULLIF only keeps a bad row from
+        -- failing the whole query, where DuckDB would give infinity.
+        CASE WHEN b.supported = 1 THEN
+            CASE WHEN b.additivity = 'Additive' THEN CAST(b.target AS float) * b.days_elapsed / NULLIF(b.days_total, 0)
+                 ELSE CAST(b.target AS float) END
+        END                                                                      AS expected_to_date
+    FROM base AS b
+),
+projected AS (
+    SELECT
+        m.kpi_id, m.kpi_name, m.unit, m.currency, m.better_when, m.segment, m.segment_type, m.period_start, m.period_end,
+        m.target, m.as_of_date, m.supported, m.numerator, m.denominator, m.days_total, m.days_elapsed, m.actual,
+        m.expected_to_date,
+        CASE WHEN m.additivity = 'Additive' THEN m.actual * m.days_total / NULLIF(m.days_elapsed, 0)
+             ELSE m.actual END                                                   AS projected
+    FROM measured AS m
+)
+SELECT
+    p.kpi_id,
+    p.kpi_name,
+    p.unit,
+    p.currency,
+    p.better_when,
+    p.segment,
+    p.segment_type,
+    p.period_start,
+    p.period_end,
+    p.target,
+    p.as_of_date,
+    p.actual,
+    CASE WHEN p.supported = 1 THEN p.numerator END                               AS actual_to_date_numerator,
+    CASE WHEN p.supported = 1 THEN p.denominator END                             AS actual_to_date_denominator,
+    CASE WHEN p.better_when = 'Lower' THEN CAST(p.target AS float) / NULLIF(p.actual, 0)
+         ELSE p.actual / NULLIF(CAST(p.target AS float), 0) END                  AS pct_achieved,
+    p.days_total,
+    p.days_elapsed,
+    p.expected_to_date,
+    p.projected,
+    CASE
+        WHEN p.supported = 0 THEN 'unsupported kpi'
+        WHEN p.segment_type IS NULL THEN 'unknown segment'
+        WHEN p.days_elapsed = 0 THEN 'not started'
+        WHEN p.actual IS NULL THEN 'no data'
+        -- Context KPIs have no better side; they count as reached when at or above the target.
+        WHEN p.days_elapsed = p.days_total THEN
+            CASE WHEN (p.better_when = 'Lower' AND p.actual <= p.target) OR (p.better_when <> 'Lower' AND p.actual >= p.target)
+                 THEN 'achieved' ELSE 'missed' END
+        ELSE
+            CASE WHEN (p.better_when = 'Lower' AND p.projected <= p.target) OR (p.better_when <> 'Lower' AND p.projected >= p.target)
+                 THEN 'on track' ELSE 'off track' END
+    END                                                                          AS status
+FROM projected AS p;

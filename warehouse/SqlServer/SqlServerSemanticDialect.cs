@@ -1,0 +1,41 @@
+using Pipeline.Warehouse.Semantic;
+
+namespace Pipeline.Warehouse.SqlServer;
+
+/// <summary>SQL Server's side of the semantic layer: descriptions as etl.set_description calls in a batch after the view's.</summary>
+internal sealed class SqlServerSemanticDialect : SemanticDialect
+{
+    public static SqlServerSemanticDialect Instance { get; } = new();
+
+    public override string CreateView => "CREATE OR ALTER VIEW";
+
+    public override string EndOfDefinition => "GO\n";
+
+    public override string DescribeObject(string schema, string name, string text) =>
+        KpiCatalogScriptProvider.Describe(schema, name, null, text);
+
+    public override string DescribeColumn(string schema, string name, string column, string text) =>
+        KpiCatalogScriptProvider.Describe(schema, name, column, text);
+
+    public override string Pivot(string aggregate, string column, string keyColumn, string key) =>
+        $"{aggregate.ToUpperInvariant()}(CASE WHEN {keyColumn} = '{key}' THEN {column} END)";
+
+    public override string Float => "float";
+
+    public override string AsFloat(string expression) => $"CAST({expression} AS float)";
+
+    // A binary collation for MIN, so the spelling chosen is the same as DuckDB's byte order would choose, then back to
+    // the database collation so the column compares with every other text column without a collation conflict.
+    public override string SegmentLabel(string column) =>
+        $"MIN(TRIM({column}) COLLATE Latin1_General_100_BIN2) OVER (PARTITION BY LOWER(TRIM({column}))) COLLATE DATABASE_DEFAULT";
+
+    // WHEN NOT: an unknown condition stays NULL, as DuckDB's boolean would.
+    public override string Flag(string condition) => $"CAST(CASE WHEN {condition} THEN 1 WHEN NOT ({condition}) THEN 0 END AS bit)";
+
+    public override string IsFalse(string column) => $"{column} = 0";
+
+    // AT TIME ZONE knows zones by their Windows names only (dw.settings.reporting_time_zone_windows).
+    public override string ReportingDate(string utcTimestamp) => $"CAST(({utcTimestamp} AT TIME ZONE 'UTC') AT TIME ZONE s.reporting_time_zone_windows AS date)";
+
+    public override string IsTrue(string column) => column + " = 1";
+}
