@@ -36,6 +36,8 @@ public sealed class SemanticLayerTests
         public override string IsFalse(string column) => $"FALSE({column})";
 
         public override string ReportingDate(string utcTimestamp) => $"DAY({utcTimestamp})";
+
+        public override string Concat(IReadOnlyList<string> parts) => string.Join(" ++ ", parts);
     }
 
     [Test]
@@ -99,6 +101,12 @@ public sealed class SemanticLayerTests
             SemanticTemplates.Expand("SELECT CAST(x AS {{float}}), {{flag(k IN (SELECT id FROM t))}} AS known, {{reporting_date(r.sent)}} FROM t WHERE {{is_false(r.gone)}}", new MarkedDialect(), "t"),
             Is.EqualTo("SELECT CAST(x AS FLOAT8), FLAG[k IN (SELECT id FROM t)] AS known, DAY(r.sent) FROM t WHERE FALSE(r.gone)"));
 
+    [Test]
+    public void Strings_are_joined_by_the_dialect() =>
+        Assert.That(SemanticTemplates.Expand("lower({{concat(t.source, ' / ', t.medium)}})", new MarkedDialect(), "t"), Is.EqualTo("lower(t.source ++ ' / ' ++ t.medium)"));
+
+    [TestCase("{{concat(t.source)}}")]
+    [TestCase("{{concat(t.source, )}}")]
     [TestCase("{{kpi_pivot: no_such_kpi}}")]
     [TestCase("{{measure_pivot: no_such_measure}}")]
     [TestCase("{{no_such_placeholder}}")]

@@ -44,4 +44,7 @@ public abstract class SemanticDialect
 
     /// <summary>A boolean column as a condition: DuckDB has BOOLEAN, SQL Server a bit compared with 1.</summary>
     public abstract string IsTrue(string column);
+
+    /// <summary>Strings joined, NULL when any part is NULL (DuckDB's <c>||</c>, T-SQL's <c>+</c>; CONCAT() would read NULL as '').</summary>
+    public abstract string Concat(IReadOnlyList<string> parts);
 }
