@@ -38,6 +38,8 @@ public sealed class SemanticLayerTests
         public override string ReportingDate(string utcTimestamp) => $"DAY({utcTimestamp})";
 
         public override string Concat(IReadOnlyList<string> parts) => string.Join(" ++ ", parts);
+
+        public override string AllTrue(string column) => $"EVERY({column})";
     }
 
     [Test]
@@ -104,6 +106,10 @@ public sealed class SemanticLayerTests
     [Test]
     public void Strings_are_joined_by_the_dialect() =>
         Assert.That(SemanticTemplates.Expand("lower({{concat(t.source, ' / ', t.medium)}})", new MarkedDialect(), "t"), Is.EqualTo("lower(t.source ++ ' / ' ++ t.medium)"));
+
+    [Test]
+    public void A_boolean_aggregate_is_the_dialect_s() =>
+        Assert.That(SemanticTemplates.Expand("SELECT {{all_true(period_complete)}} AS period_complete", new MarkedDialect(), "t"), Is.EqualTo("SELECT EVERY(period_complete) AS period_complete"));
 
     [TestCase("{{concat(t.source)}}")]
     [TestCase("{{concat(t.source, )}}")]

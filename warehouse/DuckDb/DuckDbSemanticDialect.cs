@@ -35,4 +35,6 @@ internal sealed class DuckDbSemanticDialect : SemanticDialect
     public override string IsTrue(string column) => column;
 
     public override string Concat(IReadOnlyList<string> parts) => string.Join(" || ", parts);
+
+    public override string AllTrue(string column) => $"bool_and({column})";
 }

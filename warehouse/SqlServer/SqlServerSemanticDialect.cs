@@ -40,4 +40,6 @@ internal sealed class SqlServerSemanticDialect : SemanticDialect
     public override string IsTrue(string column) => column + " = 1";
 
     public override string Concat(IReadOnlyList<string> parts) => string.Join(" + ", parts);
+
+    public override string AllTrue(string column) => $"CAST(MIN(CAST({column} AS int)) AS bit)";
 }

@@ -47,4 +47,7 @@ public abstract class SemanticDialect
 
     /// <summary>Strings joined, NULL when any part is NULL (DuckDB's <c>||</c>, T-SQL's <c>+</c>; CONCAT() would read NULL as '').</summary>
     public abstract string Concat(IReadOnlyList<string> parts);
+
+    /// <summary>An aggregate: true when every row's boolean column is (DuckDB's bool_and; SQL Server has no boolean aggregate).</summary>
+    public abstract string AllTrue(string column);
 }
