@@ -40,6 +40,8 @@ public sealed class SemanticLayerTests
         public override string Concat(IReadOnlyList<string> parts) => string.Join(" ++ ", parts);
 
         public override string AllTrue(string column) => $"EVERY({column})";
+
+        public override string OrderedList(string column) => $"LIST({column})";
     }
 
     [Test]
@@ -110,6 +112,10 @@ public sealed class SemanticLayerTests
     [Test]
     public void A_boolean_aggregate_is_the_dialect_s() =>
         Assert.That(SemanticTemplates.Expand("SELECT {{all_true(period_complete)}} AS period_complete", new MarkedDialect(), "t"), Is.EqualTo("SELECT EVERY(period_complete) AS period_complete"));
+
+    [Test]
+    public void An_ordered_list_is_the_dialect_s() =>
+        Assert.That(SemanticTemplates.Expand("SELECT {{ordered_list(p.platform)}} AS platforms", new MarkedDialect(), "t"), Is.EqualTo("SELECT LIST(p.platform) AS platforms"));
 
     [TestCase("{{concat(t.source)}}")]
     [TestCase("{{concat(t.source, )}}")]

@@ -37,4 +37,6 @@ internal sealed class DuckDbSemanticDialect : SemanticDialect
     public override string Concat(IReadOnlyList<string> parts) => string.Join(" || ", parts);
 
     public override string AllTrue(string column) => $"bool_and({column})";
+
+    public override string OrderedList(string column) => $"string_agg({column}, ', ' ORDER BY {column})";
 }

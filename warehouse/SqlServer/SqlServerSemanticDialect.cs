@@ -42,4 +42,6 @@ internal sealed class SqlServerSemanticDialect : SemanticDialect
     public override string Concat(IReadOnlyList<string> parts) => string.Join(" + ", parts);
 
     public override string AllTrue(string column) => $"CAST(MIN(CAST({column} AS int)) AS bit)";
+
+    public override string OrderedList(string column) => $"STRING_AGG({column}, ', ') WITHIN GROUP (ORDER BY {column})";
 }

@@ -50,4 +50,7 @@ public abstract class SemanticDialect
 
     /// <summary>An aggregate: true when every row's boolean column is (DuckDB's bool_and; SQL Server has no boolean aggregate).</summary>
     public abstract string AllTrue(string column);
+
+    /// <summary>An aggregate: the column's values joined with ", " in their own order (T-SQL orders with WITHIN GROUP).</summary>
+    public abstract string OrderedList(string column);
 }
