@@ -36,6 +36,12 @@ public sealed class SemanticLayerTests
         public override string IsFalse(string column) => $"FALSE({column})";
 
         public override string ReportingDate(string utcTimestamp) => $"DAY({utcTimestamp})";
+
+        public override string Concat(IReadOnlyList<string> parts) => string.Join(" ++ ", parts);
+
+        public override string AllTrue(string column) => $"EVERY({column})";
+
+        public override string OrderedList(string column) => $"LIST({column})";
     }
 
     [Test]
@@ -99,6 +105,20 @@ public sealed class SemanticLayerTests
             SemanticTemplates.Expand("SELECT CAST(x AS {{float}}), {{flag(k IN (SELECT id FROM t))}} AS known, {{reporting_date(r.sent)}} FROM t WHERE {{is_false(r.gone)}}", new MarkedDialect(), "t"),
             Is.EqualTo("SELECT CAST(x AS FLOAT8), FLAG[k IN (SELECT id FROM t)] AS known, DAY(r.sent) FROM t WHERE FALSE(r.gone)"));
 
+    [Test]
+    public void Strings_are_joined_by_the_dialect() =>
+        Assert.That(SemanticTemplates.Expand("lower({{concat(t.source, ' / ', t.medium)}})", new MarkedDialect(), "t"), Is.EqualTo("lower(t.source ++ ' / ' ++ t.medium)"));
+
+    [Test]
+    public void A_boolean_aggregate_is_the_dialect_s() =>
+        Assert.That(SemanticTemplates.Expand("SELECT {{all_true(period_complete)}} AS period_complete", new MarkedDialect(), "t"), Is.EqualTo("SELECT EVERY(period_complete) AS period_complete"));
+
+    [Test]
+    public void An_ordered_list_is_the_dialect_s() =>
+        Assert.That(SemanticTemplates.Expand("SELECT {{ordered_list(p.platform)}} AS platforms", new MarkedDialect(), "t"), Is.EqualTo("SELECT LIST(p.platform) AS platforms"));
+
+    [TestCase("{{concat(t.source)}}")]
+    [TestCase("{{concat(t.source, )}}")]
     [TestCase("{{kpi_pivot: no_such_kpi}}")]
     [TestCase("{{measure_pivot: no_such_measure}}")]
     [TestCase("{{no_such_placeholder}}")]

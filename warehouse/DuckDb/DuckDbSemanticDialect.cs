@@ -33,4 +33,10 @@ internal sealed class DuckDbSemanticDialect : SemanticDialect
     public override string ReportingDate(string utcTimestamp) => $"CAST(timezone(s.reporting_time_zone, timezone('UTC', {utcTimestamp})) AS DATE)";
 
     public override string IsTrue(string column) => column;
+
+    public override string Concat(IReadOnlyList<string> parts) => string.Join(" || ", parts);
+
+    public override string AllTrue(string column) => $"bool_and({column})";
+
+    public override string OrderedList(string column) => $"string_agg({column}, ', ' ORDER BY {column})";
 }

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Pipeline.Connectors.Streams;
 using Pipeline.Warehouse.DuckDb.DbUp;
+using Pipeline.Warehouse.Upgrade;
 
 namespace Pipeline.Warehouse.DuckDb;
 

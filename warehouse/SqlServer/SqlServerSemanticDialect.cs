@@ -38,4 +38,10 @@ internal sealed class SqlServerSemanticDialect : SemanticDialect
     public override string ReportingDate(string utcTimestamp) => $"CAST(({utcTimestamp} AT TIME ZONE 'UTC') AT TIME ZONE s.reporting_time_zone_windows AS date)";
 
     public override string IsTrue(string column) => column + " = 1";
+
+    public override string Concat(IReadOnlyList<string> parts) => string.Join(" + ", parts);
+
+    public override string AllTrue(string column) => $"CAST(MIN(CAST({column} AS int)) AS bit)";
+
+    public override string OrderedList(string column) => $"STRING_AGG({column}, ', ') WITHIN GROUP (ORDER BY {column})";
 }

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Pipeline.Connectors.Streams;
 using Pipeline.Warehouse.SqlServer.DbUp;
+using Pipeline.Warehouse.Upgrade;
 
 namespace Pipeline.Warehouse.SqlServer;
 

@@ -44,4 +44,13 @@ public abstract class SemanticDialect
 
     /// <summary>A boolean column as a condition: DuckDB has BOOLEAN, SQL Server a bit compared with 1.</summary>
     public abstract string IsTrue(string column);
+
+    /// <summary>Strings joined, NULL when any part is NULL (DuckDB's <c>||</c>, T-SQL's <c>+</c>; CONCAT() would read NULL as '').</summary>
+    public abstract string Concat(IReadOnlyList<string> parts);
+
+    /// <summary>An aggregate: true when every row's boolean column is (DuckDB's bool_and; SQL Server has no boolean aggregate).</summary>
+    public abstract string AllTrue(string column);
+
+    /// <summary>An aggregate: the column's values joined with ", " in their own order (T-SQL orders with WITHIN GROUP).</summary>
+    public abstract string OrderedList(string column);
 }

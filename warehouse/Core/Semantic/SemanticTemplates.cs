@@ -15,7 +15,8 @@ namespace Pipeline.Warehouse.Semantic;
 /// the catalog row <c>k</c> (mart.kpi_catalog): scale × numerator / denominator, 1 − that for complements, the
 /// scaled numerator for sums; an optional third argument replaces the "is a sum" condition;</item>
 /// <item><c>{{segment_label(channel)}}</c>: a segment label compared alike on both engines (<see cref="SemanticDialect.SegmentLabel"/>);</item>
-/// <item><c>{{float}}</c>, <c>{{flag(condition)}}</c>, <c>{{is_false(column)}}</c>, <c>{{reporting_date(utc)}}</c>: the
+/// <item><c>{{float}}</c>, <c>{{flag(condition)}}</c>, <c>{{is_false(column)}}</c>, <c>{{reporting_date(utc)}}</c>,
+/// <c>{{concat(a, ' / ', b)}}</c>, <c>{{all_true(column)}}</c>, <c>{{ordered_list(column)}}</c>: the
 /// small type and function differences that otherwise keep a view from being written once (warehouse/Semantic).</item>
 /// </list>
 /// </summary>
@@ -39,9 +40,12 @@ public static partial class SemanticTemplates
                 "flag" => dialect.Flag(argument ?? throw Error(where, "flag needs (condition)")),
                 "is_false" => dialect.IsFalse(argument ?? throw Error(where, "is_false needs (column)")),
                 "reporting_date" => dialect.ReportingDate(argument ?? throw Error(where, "reporting_date needs (utc timestamp)")),
+                "all_true" => dialect.AllTrue(argument ?? throw Error(where, "all_true needs (column)")),
+                "ordered_list" => dialect.OrderedList(argument ?? throw Error(where, "ordered_list needs (column)")),
+                "concat" => Concat(dialect, argument ?? throw Error(where, "concat needs (part, part[, …])"), where),
                 "segment_label" => dialect.SegmentLabel(argument ?? throw Error(where, "segment_label needs (column)")),
                 "kpi_value" => KpiValue(dialect, argument ?? throw Error(where, "kpi_value needs (numerator, denominator[, is-a-sum condition])"), indent, where),
-                _ => throw Error(where, $"unknown placeholder {{{{{name}}}}} (kpi_pivot, measure_pivot, kpi_value, segment_label, float, flag, is_false, reporting_date)"),
+                _ => throw Error(where, $"unknown placeholder {{{{{name}}}}} (kpi_pivot, measure_pivot, kpi_value, segment_label, float, flag, is_false, reporting_date, concat, all_true, ordered_list)"),
             };
         });
     }
@@ -83,6 +87,15 @@ public static partial class SemanticTemplates
             $"    WHEN {dialect.IsTrue("k.complement")} THEN k.scale * (1 - {numerator} / NULLIF({denominator}, 0))",
             $"    ELSE k.scale * {numerator} / NULLIF({denominator}, 0)",
             $"END AS {dialect.Float})");
+    }
+
+    // Parts are split at commas, so a part may not hold one (string literals in the views do not).
+    private static string Concat(SemanticDialect dialect, string arguments, string where)
+    {
+        var parts = arguments.Split(',', StringSplitOptions.TrimEntries);
+        return parts.Length >= 2 && parts.All(p => p.Length > 0)
+            ? dialect.Concat(parts)
+            : throw Error(where, "concat needs (part, part[, …])");
     }
 
     private static string Qualified(string? alias, string column) => string.IsNullOrEmpty(alias) ? column : alias + "." + column;

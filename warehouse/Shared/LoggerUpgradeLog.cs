@@ -2,9 +2,12 @@ using System.Globalization;
 using DbUp.Engine.Output;
 using Microsoft.Extensions.Logging;
 
-namespace Pipeline.Warehouse.DuckDb.DbUp;
+namespace Pipeline.Warehouse.Upgrade;
 
-/// <summary>Sends DbUp's progress to the host's logger; its chatter goes to Debug so migrate output stays readable.</summary>
+/// <summary>
+/// Sends DbUp's progress to the host's logger; its chatter goes to Debug so migrate output stays readable.
+/// Linked into both engine assemblies (warehouse/Core does not reference DbUp).
+/// </summary>
 internal sealed class LoggerUpgradeLog(ILogger logger) : IUpgradeLog
 {
     /// <summary>Scope property that keeps an event off the console (the CLI's PipelineLogging.FileOnly).</summary>

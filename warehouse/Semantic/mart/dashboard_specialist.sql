@@ -5,7 +5,7 @@
 --   list   the whole mailing list's growth (segment All).
 -- A campaign can have several rows in a period (e.g. ads and web). Reach and frequency are not summable and are
 -- not here: they are in mart.ad_reach_daily (one ad, one day).
-CREATE OR ALTER VIEW mart.dashboard_specialist AS
+CREATE VIEW mart.dashboard_specialist AS
 WITH v AS (
     SELECT grain, period_start, period_end, segment_type, segment, kpi_id, numerator, denominator, value, period_complete
     FROM mart.kpi_values
@@ -30,19 +30,20 @@ mailchimp AS (
 ),
 pivoted AS (
     SELECT grain, period_start, MAX(period_end) AS period_end, kind, segment AS campaign,
-           CAST(MIN(CAST(period_complete AS int)) AS bit)                         AS period_complete,
+           {{all_true(period_complete)}}                                           AS period_complete,
            {{kpi_pivot: impressions, ctr.numerator AS link_clicks, cpc.numerator AS spend, ctr, cpc, cpm, sessions, engagement_rate, bounce_rate, pages_per_session, avg_session_duration, email_bounce_rate.denominator AS emails_sent, email_open_rate.denominator AS emails_delivered, email_open_rate, email_open_rate_human, email_click_rate, email_click_to_open_rate, email_unsubscribe_rate, email_bounce_rate, list_growth}}
     FROM kinds
     -- Email KPIs only for segments that are Mailchimp campaigns (their measures come only from Mailchimp sends).
     WHERE kind <> 'email' OR segment IN (SELECT utm_name FROM mailchimp)
     GROUP BY grain, period_start, kind, segment
 )
+-- Counts are rounded before the cast to bigint: T-SQL truncates a decimal there where DuckDB rounds.
 SELECT
     pv.grain, pv.period_start, pv.period_end, pv.kind, pv.campaign,
     s.reporting_currency                            AS currency,
     CAST(ROUND(pv.impressions, 0) AS bigint)        AS impressions,
     CAST(ROUND(pv.link_clicks, 0) AS bigint)        AS link_clicks,
-    CAST(pv.spend AS float)                         AS spend,
+    CAST(pv.spend AS {{float}})                     AS spend,
     pv.ctr, pv.cpc, pv.cpm,
     CAST(ROUND(pv.sessions, 0) AS bigint)           AS sessions,
     pv.engagement_rate, pv.bounce_rate, pv.pages_per_session, pv.avg_session_duration,

@@ -1,8 +1,8 @@
 -- Marketing manager: per campaign (conformed UTM name) and week or month.
-CREATE OR ALTER VIEW mart.dashboard_marketing AS
+CREATE VIEW mart.dashboard_marketing AS
 WITH k AS (
     SELECT grain, period_start, MAX(period_end) AS period_end, segment AS campaign,
-           CAST(MIN(CAST(period_complete AS int)) AS bit)                      AS period_complete,
+           {{all_true(period_complete)}}                                        AS period_complete,
            {{kpi_pivot: impressions, ctr.numerator AS link_clicks, ctr, cpc, leads, cpl, ad_conversion_rate.numerator AS ad_conversions, ad_conversion_rate, roas.numerator AS ad_conversion_value, roas, sessions, web_conversion_rate}}
     FROM mart.kpi_values
     WHERE grain IN ('week', 'month') AND segment_type = 'campaign'
@@ -18,11 +18,11 @@ m AS (
     GROUP BY grain, period_start, segment
 ),
 last_loaded AS (
-    SELECT COALESCE(MAX(date), DATEFROMPARTS(1900, 1, 1)) AS last_date FROM dw.kpi_measure_daily WHERE platform = 'ga4'
+    SELECT COALESCE(MAX(date), CAST('1900-01-01' AS DATE)) AS last_date FROM dw.kpi_measure_daily WHERE platform = 'ga4'
 ),
--- string_agg(DISTINCT ...) of DuckDB: distinct pairs first, then STRING_AGG in platform order.
+-- Distinct pairs first: T-SQL's STRING_AGG has no DISTINCT.
 platforms AS (
-    SELECT p.utm_name AS campaign, STRING_AGG(p.platform, ', ') WITHIN GROUP (ORDER BY p.platform) AS platforms
+    SELECT p.utm_name AS campaign, {{ordered_list(p.platform)}} AS platforms
     FROM (
         SELECT DISTINCT utm_name, platform
         FROM (
@@ -34,6 +34,7 @@ platforms AS (
     ) AS p
     GROUP BY p.utm_name
 )
+-- Counts are rounded before the cast to bigint: T-SQL truncates a decimal there where DuckDB rounds.
 SELECT
     COALESCE(k.grain, m.grain)                                    AS grain,
     COALESCE(k.period_start, m.period_start)                      AS period_start,
@@ -41,8 +42,8 @@ SELECT
     COALESCE(k.campaign, m.campaign)                              AS campaign,
     p.platforms,
     s.reporting_currency                                          AS currency,
-    CAST(m.spend AS float)                                        AS spend,
-    CAST(m.other_marketing_cost AS float)                         AS other_marketing_cost,
+    CAST(m.spend AS {{float}})                                      AS spend,
+    CAST(m.other_marketing_cost AS {{float}})                       AS other_marketing_cost,
     CAST(ROUND(k.impressions, 0) AS bigint)                       AS impressions,
     CAST(ROUND(k.link_clicks, 0) AS bigint)                       AS link_clicks,
     k.ctr,
@@ -52,12 +53,12 @@ SELECT
     CAST(ROUND(m.ad_leads, 0) AS bigint)                          AS ad_leads,
     CAST(ROUND(k.ad_conversions, 0) AS bigint)                    AS ad_conversions,
     k.ad_conversion_rate,
-    CAST(k.ad_conversion_value AS float)                          AS ad_conversion_value,
+    CAST(k.ad_conversion_value AS {{float}})                        AS ad_conversion_value,
     k.roas,
     CAST(ROUND(k.sessions, 0) AS bigint)                          AS sessions,
     k.web_conversion_rate,
     COALESCE(k.period_complete,
-             CAST(CASE WHEN COALESCE(k.period_end, m.period_end) <= l.last_date THEN 1 ELSE 0 END AS bit)) AS period_complete
+             {{flag(COALESCE(k.period_end, m.period_end) <= l.last_date)}}) AS period_complete
 FROM k
 FULL OUTER JOIN m ON m.grain = k.grain AND m.period_start = k.period_start AND m.campaign = k.campaign
 LEFT JOIN platforms AS p ON p.campaign = COALESCE(k.campaign, m.campaign)

@@ -1,7 +1,6 @@
--- Facts with declared grains. Money columns come twice: in the row's own currency and in the reporting currency
--- (dw.settings.reporting_currency, through dw.fx_daily). CRM timestamps become dates in dw.settings.reporting_time_zone.
+-- GA4 traffic by day and segment; revenue also in the reporting currency (dw.settings.reporting_currency, through dw.fx_daily).
 
-CREATE OR REPLACE VIEW dw.fact_web_sessions_daily AS
+CREATE VIEW dw.fact_web_sessions_daily AS
 SELECT
     t.date,
     t._account_id                                                    AS account_id,
@@ -24,6 +23,6 @@ SELECT
     t.sampled,
     t.subject_to_thresholding
 FROM staging.ga4_traffic_daily AS t
-LEFT JOIN dw.channel_mapping AS m ON m.platform = 'ga4' AND lower(m.source_value) = lower(t.session_source || ' / ' || t.session_medium)
+LEFT JOIN dw.channel_mapping AS m ON m.platform = 'ga4' AND lower(m.source_value) = lower({{concat(t.session_source, ' / ', t.session_medium)}})
 LEFT JOIN dw.dim_device AS dv ON dv.platform = 'ga4' AND dv.platform_label = lower(t.device_category)
 LEFT JOIN dw.fx_daily AS fx ON fx.date = t.date AND fx.currency = t.currency_code;

@@ -1,11 +1,14 @@
-CREATE OR ALTER VIEW dw.fact_email_list_daily AS
+CREATE VIEW dw.fact_email_list_daily AS
 WITH cleaned AS (
-    SELECT m._account_id, m.list_id, x.date, COUNT_BIG(*) AS cleaned
-    FROM staging.mailchimp_list_members AS m
-    CROSS JOIN dw.settings AS s
-    CROSS APPLY (SELECT CAST((m.last_changed AT TIME ZONE 'UTC') AT TIME ZONE s.reporting_time_zone_windows AS date) AS date) AS x
-    WHERE m.status = 'cleaned' AND m.last_changed IS NOT NULL
-    GROUP BY m._account_id, m.list_id, x.date
+    -- The date is computed in a derived table so the GROUP BY can name it on both engines (no GROUP BY ALL in T-SQL);
+    -- the count is cast so both publish a 64-bit integer (T-SQL's COUNT is 32-bit).
+    SELECT x._account_id, x.list_id, x.date, CAST(COUNT(*) AS BIGINT) AS cleaned
+    FROM (
+        SELECT m._account_id, m.list_id, {{reporting_date(m.last_changed)}} AS date
+        FROM staging.mailchimp_list_members AS m CROSS JOIN dw.settings AS s
+        WHERE m.status = 'cleaned' AND m.last_changed IS NOT NULL
+    ) AS x
+    GROUP BY x._account_id, x.list_id, x.date
 )
 SELECT
     COALESCE(a.day, c.date)                                          AS date,
