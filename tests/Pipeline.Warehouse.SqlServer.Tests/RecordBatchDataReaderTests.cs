@@ -1,5 +1,5 @@
 using Pipeline.Connectors.Streams;
-using static Pipeline.Warehouse.SqlServer.Tests.TestStreams;
+using static Pipeline.Warehouse.Tests.TestStreams;
 
 namespace Pipeline.Warehouse.SqlServer.Tests;
 

@@ -2,7 +2,10 @@ using Pipeline.Connectors.Streams;
 
 namespace Pipeline.Warehouse.Tests;
 
-/// <summary>Small in-test streams that exercise both load kinds.</summary>
+/// <summary>
+/// Small in-test streams that exercise the three load kinds; one file compiled into the DuckDB and the SQL Server test
+/// projects so both engines are tested on the same shapes.
+/// </summary>
 internal static class TestStreams
 {
     public static readonly StreamDescriptor Daily = new(
@@ -44,6 +47,26 @@ internal static class TestStreams
         ],
         ["kpi"],
         "version");
+
+    /// <summary>Every field type once, for the reader and the load table.</summary>
+    public static readonly StreamDescriptor AllTypes = new(
+        "test",
+        "all_types",
+        StreamKind.Report,
+        [
+            new FieldDef("day", FieldType.Date, Nullable: false),
+            new FieldDef("label", FieldType.String),
+            new FieldDef("count", FieldType.Int64),
+            new FieldDef("amount", FieldType.Decimal),
+            new FieldDef("rate", FieldType.Double),
+            new FieldDef("flag", FieldType.Boolean),
+            new FieldDef("seen_at", FieldType.Timestamp),
+            new FieldDef("raw", FieldType.Json),
+        ],
+        ["day", "label"],
+        "day");
+
+    public static IReadOnlyList<StreamDescriptor> All => [Daily, Contacts, Targets];
 
     public static object?[] Day(DateOnly date, string campaign, long clicks, decimal spend) => [date, campaign, clicks, spend, clicks * 10];
 

@@ -1,4 +1,4 @@
-using static Pipeline.Warehouse.SqlServer.Tests.TestStreams;
+using static Pipeline.Warehouse.Tests.TestStreams;
 
 namespace Pipeline.Warehouse.SqlServer.Tests.Integration;
 

@@ -60,18 +60,11 @@ internal static class ContractStreams
 
     public static object?[] Day(DateOnly date, string campaign, long clicks, decimal spend) => [date, campaign, clicks, spend, 0.5];
 
-    public static object?[] Contact(string id, string stage, DateTime updatedAt, bool archived = false) => [id, stage, updatedAt, archived];
+    public static object?[] Contact(string id, string stage, DateTime updatedAt, bool archived = false) => TestStreams.Contact(id, stage, updatedAt, archived);
 
     public static object?[] Target(string kpi, decimal target, string version) => [kpi, target, version];
 
-    public static async IAsyncEnumerable<RecordBatch> Pages(params RecordBatch[] pages)
-    {
-        foreach (var page in pages)
-        {
-            await Task.Yield();
-            yield return page;
-        }
-    }
+    public static IAsyncEnumerable<RecordBatch> Pages(params RecordBatch[] pages) => TestStreams.Pages(pages);
 
-    public static IAsyncEnumerable<RecordBatch> Rows(params object?[][] rows) => Pages(new RecordBatch(rows));
+    public static IAsyncEnumerable<RecordBatch> Rows(params object?[][] rows) => TestStreams.Rows(rows);
 }
