@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
-using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Pipeline.Connectors.Streams;
@@ -13,7 +12,7 @@ internal sealed class FilesConnection : ISourceConnection
     public FilesConnection(string folder, FilesOptions options, ILogger logger)
     {
         AccountId = options.AccountId;
-        Streams = [.. FileFormat.All.Select(f => new FileStreamReader(f, folder, options.BatchSize, logger))];
+        Streams = [.. FileFormat.All.Select(f => new FileStreamReader(f, FileSettings.For(f, options), folder, options.BatchSize, logger))];
     }
 
     public string Source => FilesStreams.Source;
@@ -53,12 +52,17 @@ internal readonly record struct FileVersion(long Generation, string Sha256)
 }
 
 /// <summary>
-/// Reads one file. Unchanged since the committed cursor (same SHA-256): nothing is read. Changed: every line is read
-/// again and each row carries the new <c>file_version</c>; a line that cannot be loaded becomes a reject with the
-/// file name, line number and reason; a header that does not match the format fails the whole file.
+/// Reads one file (CSV, or a sheet of an .xlsx). Unchanged since the committed cursor (same SHA-256): nothing is read.
+/// Changed: every line is read again and each row carries the new <c>file_version</c>; a line that cannot be loaded
+/// becomes a reject naming the file, the line (sheet and row) and the reason; a header that does not match the format
+/// fails the whole file. Two lines with the same key: the later one is kept and the earlier one is a reject naming
+/// both lines. Keys are compared case-insensitively, so that needs a first pass over the file collecting, per key,
+/// the last line that has it (the rows are not held: a file is read twice rather than buffered).
 /// </summary>
-internal sealed class FileStreamReader(FileFormat format, string folder, int batchSize, ILogger logger) : IStreamReader
+internal sealed class FileStreamReader(FileFormat format, FileSettings settings, string folder, int batchSize, ILogger logger) : IStreamReader
 {
+    private readonly int[] keyFields = [.. format.Stream.PrimaryKey.Select(k => format.Stream.Fields.ToList().FindIndex(f => f.Name == k))];
+
     public StreamDescriptor Stream => format.Stream;
 
     public StreamSyncSettings Settings { get; } = StreamSyncSettings.For(format.Stream);
@@ -66,10 +70,10 @@ internal sealed class FileStreamReader(FileFormat format, string folder, int bat
     public async IAsyncEnumerable<RecordBatch> ReadAsync(StreamReadRequest request, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var path = Path.Combine(folder, format.FileName);
+        var path = Path.Combine(folder, settings.FileName);
         if (!File.Exists(path))
         {
-            logger.LogInformation("files: no {File} in {Folder}; nothing to load", format.FileName, folder);
+            logger.LogInformation("files: no {File} in {Folder}; nothing to load", settings.FileName, folder);
             yield break;
         }
 
@@ -77,37 +81,45 @@ internal sealed class FileStreamReader(FileFormat format, string folder, int bat
         var previous = FileVersion.Parse(request.Cursor);
         if (previous is { } p && string.Equals(p.Sha256, sha, StringComparison.Ordinal))
         {
-            logger.LogInformation("files: {File} is unchanged (SHA-256 {Sha}); not read again", format.FileName, sha[..12]);
+            logger.LogInformation("files: {File} is unchanged (SHA-256 {Sha}); not read again", settings.FileName, sha[..12]);
             yield break;
         }
 
         var version = new FileVersion((previous?.Generation ?? 0) + 1, sha).ToString();
-        await using var file = await Open(path, cancellationToken);
-        var csv = new CsvReader(file.Text);
-        var header = await NextAsync(csv, 1, cancellationToken);
-        if (header is null)
+        var lastLineOfKey = format.KeysCanRepeat ? await LastLinesOfKeysAsync(path, sha, cancellationToken) : null;
+
+        await using var file = await OpenAsync(path, cancellationToken);
+        var where = settings.Describe(file.Sheet);
+        await using var records = Records(file, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        if (!await records.MoveNextAsync())
         {
             // An empty file: nothing to load (there is no header to check).
             yield return new RecordBatch([]);
             yield break;
         }
 
-        var map = MapHeader(header);
-        var state = format.NewState();
+        var header = records.Current;
+        var map = MapHeader(header, where, file.Unit);
+        var context = new LineContext(settings.Culture, format.NewState());
         var rows = new List<object?[]>();
         var rejects = new List<RejectedRecord>();
-        var lastLine = header.Line;
-        while (await NextAsync(csv, lastLine, cancellationToken) is { } record)
+        while (await records.MoveNextAsync())
         {
-            lastLine = record.Line;
-            var (row, reason) = ToRow(record, header, map, state, sha, version);
+            var record = records.Current;
+            var (row, reason) = ToRow(record, header, map, context, sha, version);
+            if (row is not null && lastLineOfKey is not null && lastLineOfKey.TryGetValue(KeyOf(row), out var kept) && kept != record.Line)
+            {
+                reason = string.Create(CultureInfo.InvariantCulture, $"duplicate primary key {DescribeKey(row)}: {file.Unit} {kept} has the same key and is kept");
+                row = null;
+            }
+
             if (row is not null)
             {
                 rows.Add(row);
             }
             else
             {
-                rejects.Add(Reject(record, header, reason!));
+                rejects.Add(Reject(record, header, reason!, where, file.Unit));
             }
 
             if (rows.Count + rejects.Count >= batchSize)
@@ -122,48 +134,115 @@ internal sealed class FileStreamReader(FileFormat format, string folder, int bat
         if (!string.Equals(read, sha, StringComparison.Ordinal))
         {
             // The batches already yielded are rolled back with the window.
-            throw new FilesFormatException($"{format.FileName} changed while it was being read; the next run reads it again");
+            throw new FilesFormatException($"{settings.FileName} changed while it was being read; the next run reads it again");
         }
 
         // Always a last batch, even an empty one: a changed file was read in full.
         yield return new RecordBatch(rows, rejects);
     }
 
-    private async Task<CsvFile> Open(string path, CancellationToken cancellationToken)
+    /// <summary>
+    /// First pass: for every key of a loadable line, the last line that has it. Lines that are rejected for another
+    /// reason do not count. Errors that stop the file surface here already, with the same messages.
+    /// </summary>
+    private async Task<Dictionary<string, long>> LastLinesOfKeysAsync(string path, string sha, CancellationToken cancellationToken)
+    {
+        var last = new Dictionary<string, long>(StringComparer.Ordinal);
+        await using var file = await OpenAsync(path, cancellationToken);
+        await using var records = Records(file, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        if (!await records.MoveNextAsync())
+        {
+            return last;
+        }
+
+        var header = records.Current;
+        var map = MapHeader(header, settings.Describe(file.Sheet), file.Unit);
+        var context = new LineContext(settings.Culture, format.NewState());
+        while (await records.MoveNextAsync())
+        {
+            if (ToRow(records.Current, header, map, context, sha, "").Row is { } row)
+            {
+                last[KeyOf(row)] = records.Current.Line;
+            }
+        }
+
+        return last;
+    }
+
+    /// <summary>A row's key as compared: text case-insensitively (values are already trimmed).</summary>
+    private string KeyOf(object?[] row) =>
+        string.Join('\u001f', keyFields.Select(i => row[i] switch
+        {
+            string s => s.ToLowerInvariant(),
+            IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+            var other => other?.ToString() ?? "",
+        }));
+
+    /// <summary>(2026-10-01, audio, podcast): a row's key values as a reject quotes them ('' for an empty one).</summary>
+    private string DescribeKey(object?[] row) =>
+        "(" + string.Join(", ", keyFields.Select(i => row[i] switch
+        {
+            "" => "''",
+            DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+            var other => format.Redact(other?.ToString()) ?? "",
+        })) + ")";
+
+    private async Task<IFileRecords> OpenAsync(string path, CancellationToken cancellationToken)
     {
         try
         {
-            return await CsvFile.OpenAsync(path, cancellationToken);
+            if (settings.Workbook)
+            {
+                return new XlsxRecords(path, settings.Sheet, IsDateColumn);
+            }
+
+            var delimiter = settings.Delimiter ?? FileSettings.DetectDelimiter(await FileSettings.ReadHeaderLineAsync(path, cancellationToken));
+            return new CsvRecords(await CsvFile.OpenAsync(path, cancellationToken), delimiter);
         }
         catch (CsvFormatException ex)
         {
-            throw new FilesFormatException($"{format.FileName}: {ex.Message}", ex);
+            throw new FilesFormatException($"{settings.FileName}: {ex.Message}", ex);
         }
     }
 
-    private async Task<CsvRecord?> NextAsync(CsvReader csv, long lastLine, CancellationToken cancellationToken)
+    /// <summary>Whether a header names a date column of the format (a spreadsheet's serial day numbers there are dates).</summary>
+    private bool IsDateColumn(string header)
     {
-        try
+        var name = FileFormat.Normalize(header);
+        var column = format.Columns.FirstOrDefault(c => c.Name == name || c.Aliases.Contains(name));
+        return column is not null && format.Stream.Fields.Any(f => f.Name == column.Name && f.Type == FieldType.Date);
+    }
+
+    /// <summary>The file's records, with the errors that stop it named by the file (and sheet).</summary>
+    private async IAsyncEnumerable<FileRecord> Records(IFileRecords file, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var e = file.ReadAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
+        while (true)
         {
-            return await csv.ReadAsync(cancellationToken);
-        }
-        catch (CsvFormatException ex)
-        {
-            throw new FilesFormatException($"{format.FileName}: {ex.Message}", ex);
-        }
-        catch (DecoderFallbackException ex)
-        {
-            throw new FilesFormatException($"{format.FileName}: {CsvFile.DescribeDecoderError(lastLine)}", ex);
+            try
+            {
+                if (!await e.MoveNextAsync())
+                {
+                    yield break;
+                }
+            }
+            catch (CsvFormatException ex)
+            {
+                throw new FilesFormatException($"{settings.Describe(file.Sheet)}: {ex.Message}", ex);
+            }
+
+            yield return e.Current;
         }
     }
 
     /// <summary>For each column of the format, its position in the file (-1 when the file does not have it).</summary>
-    private int[] MapHeader(CsvRecord header)
+    private int[] MapHeader(FileRecord header, string where, string unit)
     {
         var expected = string.Join(", ", format.Columns.Select(c => c.Name + (c.Required ? "" : " (optional)")));
         if (header.Error is { } error)
         {
-            throw new FilesFormatException($"{format.FileName} line {header.Line}: the header cannot be read: {error}");
+            throw new FilesFormatException(string.Create(CultureInfo.InvariantCulture, $"{where} {unit} {header.Line}: the header cannot be read: {error}"));
         }
 
         var map = Enumerable.Repeat(-1, format.Columns.Count).ToArray();
@@ -183,13 +262,13 @@ internal sealed class FileStreamReader(FileFormat format, string folder, int bat
             if (column < 0)
             {
                 throw new FilesFormatException(name.Length == 0
-                    ? string.Create(CultureInfo.InvariantCulture, $"{format.FileName}: header column {i + 1} has no name; the columns are {expected}")
-                    : $"{format.FileName}: unknown column '{format.Redact(header.Fields[i].Trim())}'; the columns are {expected} (is the header row missing?)");
+                    ? string.Create(CultureInfo.InvariantCulture, $"{where}: header column {i + 1} has no name; the columns are {expected}")
+                    : $"{where}: unknown column '{format.Redact(header.Fields[i].Trim())}'; the columns are {expected} (is the header row missing?{DelimiterHint(header)})");
             }
 
             if (map[column] >= 0)
             {
-                throw new FilesFormatException($"{format.FileName}: column '{format.Columns[column].Name}' appears twice in the header");
+                throw new FilesFormatException($"{where}: column '{format.Columns[column].Name}' appears twice in the header");
             }
 
             map[column] = i;
@@ -198,13 +277,19 @@ internal sealed class FileStreamReader(FileFormat format, string folder, int bat
         var missing = format.Columns.Where((c, i) => c.Required && map[i] < 0).Select(c => $"'{c.Name}'").ToList();
         if (missing.Count > 0)
         {
-            throw new FilesFormatException($"{format.FileName}: missing required column{(missing.Count > 1 ? "s" : "")} {string.Join(", ", missing)}; the columns are {expected}");
+            throw new FilesFormatException($"{where}: missing required column{(missing.Count > 1 ? "s" : "")} {string.Join(", ", missing)}; the columns are {expected}");
         }
 
         return map;
     }
 
-    private (object?[]? Row, string? Reason) ToRow(CsvRecord record, CsvRecord header, int[] map, object? state, string sha, string version)
+    /// <summary>A header read as one column that holds the other delimiter: the configured Delimiter is probably wrong.</summary>
+    private string DelimiterHint(FileRecord header) =>
+        settings.Delimiter is { } d && header.Fields.Count == 1 && header.Fields[0].Contains(d == ',' ? ';' : ',', StringComparison.Ordinal)
+            ? $" is Delimiter '{d}' right?"
+            : "";
+
+    private (object?[]? Row, string? Reason) ToRow(FileRecord record, FileRecord header, int[] map, LineContext context, string sha, string version)
     {
         if (record.Error is { } error)
         {
@@ -217,15 +302,21 @@ internal sealed class FileStreamReader(FileFormat format, string folder, int bat
         }
 
         var values = new string?[map.Length];
+        var typed = record.Typed is null ? null : new bool[map.Length];
         for (var c = 0; c < map.Length; c++)
         {
             var raw = map[c] < 0 ? null : record.Fields[map[c]].Trim();
             values[c] = string.IsNullOrEmpty(raw) ? null : raw;
+            if (typed is not null && map[c] >= 0)
+            {
+                typed[c] = record.Typed![map[c]];
+            }
         }
 
+        context.Typed = typed;
         try
         {
-            return ([.. format.Map(values, state), format.FileName, sha, record.Line, version], null);
+            return ([.. format.Map(values, context), settings.FileName, sha, record.Line, version], null);
         }
         catch (LineException ex)
         {
@@ -233,7 +324,7 @@ internal sealed class FileStreamReader(FileFormat format, string folder, int bat
         }
     }
 
-    private RejectedRecord Reject(CsvRecord record, CsvRecord header, string reason)
+    private RejectedRecord Reject(FileRecord record, FileRecord header, string reason, string where, string unit)
     {
         var values = new Dictionary<string, string?>(StringComparer.Ordinal);
         for (var i = 0; i < record.Fields.Count; i++)
@@ -242,13 +333,15 @@ internal sealed class FileStreamReader(FileFormat format, string folder, int bat
             values.TryAdd(name, format.Redact(record.Fields[i]));
         }
 
-        var payload = JsonSerializer.Serialize(new Dictionary<string, object?>
+        var payload = new Dictionary<string, object?> { ["file"] = settings.FileName };
+        if (unit == "row")
         {
-            ["file"] = format.FileName,
-            ["line"] = record.Line,
-            ["values"] = values,
-        });
-        return new RejectedRecord(string.Create(CultureInfo.InvariantCulture, $"{format.FileName} line {record.Line}: {Redact(reason, record.Fields)}"), payload);
+            payload["sheet"] = where[(settings.FileName.Length + " sheet ".Length)..].Trim('\'');
+        }
+
+        payload["line"] = record.Line;
+        payload["values"] = values;
+        return new RejectedRecord(string.Create(CultureInfo.InvariantCulture, $"{where} {unit} {record.Line}: {Redact(reason, record.Fields)}"), JsonSerializer.Serialize(payload));
     }
 
     /// <summary>A reason quotes values; any the format keeps out of the warehouse (e-mail addresses) is replaced by its redaction.</summary>

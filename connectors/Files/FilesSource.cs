@@ -6,7 +6,7 @@ using Pipeline.Connectors.Streams;
 
 namespace Pipeline.Connectors.Files;
 
-/// <summary>CSV files in a folder: marketing costs, NPS responses, KPI targets and FX rates; one connection (the folder).</summary>
+/// <summary>CSV files (or .xlsx sheets) in a folder: marketing costs, NPS responses, KPI targets and FX rates; one connection (the folder).</summary>
 public sealed class FilesSource(FilesOptions options, ILoggerFactory? loggerFactory = null) : ISource
 {
     private readonly ILoggerFactory loggers = loggerFactory ?? NullLoggerFactory.Instance;
@@ -29,7 +29,7 @@ public sealed class FilesSource(FilesOptions options, ILoggerFactory? loggerFact
         }
 
         var logger = loggers.CreateLogger<FilesSource>();
-        var known = FileFormat.All.Select(f => f.FileName).ToHashSet(StringComparer.Ordinal);
+        var known = FileFormat.All.Select(f => FileSettings.For(f, options).FileName).ToHashSet(StringComparer.Ordinal);
         foreach (var file in Directory.EnumerateFiles(folder).Select(Path.GetFileName).Order(StringComparer.Ordinal))
         {
             if (!known.Contains(file!))
