@@ -194,7 +194,7 @@ internal sealed class FileStreamReader(FileFormat format, FileSettings settings,
         {
             if (settings.Workbook)
             {
-                return new XlsxRecords(path, settings.Sheet, IsDateColumn);
+                return XlsxRecords.Open(path, settings.Sheet, IsDateColumn);
             }
 
             var delimiter = settings.Delimiter ?? FileSettings.DetectDelimiter(await FileSettings.ReadHeaderLineAsync(path, cancellationToken));

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
+using System.Text;
 using ExcelDataReader;
 
 namespace Pipeline.Connectors.Files;
@@ -11,18 +12,73 @@ namespace Pipeline.Connectors.Files;
 /// skipped; <see cref="FileRecord.Line"/> is the sheet's row number. Typed cells become invariant text: a date cell,
 /// or a whole number in a date column (Excel's serial day, e.g. 46296), as yyyy-MM-dd, a number as its decimal.
 /// </summary>
-internal sealed class XlsxRecords(string path, string? sheet, Func<string, bool> isDateColumn) : IFileRecords
+internal sealed class XlsxRecords : IFileRecords
 {
-    private readonly FileStream stream = CsvFile.OpenRead(path);
-    private IExcelDataReader? reader;
+    private readonly string path;
+    private readonly FileStream stream;
+    private readonly IExcelDataReader excel;
+    private readonly Func<string, bool> isDateColumn;
+
+    static XlsxRecords()
+    {
+        // ExcelDataReader's configuration defaults its fallback encoding (for .xls and CSV) to Windows-1252, which
+        // .NET only knows once the code-page provider is registered; without it even opening an .xlsx throws.
+        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+    }
+
+    private XlsxRecords(string path, FileStream stream, IExcelDataReader excel, Func<string, bool> isDateColumn)
+    {
+        this.path = path;
+        this.stream = stream;
+        this.excel = excel;
+        this.isDateColumn = isDateColumn;
+        Sheet = excel.Name;
+    }
 
     public string Unit => "row";
 
-    public string? Sheet { get; private set; } = sheet;
+    public string? Sheet { get; }
+
+    /// <summary>Opens the workbook at the sheet named (any case), or at the first sheet.</summary>
+    /// <exception cref="CsvFormatException">Not a readable .xlsx, or no such sheet.</exception>
+    public static XlsxRecords Open(string path, string? sheet, Func<string, bool> isDateColumn)
+    {
+        var stream = CsvFile.OpenRead(path);
+        IExcelDataReader? excel = null;
+        try
+        {
+            try
+            {
+                excel = ExcelReaderFactory.CreateOpenXmlReader(stream);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                throw new CsvFormatException($"the file cannot be read as an .xlsx workbook ({ex.Message}); save it from Excel as .xlsx, or as CSV UTF-8", ex);
+            }
+
+            var names = new List<string>();
+            do
+            {
+                names.Add(excel.Name);
+                if (sheet is null || string.Equals(excel.Name, sheet, StringComparison.OrdinalIgnoreCase))
+                {
+                    return new XlsxRecords(path, stream, excel, isDateColumn);
+                }
+            }
+            while (excel.NextResult());
+
+            throw new CsvFormatException($"the workbook has no sheet '{sheet}' (its sheets: {string.Join(", ", names.Select(n => $"'{n}'"))})");
+        }
+        catch
+        {
+            excel?.Dispose();
+            stream.Dispose();
+            throw;
+        }
+    }
 
     public async IAsyncEnumerable<FileRecord> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var excel = Open();
         bool[]? dates = null;
         var width = 0;
         long row = 0;
@@ -71,34 +127,8 @@ internal sealed class XlsxRecords(string path, string? sheet, Func<string, bool>
 
     public ValueTask DisposeAsync()
     {
-        reader?.Dispose();
+        excel.Dispose();
         return stream.DisposeAsync();
-    }
-
-    private IExcelDataReader Open()
-    {
-        try
-        {
-            reader = ExcelReaderFactory.CreateOpenXmlReader(stream);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            throw new CsvFormatException($"the file cannot be read as an .xlsx workbook ({ex.Message}); save it from Excel as .xlsx, or as CSV UTF-8", ex);
-        }
-
-        var names = new List<string>();
-        do
-        {
-            names.Add(reader.Name);
-            if (Sheet is null || string.Equals(reader.Name, Sheet, StringComparison.OrdinalIgnoreCase))
-            {
-                Sheet = reader.Name;
-                return reader;
-            }
-        }
-        while (reader.NextResult());
-
-        throw new CsvFormatException($"the workbook has no sheet '{Sheet}' (its sheets: {string.Join(", ", names.Select(n => $"'{n}'"))})");
     }
 
     private static bool Read(IExcelDataReader excel)

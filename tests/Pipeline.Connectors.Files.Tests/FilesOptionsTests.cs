@@ -26,6 +26,36 @@ public sealed class FilesOptionsTests
     }
 
     [Test]
+    public void Delimiter_culture_and_file_entries_are_checked_and_named()
+    {
+        var options = new FilesOptions
+        {
+            Folder = "/data",
+            Delimiter = "|",
+            Culture = "xx-NOPE",
+            MarketingCosts = new FileEntryOptions { Path = "costs.xls" },
+            NpsResponses = new FileEntryOptions { Path = "../nps.csv", Sheet = "Sheet1" },
+            KpiTargets = new FileEntryOptions { Path = "targets.xlsx", Delimiter = ";" },
+            FxRates = new FileEntryOptions { Culture = "" },
+        };
+
+        var problems = options.Validate().ToDictionary(p => p.Key, p => p.Message);
+
+        Assert.That(problems.Keys, Is.EquivalentTo(new[]
+        {
+            "Delimiter", "Culture", "MarketingCosts:Path", "NpsResponses:Path", "NpsResponses:Sheet", "KpiTargets:Delimiter", "FxRates:Culture",
+        }));
+        Assert.That(problems["Delimiter"], Does.Contain("'|' is not a supported delimiter"));
+        Assert.That(problems["Culture"], Does.Contain("'xx-NOPE' is not a known culture"));
+        Assert.That(problems["MarketingCosts:Path"], Does.Contain("neither a .csv nor an .xlsx"));
+        Assert.That(problems["NpsResponses:Path"], Does.Contain("inside Folder"));
+        Assert.That(problems["NpsResponses:Sheet"], Does.Contain("only applies to an .xlsx"));
+        Assert.That(() => new ServiceCollection().AddFilesSource(options),
+            Throws.InstanceOf<FilesConfigException>().With.Message.Contain("Sources:Files:KpiTargets:Delimiter: only applies to a CSV file"));
+        Assert.That(new FilesOptions { Folder = "/data", Delimiter = ";", Culture = "de-DE", FxRates = new FileEntryOptions { Path = "Kurse.xlsx", Sheet = "2026" } }.Validate(), Is.Empty);
+    }
+
+    [Test]
     public void A_folder_that_does_not_exist_fails_on_connect()
     {
         var missing = Path.Combine(Path.GetTempPath(), "pipeline-files-tests", Guid.NewGuid().ToString("N"));
