@@ -1,4 +1,6 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Pipeline.Etl.Configuration;
 
 namespace Pipeline.Connectors.Files.Tests;
 
@@ -53,6 +55,23 @@ public sealed class FilesOptionsTests
         Assert.That(() => new ServiceCollection().AddFilesSource(options),
             Throws.InstanceOf<FilesConfigException>().With.Message.Contain("Sources:Files:KpiTargets:Delimiter: only applies to a CSV file"));
         Assert.That(new FilesOptions { Folder = "/data", Delimiter = ";", Culture = "de-DE", FxRates = new FileEntryOptions { Path = "Kurse.xlsx", Sheet = "2026" } }.Validate(), Is.Empty);
+    }
+
+    [Test]
+    public void The_pipeline_config_binds_file_entries_and_names_a_misspelt_or_meaningless_key()
+    {
+        static IConfigurationRoot Config(params (string Key, string Value)[] values) =>
+            new ConfigurationBuilder().AddInMemoryCollection(values.Select(v => new KeyValuePair<string, string?>(v.Key, v.Value))).Build();
+
+        var options = ConfigValidator.BindAndValidate(Config(("Sources:Files:Folder", "/data"), ("Sources:Files:Culture", "de-DE"),
+            ("Sources:Files:MarketingCosts:Path", "costs.xlsx"), ("Sources:Files:MarketingCosts:Sheet", "2026")));
+        Assert.That((options.Sources.Files!.Culture, options.Sources.Files.MarketingCosts!.Path, options.Sources.Files.MarketingCosts.Sheet),
+            Is.EqualTo(("de-DE", "costs.xlsx", "2026")));
+
+        var typo = ConfigValidator.Validate(Config(("Sources:Files:Folder", "/data"), ("Sources:Files:MarketingCosts:Sheets", "2026")), out _);
+        Assert.That(typo.Single().Message, Does.Contain("unknown key 'Sheets'"));
+        var meaning = ConfigValidator.Validate(Config(("Sources:Files:Folder", "/data"), ("Sources:Files:FxRates:Delimiter", "tab")), out _);
+        Assert.That(meaning.Select(e => e.Key), Is.EqualTo(new[] { "Sources:Files:FxRates:Delimiter" }));
     }
 
     [Test]
