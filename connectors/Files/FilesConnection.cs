@@ -119,7 +119,7 @@ internal sealed class FileStreamReader(FileFormat format, FileSettings settings,
             }
             else
             {
-                rejects.Add(Reject(record, header, reason!, where, file.Unit));
+                rejects.Add(Reject(record, header, reason!, file));
             }
 
             if (rows.Count + rejects.Count >= batchSize)
@@ -324,7 +324,7 @@ internal sealed class FileStreamReader(FileFormat format, FileSettings settings,
         }
     }
 
-    private RejectedRecord Reject(FileRecord record, FileRecord header, string reason, string where, string unit)
+    private RejectedRecord Reject(FileRecord record, FileRecord header, string reason, IFileRecords file)
     {
         var values = new Dictionary<string, string?>(StringComparer.Ordinal);
         for (var i = 0; i < record.Fields.Count; i++)
@@ -334,14 +334,14 @@ internal sealed class FileStreamReader(FileFormat format, FileSettings settings,
         }
 
         var payload = new Dictionary<string, object?> { ["file"] = settings.FileName };
-        if (unit == "row")
+        if (file.Sheet is { } sheet)
         {
-            payload["sheet"] = where[(settings.FileName.Length + " sheet ".Length)..].Trim('\'');
+            payload["sheet"] = sheet;
         }
 
         payload["line"] = record.Line;
         payload["values"] = values;
-        return new RejectedRecord(string.Create(CultureInfo.InvariantCulture, $"{where} {unit} {record.Line}: {Redact(reason, record.Fields)}"), JsonSerializer.Serialize(payload));
+        return new RejectedRecord(string.Create(CultureInfo.InvariantCulture, $"{settings.Describe(file.Sheet)} {file.Unit} {record.Line}: {Redact(reason, record.Fields)}"), JsonSerializer.Serialize(payload));
     }
 
     /// <summary>A reason quotes values; any the format keeps out of the warehouse (e-mail addresses) is replaced by its redaction.</summary>
