@@ -1,4 +1,5 @@
 using System.Globalization;
+using Pipeline.Cli.Output;
 using Pipeline.Warehouse;
 using Spectre.Console;
 
@@ -26,25 +27,41 @@ internal static class StatusView
             return;
         }
 
-        var table = new Table().Title("Recent sync runs (etl.sync_runs)")
-            .AddColumns("Run", "Source", "Stream", "Account", "Window", "Status")
-            .AddColumn(new TableColumn("Read").RightAligned())
-            .AddColumn(new TableColumn("Written").RightAligned())
-            .AddColumn(new TableColumn("Rejected").RightAligned())
-            .AddColumn(new TableColumn("API calls").RightAligned())
-            .AddColumn(new TableColumn("Seconds").RightAligned())
+        const string title = "Recent sync runs (etl.sync_runs)";
+        var table = new Table().Title(title)
+            .AddColumns(new TableColumn("Run").NoWrap(), new TableColumn("Source"), new TableColumn("Stream"), new TableColumn("Account"), new TableColumn("Window").NoWrap(), new TableColumn("Status"))
+            .AddColumn(new TableColumn("Read").RightAligned().NoWrap())
+            .AddColumn(new TableColumn("Written").RightAligned().NoWrap())
+            .AddColumn(new TableColumn("Rejected").RightAligned().NoWrap())
+            .AddColumn(new TableColumn("API calls").RightAligned().NoWrap())
+            .AddColumn(new TableColumn("Seconds").RightAligned().NoWrap())
             .AddColumn("Error");
         foreach (var r in status.RecentRuns)
         {
-            var window = r.WindowFrom is null ? "" : $"{r.WindowFrom:yyyy-MM-dd}..{r.WindowTo:yyyy-MM-dd}";
-            var seconds = r.FinishedAt is { } f ? (f - r.StartedAt).TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture) : "";
             table.AddRow(
-                Markup.Escape(r.RunId), r.Source, r.Stream, Markup.Escape(r.AccountId), window, r.Status.ToString(),
-                N(r.RowsRead), N(r.RowsWritten), N(r.RowsRejected), N(r.ApiCalls), seconds, Markup.Escape(r.Error ?? ""));
+                Markup.Escape(r.RunId), r.Source, r.Stream, Markup.Escape(r.AccountId), Window(r), r.Status.ToString(),
+                N(r.RowsRead), N(r.RowsWritten), N(r.RowsRejected), N(r.ApiCalls), Seconds(r), Markup.Escape(r.Error ?? ""));
         }
 
-        console.Write(table);
+        if (TableFit.Fits(console, table))
+        {
+            console.Write(table);
+            return;
+        }
+
+        // Too narrow for twelve columns: a block per run, words wrap at spaces, ids and numbers stay whole.
+        console.MarkupLine($"[bold]{title}[/]");
+        foreach (var r in status.RecentRuns)
+        {
+            console.MarkupLine(Markup.Escape(
+                $"{r.RunId} {r.Source}.{r.Stream} {r.AccountId} {Window(r)} {r.Status}: read {N(r.RowsRead)} · written {N(r.RowsWritten)} · "
+                + $"rejected {N(r.RowsRejected)} · {N(r.ApiCalls)} API calls · {Seconds(r)} s"));
+            ErrorLine(console, r.Error);
+        }
     }
+
+    /// <summary>Cursors longer than this are shortened in the middle (both ends of an id or a timestamp differ).</summary>
+    internal const int CursorWidth = 32;
 
     public static void WriteStates(IAnsiConsole console, WarehouseStatus status, DateTime nowUtc)
     {
@@ -54,19 +71,34 @@ internal static class StatusView
             return;
         }
 
-        var table = new Table().Title("Stream state (etl.sync_state, etl.v_stream_status)")
-            .AddColumns("Source", "Stream", "Account", "Cursor", "Last success (UTC)")
-            .AddColumn(new TableColumn("Hours since").RightAligned())
+        const string title = "Stream state (etl.sync_state, etl.v_stream_status)";
+        var table = new Table().Title(title)
+            .AddColumns("Source", "Stream", "Account")
+            .AddColumn(new TableColumn("Cursor").NoWrap())
+            .AddColumn(new TableColumn("Last success (UTC)").NoWrap())
+            .AddColumn(new TableColumn("Hours since").RightAligned().NoWrap())
             .AddColumns("Last run", "Last error");
         foreach (var s in status.States)
         {
-            var since = s.LastSuccessAt is { } at ? (nowUtc - at).TotalHours.ToString("0.0", CultureInfo.InvariantCulture) : "";
-            table.AddRow(s.Source, s.Stream, Markup.Escape(s.AccountId), Markup.Escape(s.Cursor ?? ""),
-                s.LastSuccessAt?.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) ?? "", since,
+            table.AddRow(s.Source, s.Stream, Markup.Escape(s.AccountId), Markup.Escape(Cursor(s)), LastSuccess(s), HoursSince(s, nowUtc),
                 s.LastStatus ?? "", Markup.Escape(s.LastError ?? ""));
         }
 
-        console.Write(table);
+        if (TableFit.Fits(console, table))
+        {
+            console.Write(table);
+            return;
+        }
+
+        // Too narrow: a block per stream; the cursor is one word, so it is never split over lines.
+        console.MarkupLine($"[bold]{title}[/]");
+        foreach (var s in status.States)
+        {
+            var since = HoursSince(s, nowUtc) is { Length: > 0 } hours ? $" ({hours} h ago)" : "";
+            console.MarkupLine(Markup.Escape($"{s.Source}.{s.Stream} {s.AccountId}: cursor {(s.Cursor is null ? "none" : Cursor(s))}"));
+            console.MarkupLine(Markup.Escape($"    last success {(s.LastSuccessAt is null ? "never" : LastSuccess(s) + " UTC")}{since} · last run {s.LastStatus ?? "none"}"));
+            ErrorLine(console, s.LastError);
+        }
     }
 
     /// <summary>Per configured source: its stalest stream's last success against the SLA, and the last 24 h of runs.</summary>
@@ -78,33 +110,72 @@ internal static class StatusView
             return;
         }
 
-        var table = new Table().Title("Freshness per configured source (stalest stream; runs of the last 24 h)")
+        const string title = "Freshness per configured source (stalest stream; runs of the last 24 h)";
+        var table = new Table().Title(title)
             .AddColumns("Source")
             .AddColumn(new TableColumn("Streams").RightAligned())
-            .AddColumn("Oldest last success (UTC)")
-            .AddColumn(new TableColumn("Hours since").RightAligned())
-            .AddColumn(new TableColumn("SLA (h)").RightAligned())
+            .AddColumn(new TableColumn("Oldest last success (UTC)").NoWrap())
+            .AddColumn(new TableColumn("Hours since").RightAligned().NoWrap())
+            .AddColumn(new TableColumn("SLA (h)").RightAligned().NoWrap())
             .AddColumn("State")
-            .AddColumn(new TableColumn("Rows 24h").RightAligned())
-            .AddColumn(new TableColumn("API calls 24h").RightAligned())
-            .AddColumn(new TableColumn("Failed 24h").RightAligned())
+            .AddColumn(new TableColumn("Rows 24h").RightAligned().NoWrap())
+            .AddColumn(new TableColumn("API calls 24h").RightAligned().NoWrap())
+            .AddColumn(new TableColumn("Failed 24h").RightAligned().NoWrap())
             .AddColumn("Last error");
         foreach (var f in sources)
         {
             table.AddRow(
-                f.Source, f.Streams.ToString(CultureInfo.InvariantCulture),
-                f.OldestSuccessAt?.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) ?? "never",
+                f.Source, f.Streams.ToString(CultureInfo.InvariantCulture), OldestSuccess(f),
                 f.HoursSince?.ToString("0.0", CultureInfo.InvariantCulture) ?? "",
                 f.SlaHours.ToString("0.#", CultureInfo.InvariantCulture),
                 f.State, N(f.RowsWritten24h), N(f.ApiCalls24h), N(f.FailedWindows24h), Markup.Escape(f.LastError ?? ""));
         }
 
-        console.Write(table);
+        if (TableFit.Fits(console, table))
+        {
+            console.Write(table);
+            return;
+        }
+
+        console.MarkupLine($"[bold]{Markup.Escape(title)}[/]");
+        foreach (var f in sources)
+        {
+            var since = f.HoursSince is { } h ? string.Create(CultureInfo.InvariantCulture, $" ({h:0.0} h ago)") : "";
+            console.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
+                $"{f.Source}: {f.State} · {f.Streams} streams · oldest last success {OldestSuccess(f)}{since}, SLA {f.SlaHours:0.#} h · ")
+                + $"24 h: {N(f.RowsWritten24h)} rows, {N(f.ApiCalls24h)} API calls, {N(f.FailedWindows24h)} failed"));
+            ErrorLine(console, f.LastError);
+        }
     }
 
     public static string Describe(Etl.Scheduling.SourceFreshness f) => f.HoursSince is { } hours
         ? string.Create(CultureInfo.InvariantCulture, $"{f.Source} ({hours:0.0} h > {f.SlaHours:0.#} h)")
         : $"{f.Source} (never synced completely)";
+
+    /// <summary>The stored cursor, shortened in the middle when long, so a column or a line can hold it whole.</summary>
+    internal static string Cursor(StreamState state) => state.Cursor is null ? "" : Shorten.Middle(state.Cursor, CursorWidth);
+
+    private static string LastSuccess(StreamState s) => s.LastSuccessAt?.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) ?? "";
+
+    private static string HoursSince(StreamState s, DateTime nowUtc) =>
+        s.LastSuccessAt is { } at ? (nowUtc - at).TotalHours.ToString("0.0", CultureInfo.InvariantCulture) : "";
+
+    private static string OldestSuccess(Etl.Scheduling.SourceFreshness f) =>
+        f.OldestSuccessAt?.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) ?? "never";
+
+    private static string Window(SyncRunRecord r) => r.WindowFrom is null ? "" : $"{r.WindowFrom:yyyy-MM-dd}..{r.WindowTo:yyyy-MM-dd}";
+
+    private static string Seconds(SyncRunRecord r) =>
+        r.FinishedAt is { } f ? (f - r.StartedAt).TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture) : "";
+
+    /// <summary>An error under its row, indented; prose, so it wraps at spaces.</summary>
+    private static void ErrorLine(IAnsiConsole console, string? error)
+    {
+        if (!string.IsNullOrEmpty(error))
+        {
+            console.MarkupLine(Markup.Escape($"    error: {error}"));
+        }
+    }
 
     private static string N(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 }
