@@ -28,24 +28,25 @@ internal static class StatusView
         }
 
         const string title = "Recent sync runs (etl.sync_runs)";
-        var table = new Table().Title(title)
-            .AddColumns(new TableColumn("Run").NoWrap(), new TableColumn("Source"), new TableColumn("Stream"), new TableColumn("Account"), new TableColumn("Window").NoWrap(), new TableColumn("Status"))
-            .AddColumn(new TableColumn("Read").RightAligned().NoWrap())
-            .AddColumn(new TableColumn("Written").RightAligned().NoWrap())
-            .AddColumn(new TableColumn("Rejected").RightAligned().NoWrap())
-            .AddColumn(new TableColumn("API calls").RightAligned().NoWrap())
-            .AddColumn(new TableColumn("Seconds").RightAligned().NoWrap())
-            .AddColumn("Error");
-        foreach (var r in status.RecentRuns)
+        Table Build(Func<string?, string> error)
         {
-            table.AddRow(
-                Markup.Escape(r.RunId), r.Source, r.Stream, Markup.Escape(r.AccountId), Window(r), r.Status.ToString(),
-                N(r.RowsRead), N(r.RowsWritten), N(r.RowsRejected), N(r.ApiCalls), Seconds(r), Markup.Escape(r.Error ?? ""));
+            var table = new Table().Title(title)
+                .AddColumns(Ids("Run", "Source", "Stream", "Account", "Window", "Status"))
+                .AddColumns(Numbers("Read", "Written", "Rejected", "API calls", "Seconds"))
+                .AddColumn("Error");
+            foreach (var r in status.RecentRuns)
+            {
+                table.AddRow(
+                    Markup.Escape(r.RunId), r.Source, r.Stream, Markup.Escape(r.AccountId), Window(r), r.Status.ToString(),
+                    N(r.RowsRead), N(r.RowsWritten), N(r.RowsRejected), N(r.ApiCalls), Seconds(r), error(r.Error));
+            }
+
+            return table;
         }
 
-        if (TableFit.Fits(console, table))
+        if (FitsWithWrappedErrors(console, Build))
         {
-            console.Write(table);
+            console.Write(Build(Full));
             return;
         }
 
@@ -55,7 +56,7 @@ internal static class StatusView
         {
             console.MarkupLine(Markup.Escape(
                 $"{r.RunId} {r.Source}.{r.Stream} {r.AccountId} {Window(r)} {r.Status}: read {N(r.RowsRead)} · written {N(r.RowsWritten)} · "
-                + $"rejected {N(r.RowsRejected)} · {N(r.ApiCalls)} API calls · {Seconds(r)} s"));
+                + $"rejected {N(r.RowsRejected)} · {N(r.ApiCalls)} API calls" + (Seconds(r) is { Length: > 0 } seconds ? $" · {seconds} s" : "")));
             ErrorLine(console, r.Error);
         }
     }
@@ -72,21 +73,25 @@ internal static class StatusView
         }
 
         const string title = "Stream state (etl.sync_state, etl.v_stream_status)";
-        var table = new Table().Title(title)
-            .AddColumns("Source", "Stream", "Account")
-            .AddColumn(new TableColumn("Cursor").NoWrap())
-            .AddColumn(new TableColumn("Last success (UTC)").NoWrap())
-            .AddColumn(new TableColumn("Hours since").RightAligned().NoWrap())
-            .AddColumns("Last run", "Last error");
-        foreach (var s in status.States)
+        Table Build(Func<string?, string> error)
         {
-            table.AddRow(s.Source, s.Stream, Markup.Escape(s.AccountId), Markup.Escape(Cursor(s)), LastSuccess(s), HoursSince(s, nowUtc),
-                s.LastStatus ?? "", Markup.Escape(s.LastError ?? ""));
+            var table = new Table().Title(title)
+                .AddColumns(Ids("Source", "Stream", "Account", "Cursor", "Last success (UTC)"))
+                .AddColumns(Numbers("Hours since"))
+                .AddColumns(Ids("Last run"))
+                .AddColumn("Last error");
+            foreach (var s in status.States)
+            {
+                table.AddRow(s.Source, s.Stream, Markup.Escape(s.AccountId), Markup.Escape(Cursor(s)), LastSuccess(s), HoursSince(s, nowUtc),
+                    s.LastStatus ?? "", error(s.LastError));
+            }
+
+            return table;
         }
 
-        if (TableFit.Fits(console, table))
+        if (FitsWithWrappedErrors(console, Build))
         {
-            console.Write(table);
+            console.Write(Build(Full));
             return;
         }
 
@@ -111,29 +116,31 @@ internal static class StatusView
         }
 
         const string title = "Freshness per configured source (stalest stream; runs of the last 24 h)";
-        var table = new Table().Title(title)
-            .AddColumns("Source")
-            .AddColumn(new TableColumn("Streams").RightAligned())
-            .AddColumn(new TableColumn("Oldest last success (UTC)").NoWrap())
-            .AddColumn(new TableColumn("Hours since").RightAligned().NoWrap())
-            .AddColumn(new TableColumn("SLA (h)").RightAligned().NoWrap())
-            .AddColumn("State")
-            .AddColumn(new TableColumn("Rows 24h").RightAligned().NoWrap())
-            .AddColumn(new TableColumn("API calls 24h").RightAligned().NoWrap())
-            .AddColumn(new TableColumn("Failed 24h").RightAligned().NoWrap())
-            .AddColumn("Last error");
-        foreach (var f in sources)
+        Table Build(Func<string?, string> error)
         {
-            table.AddRow(
-                f.Source, f.Streams.ToString(CultureInfo.InvariantCulture), OldestSuccess(f),
-                f.HoursSince?.ToString("0.0", CultureInfo.InvariantCulture) ?? "",
-                f.SlaHours.ToString("0.#", CultureInfo.InvariantCulture),
-                f.State, N(f.RowsWritten24h), N(f.ApiCalls24h), N(f.FailedWindows24h), Markup.Escape(f.LastError ?? ""));
+            var table = new Table().Title(title)
+                .AddColumns(Ids("Source"))
+                .AddColumns(Numbers("Streams"))
+                .AddColumns(Ids("Oldest last success (UTC)"))
+                .AddColumns(Numbers("Hours since", "SLA (h)"))
+                .AddColumns(Ids("State"))
+                .AddColumns(Numbers("Rows 24h", "API calls 24h", "Failed 24h"))
+                .AddColumn("Last error");
+            foreach (var f in sources)
+            {
+                table.AddRow(
+                    f.Source, f.Streams.ToString(CultureInfo.InvariantCulture), OldestSuccess(f),
+                    f.HoursSince?.ToString("0.0", CultureInfo.InvariantCulture) ?? "",
+                    f.SlaHours.ToString("0.#", CultureInfo.InvariantCulture),
+                    f.State, N(f.RowsWritten24h), N(f.ApiCalls24h), N(f.FailedWindows24h), error(f.LastError));
+            }
+
+            return table;
         }
 
-        if (TableFit.Fits(console, table))
+        if (FitsWithWrappedErrors(console, Build))
         {
-            console.Write(table);
+            console.Write(Build(Full));
             return;
         }
 
@@ -167,6 +174,22 @@ internal static class StatusView
 
     private static string Seconds(SyncRunRecord r) =>
         r.FinishedAt is { } f ? (f - r.StartedAt).TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture) : "";
+
+    /// <summary>Error text may wrap to this many columns in a table; narrower than that, the block layout reads better.</summary>
+    private const int ErrorWidth = 30;
+
+    /// <summary>
+    /// Whether a table fits the console once its error column wraps to <see cref="ErrorWidth"/>: every other column
+    /// (ids, times, numbers) never wraps, so Spectre.Console narrows only the error column to make it fit.
+    /// </summary>
+    private static bool FitsWithWrappedErrors(IAnsiConsole console, Func<Func<string?, string>, Table> build) =>
+        TableFit.Fits(console, build(e => Markup.Escape(Shorten.Middle(e ?? "", ErrorWidth))));
+
+    private static string Full(string? error) => Markup.Escape(error ?? "");
+
+    private static TableColumn[] Ids(params string[] headers) => headers.Select(h => new TableColumn(h).NoWrap()).ToArray();
+
+    private static TableColumn[] Numbers(params string[] headers) => headers.Select(h => new TableColumn(h).RightAligned().NoWrap()).ToArray();
 
     /// <summary>An error under its row, indented; prose, so it wraps at spaces.</summary>
     private static void ErrorLine(IAnsiConsole console, string? error)
