@@ -30,6 +30,25 @@ public sealed class FeedbackTests
     }
 
     [Test]
+    public async Task Work_that_blocks_its_thread_still_gets_feedback()
+    {
+        // DuckDB and DbUp work synchronously inside their async calls: the feedback must not wait for them to return.
+        using var error = new StringWriter();
+        using var gate = new ManualResetEventSlim();
+        var clock = new FakeTimeProvider();
+        var feedback = new Feedback(new CliEnvironment { Out = TextWriter.Null, Error = error, Feedback = true }, clock);
+
+        var running = feedback.RunAsync("migrating the duckdb warehouse", () => Task.FromResult(gate.Wait(TimeSpan.FromSeconds(30))));
+        clock.Advance(Feedback.Threshold);
+        await WaitForAsync(() => error.ToString().Length > 0);
+        var lineBeforeTheWorkEnded = error.ToString();
+        gate.Set();
+
+        Assert.That(await running, Is.True, "the work ended because the gate was opened, not by its own timeout");
+        Assert.That(lineBeforeTheWorkEnded, Is.EqualTo("pipeline: migrating the duckdb warehouse ..." + Environment.NewLine));
+    }
+
+    [Test]
     public async Task Work_that_ends_within_a_second_gets_none()
     {
         using var error = new StringWriter();

@@ -54,9 +54,10 @@ internal static class StatusView
         console.MarkupLine($"[bold]{title}[/]");
         foreach (var r in status.RecentRuns)
         {
+            var what = string.Join(' ', new[] { r.RunId, $"{r.Source}.{r.Stream}", r.AccountId, Window(r) }.Where(p => p.Length > 0));
             console.MarkupLine(Markup.Escape(
-                $"{r.RunId} {r.Source}.{r.Stream} {r.AccountId} {Window(r)} {r.Status}: read {N(r.RowsRead)} · written {N(r.RowsWritten)} · "
-                + $"rejected {N(r.RowsRejected)} · {N(r.ApiCalls)} API calls" + (Seconds(r) is { Length: > 0 } seconds ? $" · {seconds} s" : "")));
+                $"{what} {r.Status}: read {N(r.RowsRead)} · written {N(r.RowsWritten)} · rejected {N(r.RowsRejected)} · {N(r.ApiCalls)} API calls"
+                + (Seconds(r) is { Length: > 0 } seconds ? $" · {seconds} s" : "")));
             ErrorLine(console, r.Error);
         }
     }

@@ -15,7 +15,9 @@ internal sealed class Feedback(CliEnvironment env, TimeProvider clock)
     public async Task<T> RunAsync<T>(string activity, Func<Task<T>> work)
     {
         ArgumentNullException.ThrowIfNull(work);
-        var task = work();
+        // On the thread pool: DuckDB and DbUp do their work synchronously inside "async" calls, so calling work()
+        // here would return only when it is done, too late to say anything.
+        var task = Task.Run(work);
         if (!env.Feedback || await FinishesWithinThresholdAsync(task))
         {
             return await task;
