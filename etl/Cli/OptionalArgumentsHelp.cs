@@ -38,13 +38,18 @@ internal sealed class OptionalArgumentsHelp(SynchronousCommandLineAction inner) 
             config.Output = output;
         }
 
-        output.Write(MarkOptional(buffer.ToString(), parseResult.CommandResult.Command));
+        output.Write(MarkOptional(buffer.ToString(), parseResult.CommandResult.Command, TerminalWidth(output)));
         return code;
     }
 
-    /// <summary>Rewrites the first column of the Commands and Arguments sections for optional arguments.</summary>
-    internal static string MarkOptional(string help, Command command)
+    /// <summary>
+    /// Rewrites the first column of the Commands and Arguments sections for optional arguments, and re-wraps their
+    /// descriptions to <paramref name="width"/> (null: the help was not wrapped, a pipe or a test).
+    /// </summary>
+    internal static string MarkOptional(string help, Command command, int? width = null)
     {
+        ArgumentNullException.ThrowIfNull(help);
+        ArgumentNullException.ThrowIfNull(command);
         var labels = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var sub in command.Subcommands.Where(c => !c.Hidden && c.Arguments.Any(IsOptional)))
         {
@@ -62,23 +67,27 @@ internal sealed class OptionalArgumentsHelp(SynchronousCommandLineAction inner) 
             return help;
         }
 
-        var lines = help.Split('\n').ToList();
-        for (var start = 0; start < lines.Count; start++)
+        var lines = help.Split('\n');
+        var result = new List<string>();
+        for (var i = 0; i < lines.Length; i++)
         {
-            if (lines[start].Length > 0 && lines[start][0] != ' ' && lines[start].TrimEnd().EndsWith(':'))
+            result.Add(lines[i]);
+            if (lines[i].Length == 0 || lines[i][0] == ' ' || !lines[i].TrimEnd().EndsWith(':'))
             {
-                var end = start + 1;
-                while (end < lines.Count && lines[end].StartsWith("  ", StringComparison.Ordinal))
-                {
-                    end++;
-                }
-
-                Realign(lines, start + 1, end, labels);
-                start = end - 1;
+                continue;
             }
+
+            var end = i + 1;
+            while (end < lines.Length && lines[end].StartsWith("  ", StringComparison.Ordinal))
+            {
+                end++;
+            }
+
+            result.AddRange(Realign(lines[(i + 1)..end], labels, width));
+            i = end - 1;
         }
 
-        return string.Join('\n', lines);
+        return string.Join('\n', result);
     }
 
     private static bool IsOptional(Argument argument) => argument.Arity.MinimumNumberOfValues == 0;
@@ -90,53 +99,79 @@ internal sealed class OptionalArgumentsHelp(SynchronousCommandLineAction inner) 
         : $"[{Required(argument)}{(argument.Arity.MaximumNumberOfValues > 1 ? "..." : "")}]";
 
     /// <summary>Two-column rows "  first  description", continuation lines indented to the description column.</summary>
-    private static void Realign(List<string> lines, int start, int end, Dictionary<string, string> labels)
+    private static IEnumerable<string> Realign(string[] section, Dictionary<string, string> labels, int? width)
     {
-        var rows = Enumerable.Range(start, end - start).Where(i => lines[i].Length > 2 && lines[i][2] != ' ').ToList();
-        var firsts = rows.ToDictionary(i => i, i => FirstColumn(lines[i]));
-        if (!firsts.Values.Any(labels.ContainsKey))
+        var entries = new List<(string First, List<string> Description)>();
+        foreach (var line in section)
         {
-            return;
-        }
-
-        var column = rows.Max(i => DescriptionStart(lines[i]));
-        var renamed = firsts.ToDictionary(f => f.Key, f => labels.GetValueOrDefault(f.Value, f.Value));
-        var newColumn = Math.Max(column, renamed.Values.Max(f => f.Length) + 4);
-        var shift = new string(' ', newColumn - column);
-        for (var i = start; i < end; i++)
-        {
-            if (renamed.TryGetValue(i, out var first))
+            if (line.Length > 2 && line[2] != ' ')
             {
-                var description = lines[i].Length > column ? lines[i][column..] : "";
-                lines[i] = ("  " + first.PadRight(newColumn - 2) + description).TrimEnd();
+                var gap = line.IndexOf("  ", 2, StringComparison.Ordinal);
+                var first = (gap < 0 ? line[2..] : line[2..gap]).TrimEnd();
+                entries.Add((labels.GetValueOrDefault(first, first), [gap < 0 ? "" : line[gap..].Trim()]));
             }
-            else if (lines[i].Trim().Length > 0)
+            else if (entries.Count > 0)
             {
-                lines[i] = shift + lines[i];
+                entries[^1].Description.Add(line.Trim());
             }
         }
-    }
 
-    private static string FirstColumn(string row)
-    {
-        var gap = row.IndexOf("  ", 2, StringComparison.Ordinal);
-        return (gap < 0 ? row[2..] : row[2..gap]).TrimEnd();
-    }
-
-    private static int DescriptionStart(string row)
-    {
-        var gap = row.IndexOf("  ", 2, StringComparison.Ordinal);
-        if (gap < 0)
+        if (entries.Count == 0 || !section.Any(l => labels.Keys.Any(k => l.StartsWith("  " + k + "  ", StringComparison.Ordinal))))
         {
-            return row.TrimEnd().Length + 2;
+            return section;
         }
 
-        var start = gap;
-        while (start < row.Length && row[start] == ' ')
+        var column = entries.Max(e => e.First.Length) + 4;
+        var wrap = width is { } w && w - column >= 20 ? w - column : int.MaxValue;
+        var lines = new List<string>();
+        foreach (var (first, description) in entries)
         {
-            start++;
+            var wrapped = Wrap(string.Join(' ', description.Where(d => d.Length > 0)), wrap);
+            lines.Add(("  " + first.PadRight(column - 2) + wrapped[0]).TrimEnd());
+            lines.AddRange(wrapped.Skip(1).Select(l => new string(' ', column) + l));
         }
 
-        return start;
+        return lines;
+    }
+
+    /// <summary>Words into lines of at most <paramref name="width"/> characters (a longer word gets a line of its own).</summary>
+    private static List<string> Wrap(string text, int width)
+    {
+        var lines = new List<string> { "" };
+        foreach (var word in text.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (lines[^1].Length == 0)
+            {
+                lines[^1] = word;
+            }
+            else if (lines[^1].Length + 1 + word.Length <= width)
+            {
+                lines[^1] += " " + word;
+            }
+            else
+            {
+                lines.Add(word);
+            }
+        }
+
+        return lines;
+    }
+
+    /// <summary>The width System.CommandLine wrapped the help to: the terminal's, or none for a pipe or a test writer.</summary>
+    private static int? TerminalWidth(TextWriter output)
+    {
+        if (!ReferenceEquals(output, Console.Out) || Console.IsOutputRedirected)
+        {
+            return null;
+        }
+
+        try
+        {
+            return Console.WindowWidth > 0 ? Console.WindowWidth : null;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
     }
 }

@@ -22,6 +22,26 @@ public sealed class CliFixesTests : CliTestBase
         Assert.That(kpi.Out, Does.Contain("--layout <auto|long|wide>"));
     }
 
+    [Test]
+    public void Marking_optional_arguments_realigns_and_rewraps_the_section_to_the_terminal()
+    {
+        var kpi = new System.CommandLine.Command("kpi", "KPI values");
+        kpi.Arguments.Add(new System.CommandLine.Argument<string[]>("kpi") { Arity = System.CommandLine.ArgumentArity.ZeroOrMore });
+        var root = new System.CommandLine.RootCommand("pipeline") { kpi, new System.CommandLine.Command("report", "Write the report") };
+        const string help = "Usage:\n  pipeline [command]\n\nCommands:\n"
+            + "  kpi <kpi>  KPI values from the marts for a period, grain and segment (table,\n"
+            + "             csv or json)\n"
+            + "  report     Write the report\n";
+
+        var lines = OptionalArgumentsHelp.MarkOptional(help, root, width: 60).Split('\n');
+
+        Assert.That(lines, Has.All.Length.LessThanOrEqualTo(60));
+        Assert.That(lines, Does.Contain("  kpi [<kpi>...]  KPI values from the marts for a period, grain"));
+        Assert.That(lines, Does.Contain("                  and segment (table, csv or json)"));
+        Assert.That(lines, Does.Contain("  report          Write the report"));
+        Assert.That(lines[..3], Is.EqualTo(new[] { "Usage:", "  pipeline [command]", "" }), "other sections stay as they were");
+    }
+
     [TestCase("sync", "--stream", "traffic")]
     [TestCase("sync", "--source", "ga4", "--stream", "traffic")]
     [TestCase("state", "reset", "--source", "ga4", "--stream", "traffic")]
