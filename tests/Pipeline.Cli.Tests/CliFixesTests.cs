@@ -36,8 +36,8 @@ public sealed class CliFixesTests : CliTestBase
         var lines = OptionalArgumentsHelp.MarkOptional(help, root, width: 60).Split('\n');
 
         Assert.That(lines, Has.All.Length.LessThanOrEqualTo(60));
-        Assert.That(lines, Does.Contain("  kpi [<kpi>...]  KPI values from the marts for a period, grain"));
-        Assert.That(lines, Does.Contain("                  and segment (table, csv or json)"));
+        Assert.That(lines, Does.Contain("  kpi [<kpi>...]  KPI values from the marts for a period,"));
+        Assert.That(lines, Does.Contain("                  grain and segment (table, csv or json)"));
         Assert.That(lines, Does.Contain("  report          Write the report"));
         Assert.That(lines[..3], Is.EqualTo(new[] { "Usage:", "  pipeline [command]", "" }), "other sections stay as they were");
     }
