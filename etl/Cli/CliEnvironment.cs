@@ -15,7 +15,25 @@ public sealed class CliEnvironment
     /// <summary>Tests route log events to a writer instead of the process's stderr.</summary>
     public bool LogToErrorWriter { get; init; }
 
-    public static CliEnvironment FromConsole() => new() { Out = Console.Out, Error = Console.Error };
+    /// <summary>Columns tables may use when <see cref="Out"/> is not a terminal; null: 200.</summary>
+    public int? Width { get; init; }
+
+    /// <summary>
+    /// Whether slow steps say on stderr that they are working (<see cref="Output.Feedback"/>): on for the process's own
+    /// console, off by default for writers a test captures, whose stderr assertions must not depend on timing.
+    /// </summary>
+    public bool Feedback { get; init; }
+
+    /// <summary>True when stderr is a terminal a spinner can draw on.</summary>
+    internal bool ErrorIsTerminal => ReferenceEquals(Error, Console.Error) && !Console.IsErrorRedirected;
+
+    public static CliEnvironment FromConsole() => new()
+    {
+        Out = Console.Out,
+        Error = Console.Error,
+        Feedback = true,
+        Width = Console.IsOutputRedirected ? Output.TerminalWidth.FromColumns(Environment.GetEnvironmentVariable("COLUMNS")) : null,
+    };
 
     internal IAnsiConsole CreateConsole()
     {
@@ -24,7 +42,8 @@ public sealed class CliEnvironment
             return AnsiConsole.Console;
         }
 
-        // Captured or redirected output: plain text, and wide enough that keys and paths are not wrapped.
+        // Captured or redirected output: plain text, $COLUMNS wide when set, else wide enough that keys and paths are
+        // not wrapped.
         var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
             Out = new AnsiConsoleOutput(Out),
@@ -32,7 +51,7 @@ public sealed class CliEnvironment
             ColorSystem = ColorSystemSupport.NoColors,
             Interactive = InteractionSupport.No,
         });
-        console.Profile.Width = 200;
+        console.Profile.Width = Width ?? Output.TerminalWidth.NoTerminal;
         return console;
     }
 }

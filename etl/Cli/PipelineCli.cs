@@ -160,6 +160,7 @@ public static class PipelineCli
         root.Subcommands.Add(OperationsCommands.BuildSchedule(env, configOption));
         root.Subcommands.Add(OperationsCommands.BuildPublish(env, configOption));
         root.Subcommands.Add(OperationsCommands.BuildState(env, configOption));
+        OptionalArgumentsHelp.Install(root);
         return root;
     }
 
@@ -179,10 +180,12 @@ public static class PipelineCli
         var segment = new Option<string?>("--segment") { Description = "Only this segment of --by (case-insensitive), e.g. \"Paid Social\"" };
         var format = new Option<string>("--format") { Description = "Output format", DefaultValueFactory = _ => "table" };
         format.AcceptOnlyFromAmong("table", "csv", "json");
+        var layout = new Option<string>("--layout") { Description = "Table shape: auto (wide if it fits the terminal, else long), wide (a column per KPI), long (a row per KPI)", DefaultValueFactory = _ => "auto" };
+        layout.AcceptOnlyFromAmong("auto", "wide", "long");
 
         var kpi = new Command("kpi", "KPI values from the marts for a period, grain and segment (table, csv or json)");
         kpi.Arguments.Add(ids);
-        foreach (var option in new Option[] { audience, grain, period, from, to, by, segment, format })
+        foreach (var option in new Option[] { audience, grain, period, from, to, by, segment, format, layout })
         {
             kpi.Options.Add(option);
         }
@@ -214,7 +217,7 @@ public static class PipelineCli
             p.GetValue(configOption),
             s => s.AddSingleton(new KpiArguments(
                 p.GetValue(ids) ?? [], p.GetValue(audience)!, p.GetValue(grain), p.GetValue(period), p.GetValue(from), p.GetValue(to),
-                p.GetValue(by)!, p.GetValue(segment), p.GetValue(format)!)),
+                p.GetValue(by)!, p.GetValue(segment), p.GetValue(format)!, Enum.Parse<KpiLayout>(p.GetValue(layout)!, ignoreCase: true))),
             ct));
         return kpi;
     }

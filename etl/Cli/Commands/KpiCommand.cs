@@ -1,4 +1,5 @@
 using Pipeline.Cli.Kpi;
+using Pipeline.Cli.Output;
 using Pipeline.Etl;
 using Pipeline.Etl.Configuration;
 using Spectre.Console;
@@ -40,7 +41,7 @@ internal sealed class KpiCommand(
         }
 
         var selection = new KpiSelection(kpis.Select(k => k.Id).ToList(), range, Grain, arguments.By, arguments.Segment);
-        var rows = await query.ReadValuesAsync(selection, cancellationToken);
+        var rows = await new Feedback(env, clock).RunAsync("reading KPI values", () => query.ReadValuesAsync(selection, cancellationToken));
         await WriteNotesAsync(query, selection, kpis, rows, cancellationToken);
         switch (arguments.Format)
         {
@@ -57,7 +58,7 @@ internal sealed class KpiCommand(
                 }
                 else
                 {
-                    KpiOutput.WriteTable(console, Title(range), kpis, rows, showSegment: arguments.By != "all");
+                    KpiOutput.WriteTable(console, Title(range), kpis, rows, showSegment: arguments.By != "all", arguments.Layout);
                 }
 
                 break;
@@ -97,7 +98,7 @@ internal sealed class KpiCommand(
             if (unknown.Count > 0)
             {
                 var published = catalog.Where(k => k.MartView == KpiQuery.ValuesView).Select(k => k.Id).Order(StringComparer.Ordinal).ToList();
-                var close = Suggestions.Closest(unknown[0], published);
+                var close = DidYouMean.Closest(unknown[0], published);
                 return ([], $"unknown KPI '{unknown[0]}'"
                     + (close.Count > 0 ? $"; did you mean {string.Join(", ", close)}?" : "")
                     + $" (valid: {string.Join(", ", published)})");
@@ -197,37 +198,5 @@ internal sealed record KpiArguments(
     DateOnly? To,
     string By,
     string? Segment,
-    string Format);
-
-/// <summary>"Did you mean": catalog ids within a small edit distance of a mistyped one, or sharing a stem.</summary>
-internal static class Suggestions
-{
-    public static IReadOnlyList<string> Closest(string typed, IEnumerable<string> candidates)
-    {
-        var lower = typed.ToLowerInvariant();
-        return candidates
-            .Select(c => (Id: c, Distance: Distance(lower, c)))
-            .Where(c => c.Distance <= Math.Max(2, lower.Length / 3) || (lower.Length >= 3 && c.Id.Contains(lower, StringComparison.Ordinal)))
-            .OrderBy(c => c.Distance).ThenBy(c => c.Id, StringComparer.Ordinal)
-            .Take(3).Select(c => c.Id).ToList();
-    }
-
-    /// <summary>Levenshtein distance.</summary>
-    internal static int Distance(string a, string b)
-    {
-        var previous = Enumerable.Range(0, b.Length + 1).ToArray();
-        for (var i = 1; i <= a.Length; i++)
-        {
-            var current = new int[b.Length + 1];
-            current[0] = i;
-            for (var j = 1; j <= b.Length; j++)
-            {
-                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
-            }
-
-            previous = current;
-        }
-
-        return previous[b.Length];
-    }
-}
+    string Format,
+    KpiLayout Layout = KpiLayout.Auto);

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Pipeline.Cli.Output;
 using Pipeline.Etl;
 using Pipeline.Etl.Configuration;
 using Pipeline.Warehouse;
@@ -19,6 +20,8 @@ internal sealed class MigrateCommand(
     PipelineOptions options,
     MigrateArguments arguments,
     IAnsiConsole console,
+    CliEnvironment env,
+    TimeProvider clock,
     ILogger<MigrateCommand> logger)
     : ICommandHandler
 {
@@ -32,7 +35,8 @@ internal sealed class MigrateCommand(
         }
 
         await using var warehouse = warehouses.Open();
-        var report = await warehouse.MigrateAsync(catalog.Streams, cancellationToken);
+        var report = await new Feedback(env, clock).RunAsync(
+            $"migrating the {warehouse.Name} warehouse", () => warehouse.MigrateAsync(catalog.Streams, cancellationToken));
         logger.LogInformation(
             "Migrated {Engine} warehouse {Location}: {Versioned} versioned scripts applied, {Always} run-always scripts run",
             warehouse.Name, warehouse.Location, report.VersionedScriptsApplied.Count, report.AlwaysScriptsRun.Count);

@@ -1,3 +1,4 @@
+using Pipeline.Cli.Output;
 using Pipeline.Etl;
 using Pipeline.Etl.Configuration;
 using Spectre.Console;
@@ -9,7 +10,8 @@ namespace Pipeline.Cli.Commands;
 /// manual sync; <c>pipeline schedule</c> does it after every run. An engine BI tools read live (SQL Server) has no
 /// copy: the command says what they read there and succeeds.
 /// </summary>
-internal sealed class PublishCommand(WarehouseFactory warehouses, PipelineOptions options, RunContext run, IAnsiConsole console) : ICommandHandler
+internal sealed class PublishCommand(
+    WarehouseFactory warehouses, PipelineOptions options, RunContext run, IAnsiConsole console, CliEnvironment env, TimeProvider clock) : ICommandHandler
 {
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
@@ -20,7 +22,8 @@ internal sealed class PublishCommand(WarehouseFactory warehouses, PipelineOption
             return ExitCodes.Ok;
         }
 
-        var result = await publisher.PublishAsync(options.Publish.Path, run.RunId, cancellationToken);
+        var result = await new Feedback(env, clock).RunAsync(
+            $"publishing to {options.Publish.Path}", () => publisher.PublishAsync(options.Publish.Path, run.RunId, cancellationToken));
         console.MarkupLineInterpolated(
             $"Published [bold]{result.Tables}[/] tables ({result.Rows:N0} rows) to [bold]{result.Path}[/] in {result.Duration.TotalSeconds:0.0} s");
         return ExitCodes.Ok;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Cli.Kpi;
+using Pipeline.Cli.Output;
 using Pipeline.Cli.Report;
 using Pipeline.Etl;
 using Pipeline.Etl.Configuration;
@@ -46,7 +47,9 @@ internal sealed class ReportCommand(
         var zone = TimeZoneInfo.FindSystemTimeZoneById(options.Reporting.TimeZone);
         var now = clock.GetUtcNow();
         var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, zone).DateTime);
-        var path = await ReportFile.WriteAsync(warehouse.Reader, ReportRequests.For(arguments.Period, today, now), arguments.Out, cancellationToken);
+        var path = await new Feedback(env, clock).RunAsync(
+            $"building the {arguments.Period} report",
+            () => ReportFile.WriteAsync(warehouse.Reader, ReportRequests.For(arguments.Period, today, now), arguments.Out, cancellationToken));
         await env.Out.WriteLineAsync(path);
         return ExitCodes.Ok;
     }

@@ -11,10 +11,17 @@ internal sealed record StateResetArguments(string Source, string? Stream, string
 /// <c>etl.sync_state</c> rows in one transaction, so the next sync starts over (report streams from their first-run
 /// window, entity streams with a full read). Staging rows stay and are replaced by that sync; the run log stays.
 /// </summary>
-internal sealed class StateResetCommand(WarehouseFactory warehouses, IAnsiConsole console, StateResetArguments arguments) : ICommandHandler
+internal sealed class StateResetCommand(WarehouseFactory warehouses, SourceCatalog catalog, IAnsiConsole console, StateResetArguments arguments) : ICommandHandler
 {
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
+        // A mistyped stream of a known source would match nothing and "reset" nothing; say what was meant instead.
+        if (arguments.Stream is { } stream && catalog.Streams.Any(s => s.Source == arguments.Source)
+            && StreamNames.Problem(catalog.Streams, arguments.Source, stream) is { } unknownStream)
+        {
+            throw new Etl.Configuration.ConfigException(unknownStream);
+        }
+
         await using var warehouse = warehouses.Open(createIfMissing: false);
         var rows = await warehouse.RunLog.ResetStateAsync(arguments.Source, arguments.Stream, arguments.Account, cancellationToken);
         if (rows.Count == 0)

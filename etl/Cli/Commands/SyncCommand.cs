@@ -34,9 +34,9 @@ internal sealed class SyncCommand(
                 $"source '{arguments.Source}' is not configured (configured: {(catalog.Sources.Count == 0 ? "none" : string.Join(", ", catalog.Sources.Select(s => s.Name)))})");
         }
 
-        if (arguments.Stream is not null && !sources.SelectMany(s => s.Streams).Any(s => s.Name == arguments.Stream))
+        if (arguments.Stream is not null && StreamNames.Problem(sources.SelectMany(s => s.Streams), arguments.Source, arguments.Stream) is { } unknownStream)
         {
-            throw new Etl.Configuration.ConfigException($"no configured source has a stream '{arguments.Stream}'");
+            throw new Etl.Configuration.ConfigException(unknownStream);
         }
 
         if (sources.Count == 0)

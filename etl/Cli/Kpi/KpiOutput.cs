@@ -1,11 +1,20 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Pipeline.Cli.Output;
 using Spectre.Console;
 
 namespace Pipeline.Cli.Kpi;
 
-/// <summary>The three shapes of <c>pipeline kpi</c>: a wide table for people, long CSV and JSON for tools.</summary>
+/// <summary>How <c>pipeline kpi --layout</c> shapes the table: wide when it fits (auto), always wide, or long.</summary>
+internal enum KpiLayout
+{
+    Auto,
+    Wide,
+    Long,
+}
+
+/// <summary>The three shapes of <c>pipeline kpi</c>: a table for people (wide or long), long CSV and JSON for tools.</summary>
 internal static class KpiOutput
 {
     public static readonly string[] CsvColumns =
@@ -17,13 +26,39 @@ internal static class KpiOutput
     // a multiple shown in percent ("240.0 %") would read wrong, so these print as plain numbers.
     private static readonly HashSet<string> Multiples = new(StringComparer.Ordinal) { "pages_per_session", "roas", "frequency", "ltv_to_cac" };
 
-    /// <summary>One row per period × segment, one column per KPI that has a value anywhere in the result.</summary>
-    public static void WriteTable(IAnsiConsole console, string title, IReadOnlyList<KpiCatalogEntry> kpis, IReadOnlyList<KpiRow> rows, bool showSegment)
+    /// <summary>
+    /// The table for people. Wide: one row per period × segment, one column per KPI that has a value anywhere in the
+    /// result. Long: one row per KPI × period × segment. <see cref="KpiLayout.Auto"/> is wide when it fits the
+    /// console, else long; numbers and periods never wrap in either.
+    /// </summary>
+    public static void WriteTable(IAnsiConsole console, string title, IReadOnlyList<KpiCatalogEntry> kpis, IReadOnlyList<KpiRow> rows, bool showSegment, KpiLayout layout = KpiLayout.Auto)
     {
         var shown = kpis.Where(k => rows.Any(r => r.KpiId == k.Id)).ToList();
         // The title goes above as a line of its own: a table title longer than a narrow table would wrap.
         console.MarkupLine($"[bold]{Markup.Escape(title)}[/]");
-        var table = new Table().AddColumn("Period");
+        var wide = WideTable(shown, rows, showSegment);
+        switch (layout)
+        {
+            case KpiLayout.Wide:
+                TableFit.WriteUnsqueezed(console, wide);
+                break;
+            case KpiLayout.Auto when TableFit.Fits(console, wide):
+                console.Write(wide);
+                break;
+            default:
+                console.Write(LongTable(shown, rows, showSegment));
+                break;
+        }
+
+        if (rows.Any(r => r.Partial))
+        {
+            console.WriteLine("* the period reaches outside the range; its values cover the whole period");
+        }
+    }
+
+    private static Table WideTable(IReadOnlyList<KpiCatalogEntry> shown, IReadOnlyList<KpiRow> rows, bool showSegment)
+    {
+        var table = new Table().AddColumn(new TableColumn("Period").NoWrap());
         if (showSegment)
         {
             table.AddColumn("Segment");
@@ -31,15 +66,13 @@ internal static class KpiOutput
 
         foreach (var kpi in shown)
         {
-            table.AddColumn(new TableColumn(Markup.Escape(kpi.Name)).RightAligned());
+            table.AddColumn(new TableColumn(Markup.Escape(kpi.Name)).RightAligned().NoWrap());
         }
 
-        var partial = false;
         foreach (var group in rows.GroupBy(r => (r.PeriodStart, r.PeriodEnd, r.Segment)))
         {
             var first = group.First();
-            partial |= first.Partial;
-            var cells = new List<string> { Markup.Escape(PeriodLabel(first) + (first.Partial ? " *" : "")) };
+            var cells = new List<string> { Markup.Escape(PeriodCell(first)) };
             if (showSegment)
             {
                 cells.Add(Markup.Escape(first.Segment));
@@ -51,12 +84,38 @@ internal static class KpiOutput
             table.AddRow(cells.ToArray());
         }
 
-        console.Write(table);
-        if (partial)
-        {
-            console.WriteLine("* the period reaches outside the range; its values cover the whole period");
-        }
+        return table;
     }
+
+    /// <summary>One row per value, grouped by KPI in catalog order: fits a narrow terminal whatever the KPI count.</summary>
+    private static Table LongTable(IReadOnlyList<KpiCatalogEntry> shown, IReadOnlyList<KpiRow> rows, bool showSegment)
+    {
+        var table = new Table().AddColumn("KPI").AddColumn(new TableColumn("Period").NoWrap());
+        if (showSegment)
+        {
+            table.AddColumn("Segment");
+        }
+
+        table.AddColumn(new TableColumn("Value").RightAligned().NoWrap());
+        foreach (var kpi in shown)
+        {
+            foreach (var row in rows.Where(r => r.KpiId == kpi.Id))
+            {
+                var cells = new List<string> { Markup.Escape(kpi.Name), Markup.Escape(PeriodCell(row)) };
+                if (showSegment)
+                {
+                    cells.Add(Markup.Escape(row.Segment));
+                }
+
+                cells.Add(Markup.Escape(FormatValue(row)));
+                table.AddRow(cells.ToArray());
+            }
+        }
+
+        return table;
+    }
+
+    private static string PeriodCell(KpiRow row) => PeriodLabel(row) + (row.Partial ? " *" : "");
 
     public static void WriteCsv(TextWriter output, IReadOnlyList<KpiRow> rows)
     {

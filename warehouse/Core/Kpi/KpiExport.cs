@@ -35,8 +35,9 @@ public static class KpiExport
             md.Append("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
             foreach (var k in inStage)
             {
-                var formula = k.Formula + (k.Scale != 1m ? $" (× {k.Scale.ToString(CultureInfo.InvariantCulture)})" : "") + (k.Complement ? " (1 − ratio)" : "");
-                md.Append(CultureInfo.InvariantCulture, $"| {Cell(k.Name)} | `{k.Id}` | {Cell(k.Description)} | {Cell(formula)} | {Cell(k.Numerator?.ToString() ?? "")} | ");
+                // The catalog's formula already states its scale and complement ("1000 × Σ spend / Σ impressions",
+                // "% promoters − % detractors", "1 − engagement rate"); appending them again read as a second factor.
+                md.Append(CultureInfo.InvariantCulture, $"| {Cell(k.Name)} | `{k.Id}` | {Cell(k.Description)} | {Cell(k.Formula)} | {Cell(k.Numerator?.ToString() ?? "")} | ");
                 md.Append(CultureInfo.InvariantCulture, $"{Cell(k.Denominator?.ToString() ?? "")} | {k.Unit} | {k.BetterWhen} | {k.Additivity} | {AudienceList(k.Audiences)} | ");
                 md.Append(CultureInfo.InvariantCulture, $"{k.Cadence} | {Cell(string.Join(", ", k.Sources))} | `{k.View}` |\n");
             }
