@@ -15,7 +15,14 @@ public sealed class CliEnvironment
     /// <summary>Tests route log events to a writer instead of the process's stderr.</summary>
     public bool LogToErrorWriter { get; init; }
 
+    /// <summary>Where <c>pipeline init</c> asks its questions; tests give a scripted console. Null: the terminal, if any.</summary>
+    public IAnsiConsole? Prompts { get; init; }
+
     public static CliEnvironment FromConsole() => new() { Out = Console.Out, Error = Console.Error };
+
+    /// <summary>The console to prompt in, or null when there is no terminal to ask (redirected input or output).</summary>
+    internal IAnsiConsole? PromptConsole() =>
+        Prompts ?? (ReferenceEquals(Out, Console.Out) && !Console.IsInputRedirected && !Console.IsOutputRedirected ? AnsiConsole.Console : null);
 
     internal IAnsiConsole CreateConsole()
     {
