@@ -197,6 +197,37 @@ public sealed partial class InitCommandTests : CliTestBase
         Assert.That(File.Exists(InitPath), Is.False);
     }
 
+    [Test]
+    public void The_complete_example_config_validates_once_the_secrets_it_names_are_set_and_every_key_is_commented()
+    {
+        var example = ExampleConfig();
+        var text = File.ReadAllText(example);
+        var secrets = ExportedVariables(text);
+
+        Assert.That(Validate(example, secrets).Select(e => e.ToString()), Is.Empty);
+        Assert.That(secrets.Keys, Has.Count.EqualTo(3), "Meta, Mailchimp and HubSpot secrets come from the environment");
+        var sources = new ConfigurationBuilder().AddJsonFile(example).Build().GetSection("Sources").GetChildren().Select(c => c.Key.ToLowerInvariant());
+        Assert.That(sources, Is.EquivalentTo(InitTemplates.SourceNames));
+        var lines = File.ReadAllLines(example);
+        var uncommented = lines.Where((line, i) => KeyLine().IsMatch(line) && !lines[i - 1].TrimStart().StartsWith("//", StringComparison.Ordinal));
+        Assert.That(uncommented, Is.Empty);
+    }
+
+    private static string ExampleConfig()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "ops", "examples", "pipeline.json");
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        Assert.Ignore("ops/examples/pipeline.json is not above the test binaries (tests run outside the repository)");
+        return "";
+    }
+
     /// <summary>The <c>export NAME='...'</c> lines init prints, as configuration keys with a dummy value.</summary>
     private static Dictionary<string, string?> ExportedVariables(string output) =>
         Regex.Matches(output, @"export (PIPELINE__\w+)=").ToDictionary(m => m.Groups[1].Value, m => (string?)(m.Groups[1].Value.EndsWith("APIKEY", StringComparison.Ordinal) ? "0123abcd-us21" : "dummy"));
