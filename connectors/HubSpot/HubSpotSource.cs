@@ -60,6 +60,7 @@ public sealed class HubSpotSource(
                 }
 
                 portalId = configured;
+                reportedZone = details?.TimeZone;
             }
             else
             {

@@ -241,13 +241,14 @@ public sealed class HubSpotConnectorTests
     }
 
     [Test]
-    public async Task The_configured_portal_id_of_the_tokens_portal_is_the_account_id()
+    public async Task The_configured_portal_id_of_the_tokens_portal_is_the_account_id_with_the_portals_time_zone()
     {
         await using var h = await HubSpotTest.StartAsync();
         var connection = (await h.Source.ConnectAsync()).Single();
         await using (connection)
         {
             Assert.That(connection.AccountId, Is.EqualTo(h.Sandbox.Credentials.HubSpotPortalId));
+            Assert.That(connection.TimeZone.Id, Is.EqualTo("Europe/Berlin"), "the verified portal's own time zone, as without PortalId");
         }
     }
 
