@@ -11,7 +11,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1
 export DOTNET_NOLOGO=1
 export DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
-.PHONY: all restore build test test-all test-heavy demo bench clean chromium
+.PHONY: all restore build test test-all test-heavy demo bench clean chromium install uninstall
 
 all: build
 
@@ -64,6 +64,31 @@ BENCH = tests/Pipeline.Benchmarks/bin/$(CONFIGURATION)/net10.0/Pipeline.Benchmar
 bench:
 	$(DOTNET) build tests/Pipeline.Benchmarks/Pipeline.Benchmarks.csproj -c $(CONFIGURATION)
 	$(DOTNET) $(BENCH) --out bench/results.json
+
+# `pipeline` on the PATH: the CLI packed as a .NET tool into etl/Cli/bin/package (git-ignored) and installed from
+# there only (a nuget.config that lists that folder alone), so it works offline. Each install gets its own version
+# (0.1.0-local.<UTC time>): a reinstalled 0.1.0 would come back from NuGet's cache unchanged.
+TOOL_ID   = Pipeline.Cli
+TOOL_FEED = etl/Cli/bin/package
+TOOL_DIR  = $(HOME)/.dotnet/tools
+install:
+	@set -e; \
+	version=$$(sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' Directory.Build.props)-local.$$(date -u +%Y%m%d%H%M%S); \
+	rm -rf $(TOOL_FEED); \
+	$(DOTNET) pack etl/Cli/Pipeline.Cli.csproj -c $(CONFIGURATION) -o $(TOOL_FEED) -p:PackageVersion=$$version --nologo -v quiet; \
+	feed=$$(cd $(TOOL_FEED) && pwd); \
+	printf '<?xml version="1.0" encoding="utf-8"?>\n<configuration><packageSources><clear /><add key="pipeline" value="%s" /></packageSources></configuration>\n' "$$feed" > $(TOOL_FEED)/nuget.config; \
+	if $(DOTNET) tool list --global | grep -qi '^$(TOOL_ID) '; then verb=update; else verb=install; fi; \
+	$(DOTNET) tool $$verb --global $(TOOL_ID) --version $$version --configfile $(TOOL_FEED)/nuget.config; \
+	echo "pipeline $$version installed in $(TOOL_DIR) (package: $$feed)"; \
+	case ":$$PATH:" in *":$(TOOL_DIR):"*) ;; *) echo "$(TOOL_DIR) is not on your PATH; add to your shell profile:"; \
+	  echo "  export PATH=\"\$$PATH:$(TOOL_DIR)\"";; esac; \
+	if ! $(TOOL_DIR)/pipeline --version >/dev/null 2>&1; then \
+	  echo "pipeline cannot find the .NET runtime; add to your shell profile:"; \
+	  echo "  export DOTNET_ROOT=$$(dirname "$$(readlink -f "$$(command -v $(DOTNET))")")"; fi
+
+uninstall:
+	$(DOTNET) tool uninstall --global $(TOOL_ID)
 
 clean:
 	$(DOTNET) clean Pipeline.sln -c $(CONFIGURATION)

@@ -33,7 +33,8 @@ public sealed class HubSpotSource(
     }
 
     /// <summary>
-    /// Resolves each portal's id (configured, else <c>GET /account-info/v3/details</c>) and, when extra properties are
+    /// Resolves each portal's id (<c>GET /account-info/v3/details</c>; a configured id that differs from it is a
+    /// <see cref="HubSpotConfigException"/> naming both) and, when extra properties are
     /// configured, checks their names against <c>GET /crm/v3/properties/{object}</c>: an unknown name is a
     /// <see cref="HubSpotConfigException"/> naming it. Where the properties endpoint is not served the check is skipped.
     /// </summary>
@@ -49,7 +50,17 @@ public sealed class HubSpotSource(
             string? reportedZone = null;
             if (account.PortalId is { Length: > 0 } configured)
             {
+                // A wrong PortalId would silently become every row's _account_id: check it against the token's portal
+                // (when the token may read account-info; without that scope the configured id is taken as given).
+                var details = await TryVerifyDetailsAsync(api, account, cancellationToken);
+                if (details?.PortalId is { } actual && actual.ToString(CultureInfo.InvariantCulture) != configured)
+                {
+                    throw new HubSpotConfigException(string.Create(CultureInfo.InvariantCulture,
+                        $"HubSpot {account.Describe()}: PortalId {configured} is configured, but the token belongs to portal {actual}; fix PortalId or leave it empty"));
+                }
+
                 portalId = configured;
+                reportedZone = details?.TimeZone;
             }
             else
             {
@@ -71,6 +82,23 @@ public sealed class HubSpotSource(
         }
 
         return connections;
+    }
+
+    /// <summary>
+    /// The details to check a configured PortalId against; null when HubSpot cannot answer now (daily limit, outage):
+    /// the configured id stands, and the streams meet the same condition (a daily limit stops them without a call).
+    /// </summary>
+    private async Task<AccountDetails?> TryVerifyDetailsAsync(HubSpotApiClient api, HubSpotAccountOptions account, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await api.TryGetAccountDetailsAsync(cancellationToken);
+        }
+        catch (SourceHttpException ex)
+        {
+            logger.LogWarning("HubSpot {Account}: PortalId not verified against account-info ({Reason})", account.Describe(), ex.Message);
+            return null;
+        }
     }
 
     private async Task CheckPropertiesAsync(HubSpotApiClient api, HubSpotAccountOptions account, CancellationToken cancellationToken)
@@ -193,6 +221,6 @@ public sealed class HubSpotModule : SourceModule<HubSpotOptions>
     public override HubSpotOptions? Demo(DemoSandbox sandbox) => new()
         {
             BaseUrl = sandbox.Url("hubSpotBaseAddress"),
-            Accounts = [new HubSpotAccountOptions { AccessToken = sandbox.String("hubSpotAccessToken") }],
+            Accounts = [new HubSpotAccountOptions { AccessToken = sandbox.String("hubSpotAccessToken"), PortalId = sandbox.String("hubSpotPortalId") }],
         };
 }

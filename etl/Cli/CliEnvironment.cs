@@ -15,6 +15,9 @@ public sealed class CliEnvironment
     /// <summary>Tests route log events to a writer instead of the process's stderr.</summary>
     public bool LogToErrorWriter { get; init; }
 
+    /// <summary>Where <c>pipeline init</c> asks its questions; tests give a scripted console. Null: the terminal, if any.</summary>
+    public IAnsiConsole? Prompts { get; init; }
+
     /// <summary>Columns tables may use when <see cref="Out"/> is not a terminal; null: 200.</summary>
     public int? Width { get; init; }
 
@@ -34,6 +37,10 @@ public sealed class CliEnvironment
         Feedback = true,
         Width = Console.IsOutputRedirected ? Output.TerminalWidth.FromColumns(Environment.GetEnvironmentVariable("COLUMNS")) : null,
     };
+
+    /// <summary>The console to prompt in, or null when there is no terminal to ask (redirected input or output).</summary>
+    internal IAnsiConsole? PromptConsole() =>
+        Prompts ?? (ReferenceEquals(Out, Console.Out) && !Console.IsInputRedirected && !Console.IsOutputRedirected ? AnsiConsole.Console : null);
 
     internal IAnsiConsole CreateConsole()
     {

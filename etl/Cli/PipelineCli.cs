@@ -160,6 +160,7 @@ public static class PipelineCli
         root.Subcommands.Add(OperationsCommands.BuildSchedule(env, configOption));
         root.Subcommands.Add(OperationsCommands.BuildPublish(env, configOption));
         root.Subcommands.Add(OperationsCommands.BuildState(env, configOption));
+        root.Subcommands.Add(Init.InitCommand.Build(env));
         OptionalArgumentsHelp.Install(root);
         return root;
     }

@@ -37,7 +37,19 @@ var world = scale is { } s
     : endDate is { } end
         ? WorldOptions.Demo with { Seed = seed, Days = days ?? 90, StartDate = end.AddDays(1 - (days ?? 90)) }
         : WorldOptions.Demo with { Seed = seed, Days = days ?? 90, StartDate = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-(days ?? 90)), FollowsWallClock = true };
-await using var server = await SandboxServer.StartAsync(new SandboxOptions { Port = port, World = world, ConsoleLogging = !quiet && !json });
+SandboxServer server;
+try
+{
+    server = await SandboxServer.StartAsync(new SandboxOptions { Port = port, World = world, ConsoleLogging = !quiet && !json });
+}
+catch (SandboxPortInUseException ex)
+{
+    // One line, not Kestrel's stack trace: the usual cause is a sandbox left running.
+    Console.Error.WriteLine($"pipeline-sandbox: {ex.Message}");
+    return 1;
+}
+
+await using var running = server;
 var c = server.Credentials;
 if (json)
 {
@@ -59,9 +71,10 @@ Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"""
     Meta       base {server.MetaBaseAddress}v21.0/   access_token {c.MetaAccessToken}
                ad accounts {string.Join(", ", c.MetaAdAccountIds.Select(id => "act_" + id))}
     Mailchimp  base {server.MailchimpBaseAddress}   api keys {string.Join(", ", c.MailchimpApiKeys)}
-    HubSpot    base {server.HubSpotBaseAddress}   token {c.HubSpotAccessToken}
+    HubSpot    base {server.HubSpotBaseAddress}   token {c.HubSpotAccessToken}   portal {c.HubSpotPortalId}
     Pipedrive  base {server.PipedriveBaseAddress}   api_token {c.PipedriveApiToken}
 
+    pipeline init --sandbox {server.BaseAddress} writes a pipeline.json for all of this.
     POST {server.BaseAddress}_sandbox/advance-read-generation restates recent data. Ctrl+C stops.
     """));
 

@@ -32,6 +32,9 @@ public sealed record SandboxCredentials
 
     public required string HubSpotAccessToken { get; init; }
 
+    /// <summary>The portal (hub) id the HubSpot token belongs to, as <c>GET /account-info/v3/details</c> reports it.</summary>
+    public required string HubSpotPortalId { get; init; }
+
     /// <summary>The Pipedrive API token (sent as <c>x-api-token</c> or <c>api_token</c>).</summary>
     public string PipedriveApiToken { get; init; } = World.PipedriveWorld.ApiToken;
 }

@@ -17,6 +17,9 @@ public static class SandboxDescription
         {
             w.WriteStartObject();
             w.WriteString("baseAddress", server.BaseAddress.ToString());
+            // The world's span, so a client (pipeline init --sandbox) can ask for exactly the history it holds.
+            w.WriteString("startDate", server.World.Options.StartDate.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+            w.WriteNumber("days", server.World.Options.Days);
             w.WriteString("ga4BaseAddress", server.Ga4BaseAddress.ToString());
             w.WriteString("googleTokenUri", server.GoogleTokenUri.ToString());
             w.WriteString("ga4PropertyId", c.Ga4PropertyId);
@@ -28,6 +31,7 @@ public static class SandboxDescription
             Strings(w, "mailchimpApiKeys", c.MailchimpApiKeys);
             w.WriteString("hubSpotBaseAddress", server.HubSpotBaseAddress.ToString());
             w.WriteString("hubSpotAccessToken", c.HubSpotAccessToken);
+            w.WriteString("hubSpotPortalId", c.HubSpotPortalId);
             w.WriteString("pipedriveBaseAddress", server.PipedriveBaseAddress.ToString());
             w.WriteString("pipedriveApiToken", c.PipedriveApiToken);
             w.WriteEndObject();

@@ -39,6 +39,7 @@ public sealed class SandboxServer : IAsyncDisposable
             MailchimpApiKeys = state.MailchimpApiKeys,
             MailchimpListIds = state.World.Mailchimp.Lists.Select(l => l.Id).ToList(),
             HubSpotAccessToken = state.HubSpotAccessToken,
+            HubSpotPortalId = state.World.Crm.PortalId.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
     }
 
@@ -91,6 +92,8 @@ public sealed class SandboxServer : IAsyncDisposable
         if (options.ConsoleLogging)
         {
             builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+            // The host logs a failed start (a busy port) with its whole stack trace; the caller reports it in one line.
+            builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None);
         }
 
         // Loopback only: the sandbox must never be reachable from elsewhere.
@@ -105,20 +108,32 @@ public sealed class SandboxServer : IAsyncDisposable
         Pipedrive.PipedriveApi.Map(app, state);
         app.MapPost("/_sandbox/advance-read-generation", () => Results.Json(new { readGeneration = state.World.AdvanceReadGeneration() }));
 
+        // What `pipeline init --sandbox URL` asks: the same description `--json` prints (addresses, fake credentials).
+        SandboxServer? self = null;
+        app.MapGet("/_sandbox/description", () => self is null
+            ? Results.StatusCode(StatusCodes.Status503ServiceUnavailable)
+            : Results.Text(SandboxDescription.Json(self), "application/json"));
+
         try
         {
             await app.StartAsync(ct);
         }
-        catch
+        catch (Exception ex)
         {
             await app.DisposeAsync();
             state.Dispose();
+            if (ex is IOException { InnerException: Microsoft.AspNetCore.Connections.AddressInUseException })
+            {
+                throw new SandboxPortInUseException(options.Port, ex);
+            }
+
             throw;
         }
 
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         state.BaseAddress = new Uri(address.TrimEnd('/') + "/");
-        return new SandboxServer(app, state, state.BaseAddress);
+        self = new SandboxServer(app, state, state.BaseAddress);
+        return self;
     }
 
     public async ValueTask DisposeAsync()

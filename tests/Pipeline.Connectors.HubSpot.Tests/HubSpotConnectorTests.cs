@@ -199,7 +199,7 @@ public sealed class HubSpotConnectorTests
         await using var h = await HubSpotTest.StartAsync(
             configure: o => o.Accounts[0] = new HubSpotAccountOptions
             {
-                PortalId = HubSpotTest.PortalId,
+                PortalId = o.Accounts[0].PortalId,
                 OAuth = new HubSpotOAuthOptions { ClientId = "client", ClientSecret = "secret", RefreshToken = "rt-1", TokenUrl = new Uri(o.BaseUrl!, "oauth/v1/token") },
             },
             services: recorder.AddTo);
@@ -226,6 +226,30 @@ public sealed class HubSpotConnectorTests
         Assert.That(
             async () => await h.Source.ConnectAsync(),
             Throws.TypeOf<HubSpotConfigException>().With.Message.Contains("'favourite_colour'").And.Message.Not.Contains("'firstname'"));
+    }
+
+    [Test]
+    public async Task A_configured_portal_id_that_is_not_the_tokens_portal_is_refused_naming_both()
+    {
+        await using var h = await HubSpotTest.StartAsync(configure: o => o.Accounts[0].PortalId = "1234567");
+        var actual = h.Sandbox.Credentials.HubSpotPortalId;
+
+        var error = Assert.ThrowsAsync<HubSpotConfigException>(async () => await h.Source.ConnectAsync());
+
+        Assert.That(error!.Message, Does.Contain("PortalId 1234567").And.Contain($"portal {actual}").And.Not.Contain("\n"));
+        Assert.That(actual, Is.Not.EqualTo("1234567"));
+    }
+
+    [Test]
+    public async Task The_configured_portal_id_of_the_tokens_portal_is_the_account_id_with_the_portals_time_zone()
+    {
+        await using var h = await HubSpotTest.StartAsync();
+        var connection = (await h.Source.ConnectAsync()).Single();
+        await using (connection)
+        {
+            Assert.That(connection.AccountId, Is.EqualTo(h.Sandbox.Credentials.HubSpotPortalId));
+            Assert.That(connection.TimeZone.Id, Is.EqualTo("Europe/Berlin"), "the verified portal's own time zone, as without PortalId");
+        }
     }
 
     [Test]

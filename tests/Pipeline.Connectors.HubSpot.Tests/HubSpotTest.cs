@@ -11,9 +11,7 @@ namespace Pipeline.Connectors.HubSpot.Tests;
 
 internal static class HubSpotTest
 {
-    public const string PortalId = "4242001";
-
-    /// <summary>Options pointed at the sandbox with millisecond waits (the sandbox does not serve account-info).</summary>
+    /// <summary>Options pointed at the sandbox with millisecond waits, configured with the portal its token belongs to.</summary>
     public static HubSpotOptions Options(SandboxServer sandbox, Action<HubSpotOptions>? configure = null)
     {
         var options = new HubSpotOptions
@@ -22,7 +20,7 @@ internal static class HubSpotTest
             RetryBaseDelay = TimeSpan.FromMilliseconds(20),
             RollingWindowWait = TimeSpan.FromMilliseconds(50),
             SecondlyWait = TimeSpan.FromMilliseconds(50),
-            Accounts = [new HubSpotAccountOptions { AccessToken = sandbox.Credentials.HubSpotAccessToken, PortalId = PortalId }],
+            Accounts = [new HubSpotAccountOptions { AccessToken = sandbox.Credentials.HubSpotAccessToken, PortalId = sandbox.Credentials.HubSpotPortalId }],
         };
         configure?.Invoke(options);
         return options;
@@ -67,7 +65,7 @@ internal static class HubSpotTest
     public static Task SeedCursorAsync(ConformanceHarness h, string stream, string cursor) =>
         h.ExecuteAsync(
             "INSERT INTO etl.sync_state (source, stream, account_id, cursor_value, updated_at, run_id) VALUES ('hubspot', $stream, $account, $cursor, now(), 'seed')",
-            new { stream, account = PortalId, cursor });
+            new { stream, account = h.Sandbox.Credentials.HubSpotPortalId, cursor });
 
     public static Task<string?> CursorAsync(ConformanceHarness h, string stream) =>
         h.ScalarAsync<string?>("SELECT cursor_value FROM etl.sync_state WHERE source = 'hubspot' AND stream = $stream", new { stream });
