@@ -13,6 +13,8 @@ public sealed class KpiReadingTests
     [TestCase("ctr", "Ratio", true)]
     [TestCase("bounce_rate", "Ratio", true)]
     [TestCase("ltv_historic", "Currency", true)]
+    [TestCase("channel_session_share", "Ratio", true)]
+    [TestCase("retention_rate", "Ratio", true)]
     [TestCase("list_growth", "Count", false)]
     [TestCase("roi", "Ratio", false)]
     [TestCase("nps", "Score", false)]

@@ -19,8 +19,9 @@ internal static class KpiReading
     /// <summary>
     /// Whether the KPI's value can never be below zero, so a usual range reaching below it is cut at 0. A sum or ratio
     /// of measures is non-negative unless its numerator subtracts one (list growth, ROI, ROMI); a score (NPS) can be
-    /// negative. KPIs of dedicated views have no terms: counts, amounts and durations are non-negative, other ratios
-    /// (sales growth) may not be.
+    /// negative. KPIs of dedicated views have no terms: counts, amounts and durations are non-negative, and so are
+    /// shares and rates whose formula subtracts nothing (a channel's share of sessions); a ratio whose formula does
+    /// (sales growth, "(this period − previous) / previous") may be negative, and is left as the mart has it.
     /// </summary>
     public static bool IsNonNegative(string kpiId, string unit)
     {
@@ -29,11 +30,13 @@ internal static class KpiReading
             return false;
         }
 
-        if (KpiCatalog.All.FirstOrDefault(k => k.Id == kpiId)?.Numerator is { } numerator)
+        var definition = KpiCatalog.All.FirstOrDefault(k => k.Id == kpiId);
+        if (definition?.Numerator is { } numerator)
         {
             return numerator.Terms.All(t => t.Sign > 0);
         }
 
-        return unit is "Count" or "Currency" or "Seconds" or "Days";
+        return unit is "Count" or "Currency" or "Seconds" or "Days"
+            || (unit == "Ratio" && definition is not null && !definition.Formula.Contains('−', StringComparison.Ordinal));
     }
 }
