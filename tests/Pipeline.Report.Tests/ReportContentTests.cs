@@ -118,15 +118,20 @@ public sealed partial class ReportContentTests
     [Test]
     public async Task TargetsOnTilesAreTheMartsTargetProgress()
     {
-        var report = ReportHtml.Load(ReportFixture.DemoReportPath);
+        // Month to date: the demo's targets are for this month (and quarter); a tile shows progress towards a target
+        // of its own period only.
+        var path = Path.Combine(ReportFixture.Folder, "mtd.html");
+        var run = await ReportFixture.RunAsync("report", "--period", "mtd", "--out", path, "--config", ReportFixture.ConfigPath);
+        Assert.That(run.ExitCode, Is.EqualTo(Cli.ExitCodes.Ok), run.Error);
+        var report = ReportHtml.Load(path);
         var rows = await Marts.QueryAsync(
             """
             SELECT kpi_id, status FROM mart.kpi_target_progress
-            WHERE segment_type = 'all' AND period_start <= CAST($to AS DATE) AND period_end >= CAST($to AS DATE)
+            WHERE segment_type = 'all' AND period_start = CAST($from AS DATE) AND period_end >= CAST($to AS DATE)
               AND status NOT IN ('unsupported kpi', 'unknown segment')
             ORDER BY kpi_id, period_end - period_start DESC
             """,
-            ("to", report.To));
+            ("from", report.From), ("to", report.To));
         var expected = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var row in rows)
         {

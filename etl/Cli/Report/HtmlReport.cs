@@ -54,7 +54,7 @@ internal static class HtmlReport
         html.Append("<footer>Every number is read from the warehouse's marts and never recomputed here: tiles from <code>mart.kpi_over_range</code> ");
         html.Append("(the period and the one it is compared with), trend lines from <code>mart.kpi_values</code>, targets from <code>mart.kpi_target_progress</code>, ");
         html.Append("anomalies from <code>mart.kpi_anomalies</code>, monthly KPIs from their dedicated views, freshness from <code>etl.v_stream_status</code>. ");
-        html.Append("Change = (this period − previous) / |previous|, as in <code>mart.kpi_trends</code>. Green and red follow each KPI's better-when; context KPIs stay grey. ");
+        html.Append("Change = (this period − previous) / |previous|, as in <code>mart.kpi_trends</code>; for rates the difference in percentage points (pp). Usual ranges of KPIs that cannot be negative start at 0. A tile shows progress only towards a target of its own period. Green and red follow each KPI's better-when; context KPIs stay grey. ");
         html.Append("Made by <code>pipeline report</code>.</footer>\n</main>\n");
         html.Append("<script>").Append(Script).Append("</script>\n</body>\n</html>\n");
         return html.ToString();
@@ -67,7 +67,7 @@ internal static class HtmlReport
         html.Append("<div class=\"tiles\">\n");
         foreach (var t in a.Tiles)
         {
-            Tile(html, t, data.Request.Previous);
+            Tile(html, t, data.Request.Range);
         }
 
         html.Append("</div>\n");
@@ -125,17 +125,18 @@ internal static class HtmlReport
         html.Append("</section>\n");
     }
 
-    private static void Tile(StringBuilder html, KpiTile t, Kpi.KpiRange? previous)
+    /// <param name="range">The report's range for its period tiles; null for monthly tiles.</param>
+    private static void Tile(StringBuilder html, KpiTile t, Kpi.KpiRange? range)
     {
         var k = t.Kpi;
-        var change = t.ChangePct;
+        var change = t.Change;
         var tone = ReportFormat.Tone(k.BetterWhen, change);
         var value = ReportFormat.Value(k.Id, k.Unit, t.Value, t.Currency);
         var tooltip = $"{k.Name}: {k.Description} Formula: {k.Formula}. Source: {t.Source}.";
         html.Append(CultureInfo.InvariantCulture, $"<article class=\"tile tone-{tone}\" data-kpi=\"{k.Id}\" data-value=\"{(t.Value is { } v ? ReportFormat.Raw(v) : "")}\" data-previous=\"{(t.Previous is { } p ? ReportFormat.Raw(p) : "")}\" data-source=\"{E(t.Source)}\" title=\"{E(tooltip)}\">");
         html.Append(CultureInfo.InvariantCulture, $"<div class=\"tile-head\"><span class=\"tile-name\">{E(k.Name)}</span><span class=\"better\">{E(Better(k.BetterWhen))}</span></div>");
         html.Append(CultureInfo.InvariantCulture, $"<div class=\"tile-value\">{E(value)}</div>");
-        var against = t.PeriodLabel is not null ? "previous month" : previous is not null ? "previous period" : "previous";
+        var against = t.PeriodLabel is not null ? "previous month" : range is not null ? "previous period" : "previous";
         html.Append(CultureInfo.InvariantCulture, $"<div class=\"tile-change {tone}\">");
         if (change is not null)
         {
@@ -165,9 +166,24 @@ internal static class HtmlReport
             html.Append(CultureInfo.InvariantCulture, $"<div class=\"target-text\"><b>{E((pct * 100).ToString("N0", CultureInfo.InvariantCulture))}%</b> of {E(ReportFormat.Value(k.Id, k.Unit, target.Target, t.Currency))} target ({E(period)}) <em class=\"status {status}\">{E(target.Status)}</em></div>");
             html.Append("</div>");
         }
+        else if (t.OtherPeriodTarget is { } other && range is not null)
+        {
+            // Progress towards another period's target would mix two periods: name the period and where to read it.
+            var (name, view) = ReportPeriods.Describe(range, other.From, other.To);
+            var see = view is null ? "" : $": see the {ViewName(view)} view (pipeline report --period {view})";
+            html.Append(CultureInfo.InvariantCulture, $"<div class=\"target other-period\" data-target-from=\"{Iso(other.From)}\" data-target-to=\"{Iso(other.To)}\">");
+            html.Append(CultureInfo.InvariantCulture, $"<div class=\"target-text\">Target {E(ReportFormat.Value(k.Id, k.Unit, other.Target, t.Currency))} is for {E(name)}{E(see)}</div></div>");
+        }
 
         html.Append("</article>\n");
     }
+
+    private static string ViewName(string period) => period switch
+    {
+        "mtd" or "last-month" => "month",
+        "qtd" or "last-quarter" => "quarter",
+        _ => "year",
+    };
 
     private static string Better(string betterWhen) => betterWhen switch
     {
@@ -185,12 +201,25 @@ internal static class HtmlReport
         }
 
         html.Append("</tr></thead><tbody>");
+        var reasons = new List<string>();
         foreach (var r in table.Rows)
         {
             html.Append(CultureInfo.InvariantCulture, $"<tr><td>{E(r.Segment)}</td>");
             for (var i = 0; i < table.Columns.Count; i++)
             {
                 var c = table.Columns[i];
+                if (r.Missing.ElementAtOrDefault(i) is { } reason)
+                {
+                    // Unknown rather than 0: a dash, the reason on hover and once below the table.
+                    if (!reasons.Contains(reason))
+                    {
+                        reasons.Add(reason);
+                    }
+
+                    html.Append(CultureInfo.InvariantCulture, $"<td class=\"num missing\" title=\"{E(reason)}\">—<sup>{reasons.IndexOf(reason) + 1}</sup></td>");
+                    continue;
+                }
+
                 var text = r.Cells[i] is null ? "" : ReportFormat.Value(c.Part == KpiPart.Value ? c.Kpi.Id : "", c.Unit, r.Cells[i], null);
                 html.Append(CultureInfo.InvariantCulture, $"<td class=\"num\">{E(text)}</td>");
             }
@@ -198,12 +227,18 @@ internal static class HtmlReport
             html.Append("</tr>");
         }
 
-        html.Append("</tbody></table></div>\n");
+        html.Append("</tbody></table>");
+        foreach (var reason in reasons)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<p class=\"footnote\"><sup>{reasons.IndexOf(reason) + 1}</sup> — {E(reason)}</p>");
+        }
+
+        html.Append("</div>\n");
     }
 
     private static void Anomalies(StringBuilder html, AudienceReport a, string currency)
     {
-        html.Append(CultureInfo.InvariantCulture, $"<div class=\"card anomalies\"><h3>Anomalies of the period <span class=\"hint\">days a KPI left its usual range (median ± 3 robust deviations of the 28 days before; mart.kpi_anomalies)</span></h3>");
+        html.Append(CultureInfo.InvariantCulture, $"<div class=\"card anomalies\"><h3>Anomalies of the period <span class=\"hint\">days a KPI left its usual range (median ± 3 robust deviations of the 28 days before, from 0 for KPIs that cannot be negative; mart.kpi_anomalies)</span></h3>");
         if (a.Anomalies.Count == 0)
         {
             html.Append("<p class=\"empty\">No KPI of this tab left its usual range in the period.</p></div>\n");
@@ -344,6 +379,7 @@ internal static class HtmlReport
         .meter .fill.on-track, .meter .fill.achieved { background: #22c55e; } .meter .fill.off-track, .meter .fill.missed { background: #f97316; }
         .meter .pace { position: absolute; top: -3px; width: 2px; height: 13px; background: var(--ink); }
         .target-text { font-size: 11.5px; color: var(--muted); margin-top: 5px; }
+        .footnote { font-size: 11.5px; color: var(--muted); margin: 6px 0 0; } td.missing { color: var(--muted); cursor: help; }
         .status { font-style: normal; font-weight: 600; margin-left: 4px; padding: 0 6px; border-radius: 8px; }
         .status.on-track, .status.achieved { color: var(--good); background: var(--good-bg); }
         .status.off-track, .status.missed { color: var(--warn); background: var(--warn-bg); }

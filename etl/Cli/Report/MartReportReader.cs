@@ -14,7 +14,7 @@ internal interface IReportSource
 /// Reads every number of the report from the marts: period values from <c>mart.kpi_over_range</c>, trend lines
 /// from <c>mart.kpi_values</c>, targets, anomalies, funnel counts, the monthly KPIs of dedicated views, and
 /// freshness from <c>etl.v_stream_status</c>. Nothing is recomputed; only the change against the previous period is
-/// worked out, the way <c>mart.kpi_trends.change_pct</c> defines it. Any engine: the queries are
+/// worked out (<see cref="KpiChange"/>), and usual ranges of KPIs that cannot be negative are cut at 0. Any engine: the queries are
 /// <see cref="MartQueries"/>, run by the engine's reader.
 /// </summary>
 internal sealed class MartReportReader(IWarehouseReader reader) : IReportSource
@@ -61,6 +61,7 @@ internal sealed class MartReportReader(IWarehouseReader reader) : IReportSource
         {
             if (c.Current.TryGetValue(("all", "All", kpi.Id), out var row))
             {
+                var targets = TargetsOf(c, kpi.Id);
                 tiles.Add(new KpiTile
                 {
                     Kpi = kpi,
@@ -70,7 +71,8 @@ internal sealed class MartReportReader(IWarehouseReader reader) : IReportSource
                     Source = RangeView,
                     Series = Series(c, kpi, c.Request.Range),
                     SeriesGrain = ReportPeriods.TrendGrain(c.Request.Range, kpi.Cadence),
-                    Target = c.Targets.GetValueOrDefault(kpi.Id),
+                    Target = targets.Matching,
+                    OtherPeriodTarget = targets.Other,
                 });
             }
             else if (c.Monthly.TryGetValue(kpi.Id, out var month))
@@ -122,6 +124,17 @@ internal sealed class MartReportReader(IWarehouseReader reader) : IReportSource
         _ => $"{kpi.Name}: no value in this period ({kpi.MartView}).",
     };
 
+    /// <summary>
+    /// The target whose period is the tile's (the shortest that starts with the range and holds its end: a month's on
+    /// month to date or last month), else the shortest other one holding the range's end, only to be named.
+    /// </summary>
+    private static (TargetProgress? Matching, TargetProgress? Other) TargetsOf(BuildContext c, string kpiId)
+    {
+        var all = c.Targets.GetValueOrDefault(kpiId) ?? [];
+        var matching = all.Where(t => ReportPeriods.IsPeriodOf(c.Request.Range, t.From, t.To)).MinBy(t => t.To.DayNumber - t.From.DayNumber);
+        return (matching, matching is null ? all.MinBy(t => t.To.DayNumber - t.From.DayNumber) : null);
+    }
+
     private static string? CurrencyOf(BuildContext c, string id) => c.Current.GetValueOrDefault(("all", "All", id))?.Currency;
 
     /// <summary>
@@ -150,7 +163,7 @@ internal sealed class MartReportReader(IWarehouseReader reader) : IReportSource
     {
         var columns = layout.Columns.Where(col => c.Catalog.ContainsKey(col.KpiId))
             .Select(col => new TableColumn(col.Header, c.Catalog[col.KpiId], col.Part,
-                col.Part == KpiPart.Value ? c.Catalog[col.KpiId].Unit : PartUnit(c.Catalog[col.KpiId], col.Part)))
+                col.Part == KpiPart.Value ? c.Catalog[col.KpiId].Unit : PartUnit(c.Catalog[col.KpiId], col.Part), col.WithoutNumerator))
             .ToList();
         if (columns.Count == 0)
         {
@@ -159,12 +172,20 @@ internal sealed class MartReportReader(IWarehouseReader reader) : IReportSource
 
         var segments = c.Current.Values.Where(r => r.SegmentType == "campaign").Select(r => r.Segment).Distinct(StringComparer.Ordinal);
         var rows = segments
-            .Select(s => new SegmentRow(s, columns.Select(col => Cell(c.Current.GetValueOrDefault(("campaign", s, col.Kpi.Id)), col.Part)).ToList()))
+            .Select(s => Row(s, columns, c))
             .Where(r => r.Cells[0] is not null and not 0)
             .OrderByDescending(r => r.Cells[0]).ThenByDescending(r => r.Cells.Count > 1 ? r.Cells[1] : null)
             .Take(layout.MaxRows)
             .ToList();
         return new SegmentTable(layout.Title, layout.Caption, columns, rows);
+    }
+
+    private static SegmentRow Row(string segment, IReadOnlyList<TableColumn> columns, BuildContext c)
+    {
+        var rows = columns.Select(col => c.Current.GetValueOrDefault(("campaign", segment, col.Kpi.Id))).ToList();
+        // A value over an empty numerator the layout marks (ROAS without attributed revenue) is unknown, not 0.
+        var missing = columns.Select((col, i) => col.WithoutNumerator is not null && rows[i] is { } r && r.Numerator is null or 0 ? col.WithoutNumerator : null).ToList();
+        return new SegmentRow(segment, columns.Select((col, i) => missing[i] is null ? Cell(rows[i], col.Part) : null).ToList()) { Missing = missing };
     }
 
     // A numerator or denominator is a sum of base measures: money for money KPIs' numerators (CPC → spend), else a count.
@@ -236,22 +257,24 @@ internal sealed class MartReportReader(IWarehouseReader reader) : IReportSource
         return series;
     }
 
-    /// <summary>Per KPI the whole-business target whose range holds the report's last day (the shortest such range).</summary>
-    private async Task<IReadOnlyDictionary<string, TargetProgress>> ReadTargetsAsync(KpiRange range, CancellationToken cancellationToken)
+    /// <summary>Per KPI the whole-business targets whose range holds the report's last day.</summary>
+    private async Task<IReadOnlyDictionary<string, IReadOnlyList<TargetProgress>>> ReadTargetsAsync(KpiRange range, CancellationToken cancellationToken)
     {
         var rows = await reader.QueryAsync(MartQueries.Targets(reader.Dialect), new Dictionary<string, object?> { ["to"] = range.To }, cancellationToken);
         return rows
             .Select(r => (Kpi: r.Text(0), Target: new TargetProgress(r.Date(1), r.Date(2), r.Double(3) ?? 0, r.Double(4), r.Double(5), r.Double(6), r.Text(7),
                 (int)(r.Double(8) ?? 0), (int)(r.Double(9) ?? 0))))
             .GroupBy(t => t.Kpi, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => g.MinBy(t => t.Target.To.DayNumber - t.Target.From.DayNumber).Target, StringComparer.Ordinal);
+            .ToDictionary(g => g.Key, g => (IReadOnlyList<TargetProgress>)g.Select(t => t.Target).ToList(), StringComparer.Ordinal);
     }
 
     private async Task<IReadOnlyList<Anomaly>> ReadAnomaliesAsync(KpiRange range, CancellationToken cancellationToken)
     {
         var rows = await reader.QueryAsync(MartQueries.Anomalies(reader.Dialect), Range(range.From, range.To), cancellationToken);
+        // The mart's band is median ± k robust deviations, which reaches below 0 for small counts (−3..12 leads); a
+        // KPI that cannot be negative has 0 as its lowest usual value.
         return rows.Select(r => new Anomaly(r.Date(0), r.Text(3), r.Text(4), r.Text(5), r.Text(1), r.Text(2), r.Double(6) ?? 0, r.Double(7) ?? 0,
-                r.Double(8) ?? 0, r.Double(9) ?? 0, r.Double(10) ?? 0, r.Text(11), r.Text(12)))
+                KpiReading.IsNonNegative(r.Text(3), r.Text(5)) ? Math.Max(0, r.Double(8) ?? 0) : r.Double(8) ?? 0, r.Double(9) ?? 0, r.Double(10) ?? 0, r.Text(11), r.Text(12)))
             .ToList();
     }
 
@@ -337,7 +360,7 @@ internal sealed class MartReportReader(IWarehouseReader reader) : IReportSource
         IReadOnlyDictionary<(string SegmentType, string Segment, string KpiId), RangeRow> Current,
         IReadOnlyDictionary<(string SegmentType, string Segment, string KpiId), RangeRow> Previous,
         IReadOnlyDictionary<(string Grain, string KpiId), Dictionary<DateOnly, double?>> Series,
-        IReadOnlyDictionary<string, TargetProgress> Targets,
+        IReadOnlyDictionary<string, IReadOnlyList<TargetProgress>> Targets,
         IReadOnlyDictionary<string, MonthlySeries> Monthly,
         string Currency,
         DateOnly? DataThrough);

@@ -65,6 +65,26 @@ internal static class ReportFormat
         return arrow + " " + pct.ToString(pct >= 1000 ? "N0" : "N1", Inv) + "%";
     }
 
+    /// <summary>A change as <see cref="Change(double?)"/> for relative ones; "▲ 0.4 pp" for a rate's (percentage points).</summary>
+    public static string Change(KpiChange? change)
+    {
+        if (change is not { Points: true } c)
+        {
+            return Change(change?.Amount);
+        }
+
+        var points = Math.Abs(c.Amount) * 100;
+        var text = points.ToString(points < 0.1 ? "N2" : "N1", Inv);
+        // The arrow follows what is shown: a change that rounds to 0.00 pp reads as none.
+        var arrow = points < 0.005 ? "±" : c.Amount > 0 ? "▲" : "▼";
+        return arrow + " " + text + " pp";
+    }
+
+    /// <summary>good, bad or neutral: a change read by the KPI's better-when (context KPIs are never coloured).</summary>
+    public static string Tone(string betterWhen, KpiChange? change) =>
+        // Below half a percent, or a hundredth of a point, a change is noise: not coloured.
+        change is null || Math.Abs(change.Amount) < (change.Points ? 0.0001 : 0.005) ? "neutral" : Tone(betterWhen, Math.Sign(change.Amount));
+
     /// <summary>good, bad or neutral: a change read by the KPI's better-when (context KPIs are never coloured).</summary>
     public static string Tone(string betterWhen, double? changePct)
     {

@@ -14,12 +14,22 @@ internal sealed record AudienceLayout(
     IReadOnlyList<TableLayout> Tables);
 
 /// <summary>A table of campaigns: rows are the segments where the first column has a value, sorted by it.</summary>
-internal sealed record TableLayout(string Title, string Caption, IReadOnlyList<(string Header, string KpiId, KpiPart Part)> Columns, int MaxRows = 12);
+internal sealed record TableLayout(string Title, string Caption, IReadOnlyList<ColumnLayout> Columns, int MaxRows = 12);
+
+/// <summary>
+/// A column of a campaign table. With <see cref="WithoutNumerator"/>, a row whose numerator is empty or 0 shows "—"
+/// and this reason instead of the mart's 0: a return on spend with no revenue attributed is unknown, not zero.
+/// </summary>
+internal sealed record ColumnLayout(string Header, string KpiId, KpiPart Part, string? WithoutNumerator = null);
 
 internal static class ReportLayout
 {
     /// <summary>The funnel every tab shows: period counts from the first visit to the first won deal.</summary>
     public static readonly string[] Funnel = ["sessions", "leads", "mqls", "sqls", "new_customers"];
+
+    /// <summary>Why a campaign's ROAS (or ROI) is not shown: the overall figure has revenue this campaign has none of.</summary>
+    public const string NoAttributedRevenue =
+        "no revenue attributed to this campaign: the ad platforms report no purchase value for it (Meta purchases not tracked, no GA4 purchase revenue from Google Ads) and CRM deals carry no campaign";
 
     public static readonly IReadOnlyList<AudienceLayout> Audiences =
     [
@@ -38,9 +48,9 @@ internal static class ReportLayout
             [
                 new("Campaigns", "Campaigns of the period by ad spend, then sessions (conformed UTM name across Meta, GA4, Mailchimp and HubSpot).",
                 [
-                    ("Ad spend", "cpc", KpiPart.Numerator), ("Sessions", "sessions", KpiPart.Value), ("Link clicks", "ctr", KpiPart.Numerator),
-                    ("CTR", "ctr", KpiPart.Value), ("CPC", "cpc", KpiPart.Value), ("Leads", "leads", KpiPart.Value), ("CPL", "cpl", KpiPart.Value),
-                    ("ROAS", "roas", KpiPart.Value), ("Conv. rate (web)", "web_conversion_rate", KpiPart.Value),
+                    new("Ad spend", "cpc", KpiPart.Numerator), new("Sessions", "sessions", KpiPart.Value), new("Link clicks", "ctr", KpiPart.Numerator),
+                    new("CTR", "ctr", KpiPart.Value), new("CPC", "cpc", KpiPart.Value), new("Leads", "leads", KpiPart.Value), new("CPL", "cpl", KpiPart.Value),
+                    new("ROAS", "roas", KpiPart.Value, NoAttributedRevenue), new("Conv. rate (web)", "web_conversion_rate", KpiPart.Value),
                 ]),
             ]),
         new(
@@ -52,21 +62,21 @@ internal static class ReportLayout
             [
                 new("Ads by campaign", "Meta and Google Ads campaigns of the period by impressions.",
                 [
-                    ("Impressions", "impressions", KpiPart.Value), ("Link clicks", "ctr", KpiPart.Numerator), ("CTR", "ctr", KpiPart.Value),
-                    ("Spend", "cpc", KpiPart.Numerator), ("CPC", "cpc", KpiPart.Value), ("CPM", "cpm", KpiPart.Value),
+                    new("Impressions", "impressions", KpiPart.Value), new("Link clicks", "ctr", KpiPart.Numerator), new("CTR", "ctr", KpiPart.Value),
+                    new("Spend", "cpc", KpiPart.Numerator), new("CPC", "cpc", KpiPart.Value), new("CPM", "cpm", KpiPart.Value),
                 ]),
                 new("Email campaigns", "Mailchimp campaigns sent in the period by emails sent.",
                 [
-                    ("Sent", "email_bounce_rate", KpiPart.Denominator), ("Open rate", "email_open_rate", KpiPart.Value),
-                    ("Open rate (human)", "email_open_rate_human", KpiPart.Value),
-                    ("Click rate", "email_click_rate", KpiPart.Value), ("Click-to-open", "email_click_to_open_rate", KpiPart.Value),
-                    ("Unsubscribe rate", "email_unsubscribe_rate", KpiPart.Value), ("Bounce rate", "email_bounce_rate", KpiPart.Value),
+                    new("Sent", "email_bounce_rate", KpiPart.Denominator), new("Open rate", "email_open_rate", KpiPart.Value),
+                    new("Open rate (human)", "email_open_rate_human", KpiPart.Value),
+                    new("Click rate", "email_click_rate", KpiPart.Value), new("Click-to-open", "email_click_to_open_rate", KpiPart.Value),
+                    new("Unsubscribe rate", "email_unsubscribe_rate", KpiPart.Value), new("Bounce rate", "email_bounce_rate", KpiPart.Value),
                 ]),
                 new("Web by campaign", "GA4 sessions of the period by session campaign.",
                 [
-                    ("Sessions", "sessions", KpiPart.Value), ("Engagement rate", "engagement_rate", KpiPart.Value),
-                    ("Bounce rate", "bounce_rate", KpiPart.Value), ("Pages / session", "pages_per_session", KpiPart.Value),
-                    ("Avg. duration", "avg_session_duration", KpiPart.Value), ("Conv. rate", "web_conversion_rate", KpiPart.Value),
+                    new("Sessions", "sessions", KpiPart.Value), new("Engagement rate", "engagement_rate", KpiPart.Value),
+                    new("Bounce rate", "bounce_rate", KpiPart.Value), new("Pages / session", "pages_per_session", KpiPart.Value),
+                    new("Avg. duration", "avg_session_duration", KpiPart.Value), new("Conv. rate", "web_conversion_rate", KpiPart.Value),
                 ]),
             ]),
     ];

@@ -79,10 +79,41 @@ internal sealed record KpiTile
     /// <summary>day, week or month: the grain of <see cref="Series"/>.</summary>
     public string SeriesGrain { get; init; } = "day";
 
+    /// <summary>The target whose period is the tile's (it starts where the tile's range starts and holds its end).</summary>
     public TargetProgress? Target { get; init; }
 
-    /// <summary>(value − previous) / |previous|, as <c>mart.kpi_trends.change_pct</c> defines it; NULL without a previous value.</summary>
-    public double? ChangePct => Value is { } v && Previous is { } p && p != 0 ? (v - p) / Math.Abs(p) : null;
+    /// <summary>
+    /// A target of another period that holds the tile's last day (a calendar month's on a "last 30 days" tile): its
+    /// progress belongs to that period, so the tile only says which period the target is for.
+    /// </summary>
+    public TargetProgress? OtherPeriodTarget { get; init; }
+
+    /// <summary>The change against the previous value: percentage points for rates, else relative.</summary>
+    public KpiChange? Change => KpiChange.Between(Kpi.Id, Kpi.Unit, Value, Previous);
+}
+
+/// <summary>
+/// A change against a previous value: for rates (<see cref="KpiReading.IsRate"/>) the difference of the two rates
+/// (<see cref="Points"/>, 0.004 = 0.4 pp); for amounts and counts (value − previous) / |previous|, as
+/// <c>mart.kpi_trends.change_pct</c> defines it.
+/// </summary>
+internal sealed record KpiChange(double Amount, bool Points)
+{
+    /// <summary>NULL without both values, or for a relative change from 0.</summary>
+    public static KpiChange? Between(string kpiId, string unit, double? value, double? previous)
+    {
+        if (value is not { } v || previous is not { } p)
+        {
+            return null;
+        }
+
+        if (KpiReading.IsRate(kpiId, unit))
+        {
+            return new KpiChange(v - p, Points: true);
+        }
+
+        return p != 0 ? new KpiChange((v - p) / Math.Abs(p), Points: false) : null;
+    }
 }
 
 internal sealed record ChartPoint(DateOnly Date, double? Value);
@@ -105,9 +136,14 @@ internal sealed record FunnelStep(KpiInfo Kpi, double? Value, double? Previous);
 /// <summary>A table of segments (campaigns) with one column per KPI value or KPI numerator/denominator.</summary>
 internal sealed record SegmentTable(string Title, string Caption, IReadOnlyList<TableColumn> Columns, IReadOnlyList<SegmentRow> Rows);
 
-internal sealed record TableColumn(string Header, KpiInfo Kpi, KpiPart Part, string Unit);
+/// <summary>A table column; <paramref name="WithoutNumerator"/> as <see cref="ColumnLayout.WithoutNumerator"/>.</summary>
+internal sealed record TableColumn(string Header, KpiInfo Kpi, KpiPart Part, string Unit, string? WithoutNumerator = null);
 
-internal sealed record SegmentRow(string Segment, IReadOnlyList<double?> Cells);
+internal sealed record SegmentRow(string Segment, IReadOnlyList<double?> Cells)
+{
+    /// <summary>Per cell, why it has no value although the mart has one (ROAS of a campaign no revenue is attributed to); else null.</summary>
+    public IReadOnlyList<string?> Missing { get; init; } = [];
+}
 
 /// <summary>Which number of a mart row a table cell shows.</summary>
 internal enum KpiPart

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Pipeline.Cli.Kpi;
 
 namespace Pipeline.Cli.Report;
@@ -73,6 +74,43 @@ internal static class ReportPeriods
         "month" => new DateOnly(day.Year, day.Month, 1),
         _ => day,
     };
+
+    /// <summary>
+    /// Whether a target's period is the range's: it starts where the range starts and holds its end, so its progress
+    /// to date is the range's (a month's target on last month or month to date; not on the last 30 days).
+    /// </summary>
+    public static bool IsPeriodOf(KpiRange range, DateOnly targetFrom, DateOnly targetTo)
+    {
+        ArgumentNullException.ThrowIfNull(range);
+        return targetFrom == range.From && range.To <= targetTo;
+    }
+
+    /// <summary>
+    /// A target's period as people name it, "December 2026 (monthly)", "Q4 2026 (quarterly)", "2026 (yearly)", else its
+    /// dates; with the <c>--period</c> whose report shows its progress when there is one.
+    /// </summary>
+    public static (string Name, string? ReportPeriod) Describe(KpiRange range, DateOnly from, DateOnly to)
+    {
+        ArgumentNullException.ThrowIfNull(range);
+        // The target holds the range's end; it is still running when it ends after it, or when the range runs to today.
+        var running = to > range.To || range.Label is "mtd" or "qtd" or "ytd";
+        if (from.Day == 1 && to == from.AddMonths(1).AddDays(-1))
+        {
+            return (from.ToString("MMMM yyyy", CultureInfo.InvariantCulture) + " (monthly)", running ? "mtd" : "last-month");
+        }
+
+        if (from.Day == 1 && from.Month % 3 == 1 && to == from.AddMonths(3).AddDays(-1))
+        {
+            return (FormattableString.Invariant($"Q{(from.Month + 2) / 3} {from.Year} (quarterly)"), running ? "qtd" : "last-quarter");
+        }
+
+        if (from.Day == 1 && from.Month == 1 && to == from.AddYears(1).AddDays(-1))
+        {
+            return (FormattableString.Invariant($"{from.Year} (yearly)"), running ? "ytd" : null);
+        }
+
+        return (ReportFormat.Range(new KpiRange(from, to, "target")), null);
+    }
 
     private static DateOnly Min(DateOnly a, DateOnly b) => a < b ? a : b;
 }
