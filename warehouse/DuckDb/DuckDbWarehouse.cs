@@ -109,6 +109,9 @@ public sealed class DuckDbWarehouse : IWarehouseEngine
         if (readOnly)
         {
             builder["access_mode"] = "READ_ONLY";
+            // DuckDB spills large sorts and joins to "<file>.tmp" beside the database, which a read-only disk refuses:
+            // a reader spills to the system temp folder instead (one per process; DuckDB removes it on close).
+            builder["temp_directory"] = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"pipeline-read-{Environment.ProcessId}.tmp");
         }
 
         if (!string.IsNullOrWhiteSpace(options.MemoryLimit))
