@@ -27,6 +27,7 @@ public sealed class HonestStatusTests : CliTestBase
         Assert.That(stream, Is.EqualTo("(connect)"));
         Assert.That(runStatus, Is.EqualTo("Failed"));
         Assert.That(error, Is.Not.Empty.And.Not.Contain("\n"), "one line");
+        Assert.That(error, Does.Not.Contain("0123456789abcdef0123456789abcdef"), "no key in the run log");
         Assert.That(status.Out, Does.Contain("(connect)").And.Contain("FAILING").And.Not.Contain("NEVER SYNCED"), status.Out);
     }
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Pipeline.Connectors.Privacy;
 using Pipeline.Warehouse;
 
 namespace Pipeline.Etl.Sync;
@@ -20,7 +21,8 @@ public static class ConnectFailureLog
         ArgumentNullException.ThrowIfNull(runLog);
         ArgumentNullException.ThrowIfNull(accounts);
         ArgumentNullException.ThrowIfNull(logger);
-        var oneLine = OneLine(error);
+        // The run log is a warehouse table BI tools may read: no credentials quoted from a URL, no addresses.
+        var oneLine = OneLine(Alerts.AlertRedactor.None.Redact(EmailAddresses.Redact(error)!));
         foreach (var account in accounts.Count == 0 ? ["all"] : accounts)
         {
             var record = new SyncRunRecord(runId, source, ConnectStream, account) { StartedAt = nowUtc };
