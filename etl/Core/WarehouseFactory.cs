@@ -21,6 +21,28 @@ public sealed class WarehouseFactory(PipelineOptions options, ILoggerFactory log
     };
 
     /// <summary>
+    /// For commands that only read (kpi, status, report): the warehouse opened read-only and never created, so it
+    /// works on a read-only disk and beside other readers. While a sync holds a DuckDB file, its last published copy
+    /// (<c>Publish:Path</c>) is opened instead and <see cref="IWarehouseEngine.ReadingPublishedCopy"/> says so.
+    /// </summary>
+    public IWarehouseEngine OpenForReading() => options.Warehouse.Engine switch
+    {
+        WarehouseOptions.DuckDbEngine => DuckDbWarehouse.Open(
+            new DuckDbWarehouseOptions
+            {
+                Path = options.Warehouse.DuckDb.Path,
+                CreateIfMissing = false,
+                ReadOnly = true,
+                PublishedCopyPath = options.Publish.Path,
+                Reporting = options.Reporting,
+                MemoryLimit = options.Warehouse.DuckDb.MemoryLimit,
+            },
+            loggerFactory.CreateLogger<DuckDbWarehouse>()),
+        WarehouseOptions.SqlServerEngine => OpenSqlServer(createIfMissing: false),
+        var other => throw new ConfigException($"unknown warehouse engine '{other}'"),
+    };
+
+    /// <summary>
     /// Held for a scheduler's lifetime where the engine admits one scheduler: a DuckDB file gets a lock file beside it
     /// (<see cref="SchedulerLock"/>); SQL Server needs none (its job store clusters several). Dispose to release.
     /// </summary>

@@ -29,6 +29,12 @@ public interface IWarehouseEngine : IAsyncDisposable
     BiAccess Bi { get; }
 
     /// <summary>
+    /// Null when this is the warehouse itself. A read-only open that found the warehouse held by a writer (a sync)
+    /// and opened its last published copy instead says so here, in one line for stderr.
+    /// </summary>
+    string? ReadingPublishedCopy => null;
+
+    /// <summary>
     /// Runs the versioned scripts not yet journaled, ensures a staging table for each stream, then re-creates the
     /// views. Throws <see cref="MigrationFailedException"/> naming the failing script.
     /// </summary>

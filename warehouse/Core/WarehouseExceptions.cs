@@ -8,6 +8,9 @@ public sealed class WarehouseBusyException : Exception
     public WarehouseBusyException() { }
 
     public WarehouseBusyException(string message) : base(message) { }
+
+    /// <summary>The process holding the warehouse, where the engine names it (DuckDB's file lock does).</summary>
+    public int? HolderProcessId { get; init; }
 }
 
 /// <summary>A migration script failed; earlier scripts stay applied and journaled.</summary>

@@ -23,9 +23,10 @@ public sealed class DuckDbWarehouse : IWarehouseEngine
     private readonly ILogger logger;
     private readonly DuckDBConnection lockHolder;
 
-    private DuckDbWarehouse(DuckDbWarehouseOptions options, ILogger logger, string connectionString, DuckDBConnection lockHolder)
+    private DuckDbWarehouse(DuckDbWarehouseOptions options, ILogger logger, string connectionString, DuckDBConnection lockHolder, string? readingPublishedCopy = null)
     {
         this.options = options;
+        ReadingPublishedCopy = readingPublishedCopy;
         this.logger = logger;
         ConnectionString = connectionString;
         this.lockHolder = lockHolder;
@@ -52,16 +53,45 @@ public sealed class DuckDbWarehouse : IWarehouseEngine
 
     public BiAccess Bi { get; }
 
+    public string? ReadingPublishedCopy { get; }
+
     internal string ConnectionString { get; }
 
-    /// <summary>Opens (creating if needed) the warehouse file and takes its lock.</summary>
+    /// <summary>
+    /// Opens (creating if needed) the warehouse file and takes its lock. <see cref="DuckDbWarehouseOptions.ReadOnly"/>
+    /// opens an existing file read-only (a shared lock other readers can share), and while a writer holds the file
+    /// reads <see cref="DuckDbWarehouseOptions.PublishedCopyPath"/> instead where one exists.
+    /// </summary>
     public static DuckDbWarehouse Open(DuckDbWarehouseOptions options, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         var fullPath = System.IO.Path.GetFullPath(options.Path);
-        if (!options.CreateIfMissing && !File.Exists(fullPath))
+        if ((options.ReadOnly || !options.CreateIfMissing) && !File.Exists(fullPath))
         {
             throw new FileNotFoundException($"no warehouse at {fullPath}; run 'pipeline migrate' first", fullPath);
+        }
+
+        if (!DuckDbWarehouseOptions.IsMemoryLimit(options.MemoryLimit))
+        {
+            throw new ArgumentException($"memory limit '{options.MemoryLimit}' is not a size like 512MB or 2GB", nameof(options));
+        }
+
+        if (options.ReadOnly)
+        {
+            try
+            {
+                return OpenFile(options, logger, fullPath, readOnly: true);
+            }
+            catch (WarehouseBusyException busy) when (options.PublishedCopyPath is { } copy && File.Exists(System.IO.Path.GetFullPath(copy)))
+            {
+                var copyPath = System.IO.Path.GetFullPath(copy);
+                var note = $"{BusySince(busy)}: reading the published copy of {Utc(File.GetLastWriteTimeUtc(copyPath))} ({copyPath})";
+                var copyOptions = new DuckDbWarehouseOptions
+                {
+                    Path = copyPath, CreateIfMissing = false, ReadOnly = true, Reporting = options.Reporting, MemoryLimit = options.MemoryLimit,
+                };
+                return OpenFile(copyOptions, logger, copyPath, readOnly: true, note);
+            }
         }
 
         var folder = System.IO.Path.GetDirectoryName(fullPath);
@@ -70,12 +100,20 @@ public sealed class DuckDbWarehouse : IWarehouseEngine
             Directory.CreateDirectory(folder);
         }
 
-        if (!DuckDbWarehouseOptions.IsMemoryLimit(options.MemoryLimit))
+        return OpenFile(options, logger, fullPath, readOnly: false);
+    }
+
+    private static DuckDbWarehouse OpenFile(DuckDbWarehouseOptions options, ILogger? logger, string fullPath, bool readOnly, string? readingPublishedCopy = null)
+    {
+        var builder = new DuckDBConnectionStringBuilder { DataSource = fullPath };
+        if (readOnly)
         {
-            throw new ArgumentException($"memory limit '{options.MemoryLimit}' is not a size like 512MB or 2GB", nameof(options));
+            builder["access_mode"] = "READ_ONLY";
+            // DuckDB spills large sorts and joins to "<file>.tmp" beside the database, which a read-only disk refuses:
+            // a reader spills to the system temp folder instead (one per process; DuckDB removes it on close).
+            builder["temp_directory"] = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"pipeline-read-{Environment.ProcessId}.tmp");
         }
 
-        var builder = new DuckDBConnectionStringBuilder { DataSource = fullPath };
         if (!string.IsNullOrWhiteSpace(options.MemoryLimit))
         {
             builder["memory_limit"] = options.MemoryLimit.Trim();
@@ -83,8 +121,30 @@ public sealed class DuckDbWarehouse : IWarehouseEngine
 
         var connectionString = builder.ConnectionString;
         var connection = DuckDbConnections.Open(connectionString);
-        return new DuckDbWarehouse(options, logger ?? NullLogger.Instance, connectionString, connection);
+        return new DuckDbWarehouse(options, logger ?? NullLogger.Instance, connectionString, connection, readingPublishedCopy);
     }
+
+    /// <summary>"warehouse busy (sync running since …, process N)": the holder's start is when its sync began.</summary>
+    private static string BusySince(WarehouseBusyException busy)
+    {
+        if (busy.HolderProcessId is not { } pid)
+        {
+            return "warehouse busy (a sync is running)";
+        }
+
+        try
+        {
+            using var holder = System.Diagnostics.Process.GetProcessById(pid);
+            return $"warehouse busy (sync running since {Utc(holder.StartTime.ToUniversalTime())}, process {pid})";
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception or NotSupportedException)
+        {
+            // The holder ended meanwhile or runs where this process cannot see it.
+            return $"warehouse busy (sync running in process {pid})";
+        }
+    }
+
+    private static string Utc(DateTime utc) => utc.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>A new connection to the same database (shares the in-process instance and its lock).</summary>
     internal DuckDBConnection OpenConnection() => DuckDbConnections.Open(ConnectionString);

@@ -12,6 +12,19 @@ public sealed partial class DuckDbWarehouseOptions
     public bool CreateIfMissing { get; init; } = true;
 
     /// <summary>
+    /// For commands that only read (kpi, status, report): DuckDB's <c>ACCESS_MODE=READ_ONLY</c>, so a file on a
+    /// read-only disk opens and several readers share it. A missing file is an error whatever
+    /// <see cref="CreateIfMissing"/> says.
+    /// </summary>
+    public bool ReadOnly { get; init; }
+
+    /// <summary>
+    /// With <see cref="ReadOnly"/>: the published copy of the marts (<c>Publish:Path</c>) to read instead while a
+    /// writer (a sync) holds the warehouse. Null or a missing file: a held warehouse is busy, as for writers.
+    /// </summary>
+    public string? PublishedCopyPath { get; init; }
+
+    /// <summary>
     /// Settings of the star schema and KPI marts. Null deploys without them (they read the staging tables of every
     /// built-in stream, so only a warehouse migrated with those streams can have them).
     /// </summary>

@@ -20,6 +20,9 @@ public sealed partial class MartPublisher(DuckDbWarehouse warehouse, ILogger? lo
 {
     private static readonly string[] Schemas = ["dw", "mart"];
 
+    /// <summary>Days of <c>etl.sync_runs</c> the copy keeps: status reads a day of runs, freshness the last success.</summary>
+    private const int RunLogDays = 7;
+
     private readonly ILogger log = logger ?? NullLogger.Instance;
 
     public async Task<PublishResult> PublishAsync(string targetPath, string runId, CancellationToken cancellationToken = default)
@@ -143,8 +146,16 @@ public sealed partial class MartPublisher(DuckDbWarehouse warehouse, ILogger? lo
             finish.AppendLine(CultureInfo.InvariantCulture, $"COMMENT ON COLUMN {alias}.{Quote(schema)}.{Quote(table)}.{Quote(column)} IS {Literal(comment)};");
         }
 
-        // How fresh the copy is, for a BI tool's "data as of" tile.
+        // How fresh the copy is, for a BI tool's "data as of" tile; under the live view's name too, so the
+        // Metabase questions, `pipeline report` and `pipeline status` read the copy as they read the warehouse.
         finish.AppendLine(CultureInfo.InvariantCulture, $"CREATE TABLE {alias}.etl.stream_status AS SELECT * FROM etl.v_stream_status;");
+        // A table like everything in the copy: a BI tool finds no views to re-plan on every query.
+        finish.AppendLine(CultureInfo.InvariantCulture, $"CREATE TABLE {alias}.etl.v_stream_status AS SELECT * FROM etl.v_stream_status;");
+        finish.AppendLine(CultureInfo.InvariantCulture, $"COMMENT ON TABLE {alias}.etl.v_stream_status IS {Literal("Last outcome and freshness per stream and account when this copy was published (the live view's name; the same rows as etl.stream_status).")};");
+        // What `pipeline status` reads when a sync holds the warehouse: the cursors and the recent run log.
+        finish.AppendLine(CultureInfo.InvariantCulture, $"CREATE TABLE {alias}.etl.sync_state AS SELECT * FROM etl.sync_state;");
+        finish.AppendLine(CultureInfo.InvariantCulture, $"CREATE TABLE {alias}.etl.sync_runs AS SELECT * FROM etl.sync_runs WHERE started_at >= now()::TIMESTAMP - INTERVAL {RunLogDays} DAY;");
+        finish.AppendLine(CultureInfo.InvariantCulture, $"COMMENT ON TABLE {alias}.etl.sync_runs IS {Literal($"The run log of the last {RunLogDays} days when this copy was published (etl.sync_runs).")};");
         finish.AppendLine(
             CultureInfo.InvariantCulture,
             $"CREATE TABLE {alias}.etl.published AS SELECT now()::TIMESTAMP AS published_at, {Literal(runId)} AS run_id, {Literal(Path.GetFullPath(warehouse.Location))} AS warehouse;");

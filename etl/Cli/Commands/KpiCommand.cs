@@ -26,7 +26,11 @@ internal sealed class KpiCommand(
             return await UsageAsync($"--from {range.From:yyyy-MM-dd} is after the end of the range ({range.To:yyyy-MM-dd})");
         }
 
-        await using var warehouse = warehouses.Open(createIfMissing: false);
+        await using var warehouse = warehouses.OpenForReading();
+        if (warehouse.ReadingPublishedCopy is { } note)
+        {
+            await env.Error.WriteLineAsync(note);
+        }
         var query = new KpiQuery(warehouse.Reader);
         if (!await query.HasMartsAsync(cancellationToken))
         {

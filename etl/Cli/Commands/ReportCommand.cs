@@ -42,7 +42,11 @@ internal sealed class ReportCommand(
             return ExitCodes.Usage;
         }
 
-        await using var warehouse = warehouses.Open(createIfMissing: false);
+        await using var warehouse = warehouses.OpenForReading();
+        if (warehouse.ReadingPublishedCopy is { } note)
+        {
+            await env.Error.WriteLineAsync(note);
+        }
 
         var zone = TimeZoneInfo.FindSystemTimeZoneById(options.Reporting.TimeZone);
         var now = clock.GetUtcNow();

@@ -10,12 +10,16 @@ namespace Pipeline.Cli.Commands;
 /// the warehouse. Exit code 4 (<see cref="ExitCodes.Stale"/>) when a configured source is stale, for monitoring.
 /// </summary>
 internal sealed class StatusCommand(
-    WarehouseFactory warehouses, SourceCatalog catalog, PipelineOptions options, IAnsiConsole console, TimeProvider clock, StatusArguments arguments)
+    WarehouseFactory warehouses, SourceCatalog catalog, PipelineOptions options, IAnsiConsole console, TimeProvider clock, StatusArguments arguments, CliEnvironment env)
     : ICommandHandler
 {
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
-        await using var warehouse = warehouses.Open(createIfMissing: false);
+        await using var warehouse = warehouses.OpenForReading();
+        if (warehouse.ReadingPublishedCopy is { } note)
+        {
+            await env.Error.WriteLineAsync(note);
+        }
         // Freshness needs a day of runs; the runs table shows only the most recent ones asked for.
         var status = await warehouse.ReadStatusAsync(Math.Max(arguments.Runs, FreshnessCheck.RunsRead), cancellationToken);
         console.MarkupLineInterpolated($"Warehouse [bold]{warehouse.Location}[/] ({warehouse.Name})");

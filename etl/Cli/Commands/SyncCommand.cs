@@ -23,6 +23,7 @@ internal sealed class SyncCommand(
     IAnsiConsole console,
     ILoggerFactory loggers,
     ILogger<SyncCommand> logger,
+    Etl.Configuration.PipelineOptions options,
     SyncArguments arguments) : ICommandHandler
 {
     public async Task<int> RunAsync(CancellationToken cancellationToken)
@@ -76,6 +77,7 @@ internal sealed class SyncCommand(
                     }
 
                     connectFailures.Add($"{source.Name}: {ex.Message}");
+                    await ConnectFailureLog.RecordAsync(warehouse.RunLog, run.RunId, source.Name, AccountLabels(source.Name), ex.Message, clock.GetUtcNow().UtcDateTime, logger);
                     progress.AddTask(Markup.Escape($"{source.Name}: could not connect"), maxValue: 1).Value = 1;
                     continue;
                 }
@@ -121,6 +123,10 @@ internal sealed class SyncCommand(
 
         return ExitCodes.Ok;
     }
+
+    /// <summary>The source's configured accounts as the scheduler labels them, so both paths write the same rows.</summary>
+    private List<string> AccountLabels(string source) =>
+        [.. Etl.Scheduling.ScheduledAccount.FromConfiguration(options.Sources).Where(a => a.Source == source).Select(a => a.Label)];
 
     private void Write(IReadOnlyList<SyncSummary> summaries)
     {

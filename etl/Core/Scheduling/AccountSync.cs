@@ -33,7 +33,7 @@ public sealed class AccountSync(
     ILoggerFactory loggers)
 {
     /// <summary>The run log's stream name for a source that could not connect (so status shows the error).</summary>
-    public const string ConnectStream = "(connect)";
+    public const string ConnectStream = ConnectFailureLog.ConnectStream;
 
     private readonly ILogger logger = loggers.CreateLogger<AccountSync>();
 
@@ -187,20 +187,8 @@ public sealed class AccountSync(
         await alerts.SendAsync(new Alert(AlertKind.RunFailed, LogLevel.Error, account.Source, title, failed.Take(5).ToList()), CancellationToken.None);
     }
 
-    private async Task RecordConnectFailureAsync(IWarehouseEngine warehouse, string runId, ScheduledAccount account, string error)
-    {
-        var now = clock.GetUtcNow().UtcDateTime;
-        var record = new SyncRunRecord(runId, account.Source, ConnectStream, account.Label) { StartedAt = now };
-        try
-        {
-            await warehouse.RunLog.RunStartedAsync(record, CancellationToken.None);
-            await warehouse.RunLog.RunFinishedAsync(record with { FinishedAt = now, Status = SyncRunStatus.Failed, Error = error }, CancellationToken.None);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            logger.LogWarning("Could not record the connect failure in etl.sync_runs: {Error}", OneLine(ex.Message));
-        }
-    }
+    private Task RecordConnectFailureAsync(IWarehouseEngine warehouse, string runId, ScheduledAccount account, string error) =>
+        ConnectFailureLog.RecordAsync(warehouse.RunLog, runId, account.Source, [account.Label], error, clock.GetUtcNow().UtcDateTime, logger);
 
     private static string OneLine(string message) =>
         string.Join(' ', message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));

@@ -12,7 +12,7 @@ public sealed record SourceFreshness(
     string Source, int Streams, DateTime? OldestSuccessAt, double? HoursSince, double SlaHours, bool Stale,
     long RowsWritten24h, long ApiCalls24h, int FailedWindows24h, string? LastError)
 {
-    public string State => !Stale ? "fresh" : HoursSince is null ? "NEVER SYNCED" : "STALE";
+    public string State => !Stale ? "fresh" : HoursSince is not null ? "STALE" : LastError is null ? "NEVER SYNCED" : "FAILING";
 }
 
 /// <summary>Evaluates freshness against the SLA: the same numbers drive <c>pipeline status</c> and stale alerts.</summary>

@@ -110,7 +110,11 @@ internal sealed class CliProcess : IDisposable
         StartWrapped([], workingDirectory, environment, args);
 
     /// <summary>Runs <c>dotnet pipeline.dll</c> through <paramref name="wrapper"/> (e.g. setpriv to drop privileges).</summary>
-    public static CliProcess StartWrapped(string[] wrapper, string workingDirectory, IReadOnlyDictionary<string, string>? environment, params string[] args)
+    public static CliProcess StartWrapped(string[] wrapper, string workingDirectory, IReadOnlyDictionary<string, string>? environment, params string[] args) =>
+        StartWrapped(wrapper, Binary, workingDirectory, environment, args);
+
+    /// <summary>As above with another copy of the CLI (<see cref="UnprivilegedCli"/>: one that user nobody can read).</summary>
+    public static CliProcess StartWrapped(string[] wrapper, string binary, string workingDirectory, IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
         var start = new ProcessStartInfo(wrapper.Length == 0 ? "dotnet" : wrapper[0])
         {
@@ -124,7 +128,7 @@ internal sealed class CliProcess : IDisposable
             start.ArgumentList.Add(w);
         }
 
-        start.ArgumentList.Add(Binary);
+        start.ArgumentList.Add(binary);
         foreach (var a in args)
         {
             start.ArgumentList.Add(a);

@@ -29,10 +29,10 @@ internal static class DuckDbConnections
             connection.Open();
             return connection;
         }
-        catch (DuckDBException ex) when (WarehouseLock.TryDescribe(ex.Message, out var holder))
+        catch (DuckDBException ex) when (WarehouseLock.TryDescribe(ex.Message, out var holder, out var processId))
         {
             connection.Dispose();
-            throw new WarehouseBusyException($"warehouse is busy (held by {holder}): {connection.DataSource}", ex);
+            throw new WarehouseBusyException($"warehouse is busy (held by {holder}): {connection.DataSource}", ex) { HolderProcessId = processId };
         }
         catch (DuckDBException ex) when (Unwritable(ex.Message) is { } why)
         {

@@ -27,3 +27,7 @@ LEFT JOIN last_run AS lr ON lr.source = s.source AND lr.stream = s.stream AND lr
 LEFT JOIN last_success AS ls ON ls.source = s.source AND ls.stream = s.stream AND ls.account_id = s.account_id;
 GO
 EXEC etl.set_description @schema = N'etl', @object = N'v_stream_status', @text = N'Last outcome and freshness per stream and account (UTC): what pipeline status and monitoring read.';
+GO
+-- BI tools read freshness too (the Metabase guide's question F1): this one etl view, not the etl schema. Here, not
+-- in the roles script, because the view must exist first; GRANT is idempotent and survives CREATE OR ALTER.
+GRANT SELECT ON etl.v_stream_status TO pipeline_bi_reader;
