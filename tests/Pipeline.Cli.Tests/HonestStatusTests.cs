@@ -29,6 +29,7 @@ public sealed class HonestStatusTests : CliTestBase
         Assert.That(error, Is.Not.Empty.And.Not.Contain("\n"), "one line");
         Assert.That(error, Does.Not.Contain("0123456789abcdef0123456789abcdef"), "no key in the run log");
         Assert.That(status.Out, Does.Contain("(connect)").And.Contain("FAILING").And.Not.Contain("NEVER SYNCED"), status.Out);
+        Assert.That(status.Out, Does.Contain("mailchimp (never synced: its last run failed").And.Not.Contain("mailchimp (never synced completely)"), status.Out);
     }
 
     private (string Stream, string Status, string Error) ReadSingleRun(string source)

@@ -158,7 +158,7 @@ internal static class StatusView
 
     public static string Describe(Etl.Scheduling.SourceFreshness f) => f.HoursSince is { } hours
         ? string.Create(CultureInfo.InvariantCulture, $"{f.Source} ({hours:0.0} h > {f.SlaHours:0.#} h)")
-        : $"{f.Source} (never synced completely)";
+        : f.LastError is null ? $"{f.Source} (never synced completely)" : $"{f.Source} (never synced: its last run failed, error above)";
 
     /// <summary>The stored cursor, shortened in the middle when long, so a column or a line can hold it whole.</summary>
     internal static string Cursor(StreamState state) => state.Cursor is null ? "" : Shorten.Middle(state.Cursor, CursorWidth);
