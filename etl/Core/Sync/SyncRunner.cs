@@ -23,7 +23,14 @@ public sealed record SyncRequest(string RunId)
 }
 
 /// <summary>Outcome of one stream window.</summary>
-public sealed record WindowOutcome(string Stream, string Window, SyncRunStatus Status, WindowLoadResult? Result, string? Error);
+public sealed record WindowOutcome(string Stream, string Window, SyncRunStatus Status, WindowLoadResult? Result, string? Error)
+{
+    /// <summary>The report window's days; null for an entity or snapshot read.</summary>
+    public IncrementalWindow? Range { get; init; }
+
+    /// <summary>Committed without a single row read or rejected.</summary>
+    public bool IsEmpty => Status == SyncRunStatus.Succeeded && Result is { RowsRead: 0, RowsRejected: 0 };
+}
 
 public sealed record SyncSummary(string Source, string AccountId, IReadOnlyList<WindowOutcome> Windows)
 {
@@ -131,7 +138,7 @@ public sealed class SyncRunner(IWarehouseEngine warehouse, TimeProvider clock, I
             await warehouse.RunLog.RunFinishedAsync(Finish(run, SyncRunStatus.Succeeded, connection.ApiCalls - callsBefore, result, null), CancellationToken.None);
             logger.LogInformation("{Source}.{Stream} {Account} {Window}: {Written} rows written, {Rejected} rejected",
                 stream.Source, stream.Name, connection.AccountId, label, result.RowsWritten, result.RowsRejected);
-            return new WindowOutcome(stream.Name, label, SyncRunStatus.Succeeded, result, null);
+            return new WindowOutcome(stream.Name, label, SyncRunStatus.Succeeded, result, null) { Range = window };
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -151,7 +158,7 @@ public sealed class SyncRunner(IWarehouseEngine warehouse, TimeProvider clock, I
                 logger.LogError(ex, "{Source}.{Stream} {Account} {Window}: failure details", stream.Source, stream.Name, connection.AccountId, label);
             }
 
-            return new WindowOutcome(stream.Name, label, SyncRunStatus.Failed, null, error);
+            return new WindowOutcome(stream.Name, label, SyncRunStatus.Failed, null, error) { Range = window };
         }
     }
 
