@@ -4,7 +4,7 @@ public sealed record MetaAdAccount(string AccountId, string Name, string Currenc
 {
     public string NodeId => "act_" + AccountId;
 
-    /// <summary>The account's <c>created_time</c>: a little before the world's first delivery day (the second account later).</summary>
+    /// <summary>The account's <c>created_time</c>: a few days before the world's first delivery day (the second account a day later).</summary>
     public DateTimeOffset CreatedTime { get; init; }
 }
 
@@ -61,7 +61,7 @@ public sealed class MetaWorld
             var account = a == 0
                 ? new MetaAdAccount(Det.Digits(15, seed, Salt.MetaAccount, a), "Nordlicht Shop DE", "EUR", "Europe/Berlin", Det.Digits(15, seed, Salt.MetaAccount, 100), a)
                 : new MetaAdAccount(Det.Digits(15, seed, Salt.MetaAccount, a), "Nordlicht Shop US", "USD", "America/New_York", Det.Digits(15, seed, Salt.MetaAccount, 100), a);
-            account = account with { CreatedTime = new DateTimeOffset(options.StartDate.AddDays(-10 + (3 * a)).ToDateTime(new TimeOnly(8, 42, 17)), TimeSpan.Zero) };
+            account = account with { CreatedTime = new DateTimeOffset(options.StartDate.AddDays(-3 + a).ToDateTime(new TimeOnly(8, 42, 17)), TimeSpan.Zero) };
             accounts.Add(account);
             breakdownsByAccount[account.AccountId] =
             [
