@@ -64,6 +64,11 @@ public sealed class Ga4DataStartTests
         Assert.That(summary.Succeeded, Is.True, "the data still loads");
         Assert.That(summary.Windows.First(w => w.Stream == "traffic_daily").Range!.Value.From, Is.EqualTo(h.Sandbox.World.Today.AddDays(-44)));
         Assert.That(await h.ScalarAsync<long>("SELECT count(*) FROM etl.alert_state WHERE key LIKE 'data_start:%'"), Is.Zero, "a failure is not kept");
+        Assert.That(admin.Count, Is.EqualTo(1), "asked once in the run, not once per stream");
+
+        await h.Warehouse.RunLog.ResetStateAsync("ga4", "traffic_daily", null);
+        await h.SyncAsync("r2");
+        Assert.That(admin.Count, Is.EqualTo(2), "the next run that needs it asks again");
     }
 
     private static DateOnly CreatedDay(SandboxServer sandbox) =>
