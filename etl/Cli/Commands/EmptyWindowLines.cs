@@ -29,10 +29,10 @@ internal static class EmptyWindowLines
             if (empty.Count > 0)
             {
                 var ranges = empty.Where(w => w.Range is not null).Select(w => w.Range!.Value).ToList();
-                var span = ranges.Count == empty.Count
-                    ? string.Create(CultureInfo.InvariantCulture, $"{ranges.Min(r => r.From):yyyy-MM-dd}..{ranges.Max(r => r.To):yyyy-MM-dd}")
-                    : string.Join(", ", empty.Select(w => w.Window));
-                parts.Add($"{Windows(empty.Count)} {span} read, no rows");
+                parts.Add(ranges.Count == empty.Count
+                    ? string.Create(CultureInfo.InvariantCulture, $"{Windows(empty.Count)} {ranges.Min(r => r.From):yyyy-MM-dd}..{ranges.Max(r => r.To):yyyy-MM-dd} read, no rows")
+                    // An entity read: nothing changed since its cursor.
+                    : $"no new rows ({string.Join(", ", empty.Select(w => w.Window))})");
             }
 
             yield return $"{summary.Source} {stream} {summary.AccountId}: {string.Join("; ", parts)}";
