@@ -10,19 +10,21 @@ namespace Pipeline.Connectors.Ga4;
 /// connection paces itself, and once the daily quota is spent it refuses further requests so the run stops
 /// cleanly with what it committed.
 /// </summary>
-internal sealed class Ga4Connection : ISourceConnection
+internal sealed class Ga4Connection : ISourceConnection, IAccountDataStart
 {
     private readonly Ga4DataApiClient client;
     private readonly ApiCallCounter counter;
     private readonly ILogger logger;
     private readonly TimeProvider clock;
+    private readonly Uri adminBaseUrl;
     private string? dailyQuotaSpent;
 
     public Ga4Connection(
         Ga4PropertyOptions property, Ga4DataApiClient client, ApiCallCounter counter, TimeZoneInfo timeZone,
-        IReadOnlyList<Ga4Report> reports, TimeProvider clock, ILogger logger)
+        IReadOnlyList<Ga4Report> reports, TimeProvider clock, ILogger logger, Uri adminBaseUrl)
     {
         this.client = client;
+        this.adminBaseUrl = adminBaseUrl;
         this.counter = counter;
         this.clock = clock;
         this.logger = logger;
@@ -66,6 +68,13 @@ internal sealed class Ga4Connection : ISourceConnection
         LastQuota = response.PropertyQuota;
         await PaceAsync(response.PropertyQuota, cancellationToken);
         return response;
+    }
+
+    /// <summary>The day (in the property's zone) of its <c>createTime</c>: nothing can be collected before it.</summary>
+    public async Task<DateOnly?> GetDataStartAsync(CancellationToken cancellationToken = default)
+    {
+        var property = await client.GetPropertyAsync(adminBaseUrl, AccountId, cancellationToken);
+        return property.CreateTime is { } created ? DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(created, TimeZone).DateTime) : null;
     }
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;

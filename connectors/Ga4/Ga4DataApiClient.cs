@@ -21,6 +21,13 @@ public sealed class Ga4DataApiClient(HttpClient http)
             null,
             cancellationToken);
 
+    /// <summary>
+    /// Admin API v1beta <c>GET properties/{id}</c> (another host, same token and scope analytics.readonly): the
+    /// property's <c>createTime</c>, the first moment it could collect data.
+    /// </summary>
+    public Task<Ga4Property> GetPropertyAsync(Uri adminBaseUrl, string propertyId, CancellationToken cancellationToken = default) =>
+        http.GetPageAsync(new Uri(adminBaseUrl, $"v1beta/properties/{Uri.EscapeDataString(propertyId)}"), Ga4Json.Default.Ga4Property, cancellationToken);
+
     public Task<Ga4Metadata> GetMetadataAsync(string propertyId, CancellationToken cancellationToken = default) =>
         http.GetPageAsync($"v1beta/properties/{Uri.EscapeDataString(propertyId)}/metadata", Ga4Json.Default.Ga4Metadata, cancellationToken);
 }
@@ -100,6 +107,17 @@ public sealed record DimensionMetadata(string ApiName, string? UiName, bool Cust
 
 public sealed record MetricMetadata(string ApiName, string? UiName, string? Type, bool CustomDefinition = false);
 
+/// <summary>Admin API <c>Property</c> (fields this connector reads; <c>createTime</c> is RFC 3339 UTC).</summary>
+public sealed record Ga4Property
+{
+    /// <summary>properties/{id}.</summary>
+    public string? Name { get; init; }
+    public string? DisplayName { get; init; }
+    public DateTimeOffset? CreateTime { get; init; }
+    public string? TimeZone { get; init; }
+    public string? CurrencyCode { get; init; }
+}
+
 /// <summary>Google's error body: <c>{"error":{"code","message","status"}}</c>.</summary>
 public sealed record GoogleErrorBody(GoogleError? Error);
 
@@ -109,6 +127,7 @@ public sealed record GoogleError(int Code, string? Message, string? Status);
 [JsonSerializable(typeof(RunReportRequest))]
 [JsonSerializable(typeof(RunReportResponse))]
 [JsonSerializable(typeof(Ga4Metadata))]
+[JsonSerializable(typeof(Ga4Property))]
 [JsonSerializable(typeof(GoogleErrorBody))]
 [JsonSerializable(typeof(ReportRow))]
 internal sealed partial class Ga4Json : JsonSerializerContext;

@@ -9,9 +9,20 @@ public sealed partial class Ga4Options : ISourceOptions
 {
     public const string DefaultBaseUrl = "https://analyticsdata.googleapis.com/";
     public const string DefaultTokenUrl = "https://oauth2.googleapis.com/token";
+    public const string DefaultAdminBaseUrl = "https://analyticsadmin.googleapis.com/";
 
     /// <summary>Data API root; the sandbox replaces it.</summary>
     public Uri BaseUrl { get; set; } = new(DefaultBaseUrl);
+
+    /// <summary>
+    /// Admin API root (the property's <c>createTime</c>: where a first backfill starts). Unset: Google's when
+    /// <see cref="BaseUrl"/> is Google's, else <see cref="BaseUrl"/> (the sandbox serves both APIs on one root).
+    /// </summary>
+    public Uri? AdminBaseUrl { get; set; }
+
+    /// <summary>The Admin API root in effect (see <see cref="AdminBaseUrl"/>).</summary>
+    public Uri ResolveAdminBaseUrl() =>
+        AdminBaseUrl ?? (BaseUrl == new Uri(DefaultBaseUrl) ? new Uri(DefaultAdminBaseUrl) : BaseUrl);
 
     /// <summary>Google OAuth token endpoint (service-account JWT exchange and refresh tokens).</summary>
     public Uri TokenUrl { get; set; } = new(DefaultTokenUrl);

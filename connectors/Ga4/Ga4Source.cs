@@ -38,7 +38,7 @@ public sealed class Ga4Source(
             ValidateCustomReports(metadata, property.PropertyId);
             var zone = await ResolveTimeZoneAsync(client, property, cancellationToken);
             var reports = metadata is null ? Reports : ServedReports(metadata, property.PropertyId);
-            connections.Add(new Ga4Connection(property, client, counters.For(name), zone, reports, clock, logger));
+            connections.Add(new Ga4Connection(property, client, counters.For(name), zone, reports, clock, logger, options.ResolveAdminBaseUrl()));
         }
 
         return connections;

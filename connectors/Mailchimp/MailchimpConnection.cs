@@ -6,7 +6,7 @@ using Pipeline.Connectors.Streams;
 namespace Pipeline.Connectors.Mailchimp;
 
 /// <summary>One Mailchimp account, its credential checked and its account id and time zone known.</summary>
-internal sealed class MailchimpConnection : ISourceConnection
+internal sealed class MailchimpConnection : ISourceConnection, IAccountDataStart
 {
     private readonly ApiCallCounter counter;
     private readonly TimeProvider clock;
@@ -92,6 +92,17 @@ internal sealed class MailchimpConnection : ISourceConnection
 
         lists = found.DistinctBy(l => l.Id, StringComparer.Ordinal).ToList();
         return lists;
+    }
+
+    /// <summary>
+    /// The day (in the account's zone) its oldest audience was created (<c>date_created</c> of <c>GET /lists</c>,
+    /// the same request the list streams use): no list activity or campaign report predates it. Null without lists
+    /// or dates.
+    /// </summary>
+    public async Task<DateOnly?> GetDataStartAsync(CancellationToken cancellationToken = default)
+    {
+        var created = (await GetListsAsync(cancellationToken)).Select(l => l.DateCreated).Where(d => d is not null).Min();
+        return created is { } first ? DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(first, TimeZone).DateTime) : null;
     }
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;

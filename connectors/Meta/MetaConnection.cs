@@ -11,7 +11,7 @@ namespace Pipeline.Connectors.Meta;
 /// under Meta's limits; once Meta throttles for longer than the run waits, further calls fail at once so the run
 /// stops cleanly with what it committed.
 /// </summary>
-internal sealed class MetaConnection : ISourceConnection
+internal sealed class MetaConnection : ISourceConnection, IAccountDataStart
 {
     private readonly ApiCallCounter counter;
     private readonly MetaUsageTracker usage;
@@ -91,6 +91,15 @@ internal sealed class MetaConnection : ISourceConnection
         await PaceAsync(cancellationToken);
         return result;
     }
+
+    /// <summary>
+    /// The day (in the account's zone) of the ad account's <c>created_time</c>, read with the node at connect: no
+    /// extra request. Absent or unreadable: null, the configured first-run start applies.
+    /// </summary>
+    public Task<DateOnly?> GetDataStartAsync(CancellationToken cancellationToken = default) =>
+        Task.FromResult(Account.CreatedTime is { } text && MetaValues.TryTimestamp(text, out var utc)
+            ? DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(utc, TimeZone))
+            : (DateOnly?)null);
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 

@@ -13,7 +13,7 @@ namespace Pipeline.Connectors.Meta;
 /// </summary>
 public sealed class MetaGraphClient(HttpClient http, string apiVersion)
 {
-    public const string AccountFields = "id,account_id,name,currency,timezone_name,account_status";
+    public const string AccountFields = "id,account_id,name,currency,timezone_name,account_status,created_time";
 
     public Task<MetaAdAccountNode> GetAdAccountAsync(string accountId, CancellationToken cancellationToken = default) =>
         http.GetPageAsync(Path($"act_{accountId}", [("fields", AccountFields)]), MetaJson.Default.MetaAdAccountNode, cancellationToken);
@@ -143,6 +143,9 @@ public sealed record MetaAdAccountNode
     public string? Currency { get; init; }
     public string? TimezoneName { get; init; }
     public int? AccountStatus { get; init; }
+
+    /// <summary>Graph time (<c>2024-03-05T09:12:44+0000</c>) the ad account was created: no delivery before it.</summary>
+    public string? CreatedTime { get; init; }
 }
 
 public sealed record MetaPaging

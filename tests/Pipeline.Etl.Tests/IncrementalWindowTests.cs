@@ -53,4 +53,29 @@ public sealed class IncrementalWindowTests
         Assert.That(() => IncrementalWindow.Plan(Daily, "yesterday", new StreamSyncSettings(3), Today), 
             Throws.TypeOf<FormatException>().With.Message.Contains("test.daily").And.Message.Contains("'yesterday'").And.Message.Contains("yyyy-MM-dd"));
     }
+
+    [Test]
+    public void A_first_run_starts_no_earlier_than_the_accounts_data_start_and_names_what_it_skipped()
+    {
+        var settings = new StreamSyncSettings(3, FirstRunDays: 95, ChunkDays: 30);
+        var start = Today.AddDays(-40);
+
+        var windows = IncrementalWindow.Plan(Daily, null, settings, Today, dataStart: start);
+        var skipped = SkippedWindows.Before("daily", IncrementalWindow.Plan(Daily, null, settings, Today), start);
+
+        Assert.That(windows.Select(w => w.ToString()), Is.EqualTo(new[] { "2026-10-13..2026-11-11", "2026-11-12..2026-11-22" }));
+        Assert.That(skipped, Is.EqualTo(new SkippedWindows("daily", 2, Today.AddDays(-94), start.AddDays(-1), start)));
+    }
+
+    [Test]
+    public void The_data_start_never_moves_a_committed_cursor_and_clamps_a_backfill()
+    {
+        var settings = new StreamSyncSettings(3, ChunkDays: 10);
+
+        Assert.That(IncrementalWindow.Plan(Daily, "2026-11-20", settings, Today, dataStart: Today).Single().ToString(), Is.EqualTo("2026-11-18..2026-11-22"),
+            "a stream with a cursor plans from it (minus its lookback) whatever the data start");
+        Assert.That(IncrementalWindow.Plan(Daily, "2026-11-20", settings, Today, new DateOnly(2026, 11, 1), null, dataStart: new DateOnly(2026, 11, 15)).First().From,
+            Is.EqualTo(new DateOnly(2026, 11, 15)));
+        Assert.That(SkippedWindows.Before("daily", IncrementalWindow.Plan(Daily, null, settings, Today), Today.AddDays(-400)), Is.Null, "nothing before an older start");
+    }
 }

@@ -54,6 +54,53 @@ public sealed class SyncRunnerTests
     }
 
     [Test]
+    public async Task A_first_run_asks_where_the_account_data_starts_once_keeps_it_and_plans_from_it()
+    {
+        var source = new StartingSource(new DateOnly(2026, 3, 6));
+        var runner = new SyncRunner(warehouse, clock, NullLogger<SyncRunner>.Instance);
+
+        var first = await runner.SyncAsync(source, new SyncRequest("r1"));
+
+        Assert.That(source.DailyRequests.Select(r => $"{r.From:MM-dd}..{r.To:MM-dd}"), Is.EqualTo(new[] { "03-06..03-09", "03-10..03-10" }));
+        Assert.That(first.Skipped.Single(), Is.EqualTo(new SkippedWindows("daily", 2, new DateOnly(2026, 3, 1), new DateOnly(2026, 3, 5), new DateOnly(2026, 3, 6))));
+        Assert.That(await warehouse.AlertState.GetAsync("data_start:fake:acc-1"), Is.EqualTo("2026-03-06"));
+
+        await warehouse.RunLog.ResetStateAsync("fake", "daily", null);
+        source.DailyRequests.Clear();
+        await runner.SyncAsync(source, new SyncRequest("r2"));
+        Assert.That(source.Asked, Is.EqualTo(1), "kept in the warehouse: not asked again");
+        Assert.That(source.DailyRequests.First().From, Is.EqualTo(new DateOnly(2026, 3, 6)));
+    }
+
+    /// <summary>A fake account that states where its data starts and counts how often it is asked.</summary>
+    private sealed class StartingSource(DateOnly start) : Connectors.Streams.ISourceConnection, Connectors.Streams.IAccountDataStart
+    {
+        private readonly FakeSource inner = new();
+
+        public int Asked { get; private set; }
+
+        public List<(DateOnly From, DateOnly To)> DailyRequests => inner.DailyRequests;
+
+        public string Source => inner.Source;
+
+        public string AccountId => inner.AccountId;
+
+        public TimeZoneInfo TimeZone => inner.TimeZone;
+
+        public IReadOnlyList<Connectors.Streams.IStreamReader> Streams => inner.Streams;
+
+        public long ApiCalls => inner.ApiCalls;
+
+        public Task<DateOnly?> GetDataStartAsync(CancellationToken cancellationToken = default)
+        {
+            Asked++;
+            return Task.FromResult<DateOnly?>(start);
+        }
+
+        public ValueTask DisposeAsync() => inner.DisposeAsync();
+    }
+
+    [Test]
     public async Task Today_is_the_account_time_zone_day()
     {
         // 12:00 UTC on 10 March is already 11 March in Kiribati (UTC+14).

@@ -58,7 +58,7 @@ internal sealed class SyncCommand(
 
         var summaries = new List<SyncSummary>();
         var connectFailures = new List<string>();
-        await console.Progress().AutoClear(false).StartAsync(async progress =>
+        async Task SyncAllAsync(ISyncProgress progress)
         {
             foreach (var source in sources)
             {
@@ -78,7 +78,7 @@ internal sealed class SyncCommand(
 
                     connectFailures.Add($"{source.Name}: {ex.Message}");
                     await ConnectFailureLog.RecordAsync(warehouse.RunLog, run.RunId, source.Name, AccountLabels(source.Name), ex.Message, clock.GetUtcNow().UtcDateTime, logger);
-                    progress.AddTask(Markup.Escape($"{source.Name}: could not connect"), maxValue: 1).Value = 1;
+                    progress.ConnectFailed(source.Name);
                     continue;
                 }
 
@@ -86,27 +86,28 @@ internal sealed class SyncCommand(
                 {
                     await using (connection)
                     {
-                        // One bar per account; it advances a step per committed (or failed) window.
-                        var task = progress.AddTask(Markup.Escape($"{source.Name} {connection.AccountId}"), maxValue: 1);
-                        var windows = 0;
+                        // One bar (or one line per window without a terminal) per account.
+                        var shown = progress.Account(source.Name, connection.AccountId);
                         var perAccount = request with
                         {
-                            Progress = new InlineProgress<WindowOutcome>(w =>
-                            {
-                                windows++;
-                                task.Description = Markup.Escape($"{source.Name} {connection.AccountId}: {w.Stream} {w.Window}");
-                                task.MaxValue = windows + 1;
-                                task.Value = windows;
-                            }),
+                            Planned = new InlineProgress<int>(shown.Planned),
+                            Progress = new InlineProgress<WindowOutcome>(shown.Completed),
                         };
                         summaries.Add(await runner.SyncAsync(connection, perAccount, cancellationToken));
-                        task.Description = Markup.Escape($"{source.Name} {connection.AccountId}: {windows} windows");
-                        task.MaxValue = Math.Max(1, windows);
-                        task.Value = task.MaxValue;
+                        shown.Finished();
                     }
                 }
             }
-        });
+        }
+
+        if (console.Profile.Capabilities.Interactive)
+        {
+            await BarSyncProgress.Create(console).StartAsync(context => SyncAllAsync(new BarSyncProgress(context)));
+        }
+        else
+        {
+            await SyncAllAsync(new PlainSyncProgress(console, new SyncEta(clock)));
+        }
 
         Write(summaries);
         if (connectFailures.Count > 0)
@@ -138,14 +139,27 @@ internal sealed class SyncCommand(
             .AddColumn("Error");
         foreach (var summary in summaries)
         {
-            foreach (var w in summary.Windows)
+            // Windows without data are summed up per stream below instead of a "0 rows" row each.
+            foreach (var w in summary.Windows.Where(w => !w.IsEmpty))
             {
                 table.AddRow(summary.Source, Markup.Escape(summary.AccountId), w.Stream, w.Window, w.Status.ToString(),
                     N(w.Result?.RowsRead), N(w.Result?.RowsWritten), N(w.Result?.RowsRejected), Markup.Escape(w.Error ?? ""));
             }
         }
 
-        console.Write(table);
+        if (table.Rows.Count > 0)
+        {
+            console.Write(table);
+        }
+        else
+        {
+            console.WriteLine($"Sync run {run.RunId}: no window held rows");
+        }
+
+        foreach (var line in summaries.SelectMany(EmptyWindowLines.For))
+        {
+            console.WriteLine(line);
+        }
     }
 
     private static string N(long? value) => value?.ToString("N0", CultureInfo.InvariantCulture) ?? "";

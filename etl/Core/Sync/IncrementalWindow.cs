@@ -16,8 +16,13 @@ public readonly record struct IncrementalWindow(DateOnly From, DateOnly To)
     /// </summary>
     /// <param name="stream">The report stream (names it when its stored cursor is not a day).</param>
     /// <param name="cursor">Last committed day as stored (<see cref="StreamCursor"/>), or null before the first run.</param>
+    /// <param name="dataStart">
+    /// The account's first possible data day (<see cref="IAccountDataStart"/>): a first run or a backfill starts no
+    /// earlier. A committed cursor's plan is never moved by it.
+    /// </param>
     public static IReadOnlyList<IncrementalWindow> Plan(
-        StreamDescriptor stream, string? cursor, StreamSyncSettings settings, DateOnly today, DateOnly? backfillFrom = null, DateOnly? backfillTo = null)
+        StreamDescriptor stream, string? cursor, StreamSyncSettings settings, DateOnly today, DateOnly? backfillFrom = null, DateOnly? backfillTo = null,
+        DateOnly? dataStart = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(settings);
@@ -29,14 +34,14 @@ public readonly record struct IncrementalWindow(DateOnly From, DateOnly To)
         DateOnly from, to;
         if (backfillFrom is not null || backfillTo is not null)
         {
-            from = backfillFrom ?? today.AddDays(-(settings.FirstRunDays - 1));
+            from = Later(backfillFrom ?? today.AddDays(-(settings.FirstRunDays - 1)), dataStart);
             to = backfillTo ?? today;
         }
         else
         {
             to = today;
             from = StreamCursor.Parse(stream, cursor) is not { } committed
-                ? today.AddDays(-(settings.FirstRunDays - 1))
+                ? Later(today.AddDays(-(settings.FirstRunDays - 1)), dataStart)
                 // Lookback N: the last N committed days are read again, so restated numbers replace the old ones.
                 : committed.AsDate().AddDays(1 - settings.LookbackDays);
             if (from > today)
@@ -63,5 +68,23 @@ public readonly record struct IncrementalWindow(DateOnly From, DateOnly To)
         }
 
         return windows;
+    }
+
+    private static DateOnly Later(DateOnly day, DateOnly? other) => other is { } o && o > day ? o : day;
+}
+
+/// <summary>
+/// The windows of a stream's plan that were not read because they end before the account's data starts: one line
+/// of sync output instead of one empty row each.
+/// </summary>
+public sealed record SkippedWindows(string Stream, int Count, DateOnly From, DateOnly To, DateOnly DataStart)
+{
+    /// <summary>What <paramref name="full"/> (the plan without the data start) holds before <paramref name="dataStart"/>, or null.</summary>
+    public static SkippedWindows? Before(string stream, IReadOnlyList<IncrementalWindow> full, DateOnly dataStart)
+    {
+        var before = full.Where(w => w.From < dataStart).ToList();
+        return before.Count == 0
+            ? null
+            : new SkippedWindows(stream, before.Count, before[0].From, before[^1].To < dataStart ? before[^1].To : dataStart.AddDays(-1), dataStart);
     }
 }

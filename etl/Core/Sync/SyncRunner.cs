@@ -17,16 +17,29 @@ public sealed record SyncRequest(string RunId)
 
     /// <summary>Told about every window as it ends (the CLI's progress bars).</summary>
     public IProgress<WindowOutcome>? Progress { get; init; }
+
+    /// <summary>Told once per account, before its first window, how many windows (an entity read counts one) it will run.</summary>
+    public IProgress<int>? Planned { get; init; }
 }
 
 /// <summary>Outcome of one stream window.</summary>
-public sealed record WindowOutcome(string Stream, string Window, SyncRunStatus Status, WindowLoadResult? Result, string? Error);
+public sealed record WindowOutcome(string Stream, string Window, SyncRunStatus Status, WindowLoadResult? Result, string? Error)
+{
+    /// <summary>The report window's days; null for an entity or snapshot read.</summary>
+    public IncrementalWindow? Range { get; init; }
+
+    /// <summary>Committed without a single row read or rejected.</summary>
+    public bool IsEmpty => Status == SyncRunStatus.Succeeded && Result is { RowsRead: 0, RowsRejected: 0 };
+}
 
 public sealed record SyncSummary(string Source, string AccountId, IReadOnlyList<WindowOutcome> Windows)
 {
     public bool Succeeded => Windows.All(w => w.Status == SyncRunStatus.Succeeded);
 
     public long RowsWritten => Windows.Sum(w => w.Result?.RowsWritten ?? 0);
+
+    /// <summary>Per report stream, the windows not read because they end before the account's data starts.</summary>
+    public IReadOnlyList<SkippedWindows> Skipped { get; init; } = [];
 }
 
 /// <summary>
@@ -44,7 +57,12 @@ public sealed class SyncRunner(IWarehouseEngine warehouse, TimeProvider clock, I
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(request);
         var outcomes = new List<WindowOutcome>();
+        var skipped = new List<SkippedWindows>();
         var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), connection.TimeZone).DateTime);
+        var dataStart = new AccountDataStart(warehouse.AlertState, connection, logger);
+
+        // Every stream is planned before any runs, so progress knows the account's whole work up front.
+        var plans = new List<(IStreamReader Reader, string? Cursor, IReadOnlyList<IncrementalWindow?> Windows)>();
         foreach (var reader in connection.Streams)
         {
             if (request.Streams is { } only && !only.Contains(reader.Stream.Name))
@@ -54,9 +72,30 @@ public sealed class SyncRunner(IWarehouseEngine warehouse, TimeProvider clock, I
 
             var stream = reader.Stream;
             var cursor = await warehouse.RunLog.GetCursorAsync(stream.Source, stream.Name, connection.AccountId, cancellationToken);
-            IReadOnlyList<IncrementalWindow?> windows = stream.Kind == StreamKind.Report
-                ? [.. IncrementalWindow.Plan(stream, cursor, reader.Settings, today, request.BackfillFrom, request.BackfillTo).Select(w => (IncrementalWindow?)w)]
-                : [null];
+            if (stream.Kind != StreamKind.Report)
+            {
+                plans.Add((reader, cursor, [null]));
+                continue;
+            }
+
+            var backfill = request.BackfillFrom is not null || request.BackfillTo is not null;
+            var full = IncrementalWindow.Plan(stream, cursor, reader.Settings, today, request.BackfillFrom, request.BackfillTo);
+            // Only a plan that reaches back to its first-run or backfill start asks where the data starts.
+            var start = cursor is null || backfill ? await dataStart.GetAsync(today, cancellationToken) : null;
+            var windows = start is { } day ? IncrementalWindow.Plan(stream, cursor, reader.Settings, today, request.BackfillFrom, request.BackfillTo, day) : full;
+            if (start is { } first && SkippedWindows.Before(stream.Name, full, first) is { } none)
+            {
+                skipped.Add(none);
+                logger.LogInformation("{Source}.{Stream} {Account}: {Count} window(s) {From:yyyy-MM-dd}..{To:yyyy-MM-dd} skipped: the account's data starts {Start:yyyy-MM-dd}",
+                    stream.Source, stream.Name, connection.AccountId, none.Count, none.From, none.To, first);
+            }
+
+            plans.Add((reader, cursor, [.. windows.Select(w => (IncrementalWindow?)w)]));
+        }
+
+        request.Planned?.Report(plans.Sum(p => p.Windows.Count));
+        foreach (var (reader, cursor, windows) in plans)
+        {
             foreach (var window in windows)
             {
                 var outcome = await RunWindowAsync(connection, reader, window, cursor, request, cancellationToken);
@@ -70,7 +109,7 @@ public sealed class SyncRunner(IWarehouseEngine warehouse, TimeProvider clock, I
             }
         }
 
-        return new SyncSummary(connection.Source, connection.AccountId, outcomes);
+        return new SyncSummary(connection.Source, connection.AccountId, outcomes) { Skipped = skipped };
     }
 
     private async Task<WindowOutcome> RunWindowAsync(
@@ -99,7 +138,7 @@ public sealed class SyncRunner(IWarehouseEngine warehouse, TimeProvider clock, I
             await warehouse.RunLog.RunFinishedAsync(Finish(run, SyncRunStatus.Succeeded, connection.ApiCalls - callsBefore, result, null), CancellationToken.None);
             logger.LogInformation("{Source}.{Stream} {Account} {Window}: {Written} rows written, {Rejected} rejected",
                 stream.Source, stream.Name, connection.AccountId, label, result.RowsWritten, result.RowsRejected);
-            return new WindowOutcome(stream.Name, label, SyncRunStatus.Succeeded, result, null);
+            return new WindowOutcome(stream.Name, label, SyncRunStatus.Succeeded, result, null) { Range = window };
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -119,7 +158,7 @@ public sealed class SyncRunner(IWarehouseEngine warehouse, TimeProvider clock, I
                 logger.LogError(ex, "{Source}.{Stream} {Account} {Window}: failure details", stream.Source, stream.Name, connection.AccountId, label);
             }
 
-            return new WindowOutcome(stream.Name, label, SyncRunStatus.Failed, null, error);
+            return new WindowOutcome(stream.Name, label, SyncRunStatus.Failed, null, error) { Range = window };
         }
     }
 

@@ -11,6 +11,8 @@ internal static class Ga4Api
     {
         // "{id}:runReport" is one path segment, so the method is split off by hand.
         app.MapPost("/ga4/v1beta/properties/{target}", ctx => Post(ctx, state, (string)ctx.Request.RouteValues["target"]!));
+        // Admin API v1beta properties.get (analyticsadmin.googleapis.com on Google; one root here, the paths do not collide).
+        app.MapGet("/ga4/v1beta/properties/{propertyId}", ctx => Property(ctx, state, (string)ctx.Request.RouteValues["propertyId"]!));
         app.MapGet("/ga4/v1beta/properties/{propertyId}/metadata", ctx => Metadata(ctx, state, (string)ctx.Request.RouteValues["propertyId"]!));
     }
 
@@ -306,6 +308,34 @@ internal static class Ga4Api
         {
             w.WriteString("type", m.Type);
         }
+    }
+
+    /// <summary>The Admin API <c>Property</c> resource of the world's property (createTime in RFC 3339 UTC, as Google sends it).</summary>
+    private static async Task Property(HttpContext ctx, SandboxState state, string propertyId)
+    {
+        if (!await Authorize(ctx, state, propertyId))
+        {
+            return;
+        }
+
+        var ga4 = state.World.Ga4;
+        var created = ga4.CreateTime.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture);
+        await HttpJson.Write(ctx, 200, w =>
+        {
+            w.WriteStartObject();
+            w.WriteString("name", $"properties/{ga4.PropertyId}");
+            w.WriteString("propertyType", "PROPERTY_TYPE_ORDINARY");
+            w.WriteString("createTime", created);
+            w.WriteString("updateTime", created);
+            w.WriteString("parent", "accounts/100200300");
+            w.WriteString("displayName", "Nordlicht Shop");
+            w.WriteString("industryCategory", "SHOPPING");
+            w.WriteString("timeZone", ga4.TimeZone);
+            w.WriteString("currencyCode", ga4.CurrencyCode);
+            w.WriteString("serviceLevel", "GOOGLE_ANALYTICS_STANDARD");
+            w.WriteString("account", "accounts/100200300");
+            w.WriteEndObject();
+        });
     }
 
     private static async Task Metadata(HttpContext ctx, SandboxState state, string propertyId)

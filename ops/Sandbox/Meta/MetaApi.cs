@@ -106,7 +106,7 @@ internal static partial class MetaApi
     private static async Task AccountNode(HttpContext ctx, MetaAdAccount account, Dictionary<string, string> p)
     {
         var fields = MetaInsightsQuery.ListParam(p.GetValueOrDefault("fields")) ?? ["account_id"];
-        string[] known = ["id", "account_id", "name", "currency", "timezone_name", "timezone_offset_hours_utc", "account_status"];
+        string[] known = ["id", "account_id", "name", "currency", "timezone_name", "timezone_offset_hours_utc", "account_status", "created_time"];
         if (fields.FirstOrDefault(f => !known.Contains(f)) is { } unknown)
         {
             await MetaErrors.InvalidParameter(ctx, $"Tried accessing nonexisting field ({unknown}) on node type (AdAccount)");
@@ -126,6 +126,8 @@ internal static partial class MetaApi
                     case "timezone_name": w.WriteString(f, account.TimeZone); break;
                     case "timezone_offset_hours_utc": w.WriteNumber(f, account.Index == 0 ? 1 : -5); break;
                     case "account_status": w.WriteNumber(f, 1); break;
+                    // Graph time: ISO 8601 with a +0000 offset (no colon).
+                    case "created_time": w.WriteString(f, account.CreatedTime.ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture) + "+0000"); break;
                     default: break;
                 }
             }

@@ -55,6 +55,9 @@ public sealed class Ga4World
     public string TimeZone => "Europe/Berlin";
     public string CurrencyCode => "EUR";
 
+    /// <summary>When the property was created (Admin API <c>createTime</c>): two weeks before the world's first day.</summary>
+    public DateTimeOffset CreateTime => new(options.StartDate.AddDays(-14).ToDateTime(new TimeOnly(10, 21, 33, 125)), TimeSpan.Zero);
+
     /// <summary>
     /// The date GA4's relative dates (today, yesterday, NdaysAgo) count from: today in the property's time zone when
     /// the world follows the wall clock, else the pinned world's last day.

@@ -3,6 +3,9 @@ namespace Pipeline.Sandbox.World;
 public sealed record MetaAdAccount(string AccountId, string Name, string Currency, string TimeZone, string BusinessId, int Index)
 {
     public string NodeId => "act_" + AccountId;
+
+    /// <summary>The account's <c>created_time</c>: a few days before the world's first delivery day (the second account a day later).</summary>
+    public DateTimeOffset CreatedTime { get; init; }
 }
 
 public sealed record MetaCampaign(
@@ -58,6 +61,7 @@ public sealed class MetaWorld
             var account = a == 0
                 ? new MetaAdAccount(Det.Digits(15, seed, Salt.MetaAccount, a), "Nordlicht Shop DE", "EUR", "Europe/Berlin", Det.Digits(15, seed, Salt.MetaAccount, 100), a)
                 : new MetaAdAccount(Det.Digits(15, seed, Salt.MetaAccount, a), "Nordlicht Shop US", "USD", "America/New_York", Det.Digits(15, seed, Salt.MetaAccount, 100), a);
+            account = account with { CreatedTime = new DateTimeOffset(options.StartDate.AddDays(-3 + a).ToDateTime(new TimeOnly(8, 42, 17)), TimeSpan.Zero) };
             accounts.Add(account);
             breakdownsByAccount[account.AccountId] =
             [
