@@ -17,7 +17,9 @@ internal static class PipelineConfig
     public static JsonObject Sources(SandboxServer sandbox, string filesFolder)
     {
         var c = sandbox.Credentials;
-        var days = sandbox.World.Options.Days;
+        // The world's days are UTC dates, but a first run counts its days back from today in the account's own time
+        // zone (Berlin is a day ahead from 23:00 UTC): one more day keeps the world's first day inside every first run.
+        var days = sandbox.World.Options.Days + 1;
         return new JsonObject
         {
             ["Ga4"] = new JsonObject
