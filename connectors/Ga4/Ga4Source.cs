@@ -242,7 +242,7 @@ public sealed class Ga4Module : SourceModule<Ga4Options>
                 {
                     PropertyId = sandbox.String("ga4PropertyId"),
                     ServiceAccountKeyJson = sandbox.String("googleServiceAccountKeyJson"),
-                    FirstRunDays = sandbox.Days,
+                    FirstRunDays = sandbox.FirstRunDays,
                 },
             ],
         };

@@ -138,7 +138,7 @@ public sealed class MetaModule : SourceModule<MetaOptions>
             BaseUrl = sandbox.Url("metaBaseAddress"),
             AccessToken = sandbox.String("metaAccessToken"),
             AdAccountIds = [.. sandbox.Strings("metaAdAccountIds")],
-            FirstRunDays = sandbox.Days,
+            FirstRunDays = sandbox.FirstRunDays,
             // The sandbox finishes a report job in three polls; real jobs take seconds to minutes.
             AsyncPollInterval = TimeSpan.FromMilliseconds(50),
         };

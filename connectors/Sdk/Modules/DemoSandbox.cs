@@ -12,6 +12,12 @@ public sealed class DemoSandbox(JsonElement description, int days, string filesF
     /// <summary>Days the demo world covers, ending today.</summary>
     public int Days { get; } = days;
 
+    /// <summary>
+    /// First-run days that reach the world's first day from any account's today: the world ends yesterday (UTC) and
+    /// an account's own zone can already be on the next day (Berlin after 23:00 UTC), so two more than <see cref="Days"/>.
+    /// </summary>
+    public int FirstRunDays => Days + 2;
+
     /// <summary>Folder where the demo wrote its example files (cost, NPS, targets, FX).</summary>
     public string FilesFolder { get; } = filesFolder;
 
