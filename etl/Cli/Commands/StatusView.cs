@@ -1,5 +1,6 @@
 using System.Globalization;
 using Pipeline.Cli.Output;
+using Pipeline.Connectors.Modules;
 using Pipeline.Warehouse;
 using Spectre.Console;
 
@@ -154,6 +155,27 @@ internal static class StatusView
                 + $"24 h: {N(f.RowsWritten24h)} rows, {N(f.ApiCalls24h)} API calls, {N(f.FailedWindows24h)} failed"));
             ErrorLine(console, f.LastError);
         }
+    }
+
+    /// <summary>Platform API versions in use with their published end; "⚠" marks one at or within 90 days of it.</summary>
+    public static void WriteApiVersions(IAnsiConsole console, IReadOnlyList<ApiVersionCheck> checks)
+    {
+        if (checks.Count == 0)
+        {
+            return;
+        }
+
+        var table = new Table().Title(string.Create(CultureInfo.InvariantCulture, $"API versions (end-of-life table as of {ApiLifecycle.AsOf:yyyy-MM-dd})"))
+            .AddColumns(Ids("Source", "API", "Version", "End of life"))
+            .AddColumns(Numbers("Days left"))
+            .AddColumns(Ids(""));
+        foreach (var c in checks)
+        {
+            table.AddRow(c.Source, Markup.Escape(c.Api), Markup.Escape(c.Version), Markup.Escape(c.End),
+                c.DaysLeft?.ToString(CultureInfo.InvariantCulture) ?? "", c.Warn ? (c.DaysLeft < 0 ? "⚠ ENDED" : "⚠ ENDS SOON") : "");
+        }
+
+        console.Write(table);
     }
 
     public static string Describe(Etl.Scheduling.SourceFreshness f) => f.HoursSince is { } hours
