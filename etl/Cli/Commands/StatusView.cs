@@ -165,14 +165,18 @@ internal static class StatusView
             return;
         }
 
+        // API names and the note may wrap; source, version and date stay whole so an 80-column console still reads them.
         var table = new Table().Title(string.Create(CultureInfo.InvariantCulture, $"API versions (end-of-life table as of {ApiLifecycle.AsOf:yyyy-MM-dd})"))
-            .AddColumns(Ids("Source", "API", "Version", "End of life"))
-            .AddColumns(Numbers("Days left"))
-            .AddColumns(Ids(""));
+            .AddColumns(Ids("Source")).AddColumn("API").AddColumns(Ids("Version", "End of life")).AddColumn("Note");
         foreach (var c in checks)
         {
-            table.AddRow(c.Source, Markup.Escape(c.Api), Markup.Escape(c.Version), Markup.Escape(c.End),
-                c.DaysLeft?.ToString(CultureInfo.InvariantCulture) ?? "", c.Warn ? (c.DaysLeft < 0 ? "⚠ ENDED" : "⚠ ENDS SOON") : "");
+            var note = c.DaysLeft switch
+            {
+                < 0 => "⚠ ENDED",
+                { } days => string.Create(CultureInfo.InvariantCulture, $"{(c.Warn ? "⚠ " : "")}{days} days left"),
+                null => "",
+            };
+            table.AddRow(c.Source, Markup.Escape(c.Api), Markup.Escape(c.Version), Markup.Escape(c.End), note);
         }
 
         console.Write(table);
