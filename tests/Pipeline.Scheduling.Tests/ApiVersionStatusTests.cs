@@ -1,5 +1,7 @@
 using Pipeline.Connectors.Modules;
+using Pipeline.Etl.Alerts;
 using Pipeline.Scheduling.Tests.Support;
+using Pipeline.Warehouse;
 
 namespace Pipeline.Scheduling.Tests;
 
@@ -69,5 +71,61 @@ public sealed class ApiVersionStatusTests : TestFolder
             Assert.That(ApiLifecycle.Check("meta", use, new DateOnly(2027, 3, 1)).Describe(), Is.EqualTo("meta Meta Marketing API v25.0 ended 2027-02-23"));
             Assert.That(ApiLifecycle.Check("ga4", new("GA4 Data API", "v1beta"), new DateOnly(2099, 1, 1)) is { Warn: false, End: ApiLifecycle.NoAnnouncedEnd });
         });
+    }
+}
+
+/// <summary>The scheduler's alert path for API versions: once when the end is near, once more when it has passed.</summary>
+public sealed class ApiVersionAlertTests
+{
+    [Test]
+    public async Task A_version_near_its_end_is_alerted_once_and_again_once_it_ended()
+    {
+        var sink = new Sink();
+        var state = new State();
+        var alerts = new ApiVersionAlerts(sink);
+        var use = new ApiVersionInUse("Meta Marketing API", "v25.0"); // ends 2027-02-23
+        IReadOnlyList<ApiVersionCheck> On(int year, int month, int day) => [ApiLifecycle.Check("meta", use, new DateOnly(year, month, day)), ApiLifecycle.Check("ga4", new("GA4 Data API", "v1beta"), new DateOnly(year, month, day))];
+
+        Assert.That(await alerts.RunAsync(On(2026, 11, 1), state), Is.Zero, "114 days ahead");
+        Assert.That(await alerts.RunAsync(On(2026, 12, 4), state), Is.EqualTo(1));
+        Assert.That(await alerts.RunAsync(On(2026, 12, 5), state), Is.Zero, "already alerted");
+        Assert.That(await alerts.RunAsync(On(2027, 3, 1), state), Is.EqualTo(1), "ended");
+        Assert.That(await alerts.RunAsync(On(2027, 3, 2), state), Is.Zero);
+
+        Assert.That(sink.Alerts.Select(a => (a.Kind, a.Source)), Is.All.EqualTo((AlertKind.ApiVersion, "meta")));
+        Assert.That(sink.Alerts[0].Title, Is.EqualTo("meta Meta Marketing API v25.0 ends 2027-02-23 (81 days): move to a newer version"));
+        Assert.That(sink.Alerts[1].Title, Does.StartWith("meta Meta Marketing API v25.0 ended 2027-02-23"));
+    }
+
+    private sealed class Sink : IAlertSink
+    {
+        public List<Alert> Alerts { get; } = [];
+
+        public Task SendAsync(Alert alert, CancellationToken cancellationToken = default)
+        {
+            Alerts.Add(alert);
+            return Task.CompletedTask;
+        }
+    }
+
+    private sealed class State : IAlertState
+    {
+        private readonly Dictionary<string, string> values = new(StringComparer.Ordinal);
+
+        public Task<string?> GetAsync(string key, CancellationToken cancellationToken = default) => Task.FromResult(values.GetValueOrDefault(key));
+
+        public Task SetAsync(string key, string? value, CancellationToken cancellationToken = default)
+        {
+            if (value is null)
+            {
+                values.Remove(key);
+            }
+            else
+            {
+                values[key] = value;
+            }
+
+            return Task.CompletedTask;
+        }
     }
 }

@@ -1,5 +1,6 @@
 using Pipeline.Connectors.Modules;
 using Pipeline.Etl;
+using Pipeline.Etl.Alerts;
 using Pipeline.Etl.Configuration;
 using Pipeline.Etl.Scheduling;
 using Spectre.Console;
@@ -51,9 +52,7 @@ internal sealed class StatusCommand(
     /// <summary>API versions of the configured sources against their published end; one stderr line warns of those near it.</summary>
     private async Task WriteApiVersionsAsync(DateOnly today)
     {
-        var checks = options.Sources.Configured
-            .SelectMany(c => c.Module.ApiVersions(c.Options).Select(use => ApiLifecycle.Check(c.Module.Name, use, today)))
-            .ToList();
+        var checks = ApiVersionAlerts.Evaluate(options.Sources, today);
         StatusView.WriteApiVersions(console, checks);
         var near = checks.Where(c => c.Warn).ToList();
         if (near.Count > 0)
