@@ -227,6 +227,8 @@ public sealed class Ga4Module : SourceModule<Ga4Options>
 
     public override double FreshnessSlaHours => 6;
 
+    protected override IReadOnlyList<ApiVersionInUse> ApiVersions(Ga4Options options) => [new("GA4 Data API", "v1beta"), new("GA4 Admin API", "v1beta")];
+
     protected override IReadOnlyList<string> AccountLabels(Ga4Options options) =>
         options.Properties.Select(p => p.PropertyId).ToList();
 

@@ -213,6 +213,8 @@ public sealed class HubSpotModule : SourceModule<HubSpotOptions>
 
     public override double FreshnessSlaHours => 2;
 
+    protected override IReadOnlyList<ApiVersionInUse> ApiVersions(HubSpotOptions options) => [new("HubSpot CRM API", "v3"), new("HubSpot account-info API", "v3")];
+
     protected override IReadOnlyList<string> AccountLabels(HubSpotOptions options) =>
         options.Accounts.Select((a, i) => a.PortalId is { Length: > 0 } id ? id : $"account{i + 1}").ToList();
 

@@ -144,6 +144,8 @@ public sealed class MailchimpModule : SourceModule<MailchimpOptions>
 
     public override double FreshnessSlaHours => 18;
 
+    protected override IReadOnlyList<ApiVersionInUse> ApiVersions(MailchimpOptions options) => [new("Mailchimp Marketing API", "3.0")];
+
     protected override IReadOnlyList<string> AccountLabels(MailchimpOptions options) =>
         // The Mailchimp account id comes from the API; the configured one (or the position) names the job.
         options.Accounts.Select((a, i) => a.AccountId is { Length: > 0 } id ? id : $"account{i + 1}").ToList();

@@ -128,6 +128,8 @@ public sealed class MetaModule : SourceModule<MetaOptions>
 
     public override double FreshnessSlaHours => 6;
 
+    protected override IReadOnlyList<ApiVersionInUse> ApiVersions(MetaOptions options) => [new("Meta Marketing API", options.ApiVersion)];
+
     protected override IReadOnlyList<string> AccountLabels(MetaOptions options) =>
         options.AccountIds;
 

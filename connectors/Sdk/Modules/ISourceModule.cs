@@ -31,6 +31,9 @@ public interface ISourceModule
     /// <summary>The configured accounts as the schedule sees them, in configuration order (the index is the connection's).</summary>
     IReadOnlyList<string> AccountLabels(ISourceOptions options);
 
+    /// <summary>The platform APIs and versions the source calls with these options (status checks their end of life).</summary>
+    IReadOnlyList<ApiVersionInUse> ApiVersions(ISourceOptions options);
+
     /// <summary>Registers the source (validating its options first) and its HTTP clients.</summary>
     void Register(IServiceCollection services, ISourceOptions options);
 
@@ -58,11 +61,16 @@ public abstract class SourceModule<TOptions> : ISourceModule
 
     public void Register(IServiceCollection services, ISourceOptions options) => Register(services, Typed(options));
 
+    public IReadOnlyList<ApiVersionInUse> ApiVersions(ISourceOptions options) => ApiVersions(Typed(options));
+
     ISourceOptions? ISourceModule.Demo(DemoSandbox sandbox) => Demo(sandbox);
 
     protected abstract IReadOnlyList<string> AccountLabels(TOptions options);
 
     protected abstract void Register(IServiceCollection services, TOptions options);
+
+    /// <summary>None (the default): a source that calls no versioned platform API, such as local files.</summary>
+    protected virtual IReadOnlyList<ApiVersionInUse> ApiVersions(TOptions options) => [];
 
     /// <summary>Null (the default): the demo leaves this source out.</summary>
     public virtual TOptions? Demo(DemoSandbox sandbox) => null;

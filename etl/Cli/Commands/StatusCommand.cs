@@ -1,4 +1,6 @@
+using Pipeline.Connectors.Modules;
 using Pipeline.Etl;
+using Pipeline.Etl.Alerts;
 using Pipeline.Etl.Configuration;
 using Pipeline.Etl.Scheduling;
 using Spectre.Console;
@@ -35,6 +37,7 @@ internal sealed class StatusCommand(
         var freshness = Freshness.Evaluate(status, FreshnessCheck.ConfiguredStreams(catalog), options.Alerts, now);
         StatusView.WriteFreshness(console, freshness);
         StatusView.WriteObjects(console, status);
+        await WriteApiVersionsAsync(DateOnly.FromDateTime(now));
 
         var stale = freshness.Where(f => f.Stale).ToList();
         if (stale.Count == 0)
@@ -44,6 +47,19 @@ internal sealed class StatusCommand(
 
         console.MarkupLineInterpolated($"[bold]Stale beyond SLA:[/] {string.Join(", ", stale.Select(StatusView.Describe))} (exit code {ExitCodes.Stale})");
         return ExitCodes.Stale;
+    }
+
+    /// <summary>API versions of the configured sources against their published end; one stderr line warns of those near it.</summary>
+    private async Task WriteApiVersionsAsync(DateOnly today)
+    {
+        var checks = ApiVersionAlerts.Evaluate(options.Sources, today);
+        StatusView.WriteApiVersions(console, checks);
+        var near = checks.Where(c => c.Warn).ToList();
+        if (near.Count > 0)
+        {
+            await env.Error.WriteLineAsync(
+                $"warning: API version at or within {ApiLifecycle.WarnDays} days of its end: {string.Join("; ", near.Select(c => c.Describe()))} (table as of {ApiLifecycle.AsOf:yyyy-MM-dd})");
+        }
     }
 }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Pipeline.Cli.Output;
+using Pipeline.Connectors.Modules;
 using Pipeline.Warehouse;
 using Spectre.Console;
 
@@ -154,6 +155,31 @@ internal static class StatusView
                 + $"24 h: {N(f.RowsWritten24h)} rows, {N(f.ApiCalls24h)} API calls, {N(f.FailedWindows24h)} failed"));
             ErrorLine(console, f.LastError);
         }
+    }
+
+    /// <summary>Platform API versions in use with their published end; "⚠" marks one at or within 90 days of it.</summary>
+    public static void WriteApiVersions(IAnsiConsole console, IReadOnlyList<ApiVersionCheck> checks)
+    {
+        if (checks.Count == 0)
+        {
+            return;
+        }
+
+        // API names and the note may wrap; source, version and date stay whole so an 80-column console still reads them.
+        var table = new Table().Title(string.Create(CultureInfo.InvariantCulture, $"API versions (end-of-life table as of {ApiLifecycle.AsOf:yyyy-MM-dd})"))
+            .AddColumns(Ids("Source")).AddColumn("API").AddColumns(Ids("Version", "End of life")).AddColumn("Note");
+        foreach (var c in checks)
+        {
+            var note = c.DaysLeft switch
+            {
+                < 0 => "⚠ ENDED",
+                { } days => string.Create(CultureInfo.InvariantCulture, $"{(c.Warn ? "⚠ " : "")}{days} days left"),
+                null => "",
+            };
+            table.AddRow(c.Source, Markup.Escape(c.Api), Markup.Escape(c.Version), Markup.Escape(c.End), note);
+        }
+
+        console.Write(table);
     }
 
     public static string Describe(Etl.Scheduling.SourceFreshness f) => f.HoursSince is { } hours

@@ -6,13 +6,15 @@ namespace Pipeline.Etl.Scheduling;
 
 /// <summary>
 /// The scheduler's periodic look at freshness: each configured source against its SLA, alerting once per stale
-/// episode. A warehouse busy in another process is simply looked at next time.
+/// episode, and at API versions near their end (once per phase). A warehouse busy in another process is simply
+/// looked at next time.
 /// </summary>
 public sealed class FreshnessCheck(
     WarehouseFactory warehouses,
     SourceCatalog catalog,
     PipelineOptions options,
     FreshnessAlerts freshnessAlerts,
+    ApiVersionAlerts apiVersionAlerts,
     TimeProvider clock,
     ILogger<FreshnessCheck> logger)
 {
@@ -30,6 +32,8 @@ public sealed class FreshnessCheck(
         var status = await warehouse.ReadStatusAsync(RunsRead, cancellationToken);
         var evaluated = Freshness.Evaluate(status, ConfiguredStreams(catalog), options.Alerts, clock.GetUtcNow().UtcDateTime);
         await freshnessAlerts.RunAsync(evaluated, warehouse.AlertState, cancellationToken);
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        await apiVersionAlerts.RunAsync(ApiVersionAlerts.Evaluate(options.Sources, today), warehouse.AlertState, cancellationToken);
         return evaluated;
     }
 
