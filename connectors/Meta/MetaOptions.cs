@@ -12,7 +12,7 @@ namespace Pipeline.Connectors.Meta;
 public sealed partial class MetaOptions : ISourceOptions
 {
     public const string DefaultBaseUrl = "https://graph.facebook.com/";
-    public const string DefaultApiVersion = "v23.0";
+    public const string DefaultApiVersion = "v26.0";
 
     /// <summary>Meta serves insights for 37 months; the shortest 37 months are 1,123 days, less a day for time zones.</summary>
     public const int MaxHistoryDays = 1122;
@@ -29,7 +29,7 @@ public sealed partial class MetaOptions : ISourceOptions
     /// <summary>Graph API root; the sandbox replaces it.</summary>
     public Uri BaseUrl { get; set; } = new(DefaultBaseUrl);
 
-    /// <summary>Graph API version path segment, e.g. <c>v23.0</c>.</summary>
+    /// <summary>Graph API version path segment, e.g. <c>v26.0</c> (the default: released 2026-07-29, no announced end; v23.0, the earlier default, ended for the Marketing API on 2026-06-09).</summary>
     public string ApiVersion { get; set; } = DefaultApiVersion;
 
     /// <summary>Long-lived user or system-user token with ads_read and read_insights. A secret.</summary>

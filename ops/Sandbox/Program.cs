@@ -68,7 +68,7 @@ Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"""
                token endpoint {server.GoogleTokenUri}
                service-account key file {keyFile}
                OAuth client_id {c.GoogleClientId} client_secret {c.GoogleClientSecret} refresh_token {c.GoogleRefreshToken}
-    Meta       base {server.MetaBaseAddress}v21.0/   access_token {c.MetaAccessToken}
+    Meta       base {server.MetaBaseAddress}v26.0/   access_token {c.MetaAccessToken}
                ad accounts {string.Join(", ", c.MetaAdAccountIds.Select(id => "act_" + id))}
     Mailchimp  base {server.MailchimpBaseAddress}   api keys {string.Join(", ", c.MailchimpApiKeys)}
     HubSpot    base {server.HubSpotBaseAddress}   token {c.HubSpotAccessToken}   portal {c.HubSpotPortalId}
