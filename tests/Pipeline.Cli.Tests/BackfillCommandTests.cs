@@ -26,7 +26,7 @@ public sealed partial class BackfillCommandTests : CliTestBase
 
         Assert.That(before.ExitCode, Is.EqualTo(ExitCodes.Ok), before.Error);
         Assert.That(before.Out, Does.Contain("traffic_daily").And.Contain($"{From}..{To}").And.Contain("runReport").And.Contain("tokens")
-            .And.Contain("no measured rate yet").And.Contain("4 window(s) to run").And.Contain("Dry run: nothing was read or written"));
+            .And.Contain("no measured rate yet").And.Contain("4 window(s) to run").And.Contain("Dry run: nothing was written"));
         Assert.That(File.Exists(WarehousePath), Is.False, "a dry run creates no warehouse");
 
         // With a run log, the ETA comes from the stream's measured windows; the warehouse file stays byte for byte.

@@ -28,6 +28,7 @@ internal sealed class BackfillCommand(
     IAnsiConsole console,
     ILoggerFactory loggers,
     ILogger<BackfillCommand> logger,
+    PipelineOptions options,
     BackfillArguments arguments) : ICommandHandler
 {
     public static Command Build(CliEnvironment env, Option<FileInfo?> configOption)
@@ -139,14 +140,14 @@ internal sealed class BackfillCommand(
             Write(plan, new BackfillRates(runs));
         }
 
-        console.WriteLine("Dry run: nothing was read or written.");
+        console.WriteLine("Dry run: nothing was written (only where each account's data starts was asked).");
         return ExitCodes.Ok;
     }
 
     private async Task<int> BackfillAsync(List<ISourceConnection> accounts, CancellationToken cancellationToken)
     {
         List<BackfillStream> plan;
-        await using (var warehouse = warehouses.Open())
+        await using (var warehouse = await OpenWaitingAsync("planning", cancellationToken))
         {
             await warehouse.MigrateAsync(catalog.Streams, cancellationToken);
             plan = await PlanAsync(accounts, warehouse.AlertState, cancellationToken);
@@ -168,7 +169,7 @@ internal sealed class BackfillCommand(
                     {
                         // Ctrl-C is looked at between windows: the window in flight commits (or fails) as a whole first.
                         cancellationToken.ThrowIfCancellationRequested();
-                        var outcome = await RunWindowAsync(connection, step, window);
+                        var outcome = await RunWindowAsync(connection, step, window, cancellationToken);
                         shown.Completed(outcome);
                         if (outcome.Status != SyncRunStatus.Succeeded)
                         {
@@ -179,9 +180,6 @@ internal sealed class BackfillCommand(
                         done++;
                         written += outcome.Result?.RowsWritten ?? 0;
                     }
-
-                    await WithWarehouseAsync(w => new BackfillProgress(w.AlertState, arguments.From, arguments.To)
-                        .CompletedAsync(step.Source, step.Stream, step.AccountId, CancellationToken.None));
                 }
 
                 shown.Finished();
@@ -211,10 +209,14 @@ internal sealed class BackfillCommand(
         return ExitCodes.Ok;
     }
 
-    /// <summary>One window: the warehouse (and its writer lock) is held for this window only.</summary>
-    private async Task<WindowOutcome> RunWindowAsync(ISourceConnection connection, BackfillStream step, IncrementalWindow window)
+    /// <summary>
+    /// One window: the warehouse (and its writer lock) is held for this window only. Held by a scheduled run, it is
+    /// waited for as the scheduler waits (<c>Schedule:BusyWait</c>); Ctrl-C ends the wait, never the window.
+    /// </summary>
+    private async Task<WindowOutcome> RunWindowAsync(ISourceConnection connection, BackfillStream step, IncrementalWindow window, CancellationToken stop)
     {
-        await using var warehouse = warehouses.Open();
+        await using var warehouse = await OpenWaitingAsync($"{step.Source}.{step.Stream} {window}", stop);
+
         var runner = new SyncRunner(warehouse, clock, loggers.CreateLogger<SyncRunner>());
         var request = new SyncRequest(run.RunId)
         {
@@ -226,16 +228,33 @@ internal sealed class BackfillCommand(
         var outcome = summary.Windows.Single();
         if (outcome.Status == SyncRunStatus.Succeeded)
         {
-            await new BackfillProgress(warehouse.AlertState, arguments.From, arguments.To).WindowDoneAsync(step.Source, step.Stream, step.AccountId, window, CancellationToken.None);
+            // The stream's last window completes its backfill: the key goes, so the same command later reads the range anew.
+            var progress = new BackfillProgress(warehouse.AlertState, arguments.From, arguments.To);
+            await (window == step.Windows[^1]
+                ? progress.CompletedAsync(step.Source, step.Stream, step.AccountId, CancellationToken.None)
+                : progress.WindowDoneAsync(step.Source, step.Stream, step.AccountId, window, CancellationToken.None));
         }
 
         return outcome;
     }
 
-    private async Task WithWarehouseAsync(Func<IWarehouseEngine, Task> action)
+    /// <summary>The warehouse for one step, waiting out another writer up to <c>Schedule:BusyWait</c>.</summary>
+    private async Task<IWarehouseEngine> OpenWaitingAsync(string before, CancellationToken stop)
     {
-        await using var warehouse = warehouses.Open();
-        await action(warehouse);
+        var warehouse = await Etl.Scheduling.WarehouseOperations.OpenAsync(warehouses, options.Schedule.BusyWait, logger, clock, stop);
+        if (warehouse is null || stop.IsCancellationRequested)
+        {
+            if (warehouse is not null)
+            {
+                await warehouse.DisposeAsync();
+            }
+
+            stop.ThrowIfCancellationRequested();
+            throw new WarehouseBusyException(string.Create(CultureInfo.InvariantCulture,
+                $"the warehouse stayed busy for {options.Schedule.BusyWait.TotalMinutes:0.#} min (Schedule:BusyWait) before {before}; the same command resumes there"));
+        }
+
+        return warehouse;
     }
 
     private async Task<List<BackfillStream>> PlanAsync(List<ISourceConnection> accounts, IAlertState state, CancellationToken cancellationToken)
