@@ -218,3 +218,52 @@ public sealed partial class BackfillCommandTests : CliTestBase
         }
     }
 }
+
+public sealed class BackfillPlanTests : CliTestBase
+{
+    [Test]
+    public async Task An_entity_stream_is_refused_with_a_pointer_to_sync_and_a_whole_source_plan_says_it_is_not_backfilled()
+    {
+        await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions { World = WorldOptions.Demo with { Days = 7 } });
+        WriteConfig(new { Sources = new { HubSpot = new { BaseUrl = sandbox.HubSpotBaseAddress, Accounts = new[] { new { AccessToken = sandbox.Credentials.HubSpotAccessToken } } } } });
+
+        var one = await RunWithConfigAsync("backfill", "--source", "hubspot", "--stream", "deals", "--from", "2026-01-01", "--to", "2026-01-31");
+        var all = await RunWithConfigAsync("backfill", "--source", "hubspot", "--from", "2026-01-01", "--to", "2026-01-31", "--dry-run");
+
+        Assert.That(one.ExitCode, Is.EqualTo(ExitCodes.Usage));
+        Assert.That(one.ErrorLines, Has.Length.EqualTo(1));
+        Assert.That(one.ErrorLines[0], Does.Contain("hubspot.deals is an entity stream").And.Contain("pipeline sync --source hubspot --stream deals"));
+        Assert.That(all.ExitCode, Is.EqualTo(ExitCodes.Ok), all.Error);
+        Assert.That(all.Out, Does.Contain("deals").And.Contain("entity stream, not windowed by day: not backfilled").And.Contain("no report stream to backfill"));
+        Assert.That(File.Exists(WarehousePath), Is.False);
+    }
+
+    [Test]
+    public void Rates_are_medians_of_committed_report_windows_per_stream()
+    {
+        var start = new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        Pipeline.Warehouse.SyncRunRecord Window(string stream, int seconds, long calls, Pipeline.Warehouse.SyncRunStatus status = Pipeline.Warehouse.SyncRunStatus.Succeeded, bool windowed = true) =>
+            new("r", "ga4", stream, "1")
+            {
+                StartedAt = start,
+                FinishedAt = start.AddSeconds(seconds),
+                Status = status,
+                ApiCalls = calls,
+                WindowFrom = windowed ? new DateOnly(2026, 1, 1) : null,
+            };
+
+        var rates = new Pipeline.Etl.Sync.BackfillRates(
+        [
+            Window("traffic_daily", 10, 1), Window("traffic_daily", 30, 3), Window("traffic_daily", 20, 2),
+            Window("traffic_daily", 900, 50, Pipeline.Warehouse.SyncRunStatus.Failed),
+            Window("users_daily", 4, 1), Window("users_daily", 8, 3),
+            Window("deals", 60, 9, windowed: false),
+        ]);
+
+        Assert.That(rates.SecondsPerWindow("ga4", "traffic_daily"), Is.EqualTo(20));
+        Assert.That(rates.CallsPerWindow("ga4", "traffic_daily"), Is.EqualTo(2));
+        Assert.That(rates.SecondsPerWindow("ga4", "users_daily"), Is.EqualTo(6));
+        Assert.That(rates.SecondsPerWindow("ga4", "deals"), Is.Null, "entity reads are not windows");
+        Assert.That(rates.SecondsPerWindow("meta", "ads_insights_daily"), Is.Null);
+    }
+}
