@@ -161,6 +161,7 @@ public static class PipelineCli
         root.Subcommands.Add(OperationsCommands.BuildPublish(env, configOption));
         root.Subcommands.Add(OperationsCommands.BuildState(env, configOption));
         root.Subcommands.Add(Init.InitCommand.Build(env));
+        root.Subcommands.Add(BackfillCommand.Build(env, configOption));
         OptionalArgumentsHelp.Install(root);
         return root;
     }
