@@ -160,6 +160,9 @@ public static class PipelineCli
         root.Subcommands.Add(OperationsCommands.BuildSchedule(env, configOption));
         root.Subcommands.Add(OperationsCommands.BuildPublish(env, configOption));
         root.Subcommands.Add(OperationsCommands.BuildState(env, configOption));
+        root.Subcommands.Add(CheckCommand.Build(env, configOption));
+        root.Subcommands.Add(BackupCommand.Build(env, configOption));
+        root.Subcommands.Add(RestoreCommand.Build(env, configOption));
         return root;
     }
 

@@ -41,6 +41,7 @@ public static class SchedulingServices
         services.AddSingleton(sp => new AnomalyCheck(sp.GetRequiredService<IAlertSink>(), options.Alerts, sp.GetRequiredService<ILogger<AnomalyCheck>>()));
         services.AddSingleton<FreshnessAlerts>();
         services.AddSingleton<PostRunStep>();
+        services.AddSingleton<ScheduledBackup>();
         services.AddSingleton<AccountSync>();
         services.AddSingleton<FreshnessCheck>();
         services.AddSingleton<PipelineScheduler>();
