@@ -33,7 +33,7 @@ public sealed partial class IntegrityAndBackupTests : CliTestBase
     public async Task Check_names_the_table_whose_data_block_has_flipped_bytes_and_a_later_sync_and_schedule_refuse_to_write()
     {
         await MigrateWithVictimTableAsync();
-        FlipBytesInABlockOf(Victim);
+        FlipBytesInBlocksOf(Victim, WarehousePath);
         WriteConfigWithFilesSource();
         var before = Sha256(WarehousePath);
 
@@ -62,11 +62,7 @@ public sealed partial class IntegrityAndBackupTests : CliTestBase
     public async Task A_warehouse_whose_header_is_damaged_gives_one_line_saying_so_not_an_engine_dump()
     {
         await MigrateWithVictimTableAsync();
-        using (var file = new FileStream(WarehousePath, FileMode.Open, FileAccess.ReadWrite))
-        {
-            file.Position = 100;
-            file.Write(Enumerable.Repeat((byte)0xA5, 16).ToArray());
-        }
+        DamageHeader();
 
         var status = await RunWithConfigAsync("status");
         var check = await RunWithConfigAsync("check");
@@ -123,7 +119,7 @@ public sealed partial class IntegrityAndBackupTests : CliTestBase
         var backup = await RunWithConfigAsync("backup", "--to", folder);
         Assert.That(backup.ExitCode, Is.EqualTo(ExitCodes.Ok), backup.Error);
         var copy = BackupPath().Match(backup.Out).Groups[1].Value;
-        FlipBytesInABlockOf(Victim, copy);
+        FlipBytesInBlocksOf(Victim, copy);
         var before = Sha256(WarehousePath);
 
         var damaged = await RunWithConfigAsync("restore", "--from", copy);
@@ -194,9 +190,10 @@ public sealed partial class IntegrityAndBackupTests : CliTestBase
         var resync = await RunWithConfigAsync("sync", "--from", today.AddDays(-2).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), "--to", today.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
         Assert.That(resync.ExitCode, Is.EqualTo(ExitCodes.Ok), resync.Error);
         await AddVictimTableAsync();
-        FlipBytesInABlockOf(Victim);
-        var check = await RunProcessAsync(Folder, null, "check", "--config", ConfigPath);
+        DamageHeader();
+        var check = await RunWithConfigAsync("check");
         Assert.That(check.ExitCode, Is.EqualTo(ExitCodes.Failed), check.Out + check.Error);
+        Assert.That(check.Error, Does.Contain("is damaged and cannot be opened"));
 
         var restore = await RunWithConfigAsync("restore", "--from", copy);
         var checkAfter = await RunWithConfigAsync("check");
@@ -229,11 +226,10 @@ public sealed partial class IntegrityAndBackupTests : CliTestBase
         await connection.ExecuteAsync($"CREATE TABLE {Victim} AS SELECT i AS id, hash(i) AS h, 'row-' || md5(i::VARCHAR) AS s FROM range({VictimRows}) t(i); CHECKPOINT;");
     }
 
-    /// <summary>Flips 16 bytes inside a data block used by <paramref name="table"/> and by no other table.</summary>
-    private void FlipBytesInABlockOf(string table, string? path = null)
+    /// <summary>Flips 16 bytes inside every data block used by <paramref name="table"/> and by no other table.</summary>
+    private static void FlipBytesInBlocksOf(string table, string path)
     {
-        path ??= WarehousePath;
-        long block;
+        List<long> blocks;
         long blockSize;
         using (var connection = new DuckDBConnection($"Data Source={path}"))
         {
@@ -245,24 +241,35 @@ public sealed partial class IntegrityAndBackupTests : CliTestBase
             var others = tables.Where(t => t != table)
                 .SelectMany(t => connection.Query<long>($"SELECT DISTINCT block_id FROM pragma_storage_info('{t}') WHERE persistent AND block_id >= 0"))
                 .ToHashSet();
-            block = connection.Query<long>($"SELECT DISTINCT block_id FROM pragma_storage_info('{table}') WHERE persistent AND block_id >= 0 ORDER BY 1")
-                .First(b => !others.Contains(b));
+            blocks = connection.Query<long>($"SELECT DISTINCT block_id FROM pragma_storage_info('{table}') WHERE persistent AND block_id >= 0 ORDER BY 1")
+                .Where(b => !others.Contains(b)).ToList();
             blockSize = connection.ExecuteScalar<long>("SELECT block_size FROM pragma_database_size()");
         }
 
+        Assert.That(blocks, Is.Not.Empty, $"{table} owns data blocks");
         using var file = new FileStream(path, FileMode.Open, FileAccess.ReadWrite);
-        var offset = HeaderBytes + (block * blockSize) + 1000;
-        var bytes = new byte[16];
-        file.Position = offset;
-        file.ReadExactly(bytes);
-        for (var i = 0; i < bytes.Length; i++)
+        foreach (var block in blocks)
         {
-            bytes[i] ^= 0xFF;
-        }
+            var offset = HeaderBytes + (block * blockSize) + 1000;
+            var bytes = new byte[16];
+            file.Position = offset;
+            file.ReadExactly(bytes);
+            for (var i = 0; i < bytes.Length; i++)
+            {
+                bytes[i] ^= 0xFF;
+            }
 
-        file.Position = offset;
-        file.Write(bytes);
-        TestContext.Out.WriteLine($"DEBUG flipped block {block} of {table} at {offset}, size {blockSize}, file {file.Length}");
+            file.Position = offset;
+            file.Write(bytes);
+        }
+    }
+
+    /// <summary>Flips bytes in the file's main header block (checksummed like every block): the file cannot be opened.</summary>
+    private void DamageHeader()
+    {
+        using var file = new FileStream(WarehousePath, FileMode.Open, FileAccess.ReadWrite);
+        file.Position = 100;
+        file.Write(Enumerable.Repeat((byte)0xA5, 16).ToArray());
     }
 
     private static string Sha256(string path) => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(path)));
