@@ -162,6 +162,9 @@ public static class PipelineCli
         root.Subcommands.Add(OperationsCommands.BuildState(env, configOption));
         root.Subcommands.Add(Init.InitCommand.Build(env));
         root.Subcommands.Add(BackfillCommand.Build(env, configOption));
+        root.Subcommands.Add(CheckCommand.Build(env, configOption));
+        root.Subcommands.Add(BackupCommand.Build(env, configOption));
+        root.Subcommands.Add(RestoreCommand.Build(env, configOption));
         OptionalArgumentsHelp.Install(root);
         return root;
     }

@@ -49,6 +49,23 @@ public sealed class WarehouseFactory(PipelineOptions options, ILoggerFactory log
     public IDisposable? AcquireSchedulerLock() =>
         options.Warehouse.Engine == WarehouseOptions.DuckDbEngine ? SchedulerLock.Acquire(options.Warehouse.DuckDb.Path) : null;
 
+    /// <summary>
+    /// Puts a backup in place of the warehouse (DuckDB: verified, refused while another process or a scheduler holds
+    /// it). SQL Server restores natively (<c>RESTORE DATABASE</c>), which this client does not do.
+    /// </summary>
+    public async Task<RestoreResult> RestoreAsync(string from, CancellationToken cancellationToken = default)
+    {
+        if (options.Warehouse.Engine != WarehouseOptions.DuckDbEngine)
+        {
+            throw new ConfigException(
+                $"pipeline restore restores DuckDB files; on {options.Warehouse.Engine} restore natively (RESTORE DATABASE … FROM DISK = N'…' WITH CHECKSUM), see README 'Backups and integrity'");
+        }
+
+        // A running scheduler would open the file for its next job in the middle of the swap.
+        using var scheduler = AcquireSchedulerLock();
+        return await DuckDbBackups.RestoreAsync(options.Warehouse.DuckDb.Path, from, DateTimeOffset.UtcNow, cancellationToken);
+    }
+
     private SqlServerWarehouse OpenSqlServer(bool createIfMissing)
     {
         try

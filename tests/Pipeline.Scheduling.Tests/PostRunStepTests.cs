@@ -123,6 +123,12 @@ public sealed class PostRunStepTests : TestFolder
         public Task<WarehouseStatus> ReadStatusAsync(int recentRuns = 20, CancellationToken cancellationToken = default) =>
             throw new NotSupportedException();
 
+        public Task<IntegrityReport> CheckAsync(CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+        public Task<string?> ReadFailedCheckAsync(CancellationToken cancellationToken = default) => Task.FromResult<string?>(null);
+
+        public Task<BackupResult> BackupAsync(string folder, int keep, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
         public Task<IReadOnlyList<SqlRow>> QueryAsync(string sql, IReadOnlyDictionary<string, object?>? parameters = null, CancellationToken cancellationToken = default)
         {
             Queries.Add(sql);

@@ -41,6 +41,21 @@ public interface IWarehouseEngine : IAsyncDisposable
     Task<MigrationReport> MigrateAsync(IReadOnlyCollection<StreamDescriptor> streams, CancellationToken cancellationToken = default);
 
     Task<WarehouseStatus> ReadStatusAsync(int recentRuns = 20, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Reads every table end to end so the engine verifies what it stores (DuckDB: block checksums; SQL Server:
+    /// <c>DBCC CHECKDB</c>). A failed check is recorded and stands (<see cref="ReadFailedCheckAsync"/>) until a check passes.
+    /// </summary>
+    Task<IntegrityReport> CheckAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>The recorded failed check (when and what was damaged), or null when none stands.</summary>
+    Task<string?> ReadFailedCheckAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// A consistent copy into <paramref name="folder"/>, named with the UTC time, keeping the newest <paramref name="keep"/>
+    /// copies there. DuckDB: checkpoint, copy the file while this engine holds the writer lock, verify the copy.
+    /// </summary>
+    Task<BackupResult> BackupAsync(string folder, int keep, CancellationToken cancellationToken = default);
 }
 
 public sealed record MigrationReport(IReadOnlyList<string> VersionedScriptsApplied, IReadOnlyList<string> AlwaysScriptsRun);

@@ -260,6 +260,30 @@ public sealed class DuckDbWarehouse : IWarehouseEngine
         return new WarehouseStatus(withCounts, runs, states);
     }
 
+    public async Task<IntegrityReport> CheckAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = OpenConnection();
+        var report = await DuckDbIntegrity.CheckAsync(connection, cancellationToken);
+        DuckDbIntegrity.Record(options.Path, report, DateTimeOffset.UtcNow);
+        return report;
+    }
+
+    public Task<string?> ReadFailedCheckAsync(CancellationToken cancellationToken = default) =>
+        Task.FromResult(DuckDbIntegrity.ReadFailed(options.Path));
+
+    public async Task<BackupResult> BackupAsync(string folder, int keep, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(folder);
+        // After a checkpoint the file holds every committed transaction; this engine's open connection is DuckDB's
+        // writer lock, so nothing else writes while the file is copied.
+        await using (var connection = OpenConnection())
+        {
+            await connection.ExecuteAsync(new CommandDefinition("CHECKPOINT", cancellationToken: cancellationToken));
+        }
+
+        return await DuckDbBackups.CopyAsync(System.IO.Path.GetFullPath(options.Path), folder, keep, DateTimeOffset.UtcNow, cancellationToken);
+    }
+
     public ValueTask DisposeAsync()
     {
         lockHolder.Dispose();

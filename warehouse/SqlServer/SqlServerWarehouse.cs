@@ -311,6 +311,38 @@ public sealed class SqlServerWarehouse : IWarehouseEngine, IBiReaderGrants
         SELECT @user AS [user], @created AS created, @member AS already_member;
         """;
 
+    public async Task<IntegrityReport> CheckAsync(CancellationToken cancellationToken = default)
+    {
+        IntegrityReport report;
+        await using (var connection = await Connections.OpenAsync(cancellationToken))
+        {
+            report = await SqlServerIntegrity.CheckAsync(connection, Connections.Database, options.CommandTimeout, cancellationToken);
+        }
+
+        await AlertState.SetAsync(
+            SqlServerIntegrity.FailedCheckKey,
+            report.Healthy ? null : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"failed at {DateTime.UtcNow:yyyy-MM-dd HH:mm:ss} UTC: {report.Summary}"),
+            cancellationToken);
+        return report;
+    }
+
+    public Task<string?> ReadFailedCheckAsync(CancellationToken cancellationToken = default) =>
+        AlertState.GetAsync(SqlServerIntegrity.FailedCheckKey, cancellationToken);
+
+    /// <summary>
+    /// A native copy-only backup to <paramref name="folder"/> on the server (a path the SQL Server service account can
+    /// write), verified by reading it back. <paramref name="keep"/> is not applied here: the files live on the server.
+    /// </summary>
+    public async Task<BackupResult> BackupAsync(string folder, int keep, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(folder);
+        var disk = SqlServerIntegrity.DiskPath(folder, Connections.Database, DateTimeOffset.UtcNow);
+        await using var connection = await Connections.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            SqlServerIntegrity.BackupStatement, new { database = Connections.Database, disk }, commandTimeout: (int)options.CommandTimeout.TotalSeconds, cancellationToken: cancellationToken));
+        return new BackupResult(disk, 0, [], $"BACKUP DATABASE [{Connections.Database}] TO DISK = N'{disk}' WITH COPY_ONLY, CHECKSUM, INIT");
+    }
+
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
     private static string DisplayName(string resourceName) =>

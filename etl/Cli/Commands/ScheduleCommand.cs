@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Pipeline.Etl;
 using Pipeline.Etl.Configuration;
 using Pipeline.Etl.Scheduling;
+using Pipeline.Warehouse;
 using Spectre.Console;
 
 namespace Pipeline.Cli.Commands;
@@ -53,6 +54,7 @@ internal sealed class ScheduleCommand(
         using var schedulerLock = warehouses.AcquireSchedulerLock();
         await using (var warehouse = warehouses.Open())
         {
+            await warehouse.ThrowIfFailedCheckAsync(stop.Token);
             await warehouse.MigrateAsync(catalog.Streams, stop.Token);
             console.MarkupLineInterpolated($"Warehouse [bold]{warehouse.Location}[/] ({warehouse.Name})");
         }

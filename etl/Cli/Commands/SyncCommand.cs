@@ -47,6 +47,7 @@ internal sealed class SyncCommand(
         }
 
         await using var warehouse = warehouses.Open();
+        await warehouse.ThrowIfFailedCheckAsync(cancellationToken);
         await warehouse.MigrateAsync(catalog.Streams, cancellationToken);
         var runner = new SyncRunner(warehouse, clock, loggers.CreateLogger<SyncRunner>());
         var request = new SyncRequest(run.RunId)

@@ -31,6 +31,9 @@ public sealed class PipelineOptions
 
     /// <summary>The read-only copy of the marts for BI tools (DuckDB).</summary>
     public Scheduling.PublishOptions Publish { get; set; } = new();
+
+    /// <summary>Where <c>pipeline backup</c> and the scheduler put copies of the warehouse, and how many are kept.</summary>
+    public BackupOptions Backup { get; set; } = new();
 }
 
 public sealed class WarehouseOptions

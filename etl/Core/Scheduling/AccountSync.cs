@@ -28,6 +28,7 @@ public sealed class AccountSync(
     SourceCatalog catalog,
     PipelineOptions options,
     PostRunStep postRun,
+    ScheduledBackup backup,
     IAlertSink alerts,
     TimeProvider clock,
     ILoggerFactory loggers)
@@ -69,6 +70,9 @@ public sealed class AccountSync(
         {
             return new AccountRunResult(runId, [], Skipped: true, StoppedEarly: stop.IsCancellationRequested, null);
         }
+
+        // A check that failed since the scheduler started (pipeline check between jobs) stops every later run.
+        await warehouse.ThrowIfFailedCheckAsync(stop);
 
         // Hard cancellation: only once a stop was asked for and the grace for the window in flight ran out.
         using var hard = new CancellationTokenSource();
@@ -150,6 +154,10 @@ public sealed class AccountSync(
         if (result.CommittedWindows > 0 && !stop.IsCancellationRequested)
         {
             await postRun.RunAsync(warehouse, runId, hard.Token);
+            if (result.FailedWindows == 0)
+            {
+                await backup.RunAsync(warehouse, runId, hard.Token);
+            }
         }
 
         return result;

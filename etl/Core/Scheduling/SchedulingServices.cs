@@ -42,6 +42,7 @@ public static class SchedulingServices
         services.AddSingleton<FreshnessAlerts>();
         services.AddSingleton<ApiVersionAlerts>();
         services.AddSingleton<PostRunStep>();
+        services.AddSingleton<ScheduledBackup>();
         services.AddSingleton<AccountSync>();
         services.AddSingleton<FreshnessCheck>();
         services.AddSingleton<PipelineScheduler>();

@@ -42,12 +42,24 @@ internal static class DuckDbConnections
                 $"cannot open the warehouse {connection.DataSource} for writing: {why}; check the permissions of the file and its folder, and that the disk is not mounted read-only",
                 ex);
         }
+        catch (DuckDBException ex) when (Damaged(ex.Message))
+        {
+            // DuckDB says "DuckDBOpen failed: IO Error: Corrupt database file: computed checksum …": say what it means.
+            connection.Dispose();
+            throw new WarehouseDamagedException(
+                $"the warehouse {connection.DataSource} is damaged and cannot be opened ({DuckDbWarehouse.OneLine(ex.Message)}); {IntegrityGuard.WhatToDo}",
+                ex);
+        }
         catch
         {
             connection.Dispose();
             throw;
         }
     }
+
+    private static bool Damaged(string engineMessage) =>
+        engineMessage.Contains("Corrupt database file", StringComparison.OrdinalIgnoreCase)
+        || engineMessage.Contains("not a valid DuckDB database file", StringComparison.OrdinalIgnoreCase);
 
     private static string? Unwritable(string engineMessage) =>
         engineMessage.Contains("Permission denied", StringComparison.OrdinalIgnoreCase) ? "permission denied"
