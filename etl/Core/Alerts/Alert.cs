@@ -8,6 +8,7 @@ public enum AlertKind
     Stale,
     Recovered,
     Anomaly,
+    SourceHealth,
 }
 
 /// <summary>
