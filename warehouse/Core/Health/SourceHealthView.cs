@@ -32,7 +32,7 @@ public static class SourceHealthView
         var body = branches.Count > 0
             ? string.Join("\nUNION ALL\n", branches)
             : $"SELECT CAST(NULL AS varchar(64)) AS source_name, CAST(NULL AS varchar(64)) AS stream_name, CAST(NULL AS varchar(128)) AS column_name, CAST(NULL AS DATE) AS day, CAST(0 AS BIGINT) AS row_count, CAST(0 AS BIGINT) AS filled_rows, {dialect.AsFloat("0")} AS fill_rate WHERE 1 = 0";
-        return SemanticLayer.Render(new SemanticScript(Schema, Name, $"CREATE VIEW {Schema}.{Name} AS\n{body}\n"), dialect);
+        return SemanticLayer.Render(new SemanticScript(Schema, Name, $"CREATE VIEW {Schema}.{Name} AS\n{body};\n"), dialect);
     }
 
     /// <summary>The columns watched: everything but the natural key and the cursor, which are always filled.</summary>
