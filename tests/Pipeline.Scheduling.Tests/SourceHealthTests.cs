@@ -63,6 +63,7 @@ public sealed class SourceHealthTests : TestFolder
         var before = await SyncAndCheckAsync("sync", "--from", world.StartDate.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), "--to", change.AddDays(-1).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
         var after = await SyncAndCheckAsync("sync");
         var still = await SyncAndCheckAsync("sync");
+        var status = await CliRunner.RunAsync("status", "--config", config);
 
         Assert.That(before, Is.Empty, "up to the day before the change every column is as usual");
         Assert.That(after, Has.Count.EqualTo(1), string.Join("\n", after.Select(a => a.Text)));
@@ -73,6 +74,7 @@ public sealed class SourceHealthTests : TestFolder
         Assert.That(alert.Text, Does.Contain($"since {change:yyyy-MM-dd}"));
         Assert.That(alert.Text, Does.Not.Contain("actions_link_click:"), "the action types still returned stay healthy");
         Assert.That(still, Is.Empty, "the same episode is not alerted again");
+        Assert.That(status.Out, Does.Contain("Unhealthy streams").And.Contain("actions_" + DroppedAction), status.Out + status.Error);
     }
 
     private sealed class RecordingSink : IAlertSink
