@@ -18,6 +18,9 @@ public sealed class ConfigurationTests : TestFolder
     [TestCase("Alerts:WebhookUrl", "hooks.slack.com/services/T0/B0/x", "Alerts:WebhookUrl", "is not an http(s) URL")]
     [TestCase("Alerts:FreshnessSlaHours:hubspot", "0", "Alerts:FreshnessSlaHours:hubspot", "must be above 0")]
     [TestCase("Alerts:FreshnessSlaHours:nope", "3", "Alerts:FreshnessSlaHours:nope", "'nope' is not a source")]
+    [TestCase("Alerts:Health:MinFillRate", "1.5", "Alerts:Health:MinFillRate", "is outside (0, 1]")]
+    [TestCase("Alerts:Health:BaselineDays", "3", "Alerts:Health:BaselineDays", "is outside 7..365")]
+    [TestCase("Alerts:Health:VolumeMadFactor", "-1", "Alerts:Health:VolumeMadFactor", "is outside 0..100")]
     [TestCase("Publish:Path", "data/warehouse.duckdb", "Publish:Path", "is the warehouse file itself")]
     [TestCase("Warehouse:DuckDb:MemoryLimit", "half the RAM", "Warehouse:DuckDb:MemoryLimit", "is not a size like 512MB or 2GB")]
     public void A_bad_value_is_reported_with_its_key(string key, string value, string expectedKey, string message)

@@ -66,7 +66,9 @@ internal sealed class TSqlScripts
     private static IEnumerable<(string File, string Text)> RenderedSemanticScripts() =>
         new SemanticLayerScriptProvider(new ReportingSettings()).GetScripts(null!)
             .Where(s => s.Name.Contains('.', StringComparison.Ordinal))
-            .Select(s => (s.Name + " (rendered)", s.Contents));
+            .Select(s => (s.Name + " (rendered)", s.Contents))
+            // mart.source_health is generated from the stream catalog: rendered for the built-in streams, as DuckDB is migrated here.
+            .Concat(new SourceHealthScriptProvider(Pipeline.Etl.Sources.BuiltInStreams).GetScripts(null!).Select(s => (s.Name + " (generated)", s.Contents)));
 
     public static TSqlScripts Load(string folder, IEnumerable<(string File, string Text)>? semantic = null)
     {

@@ -174,6 +174,8 @@ public sealed class DuckDbWarehouse : IWarehouseEngine
             builder = builder.WithScripts(new SemanticLayerScriptProvider(reporting));
         }
 
+        builder = builder.WithScripts(new SourceHealthScriptProvider(streams));
+
         foreach (var provider in options.AdditionalScripts)
         {
             builder = builder.WithScripts(provider);

@@ -119,6 +119,8 @@ public sealed class SqlServerWarehouse : IWarehouseEngine, IBiReaderGrants
             builder = builder.WithScripts(new SemanticLayerScriptProvider(reporting));
         }
 
+        builder = builder.WithScripts(new SourceHealthScriptProvider(streams));
+
         foreach (var provider in options.AdditionalScripts)
         {
             builder = builder.WithScripts(provider);

@@ -9,6 +9,7 @@ public enum AlertKind
     Recovered,
     Anomaly,
     ApiVersion,
+    SourceHealth,
 }
 
 /// <summary>

@@ -20,4 +20,7 @@ public sealed class AlertOptions
 
     /// <summary>At most this many anomalies are listed in one alert; the rest are counted.</summary>
     public int MaxAnomaliesListed { get; set; } = 10;
+
+    /// <summary>Source health: columns that stop filling, volume that leaves its band (see <see cref="SourceHealthCheck"/>).</summary>
+    public HealthAlertOptions Health { get; set; } = new();
 }

@@ -78,6 +78,27 @@ public static class OperationsConfig
             fail("Alerts:MaxAnomaliesListed", string.Create(CultureInfo.InvariantCulture, $"{alerts.MaxAnomaliesListed} is outside 1..100"));
         }
 
+        var health = alerts.Health;
+        if (health.MinFillRate is <= 0 or > 1 || double.IsNaN(health.MinFillRate))
+        {
+            fail("Alerts:Health:MinFillRate", string.Create(CultureInfo.InvariantCulture, $"{health.MinFillRate} is outside (0, 1] (a share of rows, e.g. 0.5)"));
+        }
+
+        if (health.BaselineFilledShare is <= 0 or > 1 || double.IsNaN(health.BaselineFilledShare))
+        {
+            fail("Alerts:Health:BaselineFilledShare", string.Create(CultureInfo.InvariantCulture, $"{health.BaselineFilledShare} is outside (0, 1] (a share of days, e.g. 0.9)"));
+        }
+
+        if (health.BaselineDays is < 7 or > 365)
+        {
+            fail("Alerts:Health:BaselineDays", string.Create(CultureInfo.InvariantCulture, $"{health.BaselineDays} is outside 7..365"));
+        }
+
+        if (health.VolumeMadFactor is < 0 or > 100 || double.IsNaN(health.VolumeMadFactor))
+        {
+            fail("Alerts:Health:VolumeMadFactor", string.Create(CultureInfo.InvariantCulture, $"{health.VolumeMadFactor} is outside 0..100 (0 turns the volume check off)"));
+        }
+
         var publish = options.Publish;
         if (string.IsNullOrWhiteSpace(publish.Path))
         {

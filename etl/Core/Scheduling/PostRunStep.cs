@@ -8,10 +8,10 @@ namespace Pipeline.Etl.Scheduling;
 /// <summary>
 /// After a run committed something: the transform step (dw and mart are views over staging, so nothing to
 /// refresh), publishing the BI copy of the marts where the engine has one (DuckDB; SQL Server is read live), and the
-/// KPI anomaly check against the engine's alert state. A failure here is alerted and logged but never undoes the sync.
+/// KPI anomaly check and the source health check against the engine's alert state. A failure here is alerted and logged but never undoes the sync.
 /// </summary>
 public sealed class PostRunStep(
-    PipelineOptions options, AnomalyCheck anomalies, IAlertSink alerts, ILogger<PostRunStep> logger)
+    PipelineOptions options, AnomalyCheck anomalies, IAlertSink alerts, ILogger<PostRunStep> logger, SourceHealthCheck? health = null)
 {
     // Two jobs finishing together must not publish at once; the second publishes what the first may have missed.
     private readonly SemaphoreSlim publishing = new(1, 1);
@@ -47,6 +47,18 @@ public sealed class PostRunStep(
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 logger.LogError(ex, "KPI anomaly check failed: {Error}", OneLine(ex.Message));
+            }
+        }
+
+        if (health is not null && options.Alerts.Health.Enabled)
+        {
+            try
+            {
+                await health.RunAsync(new MartSourceHealthFeed(warehouse.Reader), warehouse.AlertState, cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogError(ex, "Source health check failed: {Error}", OneLine(ex.Message));
             }
         }
     }

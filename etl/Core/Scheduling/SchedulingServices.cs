@@ -41,6 +41,7 @@ public static class SchedulingServices
         services.AddSingleton(sp => new AnomalyCheck(sp.GetRequiredService<IAlertSink>(), options.Alerts, sp.GetRequiredService<ILogger<AnomalyCheck>>()));
         services.AddSingleton<FreshnessAlerts>();
         services.AddSingleton<ApiVersionAlerts>();
+        services.AddSingleton(sp => new SourceHealthCheck(sp.GetRequiredService<IAlertSink>(), options.Alerts.Health, sp.GetService<TimeProvider>() ?? TimeProvider.System, sp.GetRequiredService<ILogger<SourceHealthCheck>>()));
         services.AddSingleton<PostRunStep>();
         services.AddSingleton<ScheduledBackup>();
         services.AddSingleton<AccountSync>();

@@ -407,7 +407,7 @@ internal sealed class MetaInsightsEngine(MetaWorld meta, MetaAdAccount account, 
                 ("lead", r.Leads7dClick, r.Leads1dView, true),
                 ("purchase", r.Purchases7dClick, r.Purchases1dView, true),
             ];
-        entries.RemoveAll(e => e.Click7d + e.View1d == 0);
+        entries.RemoveAll(e => e.Click7d + e.View1d == 0 || meta.ActionDropped(e.Type, r.Start));
         if (entries.Count == 0)
         {
             return;
@@ -438,13 +438,13 @@ internal sealed class MetaInsightsEngine(MetaWorld meta, MetaAdAccount account, 
         w.WriteEndArray();
     }
 
-    private static void WriteCostPerAction(Utf8JsonWriter w, Row r)
+    private void WriteCostPerAction(Utf8JsonWriter w, Row r)
     {
         var spend = r.SpendCents / 100m;
         w.WriteStartArray("cost_per_action_type");
         foreach (var (type, count) in new[] { ("link_click", r.LinkClicks), ("landing_page_view", r.LandingPageViews), ("lead", r.Leads7dClick + r.Leads1dView), ("purchase", r.Purchases7dClick + r.Purchases1dView) })
         {
-            if (count > 0)
+            if (count > 0 && !meta.ActionDropped(type, r.Start))
             {
                 w.WriteStartObject();
                 w.WriteString("action_type", type);

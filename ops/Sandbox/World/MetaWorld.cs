@@ -134,6 +134,10 @@ public sealed class MetaWorld
 
     public MetaAdAccount? FindAccount(string accountId) => accountsById.GetValueOrDefault(accountId);
 
+    /// <summary>Whether insights leave out action type <paramref name="actionType"/> for rows starting on <paramref name="day"/> (<see cref="WorldOptions.MetaDroppedActionType"/>).</summary>
+    public bool ActionDropped(string actionType, DateOnly day) =>
+        options.MetaActionDroppedFrom is { } from && day >= from && string.Equals(options.MetaDroppedActionType, actionType, StringComparison.Ordinal);
+
     public IReadOnlyList<MetaBreakdown> BreakdownsOf(string accountId) => breakdownsByAccount[accountId];
 
     public static bool IsActive(MetaCampaign campaign, DateOnly day) => day >= campaign.StartDate && day <= campaign.StopDate;

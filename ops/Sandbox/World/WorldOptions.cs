@@ -22,6 +22,19 @@ public sealed record WorldOptions
     /// </summary>
     public int MetaPausedDays { get; init; } = 3;
 
+    /// <summary>
+    /// A Meta action type (e.g. <c>landing_page_view</c>) that insights stop returning in <c>actions</c> and
+    /// <c>action_values</c> from <see cref="MetaDroppedActionFromDay"/> on, while rows keep arriving: an API change that
+    /// empties one column silently. Null for none.
+    /// </summary>
+    public string? MetaDroppedActionType { get; init; }
+
+    /// <summary>Day (counted from <see cref="StartDate"/>, 0-based) from which <see cref="MetaDroppedActionType"/> is missing.</summary>
+    public int MetaDroppedActionFromDay { get; init; }
+
+    /// <summary>The first day without <see cref="MetaDroppedActionType"/>, when one is dropped.</summary>
+    public DateOnly? MetaActionDroppedFrom => MetaDroppedActionType is null ? null : StartDate.AddDays(MetaDroppedActionFromDay);
+
     /// <summary>Random non-campaign traffic segments per day (organic, direct, referral, paid search).</summary>
     public int Ga4SegmentsPerDay { get; init; } = 40;
 
