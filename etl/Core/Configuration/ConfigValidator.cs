@@ -224,6 +224,7 @@ public static class ConfigValidator
 
         CheckReporting(options.Reporting, Fail);
         Scheduling.OperationsConfig.Check(options, Fail);
+        Delivery.DeliveryConfig.Check(options, Fail);
 
         if (!LogLevels.Contains(options.Logging.Level, StringComparer.OrdinalIgnoreCase))
         {

@@ -31,6 +31,12 @@ public sealed class PipelineOptions
 
     /// <summary>The read-only copy of the marts for BI tools (DuckDB).</summary>
     public Scheduling.PublishOptions Publish { get; set; } = new();
+
+    /// <summary>Reports sent by e-mail on a cron (and by <c>pipeline report --send</c>).</summary>
+    public List<Delivery.ReportDeliveryOptions> Reports { get; set; } = [];
+
+    /// <summary>The mail server of <see cref="Reports"/>.</summary>
+    public Delivery.SmtpOptions Smtp { get; set; } = new();
 }
 
 public sealed class WarehouseOptions
