@@ -157,6 +157,30 @@ public sealed class ReportDeliveryTests
         Assert.That(Parse(server.ReceivedEmail[0].Data).To.Mailboxes.Select(m => m.Address), Is.EquivalentTo(Recipients));
     }
 
+    [TestCase("Period", "\"last-year\"", "Reports:0:Period")]
+    [TestCase("Audience", "\"board\"", "Reports:0:Audience")]
+    [TestCase("Cron", "\"every monday\"", "Reports:0:Cron")]
+    [TestCase("To", "[ \"not-an-address\" ]", "Reports:0:To:0")]
+    public async Task ABadDeliveryIsAConfigErrorNamingItsKey(string key, string value, string named)
+    {
+        var config = await WriteConfigAsync("bad-" + key.ToLowerInvariant(), 25);
+        var json = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(config))!;
+        json["Reports"]![0]![key] = System.Text.Json.Nodes.JsonNode.Parse(value);
+        await File.WriteAllTextAsync(config, json.ToJsonString());
+        var result = await ReportFixture.RunAsync("report", "--send", "--config", config);
+        Assert.That(result.ExitCode, Is.EqualTo(ExitCodes.Usage));
+        Assert.That(result.Error, Does.Contain(named));
+    }
+
+    [Test]
+    public async Task ConfigCheckMasksTheSmtpPassword()
+    {
+        var config = await WriteConfigAsync("check", 25, password: Password);
+        var result = await ReportFixture.RunAsync("config", "check", "--config", config);
+        Assert.That(result.ExitCode, Is.EqualTo(ExitCodes.Ok), result.Error);
+        Assert.That(result.Out + result.Error, Does.Contain("Smtp").And.Not.Contain(Password));
+    }
+
     private static async Task<string> WriteConfigAsync(string name, int port, string? subject = null, string cron = "0 0 8 ? * MON", int attempts = 1, string? password = null, string? webhookUrl = null)
     {
         var folder = Path.Combine(ReportFixture.Folder, name);
