@@ -173,6 +173,14 @@ public sealed class ReportDeliveryTests
     }
 
     [Test]
+    public void TheConfigAcceptsExactlyTheReportsPeriodsAndTabs()
+    {
+        // The validator lives below the CLI and keeps its own lists; they must stay the report's.
+        Assert.That(Pipeline.Etl.Delivery.DeliveryConfig.Periods, Is.EquivalentTo(Pipeline.Cli.Kpi.KpiPeriods.Names));
+        Assert.That(Pipeline.Etl.Delivery.DeliveryConfig.Audiences, Is.EquivalentTo(Pipeline.Cli.Report.ReportLayout.Audiences.Select(a => a.Id)));
+    }
+
+    [Test]
     public async Task ConfigCheckMasksTheSmtpPassword()
     {
         var config = await WriteConfigAsync("check", 25, password: Password);
