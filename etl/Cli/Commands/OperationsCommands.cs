@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
+using Pipeline.Cli.Report.Delivery;
 using Pipeline.Etl.Scheduling;
 
 namespace Pipeline.Cli.Commands;
@@ -10,7 +11,7 @@ internal static class OperationsCommands
     public static Command BuildSchedule(CliEnvironment env, Option<FileInfo?> configOption)
     {
         var schedule = new Command("schedule", "Run the scheduler until Ctrl-C/SIGTERM: each source account on its cron, then publish, anomaly and freshness alerts");
-        schedule.SetAction((p, ct) => CommandHost.RunAsync<ScheduleCommand>(env, p.GetValue(configOption), s => s.AddPipelineScheduling(), ct));
+        schedule.SetAction((p, ct) => CommandHost.RunAsync<ScheduleCommand>(env, p.GetValue(configOption), s => s.AddPipelineScheduling().AddReportDelivery(), ct));
         return schedule;
     }
 

@@ -11,7 +11,25 @@ namespace Pipeline.Cli.Report;
 /// </summary>
 internal static class HtmlReport
 {
-    public static string Render(ReportData data)
+    public static string Render(ReportData data) => Render(data, mail: false);
+
+    /// <summary>
+    /// The mail body: one audience's panel, shown without tabs, radio buttons or script (mail clients drop scripts
+    /// and form controls, and a panel hidden until its tab is checked would stay hidden). Same tiles and data.
+    /// </summary>
+    public static string RenderForMail(ReportData data, string audience)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        var shown = data.Audiences.Where(a => a.Id == audience).ToList();
+        if (shown.Count == 0)
+        {
+            throw new ArgumentException($"the report has no tab '{audience}'", nameof(audience));
+        }
+
+        return Render(data with { Audiences = shown }, mail: true);
+    }
+
+    private static string Render(ReportData data, bool mail)
     {
         ArgumentNullException.ThrowIfNull(data);
         var request = data.Request;
@@ -20,7 +38,7 @@ internal static class HtmlReport
         html.Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
         html.Append("<meta name=\"generator\" content=\"pipeline report\">\n");
         html.Append(CultureInfo.InvariantCulture, $"<title>Marketing KPI report · {E(ReportFormat.PeriodName(request.Range.Label))} · {E(ReportFormat.Range(request.Range))}</title>\n");
-        html.Append("<style>").Append(Css).Append("</style>\n</head>\n<body>\n");
+        html.Append("<style>").Append(Css).Append(mail ? MailCss : "").Append("</style>\n</head>\n<body>\n");
 
         html.Append("<header class=\"top\">\n<div>\n<h1>Marketing KPI report</h1>\n");
         html.Append(CultureInfo.InvariantCulture, $"<p class=\"period\"><strong>{E(ReportFormat.PeriodName(request.Range.Label))}</strong> · {E(ReportFormat.Range(request.Range))} <span class=\"vs\">compared with {E(ReportFormat.Range(request.Previous))}</span></p>\n</div>\n");
@@ -32,19 +50,23 @@ internal static class HtmlReport
         // The ranges as data, for tools (and tests) that check the numbers against the marts.
         html.Append(CultureInfo.InvariantCulture, $"<main data-period=\"{E(request.Range.Label)}\" data-from=\"{Iso(request.Range.From)}\" data-to=\"{Iso(request.Range.To)}\" data-previous-from=\"{Iso(request.Previous.From)}\" data-previous-to=\"{Iso(request.Previous.To)}\">\n");
 
-        for (var i = 0; i < data.Audiences.Count; i++)
+        for (var i = 0; i < data.Audiences.Count && !mail; i++)
         {
             var a = data.Audiences[i];
             html.Append(CultureInfo.InvariantCulture, $"<input type=\"radio\" name=\"tab\" class=\"tab-input\" id=\"tab-{a.Id}\"{(i == 0 ? " checked" : "")}>\n");
         }
 
-        html.Append("<nav class=\"tabs\" role=\"tablist\">");
-        foreach (var a in data.Audiences)
+        if (!mail)
         {
-            html.Append(CultureInfo.InvariantCulture, $"<label class=\"tab\" role=\"tab\" for=\"tab-{a.Id}\" data-tab=\"{a.Id}\" aria-selected=\"{(a == data.Audiences[0] ? "true" : "false")}\">{E(a.Title)}<span class=\"count\">{a.Tiles.Count + a.MonthlyTiles.Count} KPIs</span></label>");
+            html.Append("<nav class=\"tabs\" role=\"tablist\">");
+            foreach (var a in data.Audiences)
+            {
+                html.Append(CultureInfo.InvariantCulture, $"<label class=\"tab\" role=\"tab\" for=\"tab-{a.Id}\" data-tab=\"{a.Id}\" aria-selected=\"{(a == data.Audiences[0] ? "true" : "false")}\">{E(a.Title)}<span class=\"count\">{a.Tiles.Count + a.MonthlyTiles.Count} KPIs</span></label>");
+            }
+
+            html.Append("</nav>\n");
         }
 
-        html.Append("</nav>\n");
         foreach (var a in data.Audiences)
         {
             Panel(html, a, data);
@@ -56,9 +78,17 @@ internal static class HtmlReport
         html.Append("anomalies from <code>mart.kpi_anomalies</code>, monthly KPIs from their dedicated views, freshness from <code>etl.v_stream_status</code>. ");
         html.Append("Change = (this period − previous) / |previous|, as in <code>mart.kpi_trends</code>; for rates the difference in percentage points (pp). Usual ranges of KPIs that cannot be negative start at 0. A tile shows progress only towards a target of its own period. Green and red follow each KPI's better-when; context KPIs stay grey. ");
         html.Append("Made by <code>pipeline report</code>.</footer>\n</main>\n");
-        html.Append("<script>").Append(Script).Append("</script>\n</body>\n</html>\n");
+        if (!mail)
+        {
+            html.Append("<script>").Append(Script).Append("</script>\n");
+        }
+
+        html.Append("</body>\n</html>\n");
         return html.ToString();
     }
+
+    // The one panel of a mail is always shown (its tab's radio button is not there to check).
+    private const string MailCss = "\n.panel { display: block; }\n";
 
     private static void Panel(StringBuilder html, AudienceReport a, ReportData data)
     {

@@ -34,6 +34,12 @@ public sealed class PipelineOptions
 
     /// <summary>Where <c>pipeline backup</c> and the scheduler put copies of the warehouse, and how many are kept.</summary>
     public BackupOptions Backup { get; set; } = new();
+
+    /// <summary>Reports sent by e-mail on a cron (and by <c>pipeline report --send</c>).</summary>
+    public List<Delivery.ReportDeliveryOptions> Reports { get; set; } = [];
+
+    /// <summary>The mail server of <see cref="Reports"/>.</summary>
+    public Delivery.SmtpOptions Smtp { get; set; } = new();
 }
 
 public sealed class WarehouseOptions

@@ -12,8 +12,9 @@ public sealed record ScheduledJobInfo(string Job, string Cron, string TimeZone, 
 /// Puts the <see cref="SchedulePlan"/> into Quartz and takes it out again: one cron trigger per job with the
 /// fire-once-now misfire instruction, then start; on stop, a shutdown that waits for running jobs (which are told
 /// to finish their window), bounded by the shutdown grace plus a margin for the rollback.
+/// Report deliveries (<c>Reports</c>) get a job each when the host registered an <see cref="Delivery.IReportDelivery"/>.
 /// </summary>
-public sealed class PipelineScheduler(ISchedulerFactory factory, PipelineOptions options, SourceCatalog catalog, ILogger<PipelineScheduler> logger)
+public sealed class PipelineScheduler(ISchedulerFactory factory, PipelineOptions options, SourceCatalog catalog, ILogger<PipelineScheduler> logger, Delivery.IReportDelivery? delivery = null)
 {
     public SchedulePlan Plan { get; } = SchedulePlan.Build(options, catalog.Sources.Select(s => s.Name));
 
@@ -45,8 +46,22 @@ public sealed class PipelineScheduler(ISchedulerFactory factory, PipelineOptions
         var freshnessNext = await scheduler.ScheduleJob(freshness, CronTrigger(scheduler, FreshnessJob.Key.Name, FreshnessJob.Key.Group, Plan.FreshnessCron), ScheduleJobOptions.Replacing, cancellationToken);
         infos.Add(new ScheduledJobInfo(FreshnessJob.Key.ToString(), Plan.FreshnessCron, Plan.TimeZone.Id, freshnessNext));
 
+        if (delivery is not null)
+        {
+            foreach (var report in options.Reports)
+            {
+                var key = new JobKey(report.Name, ReportDeliveryJob.Group);
+                wanted.Add(key);
+                var detail = JobBuilder.Create<ReportDeliveryJob>().WithIdentity(key).WithDescription($"report {report.Name} to {report.To.Count} recipient(s)")
+                    .UsingJobData(ReportDeliveryJob.DeliveryKey, report.Name).Build();
+                var next = await scheduler.ScheduleJob(detail, CronTrigger(scheduler, report.Name, ReportDeliveryJob.Group, report.Cron.Trim()), ScheduleJobOptions.Replacing, cancellationToken);
+                infos.Add(new ScheduledJobInfo(key.ToString(), report.Cron, Plan.TimeZone.Id, next));
+            }
+        }
+
         // A clustered store outlives configuration changes: jobs of accounts no longer configured go.
         var stale = (await scheduler.QueryJobs(new JobQuery { Group = GroupMatcher<JobKey>.GroupEquals(SyncJobPlan.Group) }, cancellationToken)).Items
+            .Concat((await scheduler.QueryJobs(new JobQuery { Group = GroupMatcher<JobKey>.GroupEquals(ReportDeliveryJob.Group) }, cancellationToken)).Items)
             .Select(j => j.Key).Where(k => !wanted.Contains(k)).ToList();
         if (stale.Count > 0)
         {

@@ -49,6 +49,7 @@ public static class SchedulingServices
         services.AddSingleton<PipelineScheduler>();
         services.AddTransient<SyncJob>();
         services.AddTransient<FreshnessJob>();
+        services.AddTransient<ReportDeliveryJob>();
 
         var schedule = options.Schedule;
         services.AddQuartz(q =>
