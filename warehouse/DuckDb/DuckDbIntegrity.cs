@@ -32,10 +32,20 @@ internal static class DuckDbIntegrity
             cancellationToken.ThrowIfCancellationRequested();
             try
             {
-                // hash() of every column forces DuckDB to read (and checksum) every data and validity segment.
-                await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-                    $"SELECT count(*) FROM (SELECT bit_xor(hash(COLUMNS(*))) FROM {DuckDbTypes.Quote(schema)}.{DuckDbTypes.Quote(name)})",
+                // hash() of every column forces DuckDB to read (and checksum) every data and validity segment. The
+                // hashes must be the query's output: wrapped in an outer count(*), the optimizer prunes them and reads
+                // nothing (a damaged block then passed the check).
+                await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(
+                    $"SELECT bit_xor(hash(COLUMNS(*))) FROM {DuckDbTypes.Quote(schema)}.{DuckDbTypes.Quote(name)}",
                     cancellationToken: cancellationToken));
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    for (var i = 0; i < reader.FieldCount; i++)
+                    {
+                        _ = reader.GetValue(i);
+                    }
+                }
+
                 checks.Add(new TableCheck(schema, name, null));
             }
             catch (DuckDBException ex)
