@@ -205,7 +205,7 @@ public sealed partial class InitCommandTests : CliTestBase
         var secrets = ExportedVariables(text);
 
         Assert.That(Validate(example, secrets).Select(e => e.ToString()), Is.Empty);
-        Assert.That(secrets.Keys, Has.Count.EqualTo(3), "Meta, Mailchimp and HubSpot secrets come from the environment");
+        Assert.That(secrets.Keys, Has.Count.EqualTo(4), "Meta, Mailchimp, HubSpot and SMTP secrets come from the environment");
         var sources = new ConfigurationBuilder().AddJsonFile(example).Build().GetSection("Sources").GetChildren().Select(c => c.Key.ToLowerInvariant());
         Assert.That(sources, Is.EquivalentTo(InitTemplates.SourceNames));
         var lines = File.ReadAllLines(example);
