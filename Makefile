@@ -6,6 +6,8 @@ CLI            = etl/Cli/bin/$(CONFIGURATION)/net10.0/pipeline.dll
 TEST_PROJECTS  = $(sort $(wildcard tests/*/*.Tests.csproj))
 # Long fault storms and many crash trials: only in `make test-all`.
 HEAVY_FILTER   = TestCategory!=Heavy
+# A test that hangs fails the run after this long (no test takes minutes) instead of stalling CI until its timeout.
+HANG_GUARD     = --blame-hang-timeout 10m --blame-hang-dump-type none
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1
 export DOTNET_NOLOGO=1
@@ -33,7 +35,7 @@ test: build chromium
 	@rm -rf $(RESULTS); status=0; \
 	for p in $(TEST_PROJECTS); do \
 	  name=$$(basename $$p .csproj); \
-	  $(DOTNET) test $$p -c $(CONFIGURATION) --no-build --filter "$(HEAVY_FILTER)" \
+	  $(DOTNET) test $$p -c $(CONFIGURATION) --no-build --filter "$(HEAVY_FILTER)" $(HANG_GUARD) \
 	    --logger "trx;LogFileName=$$name.trx" --logger "console;verbosity=minimal" \
 	    --results-directory $(RESULTS)/$$name || status=1; \
 	done; \
