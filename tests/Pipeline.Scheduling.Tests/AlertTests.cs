@@ -6,7 +6,6 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Pipeline.Etl.Alerts;
 using Pipeline.Etl.Scheduling;
 using Pipeline.Scheduling.Tests.Support;
-using Pipeline.Warehouse;
 
 namespace Pipeline.Scheduling.Tests;
 
@@ -129,39 +128,7 @@ public sealed class AlertTests : TestFolder
     private static KpiAnomaly Anomaly(DateOnly date, string kpi, double z) =>
         new(date, "channel", "Paid Social", kpi, kpi.ToUpperInvariant(), "Ratio", 1.5, 1.0, 0.8, 1.2, z, z > 0 ? "up" : "down", "watch");
 
-    private sealed class RecordingSink : IAlertSink
-    {
-        public List<Alert> Alerts { get; } = [];
 
-        public Task SendAsync(Alert alert, CancellationToken cancellationToken = default)
-        {
-            Alerts.Add(alert);
-            return Task.CompletedTask;
-        }
-    }
-
-    /// <summary>The alert state of an engine, in a dictionary (the engines' tables are tested with the engines).</summary>
-    private sealed class DictionaryAlertState : IAlertState
-    {
-        private readonly Dictionary<string, string> values = new(StringComparer.Ordinal);
-
-        public Task<string?> GetAsync(string key, CancellationToken cancellationToken = default) =>
-            Task.FromResult(values.GetValueOrDefault(key));
-
-        public Task SetAsync(string key, string? value, CancellationToken cancellationToken = default)
-        {
-            if (value is null)
-            {
-                values.Remove(key);
-            }
-            else
-            {
-                values[key] = value;
-            }
-
-            return Task.CompletedTask;
-        }
-    }
 
     private sealed class FakeFeed : IAnomalyFeed
     {

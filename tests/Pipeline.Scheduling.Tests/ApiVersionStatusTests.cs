@@ -1,7 +1,6 @@
 using Pipeline.Connectors.Modules;
 using Pipeline.Etl.Alerts;
 using Pipeline.Scheduling.Tests.Support;
-using Pipeline.Warehouse;
 
 namespace Pipeline.Scheduling.Tests;
 
@@ -80,8 +79,8 @@ public sealed class ApiVersionAlertTests
     [Test]
     public async Task A_version_near_its_end_is_alerted_once_and_again_once_it_ended()
     {
-        var sink = new Sink();
-        var state = new State();
+        var sink = new RecordingSink();
+        var state = new DictionaryAlertState();
         var alerts = new ApiVersionAlerts(sink);
         var use = new ApiVersionInUse("Meta Marketing API", "v25.0"); // ends 2027-02-23
         IReadOnlyList<ApiVersionCheck> On(int year, int month, int day) => [ApiLifecycle.Check("meta", use, new DateOnly(year, month, day)), ApiLifecycle.Check("ga4", new("GA4 Data API", "v1beta"), new DateOnly(year, month, day))];
@@ -95,37 +94,5 @@ public sealed class ApiVersionAlertTests
         Assert.That(sink.Alerts.Select(a => (a.Kind, a.Source)), Is.All.EqualTo((AlertKind.ApiVersion, "meta")));
         Assert.That(sink.Alerts[0].Title, Is.EqualTo("meta Meta Marketing API v25.0 ends 2027-02-23 (81 days): move to a newer version"));
         Assert.That(sink.Alerts[1].Title, Does.StartWith("meta Meta Marketing API v25.0 ended 2027-02-23"));
-    }
-
-    private sealed class Sink : IAlertSink
-    {
-        public List<Alert> Alerts { get; } = [];
-
-        public Task SendAsync(Alert alert, CancellationToken cancellationToken = default)
-        {
-            Alerts.Add(alert);
-            return Task.CompletedTask;
-        }
-    }
-
-    private sealed class State : IAlertState
-    {
-        private readonly Dictionary<string, string> values = new(StringComparer.Ordinal);
-
-        public Task<string?> GetAsync(string key, CancellationToken cancellationToken = default) => Task.FromResult(values.GetValueOrDefault(key));
-
-        public Task SetAsync(string key, string? value, CancellationToken cancellationToken = default)
-        {
-            if (value is null)
-            {
-                values.Remove(key);
-            }
-            else
-            {
-                values[key] = value;
-            }
-
-            return Task.CompletedTask;
-        }
     }
 }

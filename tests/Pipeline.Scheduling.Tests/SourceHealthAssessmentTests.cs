@@ -1,4 +1,5 @@
 using Pipeline.Etl.Alerts;
+using Pipeline.Scheduling.Tests.Support;
 
 namespace Pipeline.Scheduling.Tests;
 
@@ -47,7 +48,7 @@ public sealed class SourceHealthAssessmentTests
     [Test]
     public void A_recovered_column_closes_its_episode_so_the_next_drop_alerts_again()
     {
-        var state = new MemoryState();
+        var state = new DictionaryAlertState();
         var sink = new List<Alert>();
         var check = new SourceHealthCheck(new ListSink(sink), new HealthAlertOptions(), new FixedTime(Today), Microsoft.Extensions.Logging.Abstractions.NullLogger<SourceHealthCheck>.Instance);
         var rows = new List<SourceHealthDay>();
@@ -91,26 +92,5 @@ public sealed class SourceHealthAssessmentTests
     private sealed class FixedTime(DateOnly today) : TimeProvider
     {
         public override DateTimeOffset GetUtcNow() => new(today.ToDateTime(new TimeOnly(12, 0)), TimeSpan.Zero);
-    }
-
-    private sealed class MemoryState : Pipeline.Warehouse.IAlertState
-    {
-        private readonly Dictionary<string, string> values = new(StringComparer.Ordinal);
-
-        public Task<string?> GetAsync(string key, CancellationToken cancellationToken = default) => Task.FromResult(values.GetValueOrDefault(key));
-
-        public Task SetAsync(string key, string? value, CancellationToken cancellationToken = default)
-        {
-            if (value is null)
-            {
-                values.Remove(key);
-            }
-            else
-            {
-                values[key] = value;
-            }
-
-            return Task.CompletedTask;
-        }
     }
 }
