@@ -23,25 +23,5 @@ internal static class KpiIds
     }
 
     /// <summary>The known id with the fewest single-character edits from <paramref name="id"/> (the first in order on a tie).</summary>
-    internal static string Closest(string id) => Known.MinBy(k => Distance(id, k))!;
-
-    /// <summary>Levenshtein distance: insertions, deletions and substitutions.</summary>
-    internal static int Distance(string a, string b)
-    {
-        var previous = Enumerable.Range(0, b.Length + 1).ToArray();
-        var current = new int[b.Length + 1];
-        for (var i = 1; i <= a.Length; i++)
-        {
-            current[0] = i;
-            for (var j = 1; j <= b.Length; j++)
-            {
-                var substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
-                current[j] = Math.Min(substitution, Math.Min(previous[j], current[j - 1]) + 1);
-            }
-
-            (previous, current) = (current, previous);
-        }
-
-        return previous[b.Length];
-    }
+    internal static string Closest(string id) => Known.MinBy(k => DidYouMean.Distance(id, k))!;
 }

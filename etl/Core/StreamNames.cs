@@ -1,3 +1,4 @@
+using Pipeline.Connectors;
 using Pipeline.Connectors.Streams;
 
 namespace Pipeline.Etl;

@@ -1,4 +1,4 @@
-using Pipeline.Etl;
+using Pipeline.Connectors;
 using Pipeline.Warehouse.Kpi;
 
 namespace Pipeline.Cli.Tests;

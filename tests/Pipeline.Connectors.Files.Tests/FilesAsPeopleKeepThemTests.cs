@@ -226,8 +226,8 @@ public sealed class FilesAsPeopleKeepThemTests
             "kpi_targets.csv line 3: unknown KPI 'revenu'; did you mean 'revenue'? (the KPI ids are listed by 'pipeline catalog')",
             $"kpi_targets.csv line 5: unknown KPI 'cost_per_lead'; did you mean '{KpiIds.Closest("cost_per_lead")}'? (the KPI ids are listed by 'pipeline catalog')",
         }));
-        Assert.That(KpiIds.Distance("revenu", "revenue"), Is.EqualTo(1));
-        Assert.That(KpiIds.Distance("cpl", "cpa"), Is.EqualTo(1));
-        Assert.That(KpiIds.Distance("", "roas"), Is.EqualTo(4));
+        Assert.That(DidYouMean.Distance("revenu", "revenue"), Is.EqualTo(1));
+        Assert.That(DidYouMean.Distance("cpl", "cpa"), Is.EqualTo(1));
+        Assert.That(DidYouMean.Distance("", "roas"), Is.EqualTo(4));
     }
 }

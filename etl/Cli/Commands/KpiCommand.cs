@@ -1,3 +1,4 @@
+using Pipeline.Connectors;
 using Pipeline.Cli.Kpi;
 using Pipeline.Cli.Output;
 using Pipeline.Etl;

@@ -1,4 +1,4 @@
-namespace Pipeline.Etl;
+namespace Pipeline.Connectors;
 
 /// <summary>
 /// "Did you mean": the valid names closest to a mistyped one, for error messages about ids, streams, sources or
