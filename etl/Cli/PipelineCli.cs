@@ -228,9 +228,10 @@ public static class PipelineCli
     }
 
     /// <summary>A yyyy-mm-dd date and nothing else (no culture-dependent forms).</summary>
-    private static Option<DateOnly?> DateOption(string name, string description) => new(name)
+    internal static Option<DateOnly?> DateOption(string name, string description, bool required = false) => new(name)
     {
         Description = description,
+        Required = required,
         CustomParser = r =>
         {
             var text = r.Tokens.Count == 1 ? r.Tokens[0].Value : "";
@@ -247,6 +248,6 @@ public static class PipelineCli
     private static DateOnly? ParseDate(string text) =>
         DateOnly.TryParseExact(text, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var date) ? date : null;
 
-    private static DateOnly? ParsedDate(System.CommandLine.Parsing.CommandResult result, Option<DateOnly?> option) =>
+    internal static DateOnly? ParsedDate(System.CommandLine.Parsing.CommandResult result, Option<DateOnly?> option) =>
         result.GetResult(option)?.Tokens is [var token] ? ParseDate(token.Value) : null;
 }

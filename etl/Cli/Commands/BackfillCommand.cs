@@ -36,8 +36,8 @@ internal sealed class BackfillCommand(
         var source = new Option<string>("--source") { Description = "The source to backfill (e.g. ga4)", Required = true };
         var stream = new Option<string?>("--stream") { Description = "Only this report stream (default: every report stream of the source)" };
         var account = new Option<string?>("--account") { Description = "Only this account (as in the sync output)" };
-        var from = Day("--from", "First day of the range (yyyy-mm-dd)");
-        var to = Day("--to", "Last day of the range (yyyy-mm-dd)");
+        var from = PipelineCli.DateOption("--from", "First day of the range (yyyy-mm-dd)", required: true);
+        var to = PipelineCli.DateOption("--to", "Last day of the range (yyyy-mm-dd)", required: true);
         var dryRun = new Option<bool>("--dry-run") { Description = "Print the plan (windows, API calls, quota, ETA) and write nothing" };
         var backfill = new Command("backfill", "Backfill report streams over a date range, window by window, with a plan, progress and resume");
         foreach (var option in new Option[] { source, stream, account, from, to, dryRun })
@@ -47,8 +47,7 @@ internal sealed class BackfillCommand(
 
         backfill.Validators.Add(r =>
         {
-            if (r.GetResult(from)?.Tokens is [var f] && r.GetResult(to)?.Tokens is [var t]
-                && ParseDay(f.Value) is { } first && ParseDay(t.Value) is { } last && first > last)
+            if (PipelineCli.ParsedDate(r, from) is { } first && PipelineCli.ParsedDate(r, to) is { } last && first > last)
             {
                 r.AddError("--from must not be after --to");
             }
@@ -56,31 +55,10 @@ internal sealed class BackfillCommand(
         backfill.SetAction((p, ct) => CommandHost.RunAsync<BackfillCommand>(
             env,
             p.GetValue(configOption),
-            s => s.AddSingleton(new BackfillArguments(p.GetValue(source)!, p.GetValue(stream), p.GetValue(account), p.GetValue(from), p.GetValue(to), p.GetValue(dryRun))),
+            s => s.AddSingleton(new BackfillArguments(p.GetValue(source)!, p.GetValue(stream), p.GetValue(account), p.GetValue(from)!.Value, p.GetValue(to)!.Value, p.GetValue(dryRun))),
             ct));
         return backfill;
     }
-
-    /// <summary>A required yyyy-mm-dd day and nothing else (no culture-dependent forms).</summary>
-    private static Option<DateOnly> Day(string name, string description) => new(name)
-    {
-        Description = description,
-        Required = true,
-        CustomParser = r =>
-        {
-            var text = r.Tokens.Count == 1 ? r.Tokens[0].Value : "";
-            if (ParseDay(text) is { } day)
-            {
-                return day;
-            }
-
-            r.AddError($"{name} '{text}' is not a date (yyyy-mm-dd)");
-            return default;
-        },
-    };
-
-    private static DateOnly? ParseDay(string text) =>
-        DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day) ? day : null;
 
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
