@@ -179,7 +179,7 @@ public sealed class CoverageReference
             && !(s.EndsWith('$') && fxMissing.Any(f => f.Day == day && s.StartsWith(f.Source + " ", StringComparison.Ordinal))));
 
     public bool Provisional(string kpi, DateOnly day) =>
-        Covered(kpi, day) && Needs[kpi].Any(s => restating[s.TrimEnd('$')](day));
+        Covered(kpi, day) && Needs[kpi].Any(s => restating.TryGetValue(s.TrimEnd('$'), out var restates) && restates(day));
 
     /// <summary>The value of a blended or paid cost KPI of this channel is NULL (no cost source, or no revenue to attribute).</summary>
     public bool ScopeUnknown(string kpi, string segmentType, string segment) =>
