@@ -61,21 +61,22 @@ public sealed class ConfigurationTests : CliTestBase
     [Test]
     public async Task Bad_reporting_settings_are_named_and_nothing_is_migrated()
     {
-        WriteConfig(new { Reporting = new { Currency = "euro", TimeZone = "Mars/Olympus", GrossMargin = 1.5, AnomalyWindowDays = 2 } });
+        WriteConfig(new { Reporting = new { Currency = "euro", TimeZone = "Mars/Olympus", GrossMargin = 1.5, AnomalyWindowDays = 2, CrmMaturityDays = -1 } });
 
         var result = await RunWithConfigAsync("migrate");
 
         Assert.That(result.ExitCode, Is.EqualTo(ExitCodes.Usage));
-        Assert.That(result.ErrorLines.Single(), Does.Contain("Reporting:").And.Contain("(and 3 more)"));
+        Assert.That(result.ErrorLines.Single(), Does.Contain("Reporting:").And.Contain("(and 4 more)"));
         Assert.That(File.Exists(WarehousePath), Is.False);
 
         result = await RunWithConfigAsync("config", "check");
         Assert.That(result.ExitCode, Is.EqualTo(ExitCodes.Usage));
-        Assert.That(result.ErrorLines, Has.Length.EqualTo(4), result.Error);
+        Assert.That(result.ErrorLines, Has.Length.EqualTo(5), result.Error);
         Assert.That(result.ErrorLines, Has.Some.Contains("Reporting:Currency").And.Contains("'euro' is not an ISO 4217 code"));
         Assert.That(result.ErrorLines, Has.Some.Contains("Reporting:TimeZone").And.Contains("'Mars/Olympus' is not a time zone"));
         Assert.That(result.ErrorLines, Has.Some.Contains("Reporting:GrossMargin"));
         Assert.That(result.ErrorLines, Has.Some.Contains("Reporting:AnomalyWindowDays"));
+        Assert.That(result.ErrorLines, Has.Some.Contains("Reporting:CrmMaturityDays").And.Contains("-1 is outside 0..730"));
         Assert.That(File.Exists(WarehousePath), Is.False);
     }
 
