@@ -23,4 +23,7 @@ public sealed record ReportingSettings
 
     /// <summary>Width of the anomaly band in scaled median absolute deviations.</summary>
     public decimal AnomalyThreshold { get; init; } = 3m;
+
+    /// <summary>Attribution model of revenue, won deals, new customers, LTV and CAC: <c>first_touch</c> or <c>deal_source</c> (see <see cref="AttributionModels"/>).</summary>
+    public string Attribution { get; init; } = AttributionModels.FirstTouch;
 }

@@ -175,6 +175,11 @@ public static class ConfigValidator
         {
             fail("Reporting:AnomalyThreshold", $"{reporting.AnomalyThreshold} must be above 0 and at most 100");
         }
+
+        if (!Warehouse.AttributionModels.IsKnown(reporting.Attribution))
+        {
+            fail("Reporting:Attribution", $"'{reporting.Attribution}' is not an attribution model (use {string.Join(" or ", Warehouse.AttributionModels.All)})");
+        }
     }
 
     private static void CheckMeaning(IConfigurationRoot root, PipelineOptions options, List<ConfigError> errors)
