@@ -163,8 +163,9 @@ public sealed class MartsFixture
             .Select(c => (c.Date, ReferenceKpis.FileChannels.GetValueOrDefault(c.Channel) ?? "Unassigned")).ToHashSet();
         return truth.HubSpotDealFacts()
             .Where(d => !d.Archived && d.IsWon && d.CloseDate is not null)
-            .Select(d => (Day: ReferenceKpis.LocalDate(d.CloseDate!.Value), Channel: ReferenceKpis.HubSpotChannel(d.OriginalSource)))
+            .Select(d => (Day: ReferenceKpis.LocalDate(d.CloseDate!.Value), Channel: AttributionReference.DealChannel(d)))
             .Where(x => x.Day >= World.StartDate && x.Day <= World.EndDate && fileChannel.ContainsKey(x.Channel) && !busy.Contains(x))
+            .Where(x => x.Channel != "Paid Search" || !truth.GoogleAdsLinked) // linked Google Ads spend is Paid Search cost too
             .OrderBy(x => x.Day).ThenBy(x => x.Channel, StringComparer.Ordinal)
             .Select(x => ((DateOnly, string)?)(x.Day, fileChannel[x.Channel]))
             .FirstOrDefault();

@@ -216,6 +216,7 @@ public sealed class CrmWorld
             ["hs_analytics_source"] = source,
             ["hs_analytics_source_data_1"] = data1,
             ["hs_analytics_source_data_2"] = data2,
+            ["hs_analytics_first_url"] = ContactFirstUrl(source, data1, data2),
             ["associatedcompanyid"] = (CompanyIdBase + CompanyOfContact(index)).ToString(CultureInfo.InvariantCulture),
             ["hs_lifecyclestage_lead_date"] = null,
             ["hs_lifecyclestage_marketingqualifiedlead_date"] = null,
@@ -248,8 +249,11 @@ public sealed class CrmWorld
             var active = meta.Campaigns.Where(c => MetaWorld.IsActive(c, day)).ToList();
             if (active.Count > 0)
             {
+                // HubSpot's ads tracking puts the ad id, not the campaign, in drill-down 2 of paid social; the campaign
+                // travels in the landing page's utm_campaign (ContactFirstUrl).
                 var campaign = active[Det.Index(active.Count, seed, Salt.Contact, index, 7)];
-                return ("PAID_SOCIAL", Det.Unit(seed, Salt.Contact, index, 8) < 0.6 ? "facebook" : "instagram", campaign.Name);
+                var ads = meta.AdsByCampaign[campaign.Id];
+                return ("PAID_SOCIAL", Det.Unit(seed, Salt.Contact, index, 8) < 0.6 ? "facebook" : "instagram", ads[Det.Index(ads.Count, seed, Salt.Contact, index, 9)].Id);
             }
         }
         else if (u < 0.4)
@@ -259,12 +263,14 @@ public sealed class CrmWorld
                 .ToList();
             if (recent.Count > 0)
             {
-                return ("EMAIL_MARKETING", "mailchimp", recent[Det.Index(recent.Count, seed, Salt.Contact, index, 7)].UtmCampaign);
+                // Email marketing: drill-down 1 is the link's utm_campaign, drill-down 2 a HubSpot email name (none: Mailchimp).
+                return ("EMAIL_MARKETING", recent[Det.Index(recent.Count, seed, Salt.Contact, index, 7)].UtmCampaign, null);
             }
         }
         else if (u < 0.5)
         {
-            return ("PAID_SEARCH", "google", Det.Unit(seed, Salt.Contact, index, 8) < 0.5 ? "Search_Brand_DE" : "Search_Generic_DE");
+            // Paid search: drill-down 1 is the utm_campaign, drill-down 2 the search term.
+            return Det.Unit(seed, Salt.Contact, index, 8) < 0.5 ? ("PAID_SEARCH", "Search_Brand_DE", "nordlicht leuchten") : ("PAID_SEARCH", "Search_Generic_DE", "led pendelleuchte");
         }
         else if (u < 0.6)
         {
@@ -286,9 +292,36 @@ public sealed class CrmWorld
         return ("ORGANIC_SEARCH", "google", null);
     }
 
+    /// <summary>
+    /// The page a contact first landed on: tagged links carry utm_source/utm_medium/utm_campaign (paid social: the
+    /// Meta campaign of the ad in drill-down 2; email and paid search: the campaign in drill-down 1).
+    /// </summary>
+    private string ContactFirstUrl(string source, string? data1, string? data2)
+    {
+        const string Site = "https://www.nordlicht-leuchten.example/";
+        string? campaign = source switch
+        {
+            "PAID_SOCIAL" => meta.Ads.FirstOrDefault(a => a.Id == data2)?.Campaign.Name,
+            "EMAIL_MARKETING" or "PAID_SEARCH" => data1,
+            _ => null,
+        };
+        var (utmSource, medium) = source switch
+        {
+            "PAID_SOCIAL" => (data1, "paid"),
+            "EMAIL_MARKETING" => ("mailchimp", "email"),
+            _ => ("google", "cpc"),
+        };
+        return campaign is null ? Site : $"{Site}lp?utm_source={utmSource}&utm_medium={medium}&utm_campaign={campaign}";
+    }
+
+    /// <summary>A company's original source and drill-downs are its first contact's (HubSpot copies them from the earliest associated contact).</summary>
+    private (string? Source, string? Data1, string? Data2) CompanySource(int index) =>
+        index < options.Contacts ? ContactSource(index, ContactCreated(index)) : (null, null, null);
+
     private Dictionary<string, string?> CompanyProperties(int index)
     {
         var core = Core(CrmObjectType.Companies, index);
+        var (source, data1, data2) = CompanySource(index);
         return new Dictionary<string, string?>
         {
             ["name"] = CompanyName(index),
@@ -300,6 +333,9 @@ public sealed class CrmWorld
             ["createdate"] = Iso(core.CreatedAt),
             ["hs_lastmodifieddate"] = Iso(core.UpdatedAt),
             ["hs_object_id"] = core.Id.ToString(CultureInfo.InvariantCulture),
+            ["hs_analytics_source"] = source,
+            ["hs_analytics_source_data_1"] = data1,
+            ["hs_analytics_source_data_2"] = data2,
         };
     }
 
