@@ -44,6 +44,13 @@ public sealed class ReconciliationTests
         }
 
         problems.AddRange(byKey.Keys.Where(k => !expected.ContainsKey(k)).Select(k => $"extra {k}"));
+        foreach (var channel in new[] { "Paid Social", "Paid Search", "Email" })
+        {
+            var rows = expected.Where(e => e.Key.Level == "channel" && e.Key.Channel == channel).Select(e => e.Value.Values).ToList();
+            TestContext.Progress.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"reconciliation {channel}: claimed leads {rows.Sum(v => v[0] ?? 0):0} vs CRM {rows.Sum(v => v[3]):0}, claimed value {rows.Sum(v => v[2] ?? 0):0} vs CRM revenue {rows.Sum(v => v[5]):0}"));
+        }
+
         Assert.That(expected.Keys.Count(k => k.Level == "campaign"), Is.GreaterThan(0));
         Assert.That(problems.Take(20), Is.Empty, $"{problems.Count} problems");
     }
