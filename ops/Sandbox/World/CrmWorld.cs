@@ -41,6 +41,7 @@ public sealed class CrmWorld
     private readonly DateTimeOffset firstContact;
     private readonly MetaWorld meta;
     private readonly MailchimpWorld mailchimp;
+    private readonly Injections injections;
 
     internal CrmWorld(WorldOptions options, DateTimeOffset asOf, MetaWorld meta, MailchimpWorld mailchimp)
     {
@@ -48,6 +49,7 @@ public sealed class CrmWorld
         this.asOf = asOf;
         this.meta = meta;
         this.mailchimp = mailchimp;
+        injections = new Injections(options);
         seed = options.Seed;
         firstContact = new DateTimeOffset(options.StartDate.AddDays(-120).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
     }
@@ -231,7 +233,7 @@ public sealed class CrmWorld
             var key = "hs_lifecyclestage_" + dated[s - 1] + "_date";
             if (props.ContainsKey(key))
             {
-                props[key] = Iso(at);
+                props[key] = Iso(s == 1 ? injections.MoveLead(at, TimeZoneInfo.FindSystemTimeZoneById(TimeZone), seed, index) : at);
             }
         }
 

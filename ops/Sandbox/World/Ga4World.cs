@@ -41,12 +41,14 @@ public sealed class Ga4World
     private readonly long seed;
     private readonly MetaWorld meta;
     private readonly MailchimpWorld mailchimp;
+    private readonly Injections injections;
 
     internal Ga4World(WorldOptions options, MetaWorld meta, MailchimpWorld mailchimp)
     {
         this.options = options;
         this.meta = meta;
         this.mailchimp = mailchimp;
+        injections = new Injections(options);
         seed = options.Seed;
         PropertyId = Det.Digits(9, seed, Salt.Ga4Property, 0);
     }
@@ -152,6 +154,7 @@ public sealed class Ga4World
         string channel, string source, string medium, string campaign, string device, string country, string page, long sessions)
     {
         long key = (day.DayNumber * 1_000_000L) + slot;
+        sessions = injections.Scale(InjectedAnomaly.Ga4Sessions, day, sessions);
         if (generation > 0 && age >= 0 && age < RestatementDays)
         {
             // Processing latency: the freshest days keep growing with every read generation.
@@ -170,7 +173,7 @@ public sealed class Ga4World
         var users = Math.Max(1, Det.Round(sessions * R(0.72, 0.9, 4)));
         into.Add(new Ga4Segment(
             day, channel, source, medium, campaign, device, country, page, sessions, engaged,
-            Det.Round(sessions * R(1.8, 4.2, 5)), Det.Round(engaged * R(35, 140, 6)), Det.Round(sessions * R(0.01, 0.06, 7)),
+            Det.Round(sessions * R(1.8, 4.2, 5)), Det.Round(engaged * R(35, 140, 6)), injections.Scale(InjectedAnomaly.Ga4KeyEvents, day, Det.Round(sessions * R(0.01, 0.06, 7))),
             transactions, purchaseRevenue, purchaseRevenue + Det.Round(sessions * R(0, 30, 8)),
             users, Det.Round(users * R(0.55, 0.85, 9)), Math.Min(users, Det.Round(users * R(0.93, 1.0, 10)))));
     }

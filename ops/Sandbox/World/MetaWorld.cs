@@ -46,10 +46,12 @@ public sealed class MetaWorld
     private readonly long seed;
     private readonly Dictionary<string, MetaAdAccount> accountsById;
     private readonly Dictionary<string, MetaBreakdown[]> breakdownsByAccount = [];
+    private readonly Injections injections;
 
     internal MetaWorld(WorldOptions options)
     {
         this.options = options;
+        injections = new Injections(options);
         seed = options.Seed;
         var accounts = new List<MetaAdAccount>();
         var campaigns = new List<MetaCampaign>();
@@ -206,7 +208,7 @@ public sealed class MetaWorld
 
         var purchases1dView = purchases - Det.Round(purchases * 0.8);
         return new MetaAdDay(
-            impressions, Math.Min(reach, impressions), clicks, linkClicks, landingPageViews, postEngagement, spendCents,
+            impressions, Math.Min(reach, impressions), clicks, linkClicks, landingPageViews, postEngagement, injections.Scale(InjectedAnomaly.MetaSpend, day, spendCents),
             leads7dClick, leads - Det.Round(leads * 0.8), purchases7dClick, purchases1dView,
             Det.Round(purchases7dClick * averageOrderCents), Det.Round(purchases1dView * averageOrderCents));
     }

@@ -77,6 +77,12 @@ public sealed record WorldOptions
     /// <summary>Share of deals that are archived (deleted) and only visible with archived=true.</summary>
     public double ArchivedDealShare { get; init; } = 0.05;
 
+    /// <summary>
+    /// Known anomalies the generators apply (<see cref="InjectedAnomaly"/>: series, day, factor), to measure the anomaly
+    /// view's recall and false flags against. Empty by default, so the demo and other tests see the plain world.
+    /// </summary>
+    public IReadOnlyList<InjectedAnomaly> InjectedAnomalies { get; init; } = [];
+
     /// <summary>Small world for demos and most tests.</summary>
     public static WorldOptions Demo { get; } = new();
 
