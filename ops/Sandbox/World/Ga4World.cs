@@ -25,14 +25,14 @@ public sealed class Ga4World
     // Random traffic: channel, source, medium, campaign, share.
     private static readonly (string Channel, string Source, string Medium, string Campaign, double Share)[] RandomTraffic =
     [
-        ("Organic Search", "google", "organic", "(organic)", 0.32),
+        ("Organic Search", "google", "organic", "(organic)", 0.36),
         ("Organic Search", "bing", "organic", "(organic)", 0.05),
-        ("Direct", "(direct)", "(none)", "(direct)", 0.22),
-        ("Paid Search", "google", "cpc", "Search_Brand_DE", 0.09),
-        ("Paid Search", "google", "cpc", "Search_Generic_DE", 0.07),
-        ("Referral", "partner.example", "referral", "(referral)", 0.1),
+        ("Direct", "(direct)", "(none)", "(direct)", 0.24),
+        ("Paid Search", "google", "cpc", "Search_Brand_DE", 0.05),
+        ("Paid Search", "google", "cpc", "Search_Generic_DE", 0.04),
+        ("Referral", "partner.example", "referral", "(referral)", 0.10),
         ("Organic Social", "l.facebook.com", "referral", "(referral)", 0.08),
-        ("Organic Social", "linkedin.com", "referral", "(referral)", 0.07),
+        ("Organic Social", "linkedin.com", "referral", "(referral)", 0.08),
     ];
 
     private static readonly double[] RandomTrafficShares = RandomTraffic.Select(x => x.Share).ToArray();
@@ -127,7 +127,8 @@ public sealed class Ga4World
             Add(result, day, slot++, age, generation, "Email", "mailchimp", "email", campaign.UtmCampaign, "desktop", "Germany", page, sessions[1]);
         }
 
-        var trend = 1 + (0.002 * (day.DayNumber - options.StartDate.DayNumber));
+        // The business's season and growth (Seasonality); an SME's site: some hundreds of sessions a day.
+        var trend = Seasonality.Level(day, options.StartDate);
         var weekday = WeekdayFactor[(int)day.DayOfWeek];
         for (var i = 0; i < options.Ga4SegmentsPerDay; i++)
         {
@@ -142,7 +143,7 @@ public sealed class Ga4World
                 page += "?gclid=Cj0K" + Det.Hex(12, seed, Salt.Ga4Segment, (day.DayNumber * 100_000L) + key);
             }
 
-            var sessions = Det.Round(Det.Between(5, 120, seed, Salt.Ga4Segment, day.DayNumber, key, 5) * weekday * trend);
+            var sessions = Math.Max(1, Det.Round(Det.Between(3, 45, seed, Salt.Ga4Segment, day.DayNumber, key, 5) * weekday * trend));
             Add(result, day, slot++, age, generation, traffic.Channel, traffic.Source, traffic.Medium, traffic.Campaign, device, country, page, sessions);
         }
 
