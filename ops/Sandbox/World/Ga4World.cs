@@ -25,14 +25,14 @@ public sealed class Ga4World
     // Random traffic: channel, source, medium, campaign, share.
     private static readonly (string Channel, string Source, string Medium, string Campaign, double Share)[] RandomTraffic =
     [
-        ("Organic Search", "google", "organic", "(organic)", 0.36),
+        ("Organic Search", "google", "organic", "(organic)", 0.3),
         ("Organic Search", "bing", "organic", "(organic)", 0.05),
-        ("Direct", "(direct)", "(none)", "(direct)", 0.24),
-        ("Paid Search", "google", "cpc", "Search_Brand_DE", 0.05),
-        ("Paid Search", "google", "cpc", "Search_Generic_DE", 0.04),
-        ("Referral", "partner.example", "referral", "(referral)", 0.10),
+        ("Direct", "(direct)", "(none)", "(direct)", 0.22),
+        ("Paid Search", "google", "cpc", "Search_Brand_DE", 0.09),
+        ("Paid Search", "google", "cpc", "Search_Generic_DE", 0.07),
+        ("Referral", "partner.example", "referral", "(referral)", 0.1),
         ("Organic Social", "l.facebook.com", "referral", "(referral)", 0.08),
-        ("Organic Social", "linkedin.com", "referral", "(referral)", 0.08),
+        ("Organic Social", "linkedin.com", "referral", "(referral)", 0.09),
     ];
 
     private static readonly double[] RandomTrafficShares = RandomTraffic.Select(x => x.Share).ToArray();
@@ -143,7 +143,9 @@ public sealed class Ga4World
                 page += "?gclid=Cj0K" + Det.Hex(12, seed, Salt.Ga4Segment, (day.DayNumber * 100_000L) + key);
             }
 
-            var sessions = Math.Max(1, Det.Round(Det.Between(3, 45, seed, Salt.Ga4Segment, day.DayNumber, key, 5) * weekday * trend));
+            // Paid search segments are frequent (so each search campaign has clicks every day) but small: an SME's budget.
+            var volume = traffic.Medium == "cpc" ? 0.35 : 1.0;
+            var sessions = Math.Max(1, Det.Round(Det.Between(3, 45, seed, Salt.Ga4Segment, day.DayNumber, key, 5) * weekday * trend * volume));
             Add(result, day, slot++, age, generation, traffic.Channel, traffic.Source, traffic.Medium, traffic.Campaign, device, country, page, sessions);
         }
 

@@ -71,7 +71,7 @@ public sealed class GoogleAdsWorld
             var campaign = Campaigns[i];
             double R(double min, double max, int what) => Det.Between(min, max, options.Seed, SaltDay, day.DayNumber, i, what);
             var clicks = campaign.Ga4CampaignName is null
-                ? Det.Round(R(8, 30, 1)) + Restated(day, generation)
+                ? Det.Round(R(5, 20, 1)) + Restated(day, generation)
                 : Det.Round(sessions.GetValueOrDefault(campaign.Id) * R(1.05, 1.3, 1));
             // Brand search is cheap and clicked often; generic terms cost more; shopping sits in between.
             var (cpcMin, cpcMax, ctrMin, ctrMax) = i switch
