@@ -95,8 +95,8 @@ public sealed class MetaWorld
                     Objectives[Det.Index(Objectives.Length, seed, Salt.MetaCampaign, campaignKey, 3)],
                     start,
                     stop,
-                    // An SME's budgets: 5-20 a day per campaign in the account's currency.
-                    (long)Det.Between(500, 2_000, seed, Salt.MetaCampaign, campaignKey, 4),
+                    // An SME's budgets: 7-26 a day per campaign in the account's currency.
+                    (long)Det.Between(700, 2_600, seed, Salt.MetaCampaign, campaignKey, 4),
                     campaigns.Count);
                 campaigns.Add(campaign);
                 for (var s = 0; s < options.MetaAdSetsPerCampaign; s++)
@@ -191,9 +191,9 @@ public sealed class MetaWorld
         // its leads are about 1.3-2.5 times the CRM's Paid Social leads.
         var (leadRate, purchaseRate) = campaign.Objective switch
         {
-            "OUTCOME_LEADS" => (Det.Between(0.05, 0.08, seed, Salt.MetaAdDay, key, dayNumber, 7), 0.003),
-            "OUTCOME_SALES" => (0.04, Det.Between(0.01, 0.03, seed, Salt.MetaAdDay, key, dayNumber, 7)),
-            _ => (0.045, 0.004),
+            "OUTCOME_LEADS" => (Det.Between(0.04, 0.06, seed, Salt.MetaAdDay, key, dayNumber, 7), 0.003),
+            "OUTCOME_SALES" => (0.03, Det.Between(0.01, 0.03, seed, Salt.MetaAdDay, key, dayNumber, 7)),
+            _ => (0.034, 0.004),
         };
         // A few landing page views per ad and day: round by a hashed draw so small rates still add up to their share.
         var leads = Count(landingPageViews * leadRate, key, dayNumber, 9);
