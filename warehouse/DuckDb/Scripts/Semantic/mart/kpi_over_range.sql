@@ -53,7 +53,7 @@ reasons AS (
 judged AS (
     SELECT r.*, CAST(CAST(range_end AS DATE) - CAST(range_start AS DATE) + 1 AS INTEGER) AS period_days,
            COALESCE(c.covered_days, 0) AS covered_days, COALESCE(c.provisional, false) AS provisional,
-           (SELECT {{reporting_date(now())}} FROM dw.settings AS s) AS today,
+           (SELECT {{reporting_date(timezone('UTC', now()))}} FROM dw.settings AS s) AS today,
            rs.gaps, rs.open_deals, rs.restating
     FROM sums AS r
     LEFT JOIN coverage AS c ON c.kpi_id = r.kpi_id

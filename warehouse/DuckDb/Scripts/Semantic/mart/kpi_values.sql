@@ -8,7 +8,7 @@
 -- grouped into the few distinct sets of KPIs they do not cover (class_id), so alignment costs one extra group key.
 CREATE OR REPLACE VIEW mart.kpi_values AS
 WITH today AS (
-    SELECT {{reporting_date(now())}} AS today FROM dw.settings AS s
+    SELECT {{reporting_date(timezone('UTC', now()))}} AS today FROM dw.settings AS s
 ),
 day_class AS (
     SELECT date, CAST(dense_rank() OVER (ORDER BY uncovered) AS INTEGER) AS class_id
