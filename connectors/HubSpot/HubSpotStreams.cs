@@ -32,6 +32,10 @@ public static class HubSpotStreams
         new("hs_analytics_source", FieldType.String),
         new("hs_analytics_source_data_1", FieldType.String),
         new("hs_analytics_source_data_2", FieldType.String),
+        // First page seen: its utm_campaign names the campaign where the drill-downs hold an id (dw.fact_lead).
+        new("hs_analytics_first_url", FieldType.String),
+        // Primary company: which customer (dw.dim_customer, company first) a lead belongs to.
+        new("associatedcompanyid", FieldType.String),
         new("lastmodifieddate", FieldType.Timestamp),
     ];
 
@@ -42,6 +46,10 @@ public static class HubSpotStreams
         new("createdate", FieldType.Timestamp),
         new("lifecyclestage", FieldType.String),
         new("hs_lastmodifieddate", FieldType.Timestamp),
+        // The company's original source (HubSpot copies it from the earliest contact): the first-touch channel.
+        new("hs_analytics_source", FieldType.String),
+        new("hs_analytics_source_data_1", FieldType.String),
+        new("hs_analytics_source_data_2", FieldType.String),
     ];
 
     internal static readonly IReadOnlyList<FieldDef> DealFields =

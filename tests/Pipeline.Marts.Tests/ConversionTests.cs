@@ -37,10 +37,10 @@ public sealed class ConversionTests
         // changes the count, so a warehouse dating by UTC could not pass.
         var deals = SandboxWorld.Truth.HubSpotDealFacts().Where(d => !d.Archived).ToList();
         int Count(string channel, DateOnly day, Func<DateTimeOffset, DateOnly> dateOf) =>
-            deals.Count(d => ReferenceKpis.HubSpotChannel(d.OriginalSource) == channel && dateOf(d.CreateDate) == day);
+            deals.Count(d => AttributionReference.DealChannel(d) == channel && dateOf(d.CreateDate) == day);
         var cases = deals
             .Where(d => DateOnly.FromDateTime(d.CreateDate.UtcDateTime) != ReferenceKpis.LocalDate(d.CreateDate))
-            .Select(d => (Day: ReferenceKpis.LocalDate(d.CreateDate), Channel: ReferenceKpis.HubSpotChannel(d.OriginalSource)))
+            .Select(d => (Day: ReferenceKpis.LocalDate(d.CreateDate), Channel: AttributionReference.DealChannel(d)))
             .Select(x => (x.Day, x.Channel, Berlin: Count(x.Channel, x.Day, ReferenceKpis.LocalDate), Utc: Count(x.Channel, x.Day, t => DateOnly.FromDateTime(t.UtcDateTime))))
             .Where(x => x.Berlin != x.Utc)
             .ToList();

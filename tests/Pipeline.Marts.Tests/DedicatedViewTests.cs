@@ -92,25 +92,6 @@ public sealed class DedicatedViewTests
     }
 
     [Test]
-    public void Funnel_lead_to_customer_rate_follows_each_months_leads()
-    {
-        // Cohort: contacts by the month of their lead date (else create date once past subscriber); customers among
-        // them are those with a HubSpot customer lifecycle date, whenever it came.
-        var leads = SandboxWorld.Truth.HubSpotContacts().Where(c => !c.Archived)
-            .Select(c => (Contact: c, LeadAt: c.LeadDate ?? (c.LifecycleStage is "lead" or "marketingqualifiedlead" or "salesqualifiedlead" or "opportunity" or "customer" or "evangelist" ? c.CreateDate : null)))
-            .Where(x => x.LeadAt is not null)
-            .Select(x => (Month: Month(ReferenceKpis.LocalDate(x.LeadAt!.Value)), Channel: ReferenceKpis.HubSpotChannel(x.Contact.OriginalSource), Customer: x.Contact.CustomerDate is not null))
-            .ToList();
-        var expected = leads.GroupBy(l => (l.Month, ReferenceKpis.All))
-            .Concat(leads.GroupBy(l => (l.Month, l.Channel)))
-            .ToDictionary(g => g.Key, g => new double?[] { g.Count(), g.Count(l => l.Customer), (double)g.Count(l => l.Customer) / g.Count() });
-        var actual = Query("SELECT period_start, channel, cohort_leads, cohort_customers, lead_to_customer_rate FROM mart.funnel_monthly WHERE cohort_leads > 0")
-            .ToDictionary(r => (Date(r[0]), (string)r[1]!), r => r[2..].Select(Dbl).ToArray());
-        Assert.That(expected, Is.Not.Empty);
-        Assert.That(Differences(expected, actual, ["cohort_leads", "cohort_customers", "lead_to_customer_rate"]), Is.Empty);
-    }
-
-    [Test]
     public void Funnel_stage_counts_and_period_rates_are_the_month_figures()
     {
         double? MonthValue(string kpi, DateOnly start, string type, string segment) =>

@@ -109,8 +109,12 @@ public sealed class DistinctCountTests
         var usersByDay = Query("SELECT sum(numerator) FROM mart.kpi_values WHERE kpi_id = 'users' GROUP BY period_start HAVING count(*) > 1").Select(r => Dec(r[0])!.Value).ToList();
         Assert.That(reachByCampaignDay, Is.Not.Empty);
         Assert.That(usersByDay, Is.Not.Empty);
-        Assert.That(detector.Reach.Offending(reachByCampaignDay).Count, Is.GreaterThan(reachByCampaignDay.Count * 0.9), "summed reach per campaign and day");
-        Assert.That(detector.Users.Offending(usersByDay).Count, Is.GreaterThan(usersByDay.Count * 0.9), "summed users per day");
+        // A sum that happens to equal some fetched count cannot be told from it (more often the smaller the counts):
+        // every other sum must be caught, and those must be most of them.
+        Assert.That(detector.Reach.Offending(reachByCampaignDay).Count, Is.EqualTo(detector.Reach.NotFetched(reachByCampaignDay).Count), "summed reach per campaign and day");
+        Assert.That(detector.Users.Offending(usersByDay).Count, Is.EqualTo(detector.Users.NotFetched(usersByDay).Count), "summed users per day");
+        Assert.That(detector.Reach.NotFetched(reachByCampaignDay).Count, Is.GreaterThan(reachByCampaignDay.Count * 0.75), "reach sums distinguishable from fetched reach");
+        Assert.That(detector.Users.NotFetched(usersByDay).Count, Is.GreaterThan(usersByDay.Count * 0.75), "user sums distinguishable from fetched users");
     }
 
     private static bool IsNumeric(string type) =>
@@ -121,6 +125,9 @@ public sealed class DistinctCountTests
     {
         public List<string> Offending(IEnumerable<decimal> values) =>
             values.Where(v => sums.Contains(v) && !fetched.Contains(v)).Select(v => v.ToString(CultureInfo.InvariantCulture)).ToList();
+
+        /// <summary>Values that are not a fetched count themselves (so a sum among them can be recognised as one).</summary>
+        public List<decimal> NotFetched(IEnumerable<decimal> values) => values.Where(v => !fetched.Contains(v)).ToList();
     }
 
     private sealed record DistinctSumDetector(SumSet Users, SumSet Reach)

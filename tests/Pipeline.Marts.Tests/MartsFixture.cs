@@ -163,8 +163,10 @@ public sealed class MartsFixture
             .Select(c => (c.Date, ReferenceKpis.FileChannels.GetValueOrDefault(c.Channel) ?? "Unassigned")).ToHashSet();
         return truth.HubSpotDealFacts()
             .Where(d => !d.Archived && d.IsWon && d.CloseDate is not null)
-            .Select(d => (Day: ReferenceKpis.LocalDate(d.CloseDate!.Value), Channel: ReferenceKpis.HubSpotChannel(d.OriginalSource)))
+            .Select(d => (Day: ReferenceKpis.LocalDate(d.CloseDate!.Value), Channel: AttributionReference.DealChannel(d)))
             .Where(x => x.Day >= World.StartDate && x.Day <= World.EndDate && fileChannel.ContainsKey(x.Channel) && !busy.Contains(x))
+            // Paid Search has Google Ads cost through GA4 on most days: a file cost netting to 0 leaves that cost standing.
+            .Where(x => x.Channel != "Paid Search" || truth.GoogleAdsCost(x.Day) == 0)
             .OrderBy(x => x.Day).ThenBy(x => x.Channel, StringComparer.Ordinal)
             .Select(x => ((DateOnly, string)?)(x.Day, fileChannel[x.Channel]))
             .FirstOrDefault();

@@ -552,7 +552,7 @@ public sealed class ReferenceKpis
     {
         foreach (var c in truth.HubSpotContacts().Where(c => !c.Archived))
         {
-            var segments = Total(HubSpotChannel(c.OriginalSource), string.IsNullOrEmpty(c.SourceDrillDown2) ? null : c.SourceDrillDown2);
+            var segments = Total(HubSpotChannel(c.OriginalSource), AttributionReference.Contacts[c.Id].Campaign);
             var leadAt = c.LeadDate ?? (c.LifecycleStage is { } stage && LeadOrLater.Contains(stage) ? c.CreateDate : null);
             if (leadAt is { } lead)
             {
@@ -578,7 +578,7 @@ public sealed class ReferenceKpis
         var won = new List<(string Customer, DateOnly Closed, long DealId, string Channel, decimal Revenue)>();
         foreach (var d in deals)
         {
-            var channel = HubSpotChannel(d.OriginalSource);
+            var channel = AttributionReference.DealChannel(d);
             var segments = Total(channel, null);
             var created = LocalDate(d.CreateDate);
             Add(created, segments, "deals_created", 1);
@@ -611,7 +611,7 @@ public sealed class ReferenceKpis
             }
         }
 
-        // A customer is new on the day of its first won deal, in that deal's channel.
+        // A customer is new on the day of its first won deal, in that deal's channel (first touch: the customer's own).
         foreach (var first in won.GroupBy(w => w.Customer).Select(g => g.OrderBy(w => w.Closed).ThenBy(w => w.DealId).First()))
         {
             Add(first.Closed, Total(first.Channel, null), "new_customers", 1);

@@ -54,7 +54,7 @@ public class WorldTests
     }
 
     [Test]
-    public void Paid_social_contacts_name_a_meta_campaign_running_on_their_creation_day()
+    public void Paid_social_contacts_name_an_ad_of_a_meta_campaign_running_on_their_creation_day()
     {
         var world = new SandboxWorld(WorldOptions.Demo);
         var checkedContacts = 0;
@@ -67,8 +67,10 @@ public class WorldTests
             }
 
             var created = DateOnly.FromDateTime(DateTimeOffset.Parse(p["createdate"]!, System.Globalization.CultureInfo.InvariantCulture).UtcDateTime);
-            var campaign = world.Meta.Campaigns.Single(c => c.Name == p["hs_analytics_source_data_2"]);
+            // Drill-down 2 holds the ad id (as HubSpot's ads tracking sets it); the campaign is the landing page's utm_campaign.
+            var campaign = world.Meta.Ads.Single(a => a.Id == p["hs_analytics_source_data_2"]).Campaign;
             Assert.That(MetaWorld.IsActive(campaign, created), Is.True);
+            Assert.That(p["hs_analytics_first_url"], Does.EndWith("utm_campaign=" + campaign.Name));
             checkedContacts++;
         }
 

@@ -39,4 +39,7 @@ internal sealed class DuckDbSemanticDialect : SemanticDialect
     public override string AllTrue(string column) => $"bool_and({column})";
 
     public override string OrderedList(string column) => $"string_agg({column}, ', ' ORDER BY {column})";
+
+    public override string UrlParameter(string url, string name) =>
+        $"NULLIF(replace(replace(regexp_extract({url}, '[?&]{name}=([^&#]*)', 1), '+', ' '), '%20', ' '), '')";
 }

@@ -44,4 +44,12 @@ internal sealed class SqlServerSemanticDialect : SemanticDialect
     public override string AllTrue(string column) => $"CAST(MIN(CAST({column} AS int)) AS bit)";
 
     public override string OrderedList(string column) => $"STRING_AGG({column}, ', ') WITHIN GROUP (ORDER BY {column})";
+
+    // No regular expressions: PATINDEX finds "?name=" or "&name=" ('_' escaped, a LIKE wildcard), the value runs to the next & or #.
+    public override string UrlParameter(string url, string name)
+    {
+        var at = $"PATINDEX('%[?&]{name.Replace("_", "[_]", StringComparison.Ordinal)}=%', {url})";
+        var rest = $"SUBSTRING({url}, {at} + {name.Length + 2}, 4000)";
+        return $"NULLIF(REPLACE(REPLACE(CASE WHEN {at} > 0 THEN LEFT({rest}, PATINDEX('%[&#]%', {rest} + '&') - 1) END, '+', ' '), '%20', ' '), '')";
+    }
 }

@@ -180,6 +180,11 @@ public static class ConfigValidator
         {
             fail("Reporting:CrmMaturityDays", $"{reporting.CrmMaturityDays} is outside 0..730");
         }
+
+        if (!Warehouse.AttributionModels.IsKnown(reporting.Attribution))
+        {
+            fail("Reporting:Attribution", $"'{reporting.Attribution}' is not an attribution model (use {string.Join(" or ", Warehouse.AttributionModels.All)})");
+        }
     }
 
     private static void CheckMeaning(IConfigurationRoot root, PipelineOptions options, List<ConfigError> errors)

@@ -35,12 +35,30 @@ public sealed class CrmWorld
     private static readonly string[] Industries = ["RETAIL", "HOSPITALITY", "INTERIOR_DESIGN", "REAL_ESTATE", "ARCHITECTURE_PLANNING"];
     private static readonly string[] Lifecycle = ["subscriber", "lead", "marketingqualifiedlead", "salesqualifiedlead", "opportunity", "customer"];
 
+    /// <summary>How far contacts got, a funnel rather than an even spread: most stay leads, few become customers.</summary>
+    private static readonly double[] LifecycleShares = [0.15, 0.4, 0.2, 0.12, 0.07, 0.06];
+
+    /// <summary>Share of deals that are reorders of an earlier deal's customer (repeat business), the rest new business.</summary>
+    public const double ReorderShare = 0.42;
+
+    /// <summary>Win rates: new business is won about one time in four, a reorder of a known customer more often.</summary>
+    public const double NewBusinessWinRate = 0.24, ReorderWinRate = 0.45;
+
     private readonly WorldOptions options;
     private readonly long seed;
     private readonly DateTimeOffset asOf;
     private readonly DateTimeOffset firstContact;
     private readonly MetaWorld meta;
     private readonly MailchimpWorld mailchimp;
+    private readonly Injections injections;
+
+    // Cumulative new-contact weight at the end of each day from the first contact's day to the last day (seasonality and
+    // weekdays): contact i is created where the cumulative weight reaches i / Contacts. One double per day, not per contact.
+    private readonly double[] arrivals;
+
+    // A reorder's parent deal lies 4 to 13 weeks of deal flow before it (in deal indexes, as deals follow contacts in time):
+    // after the parent has closed, customers come back about once a quarter.
+    private readonly int reorderLagMin, reorderLagMax;
 
     internal CrmWorld(WorldOptions options, DateTimeOffset asOf, MetaWorld meta, MailchimpWorld mailchimp)
     {
@@ -48,8 +66,22 @@ public sealed class CrmWorld
         this.asOf = asOf;
         this.meta = meta;
         this.mailchimp = mailchimp;
+        injections = new Injections(options);
         seed = options.Seed;
         firstContact = new DateTimeOffset(options.StartDate.AddDays(-120).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+        var firstDay = options.StartDate.AddDays(-120);
+        arrivals = new double[options.EndDate.DayNumber - firstDay.DayNumber + 1];
+        var total = 0.0;
+        for (var d = 0; d < arrivals.Length; d++)
+        {
+            // The world's "now" is 21:00 of its last day, so that day has only 21 hours of arrivals.
+            total += Seasonality.Leads(firstDay.AddDays(d), options.StartDate) * (d == arrivals.Length - 1 ? 21 / 24.0 : 1);
+            arrivals[d] = total;
+        }
+
+        var dealsPerDay = options.Deals / (double)arrivals.Length;
+        reorderLagMin = Math.Max(1, (int)Math.Round(30 * dealsPerDay));
+        reorderLagMax = Math.Max(reorderLagMin + 1, (int)Math.Round(90 * dealsPerDay));
     }
 
     /// <summary>The HubSpot portal (hub) id of the business, as account-info reports it.</summary>
@@ -83,7 +115,7 @@ public sealed class CrmWorld
     {
         CrmObjectType.Contacts => Record(type, index, ContactCreated(index), archivable: false),
         CrmObjectType.Companies => Record(type, index, CompanyCreated(index), archivable: false),
-        _ => Record(type, index, DealCreated(index), archivable: true),
+        _ => Record(type, index, DealCreated(index), archivable: true, settled: DealDue(index)),
     };
 
     /// <summary>The company of a contact; arithmetic so the reverse lookup needs no scan.</summary>
@@ -97,26 +129,85 @@ public sealed class CrmWorld
         }
     }
 
-    /// <summary>Deals spread evenly over contacts (later deals belong to later contacts), with some jitter.</summary>
+    /// <summary>
+    /// The contact of a deal: new business comes from the contact whose slot the deal takes (deals spread evenly over
+    /// contacts, later deals to later contacts, with some jitter); a reorder comes from the contact of its parent deal.
+    /// </summary>
     public int ContactOfDeal(int dealIndex)
     {
-        var bucket = Math.Max(1, options.Contacts / options.Deals);
-        var index = (int)((long)dealIndex * options.Contacts / options.Deals) + Det.Index(bucket, seed, Salt.Deal, dealIndex, 1);
-        return Math.Min(index, options.Contacts - 1);
+        var k = dealIndex;
+        while (ReorderOf(k) is { } parent)
+        {
+            k = parent;
+        }
+
+        return SlotContact(k);
     }
+
+    /// <summary>
+    /// The earlier won deal a reorder repeats the customer of (4 to 13 weeks of deal flow before it), or null for new
+    /// business. Arithmetic on the index (a few hashed tries for a parent that is won whatever its kind), so the
+    /// reverse lookup in <see cref="DealsOfContact"/> scans a bounded range and nothing recurses.
+    /// </summary>
+    public int? ReorderOf(int dealIndex)
+    {
+        if (Det.Unit(seed, Salt.Deal, dealIndex, 30) >= ReorderShare)
+        {
+            return null;
+        }
+
+        for (var attempt = 0; attempt < 6; attempt++)
+        {
+            var parent = dealIndex - reorderLagMin - Det.Index(reorderLagMax - reorderLagMin + 1, seed, Salt.Deal, dealIndex, 31, attempt);
+            if (parent >= 0 && SurelyWon(parent))
+            {
+                return parent;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Won once closed, new business or reorder alike (its outcome draw is below both win rates).</summary>
+    private bool SurelyWon(int dealIndex) => Det.Unit(seed, Salt.Deal, dealIndex, 3) < Math.Min(NewBusinessWinRate, ReorderWinRate);
 
     public IEnumerable<int> DealsOfContact(int contactIndex)
     {
         var bucket = Math.Max(1, options.Contacts / options.Deals);
         var first = Math.Max(0, (int)((long)(contactIndex - bucket) * options.Deals / options.Contacts) - 1);
         var last = Math.Min(options.Deals - 1, (int)((long)(contactIndex + 1) * options.Deals / options.Contacts) + 1);
+        var pending = new Stack<int>();
         for (var k = first; k <= last; k++)
         {
-            if (ContactOfDeal(k) == contactIndex)
+            if (ReorderOf(k) is null && SlotContact(k) == contactIndex)
             {
-                yield return k;
+                pending.Push(k);
             }
         }
+
+        // Then every reorder descending from those deals, generation by generation.
+        var deals = new List<int>();
+        while (pending.TryPop(out var deal))
+        {
+            deals.Add(deal);
+            for (var k = deal + reorderLagMin; k <= Math.Min(options.Deals - 1, deal + reorderLagMax); k++)
+            {
+                if (ReorderOf(k) == deal)
+                {
+                    pending.Push(k);
+                }
+            }
+        }
+
+        deals.Sort();
+        return deals;
+    }
+
+    private int SlotContact(int dealIndex)
+    {
+        var bucket = Math.Max(1, options.Contacts / options.Deals);
+        var index = (int)((long)dealIndex * options.Contacts / options.Deals) + Det.Index(bucket, seed, Salt.Deal, dealIndex, 1);
+        return Math.Min(index, options.Contacts - 1);
     }
 
     public IReadOnlyDictionary<string, string?> Properties(CrmObjectType type, int index) => type switch
@@ -136,49 +227,63 @@ public sealed class CrmWorld
     /// <summary>The property a connector must use for incremental reads of this object type.</summary>
     public static string ModifiedDateProperty(CrmObjectType type) => type == CrmObjectType.Contacts ? "lastmodifieddate" : "hs_lastmodifieddate";
 
-    /// <summary>Deal facts for ground truth and the deal properties, as one record.</summary>
+    /// <summary>
+    /// Deal facts for ground truth and the deal properties, as one record. A sales cycle decides the outcome: a deal
+    /// closes 2 to 8 weeks after it was created (a reorder 1 to 4), won or lost, and is open until then, in the stage
+    /// its progress through the cycle has reached (its close date is the expected one). So the latest weeks hold open
+    /// deals while a month whose deals have all closed never changes again.
+    /// </summary>
     public (decimal Amount, string Stage, DateTimeOffset? CloseDate) DealFacts(int index)
     {
         var core = Core(CrmObjectType.Deals, index);
-        var amount = Math.Round((decimal)Det.Between(800, 40_000, seed, Salt.Deal, index, 2) / 50m, 0) * 50m;
-        var ageDays = (asOf - core.CreatedAt).TotalDays;
-        var u = Det.Unit(seed, Salt.Deal, index, 3);
-        // Older deals are more likely closed.
-        var closedChance = Math.Min(0.85, ageDays / 90.0);
+        var reorder = ReorderOf(index) is not null;
+        // Log-uniform order values: many small orders, a few large fit-outs (reorders a little smaller).
+        var (low, high) = reorder ? (150.0, 1_800.0) : (200.0, 2_500.0);
+        var value = low * Math.Pow(high / low, Det.Unit(seed, Salt.Deal, index, 2));
+        var amount = Math.Max(50m, Math.Round((decimal)value / 50m, 0) * 50m);
+        var due = DealDue(index);
         string stage;
-        if (u < closedChance * 0.6)
+        if (due <= asOf)
         {
-            stage = "closedwon";
-        }
-        else if (u < closedChance)
-        {
-            stage = "closedlost";
+            stage = Det.Unit(seed, Salt.Deal, index, 3) < (reorder ? ReorderWinRate : NewBusinessWinRate) ? "closedwon" : "closedlost";
         }
         else
         {
-            stage = Stages[Det.Index(5, seed, Salt.Deal, index, 4)].Id;
+            var progress = (asOf - core.CreatedAt) / (due - core.CreatedAt);
+            stage = Stages[Math.Clamp((int)(progress * 5), 0, 4)].Id;
         }
 
-        var closeDate = stage is "closedwon" or "closedlost"
-            ? Clamp(core.CreatedAt + TimeSpan.FromDays(Det.Between(3, 60, seed, Salt.Deal, index, 5)), core.UpdatedAt)
-            : asOf + TimeSpan.FromDays(Det.Between(5, 90, seed, Salt.Deal, index, 5));
-        return (amount, stage, closeDate);
+        return (amount, stage, due);
     }
 
-    private CrmRecordCore Record(CrmObjectType type, int index, DateTimeOffset created, bool archivable)
+    /// <summary>When a deal closes (or is expected to): its sales cycle after creation.</summary>
+    private DateTimeOffset DealDue(int index)
+    {
+        var cycleDays = ReorderOf(index) is null ? Det.Between(14, 56, seed, Salt.Deal, index, 5) : Det.Between(7, 28, seed, Salt.Deal, index, 5);
+        return DealCreated(index) + TimeSpan.FromDays(cycleDays);
+    }
+
+    private CrmRecordCore Record(CrmObjectType type, int index, DateTimeOffset created, bool archivable, DateTimeOffset? settled = null)
     {
         var salt = type switch { CrmObjectType.Contacts => Salt.Contact, CrmObjectType.Companies => Salt.Company, _ => Salt.Deal };
-        var updated = created + TimeSpan.FromSeconds((asOf - created).TotalSeconds * Math.Pow(Det.Unit(seed, salt, index, 20), 2));
+        // A closed deal was last modified when it closed or later.
+        var from = settled is { } s && s > created && s <= asOf ? s : created;
+        var updated = from + TimeSpan.FromSeconds((asOf - from).TotalSeconds * Math.Pow(Det.Unit(seed, salt, index, 20), 2));
         var archived = archivable && Det.Unit(seed, salt, index, 21) < options.ArchivedDealShare;
         DateTimeOffset? archivedAt = archived ? updated + TimeSpan.FromSeconds((asOf - updated).TotalSeconds * Det.Unit(seed, salt, index, 22)) : null;
         return new CrmRecordCore(type, index, IdBase(type) + index, created, updated, archived, archivedAt);
     }
 
+    /// <summary>Contacts arrive with the seasons and the weekdays (<see cref="Seasonality"/>), in index order.</summary>
     private DateTimeOffset ContactCreated(int index)
     {
-        var span = (asOf - firstContact).TotalSeconds;
-        var slot = span / options.Contacts;
-        return firstContact + TimeSpan.FromSeconds(Math.Floor((index * slot) + (Det.Unit(seed, Salt.Contact, index, 1) * slot * 0.9)));
+        var target = (index + (Det.Unit(seed, Salt.Contact, index, 1) * 0.9)) / options.Contacts * arrivals[^1];
+        var day = Array.BinarySearch(arrivals, target);
+        day = Math.Min(day < 0 ? ~day : day, arrivals.Length - 1);
+        var before = day == 0 ? 0 : arrivals[day - 1];
+        var share = Math.Clamp((target - before) / (arrivals[day] - before), 0, 1);
+        var hours = day == arrivals.Length - 1 ? 21 : 24;
+        return firstContact + TimeSpan.FromSeconds(Math.Floor((day * 86_400.0) + (share * hours * 3_600)));
     }
 
     private DateTimeOffset CompanyCreated(int index)
@@ -187,10 +292,14 @@ public sealed class CrmWorld
         return start + TimeSpan.FromSeconds(Math.Floor((asOf - start).TotalSeconds * index / options.Companies));
     }
 
+    /// <summary>
+    /// A deal is created within two weeks of the contact of its slot: new business from that new contact, a reorder
+    /// at the same time from a customer of weeks before, so deal flow follows the seasons either way.
+    /// </summary>
     private DateTimeOffset DealCreated(int index)
     {
-        var contactCreated = ContactCreated(ContactOfDeal(index));
-        return Clamp(contactCreated + TimeSpan.FromDays(Det.Between(0.5, 30, seed, Salt.Deal, index, 6)), asOf.AddHours(-1));
+        var slotCreated = ContactCreated(SlotContact(index));
+        return Clamp(slotCreated + TimeSpan.FromDays(Det.Between(0.2, 14, seed, Salt.Deal, index, 6)), asOf.AddHours(-1));
     }
 
     private Dictionary<string, string?> ContactProperties(int index)
@@ -200,7 +309,7 @@ public sealed class CrmWorld
         var last = LastNames[Det.Index(LastNames.Length, seed, Salt.Contact, index, 3)];
         var company = CompanyName(CompanyOfContact(index));
         var (source, data1, data2) = ContactSource(index, core.CreatedAt);
-        var stageIndex = Det.Index(Lifecycle.Length, seed, Salt.Contact, index, 4);
+        var stageIndex = Pick(LifecycleShares, Det.Unit(seed, Salt.Contact, index, 4));
         var props = new Dictionary<string, string?>
         {
             ["email"] = string.Create(CultureInfo.InvariantCulture, $"{first}.{last}.{index}@{CompanyDomain(CompanyOfContact(index))}").ToLowerInvariant(),
@@ -216,6 +325,7 @@ public sealed class CrmWorld
             ["hs_analytics_source"] = source,
             ["hs_analytics_source_data_1"] = data1,
             ["hs_analytics_source_data_2"] = data2,
+            ["hs_analytics_first_url"] = ContactFirstUrl(source, data1, data2),
             ["associatedcompanyid"] = (CompanyIdBase + CompanyOfContact(index)).ToString(CultureInfo.InvariantCulture),
             ["hs_lifecyclestage_lead_date"] = null,
             ["hs_lifecyclestage_marketingqualifiedlead_date"] = null,
@@ -231,7 +341,7 @@ public sealed class CrmWorld
             var key = "hs_lifecyclestage_" + dated[s - 1] + "_date";
             if (props.ContainsKey(key))
             {
-                props[key] = Iso(at);
+                props[key] = Iso(s == 1 ? injections.MoveLead(at, TimeZoneInfo.FindSystemTimeZoneById(TimeZone), seed, index) : at);
             }
         }
 
@@ -248,8 +358,11 @@ public sealed class CrmWorld
             var active = meta.Campaigns.Where(c => MetaWorld.IsActive(c, day)).ToList();
             if (active.Count > 0)
             {
+                // HubSpot's ads tracking puts the ad id, not the campaign, in drill-down 2 of paid social; the campaign
+                // travels in the landing page's utm_campaign (ContactFirstUrl).
                 var campaign = active[Det.Index(active.Count, seed, Salt.Contact, index, 7)];
-                return ("PAID_SOCIAL", Det.Unit(seed, Salt.Contact, index, 8) < 0.6 ? "facebook" : "instagram", campaign.Name);
+                var ads = meta.AdsByCampaign[campaign.Id];
+                return ("PAID_SOCIAL", Det.Unit(seed, Salt.Contact, index, 8) < 0.6 ? "facebook" : "instagram", ads[Det.Index(ads.Count, seed, Salt.Contact, index, 9)].Id);
             }
         }
         else if (u < 0.4)
@@ -259,12 +372,14 @@ public sealed class CrmWorld
                 .ToList();
             if (recent.Count > 0)
             {
-                return ("EMAIL_MARKETING", "mailchimp", recent[Det.Index(recent.Count, seed, Salt.Contact, index, 7)].UtmCampaign);
+                // Email marketing: drill-down 1 is the link's utm_campaign, drill-down 2 a HubSpot email name (none: Mailchimp).
+                return ("EMAIL_MARKETING", recent[Det.Index(recent.Count, seed, Salt.Contact, index, 7)].UtmCampaign, null);
             }
         }
         else if (u < 0.5)
         {
-            return ("PAID_SEARCH", "google", Det.Unit(seed, Salt.Contact, index, 8) < 0.5 ? "Search_Brand_DE" : "Search_Generic_DE");
+            // Paid search: drill-down 1 is the utm_campaign, drill-down 2 the search term.
+            return Det.Unit(seed, Salt.Contact, index, 8) < 0.5 ? ("PAID_SEARCH", "Search_Brand_DE", "nordlicht leuchten") : ("PAID_SEARCH", "Search_Generic_DE", "led pendelleuchte");
         }
         else if (u < 0.6)
         {
@@ -286,9 +401,36 @@ public sealed class CrmWorld
         return ("ORGANIC_SEARCH", "google", null);
     }
 
+    /// <summary>
+    /// The page a contact first landed on: tagged links carry utm_source/utm_medium/utm_campaign (paid social: the
+    /// Meta campaign of the ad in drill-down 2; email and paid search: the campaign in drill-down 1).
+    /// </summary>
+    private string ContactFirstUrl(string source, string? data1, string? data2)
+    {
+        const string Site = "https://www.nordlicht-leuchten.example/";
+        string? campaign = source switch
+        {
+            "PAID_SOCIAL" => meta.Ads.FirstOrDefault(a => a.Id == data2)?.Campaign.Name,
+            "EMAIL_MARKETING" or "PAID_SEARCH" => data1,
+            _ => null,
+        };
+        var (utmSource, medium) = source switch
+        {
+            "PAID_SOCIAL" => (data1, "paid"),
+            "EMAIL_MARKETING" => ("mailchimp", "email"),
+            _ => ("google", "cpc"),
+        };
+        return campaign is null ? Site : $"{Site}lp?utm_source={utmSource}&utm_medium={medium}&utm_campaign={campaign}";
+    }
+
+    /// <summary>A company's original source and drill-downs are its first contact's (HubSpot copies them from the earliest associated contact).</summary>
+    private (string? Source, string? Data1, string? Data2) CompanySource(int index) =>
+        index < options.Contacts ? ContactSource(index, ContactCreated(index)) : (null, null, null);
+
     private Dictionary<string, string?> CompanyProperties(int index)
     {
         var core = Core(CrmObjectType.Companies, index);
+        var (source, data1, data2) = CompanySource(index);
         return new Dictionary<string, string?>
         {
             ["name"] = CompanyName(index),
@@ -300,6 +442,9 @@ public sealed class CrmWorld
             ["createdate"] = Iso(core.CreatedAt),
             ["hs_lastmodifieddate"] = Iso(core.UpdatedAt),
             ["hs_object_id"] = core.Id.ToString(CultureInfo.InvariantCulture),
+            ["hs_analytics_source"] = source,
+            ["hs_analytics_source_data_1"] = data1,
+            ["hs_analytics_source_data_2"] = data2,
         };
     }
 
@@ -344,6 +489,21 @@ public sealed class CrmWorld
     private static string CompanyDomain(int index) => string.Create(CultureInfo.InvariantCulture, $"company{index + 1}.example.com");
 
     private static DateTimeOffset Clamp(DateTimeOffset value, DateTimeOffset max) => value > max ? max : value;
+
+    private static int Pick(double[] shares, double u)
+    {
+        for (var i = 0; i < shares.Length; i++)
+        {
+            if (u < shares[i])
+            {
+                return i;
+            }
+
+            u -= shares[i];
+        }
+
+        return shares.Length - 1;
+    }
 
     /// <summary>HubSpot's ISO-8601 format with milliseconds and Z.</summary>
     public static string Iso(DateTimeOffset value) => value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);

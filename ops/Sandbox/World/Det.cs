@@ -69,4 +69,5 @@ internal static class Salt
     public const long MailList = 31, MailMember = 32, MailCampaign = 33, MailActivity = 34, MailKey = 35, MailUnsub = 36;
     public const long Contact = 41, Company = 42, Deal = 43, HubToken = 44, HubPortal = 45;
     public const long Token = 51, Fault = 61;
+    public const long Anomaly = 71;
 }

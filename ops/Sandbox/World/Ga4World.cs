@@ -25,14 +25,14 @@ public sealed class Ga4World
     // Random traffic: channel, source, medium, campaign, share.
     private static readonly (string Channel, string Source, string Medium, string Campaign, double Share)[] RandomTraffic =
     [
-        ("Organic Search", "google", "organic", "(organic)", 0.32),
+        ("Organic Search", "google", "organic", "(organic)", 0.3),
         ("Organic Search", "bing", "organic", "(organic)", 0.05),
         ("Direct", "(direct)", "(none)", "(direct)", 0.22),
         ("Paid Search", "google", "cpc", "Search_Brand_DE", 0.09),
         ("Paid Search", "google", "cpc", "Search_Generic_DE", 0.07),
         ("Referral", "partner.example", "referral", "(referral)", 0.1),
         ("Organic Social", "l.facebook.com", "referral", "(referral)", 0.08),
-        ("Organic Social", "linkedin.com", "referral", "(referral)", 0.07),
+        ("Organic Social", "linkedin.com", "referral", "(referral)", 0.09),
     ];
 
     private static readonly double[] RandomTrafficShares = RandomTraffic.Select(x => x.Share).ToArray();
@@ -41,12 +41,14 @@ public sealed class Ga4World
     private readonly long seed;
     private readonly MetaWorld meta;
     private readonly MailchimpWorld mailchimp;
+    private readonly Injections injections;
 
     internal Ga4World(WorldOptions options, MetaWorld meta, MailchimpWorld mailchimp)
     {
         this.options = options;
         this.meta = meta;
         this.mailchimp = mailchimp;
+        injections = new Injections(options);
         seed = options.Seed;
         PropertyId = Det.Digits(9, seed, Salt.Ga4Property, 0);
     }
@@ -125,7 +127,8 @@ public sealed class Ga4World
             Add(result, day, slot++, age, generation, "Email", "mailchimp", "email", campaign.UtmCampaign, "desktop", "Germany", page, sessions[1]);
         }
 
-        var trend = 1 + (0.002 * (day.DayNumber - options.StartDate.DayNumber));
+        // The business's season and growth (Seasonality); an SME's site: some hundreds of sessions a day.
+        var trend = Seasonality.Level(day, options.StartDate);
         var weekday = WeekdayFactor[(int)day.DayOfWeek];
         for (var i = 0; i < options.Ga4SegmentsPerDay; i++)
         {
@@ -140,7 +143,9 @@ public sealed class Ga4World
                 page += "?gclid=Cj0K" + Det.Hex(12, seed, Salt.Ga4Segment, (day.DayNumber * 100_000L) + key);
             }
 
-            var sessions = Det.Round(Det.Between(5, 120, seed, Salt.Ga4Segment, day.DayNumber, key, 5) * weekday * trend);
+            // Paid search segments are frequent (so each search campaign has clicks every day) but small: an SME's budget.
+            var volume = traffic.Medium == "cpc" ? 0.35 : 1.0;
+            var sessions = Math.Max(1, Det.Round(Det.Between(3, 45, seed, Salt.Ga4Segment, day.DayNumber, key, 5) * weekday * trend * volume));
             Add(result, day, slot++, age, generation, traffic.Channel, traffic.Source, traffic.Medium, traffic.Campaign, device, country, page, sessions);
         }
 
@@ -152,6 +157,7 @@ public sealed class Ga4World
         string channel, string source, string medium, string campaign, string device, string country, string page, long sessions)
     {
         long key = (day.DayNumber * 1_000_000L) + slot;
+        sessions = injections.Scale(InjectedAnomaly.Ga4Sessions, day, sessions);
         if (generation > 0 && age >= 0 && age < RestatementDays)
         {
             // Processing latency: the freshest days keep growing with every read generation.
@@ -170,7 +176,7 @@ public sealed class Ga4World
         var users = Math.Max(1, Det.Round(sessions * R(0.72, 0.9, 4)));
         into.Add(new Ga4Segment(
             day, channel, source, medium, campaign, device, country, page, sessions, engaged,
-            Det.Round(sessions * R(1.8, 4.2, 5)), Det.Round(engaged * R(35, 140, 6)), Det.Round(sessions * R(0.01, 0.06, 7)),
+            Det.Round(sessions * R(1.8, 4.2, 5)), Det.Round(engaged * R(35, 140, 6)), injections.Scale(InjectedAnomaly.Ga4KeyEvents, day, Det.Round(sessions * R(0.01, 0.06, 7))),
             transactions, purchaseRevenue, purchaseRevenue + Det.Round(sessions * R(0, 30, 8)),
             users, Det.Round(users * R(0.55, 0.85, 9)), Math.Min(users, Det.Round(users * R(0.93, 1.0, 10)))));
     }

@@ -71,14 +71,14 @@ public sealed class GoogleAdsWorld
             var campaign = Campaigns[i];
             double R(double min, double max, int what) => Det.Between(min, max, options.Seed, SaltDay, day.DayNumber, i, what);
             var clicks = campaign.Ga4CampaignName is null
-                ? Det.Round(R(15, 60, 1)) + Restated(day, generation)
+                ? Det.Round(R(5, 20, 1)) + Restated(day, generation)
                 : Det.Round(sessions.GetValueOrDefault(campaign.Id) * R(1.05, 1.3, 1));
             // Brand search is cheap and clicked often; generic terms cost more; shopping sits in between.
             var (cpcMin, cpcMax, ctrMin, ctrMax) = i switch
             {
-                0 => (0.5, 1.0, 0.12, 0.25),
-                1 => (1.2, 2.5, 0.03, 0.07),
-                _ => (0.6, 1.4, 0.008, 0.02),
+                0 => (0.4, 0.9, 0.12, 0.25),
+                1 => (0.9, 1.9, 0.03, 0.07),
+                _ => (0.5, 1.1, 0.008, 0.02),
             };
             var costCents = Det.Round(clicks * R(cpcMin, cpcMax, 2) * 100);
             var impressions = clicks == 0 ? Det.Round(R(0, 40, 3)) : Det.Round(clicks / R(ctrMin, ctrMax, 3));

@@ -46,10 +46,12 @@ public sealed class MetaWorld
     private readonly long seed;
     private readonly Dictionary<string, MetaAdAccount> accountsById;
     private readonly Dictionary<string, MetaBreakdown[]> breakdownsByAccount = [];
+    private readonly Injections injections;
 
     internal MetaWorld(WorldOptions options)
     {
         this.options = options;
+        injections = new Injections(options);
         seed = options.Seed;
         var accounts = new List<MetaAdAccount>();
         var campaigns = new List<MetaCampaign>();
@@ -93,7 +95,8 @@ public sealed class MetaWorld
                     Objectives[Det.Index(Objectives.Length, seed, Salt.MetaCampaign, campaignKey, 3)],
                     start,
                     stop,
-                    (long)Det.Between(3_000, 25_000, seed, Salt.MetaCampaign, campaignKey, 4),
+                    // An SME's budgets: 7-26 a day per campaign in the account's currency.
+                    (long)Det.Between(700, 2_600, seed, Salt.MetaCampaign, campaignKey, 4),
                     campaigns.Count);
                 campaigns.Add(campaign);
                 for (var s = 0; s < options.MetaAdSetsPerCampaign; s++)
@@ -174,7 +177,8 @@ public sealed class MetaWorld
         long key = ad.Index;
         var adsInCampaign = AdsByCampaign[campaign.Id].Count;
         var weekday = WeekdayFactor[(int)day.DayOfWeek];
-        var spendCents = Det.Round(campaign.DailyBudgetCents / (double)adsInCampaign * weekday
+        // Budgets follow the season (more in the Q4 peak, less in summer).
+        var spendCents = Det.Round(campaign.DailyBudgetCents / (double)adsInCampaign * weekday * Seasonality.Level(day, options.StartDate)
             * Det.Between(0.75, 1.15, seed, Salt.MetaAdDay, key, dayNumber, 1));
         var cpm = Det.Between(6, 14, seed, Salt.MetaAdDay, key, dayNumber, 2);
         var impressions = Math.Max(1, Det.Round(spendCents / 100.0 / cpm * 1000));
@@ -183,17 +187,21 @@ public sealed class MetaWorld
         var linkClicks = Det.Round(clicks * Det.Between(0.55, 0.8, seed, Salt.MetaAdDay, key, dayNumber, 5));
         var landingPageViews = Det.Round(linkClicks * Det.Between(0.7, 0.9, seed, Salt.MetaAdDay, key, dayNumber, 6));
         var postEngagement = clicks + Det.Round(impressions * 0.002);
+        // Meta claims more leads than reach the CRM (view-through, duplicates, people who never confirm): with these rates
+        // its leads are about 1.3-2.5 times the CRM's Paid Social leads.
         var (leadRate, purchaseRate) = campaign.Objective switch
         {
-            "OUTCOME_LEADS" => (Det.Between(0.05, 0.12, seed, Salt.MetaAdDay, key, dayNumber, 7), 0.003),
-            "OUTCOME_SALES" => (0.005, Det.Between(0.02, 0.05, seed, Salt.MetaAdDay, key, dayNumber, 7)),
-            _ => (0.01, 0.005),
+            "OUTCOME_LEADS" => (Det.Between(0.04, 0.06, seed, Salt.MetaAdDay, key, dayNumber, 7), 0.003),
+            "OUTCOME_SALES" => (0.03, Det.Between(0.01, 0.03, seed, Salt.MetaAdDay, key, dayNumber, 7)),
+            _ => (0.034, 0.004),
         };
-        var leads = Det.Round(landingPageViews * leadRate);
-        var purchases = Det.Round(landingPageViews * purchaseRate);
+        // A few landing page views per ad and day: round by a hashed draw so small rates still add up to their share.
+        var leads = Count(landingPageViews * leadRate, key, dayNumber, 9);
+        var purchases = Count(landingPageViews * purchaseRate, key, dayNumber, 10);
         var leads7dClick = Det.Round(leads * 0.8);
         var purchases7dClick = Det.Round(purchases * 0.8);
-        var averageOrderCents = Det.Between(4_000, 15_000, seed, Salt.MetaAdDay, key, dayNumber, 8);
+        // Web-shop orders of lamps and accessories.
+        var averageOrderCents = Det.Between(12_000, 45_000, seed, Salt.MetaAdDay, key, dayNumber, 8);
 
         var age = options.EndDate.DayNumber - day.DayNumber;
         if (generation > 0 && age >= 0 && age < RestatementDays)
@@ -206,9 +214,15 @@ public sealed class MetaWorld
 
         var purchases1dView = purchases - Det.Round(purchases * 0.8);
         return new MetaAdDay(
-            impressions, Math.Min(reach, impressions), clicks, linkClicks, landingPageViews, postEngagement, spendCents,
+            impressions, Math.Min(reach, impressions), clicks, linkClicks, landingPageViews, postEngagement, injections.Scale(InjectedAnomaly.MetaSpend, day, spendCents),
             leads7dClick, leads - Det.Round(leads * 0.8), purchases7dClick, purchases1dView,
             Det.Round(purchases7dClick * averageOrderCents), Det.Round(purchases1dView * averageOrderCents));
+    }
+
+    private long Count(double expected, long key, long dayNumber, long what)
+    {
+        var whole = Math.Floor(expected);
+        return (long)whole + (Det.Unit(seed, Salt.MetaAdDay, key, dayNumber, what) < expected - whole ? 1 : 0);
     }
 
     /// <summary>Per-combination weights of the given breakdowns for one ad-day (product of shares with some noise).</summary>

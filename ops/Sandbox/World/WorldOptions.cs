@@ -70,12 +70,19 @@ public sealed record WorldOptions
     public int MailchimpMembersPerList { get; init; } = 500;
     public int MailchimpCampaigns { get; init; } = 12;
 
-    public int Contacts { get; init; } = 800;
-    public int Companies { get; init; } = 120;
-    public int Deals { get; init; } = 300;
+    // About 200 new contacts and 85 deals a month over the CRM's history (from 120 days before StartDate).
+    public int Contacts { get; init; } = 1_600;
+    public int Companies { get; init; } = 600;
+    public int Deals { get; init; } = 700;
 
     /// <summary>Share of deals that are archived (deleted) and only visible with archived=true.</summary>
     public double ArchivedDealShare { get; init; } = 0.05;
+
+    /// <summary>
+    /// Known anomalies the generators apply (<see cref="InjectedAnomaly"/>: series, day, factor), to measure the anomaly
+    /// view's recall and false flags against. Empty by default, so the demo and other tests see the plain world.
+    /// </summary>
+    public IReadOnlyList<InjectedAnomaly> InjectedAnomalies { get; init; } = [];
 
     /// <summary>Small world for demos and most tests.</summary>
     public static WorldOptions Demo { get; } = new();

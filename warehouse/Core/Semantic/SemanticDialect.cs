@@ -53,4 +53,10 @@ public abstract class SemanticDialect
 
     /// <summary>An aggregate: the column's values joined with ", " in their own order (T-SQL orders with WITHIN GROUP).</summary>
     public abstract string OrderedList(string column);
+
+    /// <summary>
+    /// The value of query parameter <paramref name="name"/> (letters, digits, _) in a URL column, '+' and '%20' read
+    /// as spaces; NULL when absent or empty.
+    /// </summary>
+    public abstract string UrlParameter(string url, string name);
 }

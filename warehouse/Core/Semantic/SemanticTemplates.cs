@@ -16,7 +16,7 @@ namespace Pipeline.Warehouse.Semantic;
 /// scaled numerator for sums; an optional third argument replaces the "is a sum" condition;</item>
 /// <item><c>{{segment_label(channel)}}</c>: a segment label compared alike on both engines (<see cref="SemanticDialect.SegmentLabel"/>);</item>
 /// <item><c>{{float}}</c>, <c>{{flag(condition)}}</c>, <c>{{is_false(column)}}</c>, <c>{{reporting_date(utc)}}</c>,
-/// <c>{{concat(a, ' / ', b)}}</c>, <c>{{all_true(column)}}</c>, <c>{{ordered_list(column)}}</c>: the
+/// <c>{{concat(a, ' / ', b)}}</c>, <c>{{all_true(column)}}</c>, <c>{{ordered_list(column)}}</c>, <c>{{url_param(url, name)}}</c>: the
 /// small type and function differences that otherwise keep a view from being written once (warehouse/Semantic).</item>
 /// </list>
 /// </summary>
@@ -44,8 +44,9 @@ public static partial class SemanticTemplates
                 "ordered_list" => dialect.OrderedList(argument ?? throw Error(where, "ordered_list needs (column)")),
                 "concat" => Concat(dialect, argument ?? throw Error(where, "concat needs (part, part[, …])"), where),
                 "segment_label" => dialect.SegmentLabel(argument ?? throw Error(where, "segment_label needs (column)")),
+                "url_param" => UrlParameter(dialect, argument ?? throw Error(where, "url_param needs (url, name)"), where),
                 "kpi_value" => KpiValue(dialect, argument ?? throw Error(where, "kpi_value needs (numerator, denominator[, is-a-sum condition])"), indent, where),
-                _ => throw Error(where, $"unknown placeholder {{{{{name}}}}} (kpi_pivot, measure_pivot, kpi_value, segment_label, float, flag, is_false, reporting_date, concat, all_true, ordered_list)"),
+                _ => throw Error(where, $"unknown placeholder {{{{{name}}}}} (kpi_pivot, measure_pivot, kpi_value, segment_label, float, flag, is_false, reporting_date, concat, all_true, ordered_list, url_param)"),
             };
         });
     }
@@ -96,6 +97,14 @@ public static partial class SemanticTemplates
         return parts.Length >= 2 && parts.All(p => p.Length > 0)
             ? dialect.Concat(parts)
             : throw Error(where, "concat needs (part, part[, …])");
+    }
+
+    private static string UrlParameter(SemanticDialect dialect, string arguments, string where)
+    {
+        var args = arguments.Split(',', StringSplitOptions.TrimEntries);
+        return args.Length == 2 && args[0].Length > 0 && args[1].Length > 0 && args[1].All(c => char.IsAsciiLetterOrDigit(c) || c == '_')
+            ? dialect.UrlParameter(args[0], args[1])
+            : throw Error(where, "url_param needs (url, name) with a name of letters, digits and _");
     }
 
     private static string Qualified(string? alias, string column) => string.IsNullOrEmpty(alias) ? column : alias + "." + column;

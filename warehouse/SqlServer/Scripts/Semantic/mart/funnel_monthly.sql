@@ -1,7 +1,7 @@
 -- The marketing and sales funnel per month and channel. Stage counts are the mart.kpi_values figures; the stage
 -- rates divide counts of the same month (period ratios: the leads of a month are not the same people as its
--- sessions or its customers). The lead-to-customer rate follows one cohort instead: the leads of a month and how
--- many of exactly those contacts became customers, whenever that happened.
+-- sessions or its customers). The lead-to-customer rate follows one cohort instead: the leads of a month and the
+-- customers (dw.dim_customer, as new_customers counts them) whose first lead is among them, whenever they were won.
 CREATE OR ALTER VIEW mart.funnel_monthly AS
 WITH counts AS (
     SELECT period_start, MAX(period_end) AS period_end, segment_type, segment,
@@ -14,22 +14,34 @@ WITH counts AS (
 ),
 -- A contact is one HubSpot contact of one portal; dw.fact_lead has at most one row per contact and stage.
 cohort_contacts AS (
-    SELECT l.account_id, l.contact_id, l.channel,
-           DATETRUNC(month, l.entered_date) AS cohort_month,
-           CASE WHEN EXISTS (SELECT 1 FROM dw.fact_lead AS c
-                             WHERE c.stage = 'customer' AND c.account_id = l.account_id AND c.contact_id = l.contact_id)
-                THEN 1 ELSE 0 END AS became_customer
+    SELECT l.channel, DATETRUNC(month, l.entered_date) AS cohort_month
     FROM dw.fact_lead AS l
     WHERE l.stage = 'lead'
 ),
-cohorts AS (
-    SELECT cohort_month, 'all' AS segment_type, 'All' AS segment,
-           COUNT_BIG(*) AS cohort_leads, COUNT_BIG(CASE WHEN became_customer = 1 THEN 1 END) AS cohort_customers
-    FROM cohort_contacts GROUP BY cohort_month
+-- Customers are dw.dim_customer's (company, else contact, else deal: the new_customers definition). A customer
+-- joins the lead cohort of its first lead: the earliest lead entry of the contacts that belong to it.
+cohort_customers AS (
+    SELECT c.acquisition_channel AS channel, DATETRUNC(month, MIN(l.entered_date)) AS cohort_month
+    FROM dw.dim_customer AS c
+    JOIN dw.fact_lead AS l ON l.stage = 'lead' AND c.customer_key IN (l.customer_key, 'contact:' + l.contact_id)
+    GROUP BY c.customer_key, c.acquisition_channel
+),
+lead_cohorts AS (
+    SELECT cohort_month, 'all' AS segment_type, 'All' AS segment, COUNT_BIG(*) AS cohort_leads FROM cohort_contacts GROUP BY cohort_month
     UNION ALL
-    SELECT cohort_month, 'channel', channel,
-           COUNT_BIG(*), COUNT_BIG(CASE WHEN became_customer = 1 THEN 1 END)
-    FROM cohort_contacts GROUP BY cohort_month, channel
+    SELECT cohort_month, 'channel', channel, COUNT_BIG(*) FROM cohort_contacts GROUP BY cohort_month, channel
+),
+customer_cohorts AS (
+    SELECT cohort_month, 'all' AS segment_type, 'All' AS segment, COUNT_BIG(*) AS cohort_customers FROM cohort_customers GROUP BY cohort_month
+    UNION ALL
+    SELECT cohort_month, 'channel', channel, COUNT_BIG(*) FROM cohort_customers GROUP BY cohort_month, channel
+),
+cohorts AS (
+    SELECT COALESCE(l.cohort_month, c.cohort_month) AS cohort_month, COALESCE(l.segment_type, c.segment_type) AS segment_type,
+           COALESCE(l.segment, c.segment) AS segment, COALESCE(l.cohort_leads, 0) AS cohort_leads, COALESCE(c.cohort_customers, 0) AS cohort_customers
+    FROM lead_cohorts AS l
+    FULL OUTER JOIN customer_cohorts AS c
+      ON c.cohort_month = l.cohort_month AND c.segment_type = l.segment_type AND c.segment = l.segment
 ),
 last_loaded AS (
     SELECT COALESCE(MAX(date), DATEFROMPARTS(1900, 1, 1)) AS last_date FROM dw.kpi_measure_daily WHERE platform = 'ga4'
