@@ -29,9 +29,9 @@ internal static class DemoFiles
         {
             var day = (DateOnly d) => d < firstDay ? firstDay : d > today ? today : d;
             // An SME's spend beside the ad platforms, a few hundred a month each (in proportion to Meta and Google Ads).
-            costs.Append(inv, $"{day(month.AddDays(2)):yyyy-MM-dd},podcast,always_on,{550 + random.Next(0, 150)},EUR,monthly sponsorship\n");
-            costs.Append(inv, $"{day(month.AddDays(9)):yyyy-MM-dd},print,,{350 + random.Next(0, 120)}.50,EUR,trade magazine\n");
-            costs.Append(inv, $"{day(month.AddDays(16)):yyyy-MM-dd},influencer,US_Spring-Sale_03,{400 + random.Next(0, 200)},USD,creator fee\n");
+            costs.Append(inv, $"{day(month.AddDays(2)):yyyy-MM-dd},podcast,always_on,{650 + random.Next(0, 150)},EUR,monthly sponsorship\n");
+            costs.Append(inv, $"{day(month.AddDays(9)):yyyy-MM-dd},print,,{420 + random.Next(0, 120)}.50,EUR,trade magazine\n");
+            costs.Append(inv, $"{day(month.AddDays(16)):yyyy-MM-dd},influencer,US_Spring-Sale_03,{450 + random.Next(0, 200)},USD,creator fee\n");
         }
 
         costs.Append(inv, $"{today.AddDays(-20):yyyy-MM-dd},events,trade_fair_berlin,1450.75,EUR,booth and travel\n");
