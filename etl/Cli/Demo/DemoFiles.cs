@@ -54,15 +54,15 @@ internal static class DemoFiles
         var targets = new StringBuilder("kpi,period_start,period_end,target,segment\n");
         foreach (var (kpi, target, segment) in new (string, string, string)[]
                  {
-                     // Targets an SME sets for its Q4 peak month (the demo business: 20-30k revenue, 250 leads a month).
-                     ("revenue", "28000", ""), ("new_customers", "12", ""), ("cac", "550", ""), ("roas", "3", ""),
+                     // Targets an SME sets for its Q4 peak month (the demo business: 18-27k revenue, 250 leads a month).
+                     ("revenue", "24000", ""), ("new_customers", "12", ""), ("cac", "550", ""), ("roas", "3", ""),
                      ("leads", "250", ""), ("sessions", "34000", ""), ("sessions", "12500", "Organic Search"), ("cpl", "35", ""),
                  })
         {
             targets.Append(inv, $"{kpi},{monthStart:yyyy-MM-dd},{monthEnd:yyyy-MM-dd},{target},{segment}\n");
         }
 
-        targets.Append(inv, $"revenue,{quarterStart:yyyy-MM-dd},{quarterEnd:yyyy-MM-dd},82000,\n");
+        targets.Append(inv, $"revenue,{quarterStart:yyyy-MM-dd},{quarterEnd:yyyy-MM-dd},70000,\n");
         targets.Append(inv, $"nps,{quarterStart:yyyy-MM-dd},{quarterEnd:yyyy-MM-dd},40,\n");
 
         File.WriteAllText(Path.Combine(folder, "fx_rates.csv"), fx.ToString());
