@@ -278,7 +278,7 @@ public sealed class HubSpotConnectorTests
 
         HubSpotTest.AssertSucceeded(await h.SyncAsync(new SyncRequest("r1") { Streams = new HashSet<string> { "contacts" } }));
 
-        Assert.That(await h.ScalarAsync<string>("SELECT firstname FROM staging.hubspot_contacts ORDER BY id LIMIT 1"), Is.EqualTo(h.Sandbox.World.Crm.Properties(CrmObjectType.Contacts, 0)["firstname"]));
+        Assert.That(await h.ScalarAsync<string>("SELECT firstname FROM staging.hubspot_contacts ORDER BY CAST(id AS BIGINT) LIMIT 1"), Is.EqualTo(h.Sandbox.World.Crm.Properties(CrmObjectType.Contacts, 0)["firstname"]));
     }
 
     /// <summary>No text column of any staging table, and no rejected payload, holds anything that looks like an address.</summary>

@@ -29,9 +29,9 @@ internal static class DemoFiles
         {
             var day = (DateOnly d) => d < firstDay ? firstDay : d > today ? today : d;
             // An SME's spend beside the ad platforms, a few hundred a month each (in proportion to Meta and Google Ads).
-            costs.Append(inv, $"{day(month.AddDays(2)):yyyy-MM-dd},podcast,always_on,{550 + random.Next(0, 150)},EUR,monthly sponsorship\n");
-            costs.Append(inv, $"{day(month.AddDays(9)):yyyy-MM-dd},print,,{350 + random.Next(0, 120)}.50,EUR,trade magazine\n");
-            costs.Append(inv, $"{day(month.AddDays(16)):yyyy-MM-dd},influencer,US_Spring-Sale_03,{400 + random.Next(0, 200)},USD,creator fee\n");
+            costs.Append(inv, $"{day(month.AddDays(2)):yyyy-MM-dd},podcast,always_on,{650 + random.Next(0, 150)},EUR,monthly sponsorship\n");
+            costs.Append(inv, $"{day(month.AddDays(9)):yyyy-MM-dd},print,,{420 + random.Next(0, 120)}.50,EUR,trade magazine\n");
+            costs.Append(inv, $"{day(month.AddDays(16)):yyyy-MM-dd},influencer,US_Spring-Sale_03,{450 + random.Next(0, 200)},USD,creator fee\n");
         }
 
         costs.Append(inv, $"{today.AddDays(-20):yyyy-MM-dd},events,trade_fair_berlin,1450.75,EUR,booth and travel\n");
@@ -54,15 +54,15 @@ internal static class DemoFiles
         var targets = new StringBuilder("kpi,period_start,period_end,target,segment\n");
         foreach (var (kpi, target, segment) in new (string, string, string)[]
                  {
-                     // Targets an SME sets for its Q4 peak month (the demo business: 20-30k revenue, 250 leads a month).
-                     ("revenue", "28000", ""), ("new_customers", "12", ""), ("cac", "550", ""), ("roas", "3", ""),
+                     // Targets an SME sets for its Q4 peak month (the demo business: 18-27k revenue, 250 leads a month).
+                     ("revenue", "24000", ""), ("new_customers", "12", ""), ("cac", "550", ""), ("roas", "3", ""),
                      ("leads", "250", ""), ("sessions", "34000", ""), ("sessions", "12500", "Organic Search"), ("cpl", "35", ""),
                  })
         {
             targets.Append(inv, $"{kpi},{monthStart:yyyy-MM-dd},{monthEnd:yyyy-MM-dd},{target},{segment}\n");
         }
 
-        targets.Append(inv, $"revenue,{quarterStart:yyyy-MM-dd},{quarterEnd:yyyy-MM-dd},82000,\n");
+        targets.Append(inv, $"revenue,{quarterStart:yyyy-MM-dd},{quarterEnd:yyyy-MM-dd},70000,\n");
         targets.Append(inv, $"nps,{quarterStart:yyyy-MM-dd},{quarterEnd:yyyy-MM-dd},40,\n");
 
         File.WriteAllText(Path.Combine(folder, "fx_rates.csv"), fx.ToString());

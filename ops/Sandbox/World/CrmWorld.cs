@@ -238,7 +238,7 @@ public sealed class CrmWorld
         var core = Core(CrmObjectType.Deals, index);
         var reorder = ReorderOf(index) is not null;
         // Log-uniform order values: many small orders, a few large fit-outs (reorders a little smaller).
-        var (low, high) = reorder ? (150.0, 1_800.0) : (200.0, 2_500.0);
+        var (low, high) = reorder ? (130.0, 1_500.0) : (180.0, 2_200.0);
         var value = low * Math.Pow(high / low, Det.Unit(seed, Salt.Deal, index, 2));
         var amount = Math.Max(50m, Math.Round((decimal)value / 50m, 0) * 50m);
         var due = DealDue(index);
