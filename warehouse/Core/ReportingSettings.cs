@@ -23,4 +23,13 @@ public sealed record ReportingSettings
 
     /// <summary>Width of the anomaly band in scaled median absolute deviations.</summary>
     public decimal AnomalyThreshold { get; init; } = 3m;
+
+    /// <summary>Least count a day's ratio is estimated from (its denominator; won deals for revenue and ROI) before the anomaly view judges it.</summary>
+    public int AnomalyMinDenominator { get; init; } = 30;
+
+    /// <summary>Least usual (median) daily count of a count KPI (leads, sessions …), or of the won deals behind revenue, before the anomaly view judges it.</summary>
+    public int AnomalyMinCount { get; init; } = 5;
+
+    /// <summary>Least change from the usual value, as a fraction of it (0.2 = 20 %), before a day outside the band is flagged.</summary>
+    public decimal AnomalyMinChange { get; init; } = 0.2m;
 }

@@ -59,6 +59,9 @@ internal sealed class SemanticLayerScriptProvider(ReportingSettings settings) : 
                    CAST({settings.ExpectedLifespanMonths.ToString(inv)} AS int) AS expected_lifespan_months,
                    CAST({settings.AnomalyWindowDays.ToString(inv)} AS int) AS anomaly_window_days,
                    CAST({settings.AnomalyThreshold.ToString(inv)} AS decimal(9, 4)) AS anomaly_threshold,
+                   CAST({settings.AnomalyMinDenominator.ToString(inv)} AS int) AS anomaly_min_denominator,
+                   CAST({settings.AnomalyMinCount.ToString(inv)} AS int) AS anomaly_min_count,
+                   CAST({settings.AnomalyMinChange.ToString(inv)} AS decimal(9, 4)) AS anomaly_min_change,
                    CAST({Text(WindowsTimeZone(settings.TimeZone))} AS nvarchar(64)) AS reporting_time_zone_windows;
             GO
             {Describe("dw", "settings", null, "Reporting settings from the pipeline configuration (Reporting section), republished by every migrate.")}
