@@ -24,6 +24,9 @@ public sealed record ReportingSettings
     /// <summary>Width of the anomaly band in scaled median absolute deviations.</summary>
     public decimal AnomalyThreshold { get; init; } = 3m;
 
+    /// <summary>Days after creation an open deal keeps its creation day provisional (the CRM may still win or lose it).</summary>
+    public int CrmMaturityDays { get; init; } = 90;
+
     /// <summary>Least count a day's ratio is estimated from (its denominator; won deals for revenue and ROI) before the anomaly view judges it.</summary>
     public int AnomalyMinDenominator { get; init; } = 30;
 

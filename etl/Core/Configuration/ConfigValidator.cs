@@ -176,6 +176,11 @@ public static class ConfigValidator
             fail("Reporting:AnomalyThreshold", $"{reporting.AnomalyThreshold} must be above 0 and at most 100");
         }
 
+        if (reporting.CrmMaturityDays is < 0 or > 730)
+        {
+            fail("Reporting:CrmMaturityDays", $"{reporting.CrmMaturityDays} is outside 0..730");
+        }
+
         if (reporting.AnomalyMinDenominator is < 1 or > 1_000_000)
         {
             fail("Reporting:AnomalyMinDenominator", $"{reporting.AnomalyMinDenominator} is outside 1..1000000");
