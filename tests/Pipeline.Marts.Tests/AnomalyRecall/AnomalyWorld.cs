@@ -24,8 +24,9 @@ namespace Pipeline.Marts.AnomalyRecall;
 /// <see cref="Injected"/> = 20 known anomalies (<see cref="InjectedAnomaly.Spread"/> with seed 19) between day 35
 /// and 30 days before the end (clear of the first window and of Meta's 28 provisional days). The world's own events
 /// are switched off, so every flag is either injected or false: no GA4 tracking outage, no paused Meta account, and
-/// one Meta campaign per account running all the time (a campaign launch lifts impressions and CPM for good: a real
-/// change, flagged on its first days, which is neither an injected anomaly nor noise).
+/// one Meta campaign running all the time (a campaign launch lifts impressions and CPM for good: a real change,
+/// flagged on its first days, which is neither an injected anomaly nor noise). One Meta ad account (EUR): the US
+/// account's dollars would need an FX rates file, without which money KPIs are not covered at all.
 /// Synced from the sandbox into a fresh DuckDB warehouse (GA4, Meta, Mailchimp, HubSpot).
 /// </summary>
 public sealed class AnomalyWorld : IAsyncDisposable
@@ -85,8 +86,9 @@ public sealed class AnomalyWorld : IAsyncDisposable
         Deals = 1000,
         Ga4TrackingOutageDay = null,
         MetaPausedDays = 0,
+        MetaAdAccounts = 1,
         MetaCampaignsPerAccount = 1,
-        MetaAdSetsPerCampaign = 3,
+        MetaAdSetsPerCampaign = 4,
         MetaAdsPerAdSet = 3,
         InjectedAnomalies = injected,
     };

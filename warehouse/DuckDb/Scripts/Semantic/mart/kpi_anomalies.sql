@@ -31,22 +31,9 @@ kinds AS (
                       ('roas', 'won_deals'), ('roas_paid', 'won_deals'), ('roas_platform', 'ad_conversions'),
                       ('channel_session_share', 'sessions'), ('list_growth', 'list_subs')) AS v(kpi_id, volume_measure) ON v.kpi_id = k.kpi_id
 ),
--- The platforms each KPI's terms read, and the days all of them cover: from the first to the last day each has data.
-kpi_sources AS (
-    SELECT DISTINCT t.kpi_id, p.platform
-    FROM dw.kpi_formula_terms AS t
-    JOIN (SELECT DISTINCT measure, platform FROM dw.kpi_measure_daily) AS p ON p.measure = t.measure
-),
+-- The days every source each KPI needs was loaded on (dw.kpi_coverage_daily), and whether one may still restate it.
 kpi_days AS MATERIALIZED (
-    SELECT x.kpi_id, d.date, false AS provisional
-    FROM (
-        SELECT s.kpi_id, max(p.first_date) AS first_date, min(p.last_date) AS last_date
-        FROM kpi_sources AS s
-        JOIN (SELECT platform, min(date) AS first_date, max(date) AS last_date FROM dw.kpi_measure_daily GROUP BY ALL) AS p
-          ON p.platform = s.platform
-        GROUP BY ALL
-    ) AS x
-    JOIN dw.dim_date AS d ON d.date BETWEEN x.first_date AND x.last_date
+    SELECT kpi_id, date, provisional FROM dw.kpi_coverage_daily WHERE covered
 ),
 series AS (
     SELECT kpi_id, segment_type, segment, min(date) AS first_date FROM daily GROUP BY ALL

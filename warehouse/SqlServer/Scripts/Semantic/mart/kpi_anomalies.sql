@@ -33,25 +33,9 @@ kinds AS (
                       ('roas', 'won_deals'), ('roas_paid', 'won_deals'), ('roas_platform', 'ad_conversions'),
                       ('channel_session_share', 'sessions'), ('list_growth', 'list_subs')) AS v(kpi_id, volume_measure) ON v.kpi_id = k.kpi_id
 ),
--- The platforms each KPI's terms read, and the days all of them cover: from the first to the last day each has data.
-platform_days AS (
-    SELECT measure, platform, MIN(date) AS first_date, MAX(date) AS last_date FROM dw.kpi_measure_daily GROUP BY measure, platform
-),
-kpi_span AS (
-    SELECT x.kpi_id, MAX(x.first_date) AS first_date, MIN(x.last_date) AS last_date
-    FROM (
-        SELECT t.kpi_id, p.platform, MIN(a.first_date) AS first_date, MAX(a.last_date) AS last_date
-        FROM dw.kpi_formula_terms AS t
-        JOIN (SELECT DISTINCT measure, platform FROM platform_days) AS p ON p.measure = t.measure
-        JOIN platform_days AS a ON a.platform = p.platform
-        GROUP BY t.kpi_id, p.platform
-    ) AS x
-    GROUP BY x.kpi_id
-),
+-- The days every source each KPI needs was loaded on (dw.kpi_coverage_daily), and whether one may still restate it.
 kpi_days AS (
-    SELECT x.kpi_id, d.date, CAST(0 AS bit) AS provisional
-    FROM kpi_span AS x
-    JOIN dw.dim_date AS d ON d.date BETWEEN x.first_date AND x.last_date
+    SELECT kpi_id, date, provisional FROM dw.kpi_coverage_daily WHERE covered = 1
 ),
 series AS (
     SELECT kpi_id, segment_type, segment, MIN(date) AS first_date FROM daily GROUP BY kpi_id, segment_type, segment
