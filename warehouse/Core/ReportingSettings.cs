@@ -22,7 +22,7 @@ public sealed record ReportingSettings
     public int AnomalyWindowDays { get; init; } = 28;
 
     /// <summary>Width of the anomaly band in scaled median absolute deviations.</summary>
-    public decimal AnomalyThreshold { get; init; } = 3m;
+    public decimal AnomalyThreshold { get; init; } = 3.5m;
 
     /// <summary>Days after creation an open deal keeps its creation day provisional (the CRM may still win or lose it).</summary>
     public int CrmMaturityDays { get; init; } = 90;

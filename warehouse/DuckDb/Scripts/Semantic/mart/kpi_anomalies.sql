@@ -3,7 +3,9 @@
 -- * every series is zero-filled over the days its sources cover: a covered day without a won deal is revenue 0, not
 --   missing, so the band is not computed from the busy days only;
 -- * a ratio is judged only on days whose volume (the count it is estimated from: its denominator, won deals for revenue
---   and ROI, conversions for platform ROAS) reaches AnomalyMinDenominator; a CPL from 3 leads is noise, not news;
+--   and ROI, conversions for platform ROAS) reaches AnomalyMinDenominator; a CPL from 3 leads is noise, not news; a
+--   rate of two counts (CTR, conversion rates) also needs a usual numerator of AnomalyMinCount, and its band is never
+--   narrower than the sampling noise √(p (1 − p) / n) of the day's denominator n;
 -- * counts (sessions, leads, new customers …) are judged on the Anscombe scale 2·√(x + 3/8), where Poisson noise has
 --   standard deviation 1, with a spread of at least that 1, and only when their usual day reaches AnomalyMinCount;
 --   other series keep the robust median ± AnomalyThreshold × 1.4826 × MAD band of the previous AnomalyWindowDays days;
@@ -11,7 +13,7 @@
 -- * provisional and uncovered days are neither flagged nor part of any window.
 CREATE OR REPLACE VIEW mart.kpi_anomalies AS
 WITH daily AS MATERIALIZED (
-    SELECT period_start AS date, segment_type, segment, kpi_id, value, denominator
+    SELECT period_start AS date, segment_type, segment, kpi_id, value, numerator, denominator
     FROM mart.kpi_values
     WHERE grain = 'day' AND segment_type IN ('all', 'channel')
 ),
@@ -23,7 +25,9 @@ kinds AS (
                WHEN k.unit = 'Count' AND NOT EXISTS (SELECT 1 FROM dw.kpi_formula_terms AS t WHERE t.kpi_id = k.kpi_id AND t.numerator_coefficient < 0) THEN 'count'
                ELSE 'sum'
            END AS kind,
-           v.volume_measure
+           v.volume_measure,
+           -- A rate of two counts (CTR, conversion rates, email rates) is only as good as its rarer count, the numerator.
+           CASE WHEN k.unit = 'Ratio' AND k.denominator IS NOT NULL AND k.denominator <> '' AND v.volume_measure IS NULL THEN 1 ELSE 0 END AS rate_of_counts
     FROM mart.kpi_catalog AS k
     -- Ratios and sums whose noise comes from a count other than their denominator: a day of ROI or revenue is as good
     -- as the deals won on it, a channel's session share as the channel's sessions.
@@ -41,14 +45,15 @@ series AS (
 -- A series exists from its first day with data on; from then every covered day is in it, zero-filled for counts and
 -- sums (a ratio without its denominator has no value that day).
 filled AS MATERIALIZED (
-    SELECT s.kpi_id, s.segment_type, s.segment, c.date, c.provisional, k.kind,
+    SELECT s.kpi_id, s.segment_type, s.segment, c.date, c.provisional, k.kind, k.rate_of_counts,
            CASE WHEN k.kind = 'ratio' THEN d.value ELSE COALESCE(d.value, 0) END AS value,
            -- The count the day's value is estimated from (NULL for sums that are not counts of anything).
            CASE
                WHEN k.volume_measure IS NOT NULL THEN COALESCE(m.value, 0)
                WHEN k.kind = 'ratio' THEN COALESCE(d.denominator, 0)
                WHEN k.kind = 'count' THEN COALESCE(d.value, 0)
-           END AS volume
+           END AS volume,
+           CASE WHEN k.rate_of_counts = 1 THEN COALESCE(d.numerator, 0) END AS rate_count
     FROM series AS s
     JOIN kinds AS k ON k.kpi_id = s.kpi_id
     JOIN kpi_days AS c ON c.kpi_id = s.kpi_id AND c.date >= s.first_date
@@ -68,10 +73,11 @@ eligible AS MATERIALIZED (
 ),
 -- Each day with the values of the same KPI and segment on the N days before it (the day itself excluded).
 windowed AS (
-    SELECT d.date, d.segment_type, d.segment, d.kpi_id, d.kind, d.value, d.scaled, d.volume,
+    SELECT d.date, d.segment_type, d.segment, d.kpi_id, d.kind, d.rate_of_counts, d.value, d.scaled, d.volume,
            list(w.scaled)          AS window_scaled,
            median(w.value)         AS baseline_median,
            median(w.volume)        AS usual_volume,
+           median(w.rate_count)    AS usual_rate_count,
            count(*)                AS observations
     FROM eligible AS d
     CROSS JOIN dw.settings AS s
@@ -92,13 +98,21 @@ spread AS (
 banded AS (
     SELECT p.*,
            -- Poisson noise alone has standard deviation 1 on the Anscombe scale: a count's band is never narrower.
-           CASE WHEN p.kind = 'count' THEN greatest(1.4826 * p.mad, 1.0) ELSE 1.4826 * p.mad END AS sigma,
+           CASE
+               WHEN p.kind = 'count' THEN greatest(1.4826 * p.mad, 1.0)
+               -- A rate of counts is never judged more precisely than sampling allows: √(p (1 − p) / n) on the day's n.
+               WHEN p.rate_of_counts = 1 AND p.volume > 0
+                   THEN greatest(1.4826 * p.mad, sqrt(greatest(p.baseline_median * (1 - p.baseline_median), 0) / p.volume))
+               ELSE 1.4826 * p.mad
+           END AS sigma,
            CAST(s.anomaly_threshold AS DOUBLE) AS threshold,
            CAST(s.anomaly_min_change AS DOUBLE) AS min_change
     FROM spread AS p
     CROSS JOIN dw.settings AS s
     -- Counts, and sums of counted things (revenue: won deals), only where a usual day has enough of them.
-    WHERE p.kind = 'ratio' OR p.usual_volume IS NULL OR p.usual_volume >= s.anomaly_min_count
+    WHERE (p.kind = 'ratio' OR p.usual_volume IS NULL OR p.usual_volume >= s.anomaly_min_count)
+      -- A rate only where its usual numerator reaches it too: 0 conversions on a day with 1 usual is not news.
+      AND (p.usual_rate_count IS NULL OR p.usual_rate_count >= s.anomaly_min_count)
 ),
 scored AS (
     SELECT b.*, (b.scaled - b.centre) / b.sigma AS z
