@@ -42,6 +42,13 @@ kpi_days AS MATERIALIZED (
 series AS (
     SELECT kpi_id, segment_type, segment, min(date) AS first_date FROM daily GROUP BY ALL
 ),
+-- The daily counts some KPIs are judged by (won deals, conversions …), read once and small.
+volumes AS MATERIALIZED (
+    SELECT period_start AS date, segment_type, segment, measure, value
+    FROM mart.kpi_measures
+    WHERE grain = 'day' AND segment_type IN ('all', 'channel')
+      AND measure IN (SELECT volume_measure FROM kinds WHERE volume_measure IS NOT NULL)
+),
 -- A series exists from its first day with data on; from then every covered day is in it, zero-filled for counts and
 -- sums (a ratio without its denominator has no value that day).
 filled AS MATERIALIZED (
@@ -58,9 +65,8 @@ filled AS MATERIALIZED (
     JOIN kinds AS k ON k.kpi_id = s.kpi_id
     JOIN kpi_days AS c ON c.kpi_id = s.kpi_id AND c.date >= s.first_date
     LEFT JOIN daily AS d ON d.kpi_id = s.kpi_id AND d.segment_type = s.segment_type AND d.segment = s.segment AND d.date = c.date
-    LEFT JOIN mart.kpi_measures AS m
-      ON m.grain = 'day' AND m.period_start = c.date AND m.segment_type = s.segment_type AND m.segment = s.segment
-     AND m.measure = k.volume_measure
+    LEFT JOIN volumes AS m
+      ON m.date = c.date AND m.segment_type = s.segment_type AND m.segment = s.segment AND m.measure = k.volume_measure
 ),
 -- Days that may be judged and may stand in a window: final, with a value, and for ratios enough volume that day.
 eligible AS MATERIALIZED (
