@@ -109,7 +109,7 @@ public sealed class MartsFixture
 
         // The activity endpoint's history the Mailchimp connector loads on its first run.
         var firstListActivityDay = World.EndDate.AddDays(-(MailchimpOptions.ActivityHistoryDays - 1));
-        Reference = new ReferenceKpis(sandbox.World.Truth, World, Files, firstListActivityDay);
+        Reference = new ReferenceKpis(sandbox.World.Truth, World, Files, firstListActivityDay, sandbox.World);
 
         Connection = new DuckDBConnection($"Data Source={WarehousePath}");
         await Connection.OpenAsync();

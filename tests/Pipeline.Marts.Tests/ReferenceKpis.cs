@@ -111,14 +111,19 @@ public sealed class ReferenceKpis
         ["sqls"] = new(["sqls"]),
         ["web_conversion_rate"] = new(["key_events"], ["sessions"]),
         ["ad_conversion_rate"] = new(["ad_conversions"], ["link_clicks"]),
-        ["cpl"] = new(["ad_spend"], ["leads"]),
+        ["cpl"] = new(["ad_spend", "other_marketing_cost"], ["leads"]),
+        ["cpl_paid"] = new(["ad_spend", "other_marketing_cost"], ["leads_costed"]),
         ["cpa"] = new(["ad_spend"], ["ad_conversions"]),
         ["new_customers"] = new(["new_customers"]),
         ["cac"] = new(["ad_spend", "other_marketing_cost"], ["new_customers"]),
+        ["cac_paid"] = new(["ad_spend", "other_marketing_cost"], ["new_customers_costed"]),
         ["revenue"] = new(["won_revenue"]),
         ["aov"] = new(["won_revenue"], ["won_deals"]),
-        ["roas"] = new(["ad_conversion_value"], ["ad_spend"]),
+        ["roas"] = new(["won_revenue"], ["ad_spend", "other_marketing_cost"]),
+        ["roas_paid"] = new(["won_revenue_costed"], ["ad_spend", "other_marketing_cost"]),
+        ["roas_platform"] = new(["ad_conversion_value"], ["ad_spend"]),
         ["roi"] = new(["won_revenue", "ad_spend", "other_marketing_cost"], ["ad_spend", "other_marketing_cost"]),
+        ["roi_paid"] = new(["won_revenue_costed", "ad_spend", "other_marketing_cost"], ["ad_spend", "other_marketing_cost"]),
         ["romi"] = new(["won_revenue", "ad_spend", "other_marketing_cost"], ["ad_spend", "other_marketing_cost"]),
         ["win_rate"] = new(["won_deals"], ["closed_deals"]),
         ["sales_cycle_days"] = new(["won_deal_cycle_days"], ["won_deals"]),
@@ -130,12 +135,13 @@ public sealed class ReferenceKpis
     private readonly Dictionary<KpiKey, KpiRow> rows = [];
     private readonly Dictionary<string, Dictionary<(DateOnly Start, string Type, string Segment), MeasureBag>> periodBags = new(StringComparer.Ordinal);
 
-    public ReferenceKpis(GroundTruth truth, WorldOptions world, TestFiles files, DateOnly firstListActivityDay)
+    public ReferenceKpis(GroundTruth truth, WorldOptions world, TestFiles files, DateOnly firstListActivityDay, SandboxWorld sandbox)
     {
         ArgumentNullException.ThrowIfNull(truth);
         ArgumentNullException.ThrowIfNull(world);
         ArgumentNullException.ThrowIfNull(files);
         Fx = new FxTable(files.FxRates, "EUR");
+        Coverage = new CoverageReference(truth, world, sandbox, files, Fx, firstListActivityDay, CoverageReference.ReportingToday());
         AddWeb(truth, world);
         AddAds(truth, world);
         AddGoogleAds(truth, world);
@@ -146,6 +152,7 @@ public sealed class ReferenceKpis
         foreach (var grain in Grains)
         {
             var periods = new Dictionary<(DateOnly Start, string Type, string Segment), MeasureBag>();
+            var byClass = new Dictionary<(DateOnly Start, string Type, string Segment), Dictionary<string, MeasureBag>>();
             periodBags[grain] = periods;
             foreach (var ((date, type, segment), bag) in daily)
             {
@@ -154,16 +161,25 @@ public sealed class ReferenceKpis
                 {
                     sum = new MeasureBag();
                     periods[key] = sum;
+                    byClass[key] = new Dictionary<string, MeasureBag>(StringComparer.Ordinal);
                 }
 
                 sum.AddAll(bag);
+                var uncovered = UncoveredOn(date);
+                if (!byClass[key].TryGetValue(uncovered, out var part))
+                {
+                    part = new MeasureBag();
+                    byClass[key][uncovered] = part;
+                }
+
+                part.AddAll(bag);
             }
 
             foreach (var ((start, type, segment), bag) in periods)
             {
                 foreach (var kpi in Inputs.Keys)
                 {
-                    if (Compute(kpi, bag) is { } row)
+                    if (Aligned(kpi, type, segment, bag, byClass[(start, type, segment)]) is { } row)
                     {
                         rows[new KpiKey(kpi, grain, start, type, segment)] = row;
                     }
@@ -187,6 +203,12 @@ public sealed class ReferenceKpis
 
     public FxTable Fx { get; }
 
+    /// <summary>Coverage, finality and cost scope of the same world (CoverageReference.cs).</summary>
+    public CoverageReference Coverage { get; }
+
+    /// <summary>The seeded HubSpot mapping's channels: CRM revenue can be attributed to each.</summary>
+    public static IEnumerable<string> SeededHubSpotChannels => HubSpotChannels.Values.Distinct(StringComparer.Ordinal);
+
     /// <summary>Every expected row of mart.kpi_values.</summary>
     public IReadOnlyDictionary<KpiKey, KpiRow> Rows => rows;
 
@@ -200,6 +222,7 @@ public sealed class ReferenceKpis
     public IReadOnlyDictionary<(string Kpi, string Type, string Segment), KpiRow> OverRange(DateOnly from, DateOnly to)
     {
         var bags = new Dictionary<(string Type, string Segment), MeasureBag>();
+        var byClass = new Dictionary<(string Type, string Segment), Dictionary<string, MeasureBag>>();
         foreach (var ((date, type, segment), bag) in daily)
         {
             if (date < from || date > to)
@@ -211,9 +234,18 @@ public sealed class ReferenceKpis
             {
                 sum = new MeasureBag();
                 bags[(type, segment)] = sum;
+                byClass[(type, segment)] = new Dictionary<string, MeasureBag>(StringComparer.Ordinal);
             }
 
             sum.AddAll(bag);
+            var uncovered = UncoveredOn(date);
+            if (!byClass[(type, segment)].TryGetValue(uncovered, out var part))
+            {
+                part = new MeasureBag();
+                byClass[(type, segment)][uncovered] = part;
+            }
+
+            part.AddAll(bag);
         }
 
         var result = new Dictionary<(string, string, string), KpiRow>();
@@ -221,7 +253,7 @@ public sealed class ReferenceKpis
         {
             foreach (var kpi in Inputs.Keys)
             {
-                if (Compute(kpi, bag) is { } row)
+                if (Aligned(kpi, type, segment, bag, byClass[(type, segment)]) is { } row)
                 {
                     result[(kpi, type, segment)] = row;
                 }
@@ -286,14 +318,19 @@ public sealed class ReferenceKpis
             "sqls" => Sum(m["sqls"]),
             "web_conversion_rate" => Ratio(m["key_events"], m["sessions"]),
             "ad_conversion_rate" => Ratio(m["ad_conversions"], m["link_clicks"]),
-            "cpl" => Ratio(m["ad_spend"], m["leads"]),
+            "cpl" => Ratio(marketingCost, m["leads"]),
+            "cpl_paid" => Ratio(marketingCost, m["leads_costed"]),
             "cpa" => Ratio(m["ad_spend"], m["ad_conversions"]),
             "new_customers" => Sum(m["new_customers"]),
             "cac" => Ratio(marketingCost, m["new_customers"]),
+            "cac_paid" => Ratio(marketingCost, m["new_customers_costed"]),
             "revenue" => Sum(m["won_revenue"]),
             "aov" => Ratio(m["won_revenue"], m["won_deals"]),
-            "roas" => Ratio(m["ad_conversion_value"], m["ad_spend"]),
+            "roas" => Ratio(m["won_revenue"], marketingCost),
+            "roas_paid" => Ratio(m["won_revenue_costed"], marketingCost),
+            "roas_platform" => Ratio(m["ad_conversion_value"], m["ad_spend"]),
             "roi" => Ratio(m["won_revenue"] - marketingCost, marketingCost),
+            "roi_paid" => Ratio(m["won_revenue_costed"] - marketingCost, marketingCost),
             "romi" => Ratio((m["won_revenue"] * GrossMargin) - marketingCost, marketingCost),
             "win_rate" => Ratio(m["won_deals"], m["closed_deals"]),
             "sales_cycle_days" => Ratio(m["won_deal_cycle_days"], m["won_deals"]),
@@ -312,6 +349,49 @@ public sealed class ReferenceKpis
         double? value = num is not { } x || den is not { } y || y == 0 ? null
             : complement ? (double)(1 - (x / y)) : (double)(scale * x / y);
         return new KpiRow(num, den, value);
+    }
+
+    /// <summary>
+    /// A KPI over a period: sums over every day; ratios over the days that cover the KPI only (aligned), the row there
+    /// when any input has a fact in the period; blended and paid cost KPIs of a channel without a cost source or
+    /// attributable revenue have no value.
+    /// </summary>
+    private KpiRow? Aligned(string kpi, string type, string segment, MeasureBag all, Dictionary<string, MeasureBag> byUncovered)
+    {
+        if (Compute(kpi, all) is not { } full)
+        {
+            return null;
+        }
+
+        var row = full;
+        if (Inputs[kpi].Denominator.Length > 0)
+        {
+            var aligned = new MeasureBag();
+            foreach (var (uncovered, part) in byUncovered)
+            {
+                if (!uncovered.Split(',').Contains(kpi))
+                {
+                    aligned.AddAll(part);
+                }
+            }
+
+            row = Compute(kpi, aligned) ?? new KpiRow(null, null, null);
+        }
+
+        return Coverage.ScopeUnknown(kpi, type, segment) ? row with { Value = null } : row;
+    }
+
+    private readonly Dictionary<DateOnly, string> uncoveredOn = [];
+
+    private string UncoveredOn(DateOnly day)
+    {
+        if (!uncoveredOn.TryGetValue(day, out var set))
+        {
+            set = Coverage.UncoveredOn(day);
+            uncoveredOn[day] = set;
+        }
+
+        return set;
     }
 
     private static (decimal, decimal?, decimal, bool) Sum(decimal value) => (value, null, 1m, false);
@@ -477,6 +557,10 @@ public sealed class ReferenceKpis
             if (leadAt is { } lead)
             {
                 Add(LocalDate(lead), segments, "leads", 1);
+                if (Coverage.CostChannels.Contains(HubSpotChannel(c.OriginalSource)))
+                {
+                    Add(LocalDate(lead), segments, "leads_costed", 1);
+                }
             }
 
             if (c.MqlDate is { } mql)
@@ -514,6 +598,11 @@ public sealed class ReferenceKpis
             Add(closed, segments, "won_deals", d.IsWon ? 1 : 0);
             Add(closed, segments, "won_revenue", revenue);
             Add(closed, segments, "margin_revenue", revenue * GrossMargin);
+            if (Coverage.CostChannels.Contains(channel))
+            {
+                Add(closed, segments, "won_revenue_costed", revenue);
+                Add(closed, segments, "margin_revenue_costed", revenue * GrossMargin);
+            }
             Add(closed, segments, "won_deal_cycle_days", d.IsWon ? closed.DayNumber - created.DayNumber : 0);
             if (d.IsWon)
             {
@@ -526,6 +615,10 @@ public sealed class ReferenceKpis
         foreach (var first in won.GroupBy(w => w.Customer).Select(g => g.OrderBy(w => w.Closed).ThenBy(w => w.DealId).First()))
         {
             Add(first.Closed, Total(first.Channel, null), "new_customers", 1);
+            if (Coverage.CostChannels.Contains(first.Channel))
+            {
+                Add(first.Closed, Total(first.Channel, null), "new_customers_costed", 1);
+            }
         }
 
         Customers = won.GroupBy(w => w.Customer, StringComparer.Ordinal)

@@ -73,6 +73,9 @@ public sealed class ScriptTests
         TSql.AssertParses(KpiCatalogScriptProvider.Sql(), "mart.kpi_catalog");
         TSql.AssertParses(SemanticLayerScriptProvider.SettingsSql(new ReportingSettings { Currency = "EUR", TimeZone = "Europe/Berlin" }), "dw.settings");
         TSql.AssertParses(SemanticLayerScriptProvider.FormulaTermsSql(), "dw.kpi_formula_terms");
+        TSql.AssertParses(SemanticLayerScriptProvider.MeasureSourcesSql(), "dw.measure_sources");
+        TSql.AssertParses(SemanticLayerScriptProvider.StreamCatalogSql([]), "dw.stream_catalog (no streams)");
+        TSql.AssertParses(SemanticLayerScriptProvider.StreamCatalogSql([Pipeline.Connectors.Meta.MetaStreams.AdAccounts, Pipeline.Connectors.Meta.MetaStreams.Campaigns]), "dw.stream_catalog");
     }
 
     [Test]
@@ -87,7 +90,7 @@ public sealed class ScriptTests
         Assert.That(KpiCatalogRows.CatalogColumns.Select(c => c.Column), Is.EqualTo(new[]
         {
             "kpi_id", "name", "description", "stage", "formula", "unit", "better_when", "additivity", "indicator", "audiences", "cadence",
-            "sources", "numerator", "denominator", "scale", "complement", "mart_view",
+            "sources", "numerator", "denominator", "scale", "complement", "mart_view", "cost_scope",
         }));
         foreach (var (column, _) in KpiCatalogRows.CatalogColumns)
         {
@@ -142,10 +145,10 @@ public sealed class ScriptTests
     {
         var names = new SemanticLayerScriptProvider(new ReportingSettings()).GetScripts(null!).Select(s => s.Name).ToList();
 
-        Assert.That(names.Take(2), Is.EqualTo(new[] { "semantic/0100_dw_settings", "semantic/0110_dw_kpi_formula_terms" }));
-        Assert.That(names.Skip(2), Is.Ordered.Using((IComparer<string>)StringComparer.Ordinal));
+        Assert.That(names.Take(4), Is.EqualTo(new[] { "semantic/0100_dw_settings", "semantic/0110_dw_kpi_formula_terms", "semantic/0120_dw_measure_sources", "semantic/0130_dw_stream_catalog" }));
+        Assert.That(names.Skip(4), Is.Ordered.Using((IComparer<string>)StringComparer.Ordinal));
         var shipped = typeof(SqlServerWarehouse).Assembly.GetManifestResourceNames().Count(n => n.Contains(".Scripts.Semantic.", StringComparison.Ordinal));
-        Assert.That(names, Has.Count.EqualTo(2 + shipped + Semantic.SemanticLayer.Shared().Count), "every embedded and every shared semantic script runs");
+        Assert.That(names, Has.Count.EqualTo(4 + shipped + Semantic.SemanticLayer.Shared().Count), "every embedded and every shared semantic script runs");
     }
 
     [Test]

@@ -19,6 +19,7 @@ public sealed class KpiCatalogTests : WarehouseTestBase
     private static readonly string[] AddedNames =
     [
         "Email open rate (human)", // opens without Apple Mail Privacy Protection machine opens (real-world fidelity)
+        "ROI (paid)", "ROAS (paid)", "CAC (paid)", "CPL (paid)", "ROAS (platform)", // explicit cost scope (issue 19)
     ];
 
     [Test]
@@ -80,5 +81,34 @@ public sealed class KpiCatalogTests : WarehouseTestBase
         Assert.That(await ScalarAsync<string>("SELECT comment FROM duckdb_views() WHERE schema_name = 'mart' AND view_name = 'kpi_catalog'"), Does.Contain("Every KPI"));
         Assert.That(await ScalarAsync<long>("SELECT count(*) FROM duckdb_columns() WHERE schema_name = 'mart' AND table_name = 'kpi_catalog' AND comment IS NULL"), Is.Zero,
             "every column of the view is described");
+    }
+
+    [TestCase("roi", "roi_paid")]
+    [TestCase("roas", "roas_paid")]
+    [TestCase("cac", "cac_paid")]
+    [TestCase("cpl", "cpl_paid")]
+    public void Each_cost_kpi_comes_blended_over_all_marketing_cost_and_paid_over_the_costed_channels(string blended, string paid)
+    {
+        var (b, p) = (KpiCatalog.Get(blended), KpiCatalog.Get(paid));
+        var allCost = new[] { "ad_spend", "other_marketing_cost" };
+        var costSide = blended is "cac" or "cpl" ? (b.Numerator!, p.Numerator!) : (b.Denominator!, p.Denominator!);
+        Assert.Multiple(() =>
+        {
+            Assert.That((b.CostScope, p.CostScope), Is.EqualTo((CostScope.Blended, CostScope.Paid)));
+            Assert.That(costSide.Item1.Measures, Is.EquivalentTo(allCost), blended + ": all marketing cost");
+            Assert.That(costSide.Item2.Measures, Is.EquivalentTo(allCost), paid + ": the same cost");
+            var revenueSide = blended is "cac" or "cpl" ? p.Denominator! : p.Numerator!;
+            Assert.That(revenueSide.Measures.Where(m => !allCost.Contains(m)), Has.All.EndsWith("_costed"), paid + ": only what channels with a cost source bring");
+        });
+        Assert.That(KpiCatalog.Get("roas_platform").Numerator!.Measures, Is.EqualTo(new[] { "ad_conversion_value" }), "the platforms' claimed value is its own KPI");
+    }
+
+    [Test]
+    public void Every_base_measure_names_the_streams_it_is_read_from()
+    {
+        var sources = KpiMeasureSources.All();
+        Assert.That(KpiCatalog.BaseMeasures.Keys.Except(sources.Select(s => s.Measure)), Is.Empty, "a measure without a stream could never be judged covered");
+        Assert.That(sources.Select(s => s.Measure).Except(KpiCatalog.BaseMeasures.Keys), Is.Empty, "no stream for an unknown measure");
+        Assert.That(sources.Where(s => s.IsMoney).Select(s => s.Measure).Distinct(), Is.EquivalentTo(KpiMeasureSources.Money));
     }
 }

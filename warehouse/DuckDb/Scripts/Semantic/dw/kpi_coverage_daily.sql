@@ -7,7 +7,7 @@ WITH kpis AS (
     UNION SELECT kpi_id FROM (VALUES ('users'), ('new_users'), ('channel_session_share')) AS f(kpi_id)
 ),
 days AS (
-    SELECT d.date FROM dw.dim_date AS d CROSS JOIN dw.settings AS s WHERE d.date <= {{reporting_date(now())}}
+    SELECT d.date FROM dw.dim_date AS d CROSS JOIN dw.settings AS s WHERE d.date <= {{reporting_date(timezone('UTC', now()))}}
 ),
 issues AS (
     SELECT kpi_id, date, bool_or(issue <> 'provisional') AS gap, bool_or(issue = 'provisional') AS provisional

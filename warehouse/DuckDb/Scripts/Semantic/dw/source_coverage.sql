@@ -9,7 +9,7 @@
 --               deals created on them that are still open within Reporting:CrmMaturityDays; else final.
 CREATE OR REPLACE VIEW dw.source_coverage AS
 WITH today AS (
-    SELECT {{reporting_date(now())}} AS today, s.crm_maturity_days FROM dw.settings AS s
+    SELECT {{reporting_date(timezone('UTC', now()))}} AS today, s.crm_maturity_days FROM dw.settings AS s
 ),
 streams AS (
     SELECT DISTINCT st.source, st.stream, st.account_id, c.kind, c.restatement_days

@@ -53,7 +53,7 @@ reasons AS (
 judged AS (
     SELECT r.*, CAST(CAST(range_end AS DATE) - CAST(range_start AS DATE) + 1 AS INTEGER) AS period_days,
            COALESCE(c.covered_days, 0) AS covered_days, COALESCE(c.provisional, false) AS provisional,
-           (SELECT {{reporting_date(now())}} FROM dw.settings AS s) AS today,
+           (SELECT {{reporting_date(timezone('UTC', now()))}} FROM dw.settings AS s) AS today,
            rs.gaps, rs.open_deals, rs.restating
     FROM sums AS r
     LEFT JOIN coverage AS c ON c.kpi_id = r.kpi_id
@@ -73,9 +73,9 @@ SELECT CAST(range_start AS DATE) AS period_start, CAST(range_end AS DATE) AS per
                 THEN 'period in progress: ' || CAST(greatest(r.today - CAST(range_start AS DATE) + 1, 0) AS VARCHAR) || ' of ' || CAST(r.period_days AS VARCHAR) || ' days' END,
            CASE WHEN r.covered_days < r.period_days THEN r.gaps END,
            CASE WHEN r.covered_days = r.period_days AND r.provisional THEN
-                concat_ws('; ',
+                NULLIF(concat_ws('; ',
                     CASE WHEN r.open_deals > 0 THEN 'provisional: ' || CAST(r.open_deals AS VARCHAR) || ' deals created in the period still open' END,
-                    CASE WHEN r.restating IS NOT NULL THEN 'provisional: ' || r.restating || ' may still restate days of the period' END)
+                    CASE WHEN r.restating IS NOT NULL THEN 'provisional: ' || r.restating || ' may still restate days of the period' END), '')
            END), '') AS status_reason,
        r.covered_days = r.period_days AS period_complete
 FROM judged AS r

@@ -8,22 +8,29 @@
 -- grouped into the few distinct sets of KPIs they do not cover (class_id), so alignment costs one extra group key.
 CREATE OR REPLACE VIEW mart.kpi_values AS
 WITH today AS (
-    SELECT {{reporting_date(now())}} AS today FROM dw.settings AS s
+    SELECT {{reporting_date(timezone('UTC', now()))}} AS today FROM dw.settings AS s
+),
+-- Read once: the coverage views are small but not free (they look at sync runs, facts and FX).
+cov AS MATERIALIZED (
+    SELECT kpi_id, date, covered, provisional FROM dw.kpi_coverage_daily
+),
+issues AS MATERIALIZED (
+    SELECT kpi_id, date, issue, subject, open_deals FROM dw.kpi_coverage_issues
 ),
 day_class AS (
     SELECT date, CAST(dense_rank() OVER (ORDER BY uncovered) AS INTEGER) AS class_id
     FROM (
         SELECT date, COALESCE(string_agg(kpi_id, ',' ORDER BY kpi_id) FILTER (WHERE NOT covered), '') AS uncovered
-        FROM dw.kpi_coverage_daily GROUP BY date
+        FROM cov GROUP BY date
     ) AS u
 ),
 -- KPIs a class of days does not cover; class 0 (days after today or outside dim_date) covers none.
 class_gap AS (
     SELECT DISTINCT dc.class_id, c.kpi_id
-    FROM dw.kpi_coverage_daily AS c JOIN day_class AS dc ON dc.date = c.date
+    FROM cov AS c JOIN day_class AS dc ON dc.date = c.date
     WHERE NOT c.covered
     UNION ALL
-    SELECT DISTINCT 0, kpi_id FROM dw.kpi_coverage_daily
+    SELECT DISTINCT 0, kpi_id FROM cov
 ),
 m AS (
     SELECT k.date, k.measure, k.value, k.breakdown, k.channel, k.campaign, k.device, k.country,
@@ -111,13 +118,13 @@ coverage AS (
     SELECT p.grain, p.period_start, c.kpi_id,
            CAST(count(*) FILTER (WHERE c.covered) AS INTEGER) AS covered_days,
            bool_or(c.covered AND c.provisional) AS provisional
-    FROM dw.kpi_coverage_daily AS c JOIN periods AS p ON p.date = c.date
+    FROM cov AS c JOIN periods AS p ON p.date = c.date
     GROUP BY ALL
 ),
 gap_spans AS (
     SELECT p.grain, p.period_start, i.kpi_id, i.issue, i.subject, min(i.date) AS first_day, max(i.date) AS last_day,
            count(DISTINCT i.date) AS days, sum(i.open_deals) AS open_deals
-    FROM dw.kpi_coverage_issues AS i JOIN periods AS p ON p.date = i.date
+    FROM issues AS i JOIN periods AS p ON p.date = i.date
     GROUP BY ALL
 ),
 reasons AS (
@@ -170,9 +177,9 @@ SELECT
              THEN 'period in progress: ' || CAST(greatest(r.today - r.period_start + 1, 0) AS VARCHAR) || ' of ' || CAST(r.period_days AS VARCHAR) || ' days' END,
         CASE WHEN r.covered_days < r.period_days THEN r.gaps END,
         CASE WHEN r.covered_days = r.period_days AND r.provisional THEN
-             concat_ws('; ',
+             NULLIF(concat_ws('; ',
                  CASE WHEN r.open_deals > 0 THEN 'provisional: ' || CAST(r.open_deals AS VARCHAR) || ' deals created in the period still open' END,
-                 CASE WHEN r.restating IS NOT NULL THEN 'provisional: ' || r.restating || ' may still restate days of the period' END)
+                 CASE WHEN r.restating IS NOT NULL THEN 'provisional: ' || r.restating || ' may still restate days of the period' END), '')
         END), '') AS status_reason
 FROM judged AS r
 JOIN mart.kpi_catalog AS k ON k.kpi_id = r.kpi_id
