@@ -12,6 +12,9 @@ public sealed class DedicatedViewTests
     /// <summary>KPIs whose kpi_values rows match the reference (see KpiValuesTests), to test trends on.</summary>
     private static readonly string[] TrendKpis = ["sessions", "users", "ctr", "cpc", "revenue", "aov", "win_rate", "cac", "roi", "nps", "email_open_rate"];
 
+    /// <summary>The counts and sums of <see cref="TrendKpis"/>: compared per covered day when the periods' covered days differ.</summary>
+    private static readonly string[] AdditiveTrendKpis = ["sessions", "users", "revenue"];
+
     /// <summary>Last CRM day: the latest deal create day or close day of a closed deal (archived deals excluded).</summary>
     private static DateOnly CrmEnd => SandboxWorld.Truth.HubSpotDealFacts().Where(d => !d.Archived)
         .Max(d => Max(ReferenceKpis.LocalDate(d.CreateDate), d.IsClosed && d.CloseDate is { } c ? ReferenceKpis.LocalDate(c) : DateOnly.MinValue));
@@ -134,14 +137,21 @@ public sealed class DedicatedViewTests
             FROM mart.kpi_trends WHERE grain = '{grain}' AND kpi_id IN ({string.Join(", ", TrendKpis.Select(k => $"'{k}'"))})
             """).ToDictionary(r => new KpiKey((string)r[0]!, (string)r[1]!, Date(r[2]), (string)r[3]!, (string)r[4]!),
                 r => new double?[] { Dbl(r[5]), DayNumber(r[6]), Dbl(r[7]), Dbl(r[8]), DayNumber(r[9]), Dbl(r[10]) });
+        var covered = CoveredDays(grain);
         var expected = new Dictionary<KpiKey, double?[]>();
         foreach (var (key, row) in Reference.Rows.Where(r => r.Key.Grain == grain && TrendKpis.Contains(r.Key.Kpi)))
         {
             var previousStart = Previous(key.Grain, key.PeriodStart);
-            var lastYearStart = key.Grain is "month" or "quarter" ? key.PeriodStart.AddMonths(-12) : key.PeriodStart.AddDays(-364);
-            var previous = Reference.Rows.GetValueOrDefault(key with { PeriodStart = previousStart })?.Value;
-            var lastYear = Reference.Rows.GetValueOrDefault(key with { PeriodStart = lastYearStart })?.Value;
-            expected[key] = [row.Value, previousStart.DayNumber, previous, row.Value - previous, lastYearStart.DayNumber, lastYear];
+            var lastYearStart = LastYear(key.Grain, key.PeriodStart);
+            var previousKey = key with { PeriodStart = previousStart };
+            var previous = Reference.Rows.GetValueOrDefault(previousKey)?.Value;
+            var lastYear = lastYearStart is { } ly ? Reference.Rows.GetValueOrDefault(key with { PeriodStart = ly })?.Value : null;
+            // Like for like: counts and sums of periods with different covered days compare per covered day.
+            var (days, previousDays) = (covered.GetValueOrDefault(key), covered.GetValueOrDefault(previousKey));
+            double? change = row.Value is not { } v || previous is not { } p || days == 0 || previousDays == 0 ? null
+                : AdditiveTrendKpis.Contains(key.Kpi) && days != previousDays ? (v / days) - (p / previousDays)
+                : v - p;
+            expected[key] = [row.Value, previousStart.DayNumber, previous, change, lastYearStart?.DayNumber, lastYear];
         }
 
         Assert.That(Differences(expected, actual, ["value", "previous_period_start", "previous_value", "change", "last_year_period_start", "last_year_value"]), Is.Empty);
@@ -153,15 +163,23 @@ public sealed class DedicatedViewTests
     [TestCase("quarter")]
     public void Sales_growth_is_revenue_against_the_previous_period(string grain)
     {
+        var covered = CoveredDays(grain);
         var expected = new Dictionary<KpiKey, double?[]>();
         foreach (var (key, row) in Reference.Rows.Where(r => r.Key.Kpi == "revenue" && r.Key.Grain == grain))
         {
-            var previous = Reference.Rows.GetValueOrDefault(key with { PeriodStart = Previous(key.Grain, key.PeriodStart) })?.Numerator;
+            var previousKey = key with { PeriodStart = Previous(key.Grain, key.PeriodStart) };
+            var previous = Reference.Rows.GetValueOrDefault(previousKey)?.Numerator;
             var now = row.Numerator!.Value;
-            expected[key with { Kpi = "sales_growth" }] =
-            [
-                (double?)(now - previous), (double?)previous, previous is { } p && p != 0 ? (double)((now - p) / p) : null,
-            ];
+            var (days, previousDays) = (covered.GetValueOrDefault(key), covered.GetValueOrDefault(previousKey));
+            if (previous is not { } p || days == 0 || previousDays == 0)
+            {
+                expected[key with { Kpi = "sales_growth" }] = [null, null, null];
+                continue;
+            }
+
+            // Per covered day when the two periods cover different numbers of days (a partial first or running period).
+            var (n, d) = days != previousDays ? ((now / days) - (p / previousDays), p / previousDays) : (now - p, p);
+            expected[key with { Kpi = "sales_growth" }] = [(double?)n, (double?)d, d != 0 ? (double)(n / d) : null];
         }
 
         var actual = Query("SELECT grain, period_start, segment_type, segment, numerator, denominator, value FROM mart.kpi_trends WHERE kpi_id = 'sales_growth' AND grain = $grain", ("grain", grain))
@@ -169,6 +187,29 @@ public sealed class DedicatedViewTests
         Assert.That(expected.Values.Count(v => v[2] is not null), Is.GreaterThan(0), "some periods follow one with revenue");
         Assert.That(expected.Values.Count(v => v[1] is null), Is.GreaterThan(0), "some follow one without a revenue row (no growth then, not 0)");
         Assert.That(Differences(expected, actual, ["numerator", "denominator", "value"]), Is.Empty);
+    }
+
+    /// <summary>Covered days of every mart.kpi_values row of the grain (coverage is proven by its own tests).</summary>
+    private static Dictionary<KpiKey, int> CoveredDays(string grain) =>
+        Query("SELECT kpi_id, grain, period_start, segment_type, segment, covered_days FROM mart.kpi_values WHERE grain = $grain", ("grain", grain))
+            .ToDictionary(r => new KpiKey((string)r[0]!, (string)r[1]!, Date(r[2]), (string)r[3]!, (string)r[4]!), r => Convert.ToInt32(r[5], System.Globalization.CultureInfo.InvariantCulture));
+
+    /// <summary>
+    /// The period a year earlier by the calendar: the same date (29 February → 28 February), the same month or quarter,
+    /// ISO week N of the previous ISO year (none for week 53 when that year has 52).
+    /// </summary>
+    private static DateOnly? LastYear(string grain, DateOnly start)
+    {
+        if (grain != "week")
+        {
+            return grain == "day" ? start.AddYears(-1) : start.AddMonths(-12);
+        }
+
+        var at = start.ToDateTime(TimeOnly.MinValue);
+        var (year, week) = (System.Globalization.ISOWeek.GetYear(at) - 1, System.Globalization.ISOWeek.GetWeekOfYear(at));
+        return week <= System.Globalization.ISOWeek.GetWeeksInYear(year)
+            ? DateOnly.FromDateTime(System.Globalization.ISOWeek.ToDateTime(year, week, DayOfWeek.Monday))
+            : null;
     }
 
     /// <summary>The period a trend compares with: the day, ISO week, month or quarter just before.</summary>

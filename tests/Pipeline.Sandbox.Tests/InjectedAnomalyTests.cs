@@ -57,7 +57,7 @@ public class InjectedAnomalyTests
         int AllLeads(SandboxWorld w) => w.Truth.HubSpotContacts().Count(c => c.LeadDate is not null);
         var plain = new SandboxWorld(options);
         var none = new SandboxWorld(options with { InjectedAnomalies = [new(InjectedAnomaly.CrmLeads, Day, 0)] });
-        var more = new SandboxWorld(options with { InjectedAnomalies = [new(InjectedAnomaly.CrmLeads, Day, 3)] });
+        var more = new SandboxWorld(options with { InjectedAnomalies = [new(InjectedAnomaly.CrmLeads, Day, 4)] });
 
         Assert.Multiple(() =>
         {

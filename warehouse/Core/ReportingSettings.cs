@@ -22,11 +22,20 @@ public sealed record ReportingSettings
     public int AnomalyWindowDays { get; init; } = 28;
 
     /// <summary>Width of the anomaly band in scaled median absolute deviations.</summary>
-    public decimal AnomalyThreshold { get; init; } = 3m;
+    public decimal AnomalyThreshold { get; init; } = 3.5m;
 
     /// <summary>Days after creation an open deal keeps its creation day provisional (the CRM may still win or lose it).</summary>
     public int CrmMaturityDays { get; init; } = 90;
 
     /// <summary>Attribution model of revenue, won deals, new customers, LTV and CAC: <c>first_touch</c> or <c>deal_source</c> (see <see cref="AttributionModels"/>).</summary>
     public string Attribution { get; init; } = AttributionModels.FirstTouch;
+
+    /// <summary>Least count a day's ratio is estimated from (its denominator; won deals for revenue and ROI) before the anomaly view judges it.</summary>
+    public int AnomalyMinDenominator { get; init; } = 30;
+
+    /// <summary>Least usual (median) daily count of a count KPI (leads, sessions …), or of the won deals behind revenue, before the anomaly view judges it.</summary>
+    public int AnomalyMinCount { get; init; } = 5;
+
+    /// <summary>Least change from the usual value, as a fraction of it (0.2 = 20 %), before a day outside the band is flagged.</summary>
+    public decimal AnomalyMinChange { get; init; } = 0.2m;
 }

@@ -46,7 +46,10 @@ internal sealed class SemanticLayerScriptProvider(ReportingSettings settings, IR
                    CAST({settings.ExpectedLifespanMonths.ToString(inv)} AS INTEGER) AS expected_lifespan_months,
                    CAST({settings.AnomalyWindowDays.ToString(inv)} AS INTEGER) AS anomaly_window_days,
                    CAST({settings.AnomalyThreshold.ToString(inv)} AS DECIMAL(9, 4)) AS anomaly_threshold,
-                   CAST({settings.CrmMaturityDays.ToString(inv)} AS INTEGER) AS crm_maturity_days;
+                   CAST({settings.CrmMaturityDays.ToString(inv)} AS INTEGER) AS crm_maturity_days,
+                   CAST({settings.AnomalyMinDenominator.ToString(inv)} AS INTEGER) AS anomaly_min_denominator,
+                   CAST({settings.AnomalyMinCount.ToString(inv)} AS INTEGER) AS anomaly_min_count,
+                   CAST({settings.AnomalyMinChange.ToString(inv)} AS DECIMAL(9, 4)) AS anomaly_min_change;
             COMMENT ON VIEW dw.settings IS 'Reporting settings from the pipeline configuration (Reporting section), republished by every migrate.';
             """;
     }

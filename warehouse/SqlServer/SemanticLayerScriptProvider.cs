@@ -64,7 +64,10 @@ internal sealed class SemanticLayerScriptProvider(ReportingSettings settings, IR
                    CAST({settings.AnomalyWindowDays.ToString(inv)} AS int) AS anomaly_window_days,
                    CAST({settings.AnomalyThreshold.ToString(inv)} AS decimal(9, 4)) AS anomaly_threshold,
                    CAST({Text(WindowsTimeZone(settings.TimeZone))} AS nvarchar(64)) AS reporting_time_zone_windows,
-                   CAST({settings.CrmMaturityDays.ToString(inv)} AS int) AS crm_maturity_days;
+                   CAST({settings.CrmMaturityDays.ToString(inv)} AS int) AS crm_maturity_days,
+                   CAST({settings.AnomalyMinDenominator.ToString(inv)} AS int) AS anomaly_min_denominator,
+                   CAST({settings.AnomalyMinCount.ToString(inv)} AS int) AS anomaly_min_count,
+                   CAST({settings.AnomalyMinChange.ToString(inv)} AS decimal(9, 4)) AS anomaly_min_change;
             GO
             {Describe("dw", "settings", null, "Reporting settings from the pipeline configuration (Reporting section), republished by every migrate.")}
             {Describe("dw", "settings", "reporting_time_zone_windows", "The reporting time zone by its Windows name, as SQL Server's AT TIME ZONE needs it.")}

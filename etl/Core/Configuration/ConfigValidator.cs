@@ -185,6 +185,21 @@ public static class ConfigValidator
         {
             fail("Reporting:Attribution", $"'{reporting.Attribution}' is not an attribution model (use {string.Join(" or ", Warehouse.AttributionModels.All)})");
         }
+
+        if (reporting.AnomalyMinDenominator is < 1 or > 1_000_000)
+        {
+            fail("Reporting:AnomalyMinDenominator", $"{reporting.AnomalyMinDenominator} is outside 1..1000000");
+        }
+
+        if (reporting.AnomalyMinCount is < 0 or > 1_000_000)
+        {
+            fail("Reporting:AnomalyMinCount", $"{reporting.AnomalyMinCount} is outside 0..1000000");
+        }
+
+        if (reporting.AnomalyMinChange is < 0m or > 100m)
+        {
+            fail("Reporting:AnomalyMinChange", $"{reporting.AnomalyMinChange} is outside 0..100 (a fraction: 0.2 for 20 %)");
+        }
     }
 
     private static void CheckMeaning(IConfigurationRoot root, PipelineOptions options, List<ConfigError> errors)

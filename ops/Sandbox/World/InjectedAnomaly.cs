@@ -12,7 +12,7 @@ namespace Pipeline.Sandbox.World;
 /// <item><see cref="MetaSpend"/>: Meta spend of every ad that day × <c>Factor</c>, delivery unchanged (a bidding bug:
 /// CPM and CPC jump);</item>
 /// <item><see cref="CrmLeads"/>: HubSpot contacts becoming leads that day × <c>Factor</c>: below 1 the missing share
-/// of the day's lead dates moves to the week before, above 1 lead dates of the following week move into the day.</item>
+/// of the day's lead dates moves to the two weeks around it, above 1 lead dates of those weeks move into the day.</item>
 /// </list>
 /// </summary>
 public sealed record InjectedAnomaly(string Series, DateOnly Date, double Factor)
@@ -56,10 +56,15 @@ public sealed record InjectedAnomaly(string Series, DateOnly Date, double Factor
 /// <summary>The anomalies of a world by series and day, for the generators' hooks.</summary>
 internal sealed class Injections
 {
+    /// <summary>Days on either side of an injected lead day that give or take its leads.</summary>
+    public const int LeadDonorDays = 14;
+
     private readonly Dictionary<(string, DateOnly), double> factors = [];
+    private readonly DateOnly endDate;
 
     public Injections(WorldOptions options)
     {
+        endDate = options.EndDate;
         foreach (var a in options.InjectedAnomalies)
         {
             factors[(a.Series, a.Date)] = a.Factor;
@@ -74,9 +79,10 @@ internal sealed class Injections
         factors.Count == 0 ? value : Det.Round(value * Factor(series, day));
 
     /// <summary>
-    /// A lead timestamp moved by <see cref="InjectedAnomaly.CrmLeads"/>: off an injected day (factor &lt; 1) into one of
-    /// the 7 days before, with probability 1 − factor; onto an injected day (factor &gt; 1) from one of the 7 days after,
-    /// with probability (factor − 1) / 7. Decided per contact by the seed, so the world stays deterministic.
+    /// A lead timestamp moved by <see cref="InjectedAnomaly.CrmLeads"/>: off an injected day (factor &lt; 1), with
+    /// probability 1 − factor, to one of the <see cref="LeadDonorDays"/> days on either side; onto an injected day
+    /// (factor &gt; 1) from each of those days with probability (factor − 1) / (2 × <see cref="LeadDonorDays"/>), so every
+    /// neighbour gives or takes only a little. Never past the world's last day. Decided per contact by the seed.
     /// </summary>
     public DateTimeOffset MoveLead(DateTimeOffset at, TimeZoneInfo zone, long seed, int contact)
     {
@@ -90,14 +96,15 @@ internal sealed class Injections
         var u = Det.Unit(seed, Salt.Anomaly, contact, 1);
         if (Factor(InjectedAnomaly.CrmLeads, day) is var down and < 1 && u < 1 - down)
         {
-            return at.AddDays(-1 - Det.Index(7, seed, Salt.Anomaly, contact, 2));
+            var offset = 1 + Det.Index(LeadDonorDays, seed, Salt.Anomaly, contact, 2);
+            return at.AddDays(day.AddDays(offset) <= endDate && Det.Unit(seed, Salt.Anomaly, contact, 3) < 0.5 ? offset : -offset);
         }
 
-        for (var back = 1; back <= 7; back++)
+        for (var offset = -LeadDonorDays; offset <= LeadDonorDays; offset++)
         {
-            if (Factor(InjectedAnomaly.CrmLeads, day.AddDays(-back)) is var up and > 1 && u < (up - 1) / 7)
+            if (offset != 0 && Factor(InjectedAnomaly.CrmLeads, day.AddDays(offset)) is var up and > 1 && u < (up - 1) / (2 * LeadDonorDays))
             {
-                return at.AddDays(-back);
+                return at.AddDays(offset);
             }
         }
 

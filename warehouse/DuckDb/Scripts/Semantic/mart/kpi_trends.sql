@@ -1,12 +1,18 @@
 -- Period-over-period and year-over-year comparison of every mart.kpi_values row, plus the catalog KPI sales_growth
 -- (revenue against the previous period), which is published here rather than in mart.kpi_values.
--- Comparisons join on grain, segment and KPI; a period with no row for the KPI (no data) compares as NULL, never 0.
+-- Like for like (warehouse/SEMANTICS.md, "Trends"):
+-- * the previous period is the one just before (day, ISO week, month, quarter); the year before is the same date one
+--   year earlier (29 Feb → 28 Feb), the same month or quarter, and for weeks ISO week N of the previous ISO year
+--   (2026-W53 has no twin: NULL, never 2026-W01);
+-- * when the two periods' covered days differ (a 25-day September, a one-day first week, the running month), counts
+--   and sums are compared per covered day; ratios are per unit already and compare as they are;
+-- * a period without a value or without a covered day is not comparable (change NULL), never compared as 0.
 CREATE OR REPLACE VIEW mart.kpi_trends AS
 WITH v AS MATERIALIZED (
     SELECT
         kv.*,
-        -- The period each row is compared with: the one just before, and the same period a year earlier.
-        -- 364 days (52 weeks) keeps days on the same weekday and weeks on ISO week starts.
+        -- Counts and sums grow with the days covered; ratios do not.
+        (k.denominator IS NULL OR k.denominator = '') AND kv.kpi_id <> 'channel_session_share' AS per_day_able,
         CASE kv.grain
             WHEN 'day'  THEN CAST(kv.period_start - 1 AS DATE)
             WHEN 'week' THEN CAST(kv.period_start - 7 AS DATE)
@@ -14,13 +20,22 @@ WITH v AS MATERIALIZED (
             ELSE CAST(kv.period_start - INTERVAL 1 MONTH AS DATE)
         END AS previous_period_start,
         CASE kv.grain
-            WHEN 'month' THEN CAST(kv.period_start - INTERVAL 12 MONTH AS DATE)
-            WHEN 'quarter' THEN CAST(kv.period_start - INTERVAL 12 MONTH AS DATE)
-            ELSE CAST(kv.period_start - 364 AS DATE)
+            -- The same date a year earlier; 29 February falls back to 28 February.
+            WHEN 'day' THEN CAST(kv.period_start - INTERVAL 1 YEAR AS DATE)
+            -- ISO week N of the previous ISO year starts 52 or 53 weeks earlier; the ISO year of a Monday is the
+            -- calendar year of its Thursday. Neither candidate matches for week 53 of a long year.
+            WHEN 'week' THEN CASE
+                WHEN year(kv.period_start - 364 + 3) = year(kv.period_start + 3) - 1 AND week(kv.period_start - 364) = week(kv.period_start)
+                    THEN CAST(kv.period_start - 364 AS DATE)
+                WHEN year(kv.period_start - 371 + 3) = year(kv.period_start + 3) - 1 AND week(kv.period_start - 371) = week(kv.period_start)
+                    THEN CAST(kv.period_start - 371 AS DATE)
+            END
+            ELSE CAST(kv.period_start - INTERVAL 12 MONTH AS DATE)
         END AS last_year_period_start
     FROM mart.kpi_values AS kv
+    JOIN mart.kpi_catalog AS k ON k.kpi_id = kv.kpi_id
 ),
--- Sales growth = (revenue − previous revenue) / previous revenue, from the summed revenue of both periods.
+-- Sales growth = (revenue − previous revenue) / previous revenue, per covered day when the periods' covered days differ.
 sales_growth AS (
     SELECT
         c.grain, c.period_start, c.period_end, c.segment_type, c.segment,
@@ -28,10 +43,16 @@ sales_growth AS (
         k.name                                                               AS kpi_name,
         k.unit,
         CAST(NULL AS VARCHAR)                                                AS currency,
-        c.numerator - p.numerator                                            AS numerator,
-        p.numerator                                                          AS denominator,
-        CAST(k.scale * (c.numerator - p.numerator) / NULLIF(p.numerator, 0) AS DOUBLE) AS value,
-        c.period_complete,
+        CASE WHEN b.basis = 'per_day' THEN c.numerator / c.covered_days - p.numerator / p.covered_days
+             WHEN b.basis = 'full' THEN c.numerator - p.numerator END        AS numerator,
+        CASE WHEN b.basis = 'per_day' THEN p.numerator / p.covered_days
+             WHEN b.basis = 'full' THEN p.numerator END                      AS denominator,
+        CAST(CASE
+            WHEN b.basis = 'per_day' THEN k.scale * (c.numerator / c.covered_days - p.numerator / p.covered_days) / NULLIF(p.numerator / p.covered_days, 0)
+            WHEN b.basis = 'full' THEN k.scale * (c.numerator - p.numerator) / NULLIF(p.numerator, 0)
+        END AS DOUBLE)                                                       AS value,
+        c.period_complete, c.coverage, c.covered_days, c.period_days, c.status, c.status_reason,
+        false                                                                AS per_day_able,
         c.previous_period_start,
         c.last_year_period_start
     FROM v AS c
@@ -39,39 +60,93 @@ sales_growth AS (
     LEFT JOIN v AS p
       ON p.kpi_id = 'revenue' AND p.grain = c.grain AND p.segment_type = c.segment_type AND p.segment = c.segment
      AND p.period_start = c.previous_period_start
+    CROSS JOIN LATERAL (
+        SELECT CASE
+            WHEN p.numerator IS NULL OR c.numerator IS NULL OR c.covered_days = 0 OR p.covered_days = 0 THEN 'not_comparable'
+            WHEN c.covered_days <> p.covered_days THEN 'per_day'
+            ELSE 'full'
+        END AS basis
+    ) AS b
     WHERE c.kpi_id = 'revenue'
 ),
 r AS MATERIALIZED (
-    SELECT * FROM v
+    SELECT grain, period_start, period_end, segment_type, segment, kpi_id, kpi_name, unit, currency, numerator, denominator,
+           value, period_complete, coverage, covered_days, period_days, status, status_reason, per_day_able,
+           previous_period_start, last_year_period_start
+    FROM v
     UNION ALL BY NAME
     SELECT * FROM sales_growth
+),
+compared AS (
+    SELECT r.*,
+           p.value AS previous_value, p.covered_days AS previous_covered_days,
+           y.value AS last_year_value, y.covered_days AS last_year_covered_days,
+           -- How each comparison is made: as they are, per covered day, or not at all.
+           CASE
+               WHEN r.value IS NULL OR p.value IS NULL THEN 'not_comparable'
+               WHEN r.covered_days = 0 OR p.covered_days = 0 THEN 'not_comparable'
+               WHEN r.per_day_able AND r.covered_days <> p.covered_days THEN 'per_day'
+               ELSE 'full'
+           END AS comparison_basis,
+           CASE
+               WHEN r.value IS NULL OR y.value IS NULL THEN 'not_comparable'
+               WHEN r.covered_days = 0 OR y.covered_days = 0 THEN 'not_comparable'
+               WHEN r.per_day_able AND r.covered_days <> y.covered_days THEN 'per_day'
+               ELSE 'full'
+           END AS yoy_basis
+    FROM r
+    LEFT JOIN r AS p
+      ON p.grain = r.grain AND p.segment_type = r.segment_type AND p.segment = r.segment AND p.kpi_id = r.kpi_id
+     AND p.period_start = r.previous_period_start
+    LEFT JOIN r AS y
+      ON y.grain = r.grain AND y.segment_type = r.segment_type AND y.segment = r.segment AND y.kpi_id = r.kpi_id
+     AND y.period_start = r.last_year_period_start
 )
 SELECT
-    r.grain,
-    r.period_start,
-    r.period_end,
-    r.segment_type,
-    r.segment,
-    r.kpi_id,
-    r.kpi_name,
-    r.unit,
-    r.currency,
-    r.numerator,
-    r.denominator,
-    r.value,
-    r.period_complete,
-    CASE r.grain WHEN 'day' THEN 'DoD' WHEN 'week' THEN 'WoW' WHEN 'quarter' THEN 'QoQ' ELSE 'MoM' END AS comparison,
-    r.previous_period_start,
-    p.value                                                          AS previous_value,
-    r.value - p.value                                                AS change,
-    (r.value - p.value) / NULLIF(abs(p.value), 0)                    AS change_pct,
-    r.last_year_period_start,
-    y.value                                                          AS last_year_value,
-    (r.value - y.value) / NULLIF(abs(y.value), 0)                    AS yoy_change_pct
-FROM r
-LEFT JOIN r AS p
-  ON p.grain = r.grain AND p.segment_type = r.segment_type AND p.segment = r.segment AND p.kpi_id = r.kpi_id
- AND p.period_start = r.previous_period_start
-LEFT JOIN r AS y
-  ON y.grain = r.grain AND y.segment_type = r.segment_type AND y.segment = r.segment AND y.kpi_id = r.kpi_id
- AND y.period_start = r.last_year_period_start;
+    c.grain,
+    c.period_start,
+    c.period_end,
+    c.segment_type,
+    c.segment,
+    c.kpi_id,
+    c.kpi_name,
+    c.unit,
+    c.currency,
+    c.numerator,
+    c.denominator,
+    c.value,
+    c.period_complete,
+    c.coverage,
+    c.covered_days,
+    c.period_days,
+    c.status,
+    c.status_reason,
+    CASE c.grain WHEN 'day' THEN 'DoD' WHEN 'week' THEN 'WoW' WHEN 'quarter' THEN 'QoQ' ELSE 'MoM' END AS comparison,
+    c.previous_period_start,
+    c.previous_value,
+    c.previous_covered_days,
+    c.comparison_basis,
+    CASE c.comparison_basis
+        WHEN 'per_day' THEN 'per covered day: ' || CAST(c.covered_days AS VARCHAR) || ' days against ' || CAST(c.previous_covered_days AS VARCHAR)
+        WHEN 'not_comparable' THEN CASE
+            WHEN c.value IS NULL THEN 'no value in this period'
+            WHEN c.previous_value IS NULL THEN 'no value in the previous period'
+            ELSE 'no covered day in ' || CASE WHEN c.covered_days = 0 THEN 'this period' ELSE 'the previous period' END
+        END
+    END                                                                                    AS comparison_note,
+    CAST(CASE c.comparison_basis
+        WHEN 'full' THEN c.value - c.previous_value
+        WHEN 'per_day' THEN c.value / c.covered_days - c.previous_value / c.previous_covered_days
+    END AS DOUBLE)                                                                         AS change,
+    CAST(CASE c.comparison_basis
+        WHEN 'full' THEN (c.value - c.previous_value) / NULLIF(abs(c.previous_value), 0)
+        WHEN 'per_day' THEN (c.value / c.covered_days - c.previous_value / c.previous_covered_days) / NULLIF(abs(c.previous_value / c.previous_covered_days), 0)
+    END AS DOUBLE)                                                                         AS change_pct,
+    c.last_year_period_start,
+    c.last_year_value,
+    c.yoy_basis,
+    CAST(CASE c.yoy_basis
+        WHEN 'full' THEN (c.value - c.last_year_value) / NULLIF(abs(c.last_year_value), 0)
+        WHEN 'per_day' THEN (c.value / c.covered_days - c.last_year_value / c.last_year_covered_days) / NULLIF(abs(c.last_year_value / c.last_year_covered_days), 0)
+    END AS DOUBLE)                                                                         AS yoy_change_pct
+FROM compared AS c;

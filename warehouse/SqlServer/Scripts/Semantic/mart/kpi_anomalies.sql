@@ -1,69 +1,171 @@
--- Days on which a KPI (overall or of one channel) left its usual range. The usual range is robust: the median of the
--- previous AnomalyWindowDays daily values and their median absolute deviation (MAD), so one earlier outlier does not
--- widen the band. 1.4826 × MAD estimates the standard deviation of normally distributed data; the band is
--- median ± AnomalyThreshold of those. Only complete days with a value count, and a window needs 14 of them.
--- values becomes PERCENTILE_CONT(0.5) over the window rows of the same day, KPI and segment (both interpolate the
+-- Days on which a KPI (overall or of one channel) left its usual range, judged only where the judgement means something
+-- (warehouse/SEMANTICS.md, "Anomalies"):
+-- * every series is zero-filled over the days its sources cover: a covered day without a won deal is revenue 0, not
+--   missing, so the band is not computed from the busy days only;
+-- * a ratio is judged only on days whose volume (the count it is estimated from: its denominator, won deals for revenue
+--   and ROI, conversions for platform ROAS) reaches AnomalyMinDenominator; a CPL from 3 leads is noise, not news; a
+--   rate of two counts (CTR, conversion rates) also needs a usual numerator of AnomalyMinCount, and its band is never
+--   narrower than the sampling noise √(p (1 − p) / n) of the day's denominator n;
+-- * counts (sessions, leads, new customers …) are judged on the Anscombe scale 2·√(x + 3/8), where Poisson noise has
+--   standard deviation 1, with a spread of at least that 1, and only when their usual day reaches AnomalyMinCount;
+--   other series keep the robust median ± AnomalyThreshold × 1.4826 × MAD band of the previous AnomalyWindowDays days;
+-- * a day outside its band is flagged only when it is also AnomalyMinChange (a fraction) away from the usual value;
+-- * provisional and uncovered days are neither flagged nor part of any window.
+-- Medians are PERCENTILE_CONT(0.5) over the window rows of the same day, KPI and segment (both engines interpolate the
 -- two middle values of an even count).
 CREATE OR ALTER VIEW mart.kpi_anomalies AS
 WITH daily AS (
-    SELECT period_start AS date, segment_type, segment, kpi_id, kpi_name, unit, value
+    SELECT period_start AS date, segment_type, segment, kpi_id, value, numerator, denominator
     FROM mart.kpi_values
-    WHERE grain = 'day' AND segment_type IN ('all', 'channel') AND period_complete = 1 AND value IS NOT NULL
+    WHERE grain = 'day' AND segment_type IN ('all', 'channel')
+),
+-- How each KPI is judged: count (Anscombe band), ratio or sum (robust band), and which count its volume is.
+kinds AS (
+    SELECT k.kpi_id, k.name AS kpi_name, k.unit, k.better_when,
+           CASE
+               WHEN k.denominator IS NOT NULL AND k.denominator <> '' OR k.kpi_id = 'channel_session_share' THEN 'ratio'
+               WHEN k.unit = 'Count' AND NOT EXISTS (SELECT 1 FROM dw.kpi_formula_terms AS t WHERE t.kpi_id = k.kpi_id AND t.numerator_coefficient < 0) THEN 'count'
+               ELSE 'sum'
+           END AS kind,
+           v.volume_measure,
+           -- A rate of two counts (CTR, conversion rates, email rates) is only as good as its rarer count, the numerator.
+           CASE WHEN k.unit = 'Ratio' AND k.denominator IS NOT NULL AND k.denominator <> '' AND v.volume_measure IS NULL THEN 1 ELSE 0 END AS rate_of_counts
+    FROM mart.kpi_catalog AS k
+    -- Ratios and sums whose noise comes from a count other than their denominator: a day of ROI or revenue is as good
+    -- as the deals won on it, a channel's session share as the channel's sessions.
+    LEFT JOIN (VALUES ('revenue', 'won_deals'), ('roi', 'won_deals'), ('romi', 'won_deals'), ('roi_paid', 'won_deals'),
+                      ('roas', 'won_deals'), ('roas_paid', 'won_deals'), ('roas_platform', 'ad_conversions'),
+                      ('channel_session_share', 'sessions'), ('list_growth', 'list_subs')) AS v(kpi_id, volume_measure) ON v.kpi_id = k.kpi_id
+),
+-- The days every source each KPI needs was loaded on (dw.kpi_coverage_daily), and whether one may still restate it.
+kpi_days AS (
+    SELECT kpi_id, date, provisional FROM dw.kpi_coverage_daily WHERE covered = 1
+),
+series AS (
+    SELECT kpi_id, segment_type, segment, MIN(date) AS first_date FROM daily GROUP BY kpi_id, segment_type, segment
+),
+-- A series exists from its first day with data on; from then every covered day is in it, zero-filled for counts and
+-- sums (a ratio without its denominator has no value that day).
+filled AS (
+    SELECT s.kpi_id, s.segment_type, s.segment, c.date, c.provisional, k.kind, k.rate_of_counts,
+           CASE WHEN k.kind = 'ratio' THEN d.value ELSE COALESCE(d.value, 0) END AS value,
+           -- The count the day's value is estimated from (NULL for sums that are not counts of anything).
+           CAST(CASE
+               WHEN k.volume_measure IS NOT NULL THEN COALESCE(m.value, 0)
+               WHEN k.kind = 'ratio' THEN COALESCE(d.denominator, 0)
+               WHEN k.kind = 'count' THEN COALESCE(d.value, 0)
+           END AS float) AS volume,
+           CAST(CASE WHEN k.rate_of_counts = 1 THEN COALESCE(d.numerator, 0) END AS float) AS rate_count
+    FROM series AS s
+    JOIN kinds AS k ON k.kpi_id = s.kpi_id
+    JOIN kpi_days AS c ON c.kpi_id = s.kpi_id AND c.date >= s.first_date
+    LEFT JOIN daily AS d ON d.kpi_id = s.kpi_id AND d.segment_type = s.segment_type AND d.segment = s.segment AND d.date = c.date
+    LEFT JOIN mart.kpi_measures AS m
+      ON m.grain = 'day' AND m.period_start = c.date AND m.segment_type = s.segment_type AND m.segment = s.segment
+     AND m.measure = k.volume_measure
+),
+-- Days that may be judged and may stand in a window: final, with a value, and for ratios enough volume that day.
+eligible AS (
+    SELECT f.kpi_id, f.segment_type, f.segment, f.date, f.kind, f.rate_of_counts, f.value, f.volume, f.rate_count,
+           CAST(CASE WHEN f.kind = 'count' THEN 2 * SQRT(GREATEST(f.value, 0) + 0.375) ELSE f.value END AS float) AS scaled
+    FROM filled AS f
+    CROSS JOIN dw.settings AS s
+    WHERE f.provisional = 0 AND f.value IS NOT NULL
+      AND (f.kind <> 'ratio' OR f.volume >= s.anomaly_min_denominator)
 ),
 -- Each day with the values of the same KPI and segment on the N days before it (the day itself excluded): one row
 -- per window value.
 windowed AS (
-    SELECT d.date, d.segment_type, d.segment, d.kpi_id, d.kpi_name, d.unit, d.value,
-           w.value AS window_value,
-           COUNT_BIG(*) OVER (PARTITION BY d.kpi_id, d.segment_type, d.segment, d.date) AS observations,
-           PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY w.value)
-               OVER (PARTITION BY d.kpi_id, d.segment_type, d.segment, d.date)       AS baseline_median
-    FROM daily AS d
+    SELECT d.date, d.segment_type, d.segment, d.kpi_id, d.kind, d.rate_of_counts, d.value, d.scaled, d.volume,
+           w.scaled AS window_scaled,
+           COUNT_BIG(*) OVER (PARTITION BY d.kpi_id, d.segment_type, d.segment, d.date)                     AS observations,
+           PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY w.value) OVER (PARTITION BY d.kpi_id, d.segment_type, d.segment, d.date)  AS baseline_median,
+           PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY w.volume) OVER (PARTITION BY d.kpi_id, d.segment_type, d.segment, d.date) AS usual_volume,
+           PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY w.rate_count) OVER (PARTITION BY d.kpi_id, d.segment_type, d.segment, d.date) AS usual_rate_count,
+           PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY w.scaled) OVER (PARTITION BY d.kpi_id, d.segment_type, d.segment, d.date) AS centre
+    FROM eligible AS d
     CROSS JOIN dw.settings AS s
-    JOIN daily AS w
+    JOIN eligible AS w
       ON w.kpi_id = d.kpi_id AND w.segment_type = d.segment_type AND w.segment = d.segment
      AND w.date BETWEEN DATEADD(day, -CAST(s.anomaly_window_days AS int), d.date) AND DATEADD(day, -1, d.date)
 ),
 deviations AS (
-    SELECT b.date, b.segment_type, b.segment, b.kpi_id, b.kpi_name, b.unit, b.value, b.observations, b.baseline_median,
-           PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY ABS(b.window_value - b.baseline_median))
-               OVER (PARTITION BY b.kpi_id, b.segment_type, b.segment, b.date)       AS mad
+    SELECT b.date, b.segment_type, b.segment, b.kpi_id, b.kind, b.rate_of_counts, b.value, b.scaled, b.volume, b.observations,
+           b.baseline_median, b.usual_volume, b.usual_rate_count, b.centre,
+           PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY ABS(b.window_scaled - b.centre))
+               OVER (PARTITION BY b.kpi_id, b.segment_type, b.segment, b.date) AS mad
     FROM windowed AS b
     WHERE b.observations >= 14
 ),
 -- Back to one row per day, KPI and segment (every column is the same on all window rows of one day).
 spread AS (
-    SELECT DISTINCT date, segment_type, segment, kpi_id, kpi_name, unit, value, observations, baseline_median, mad
+    SELECT DISTINCT date, segment_type, segment, kpi_id, kind, rate_of_counts, value, scaled, volume, observations, baseline_median,
+           usual_volume, usual_rate_count, centre, mad
     FROM deviations
 ),
 banded AS (
-    SELECT p.date, p.segment_type, p.segment, p.kpi_id, p.kpi_name, p.unit, p.value, p.observations, p.baseline_median, p.mad,
-           p.baseline_median - CAST(s.anomaly_threshold AS float) * 1.4826 * p.mad AS lower_bound,
-           p.baseline_median + CAST(s.anomaly_threshold AS float) * 1.4826 * p.mad AS upper_bound
+    SELECT p.date, p.segment_type, p.segment, p.kpi_id, p.kind, p.rate_of_counts, p.value, p.scaled, p.volume, p.observations,
+           p.baseline_median, p.centre, p.mad,
+           -- Poisson noise alone has standard deviation 1 on the Anscombe scale: a count's band is never narrower.
+           CASE
+               WHEN p.kind = 'count' THEN GREATEST(1.4826 * p.mad, 1.0)
+               -- A rate of counts is never judged more precisely than sampling allows: √(p (1 − p) / n) on the day's n.
+               WHEN p.rate_of_counts = 1 AND p.volume > 0
+                   THEN GREATEST(1.4826 * p.mad, SQRT(GREATEST(p.baseline_median * (1 - p.baseline_median), 0) / p.volume))
+               ELSE 1.4826 * p.mad
+           END AS sigma,
+           CAST(s.anomaly_threshold AS float) AS threshold,
+           CAST(s.anomaly_min_change AS float) AS min_change
     FROM spread AS p
     CROSS JOIN dw.settings AS s
-    WHERE p.mad > 0
+    -- Counts, and sums of counted things (revenue: won deals), only where a usual day has enough of them.
+    WHERE (p.kind = 'ratio' OR p.usual_volume IS NULL OR p.usual_volume >= s.anomaly_min_count)
+      -- A rate only where its usual numerator reaches it too: 0 conversions on a day with 1 usual is not news.
+      AND (p.usual_rate_count IS NULL OR p.usual_rate_count >= s.anomaly_min_count)
+),
+scored AS (
+    SELECT b.*, (b.scaled - b.centre) / b.sigma AS z
+    FROM banded AS b
+    WHERE b.sigma > 0
 )
 SELECT
     b.date,
     b.segment_type,
     b.segment,
     b.kpi_id,
-    b.kpi_name,
-    b.unit,
+    k.kpi_name,
+    k.unit,
     b.value,
-    b.baseline_median,
-    b.mad,
-    CAST(b.lower_bound AS float)                                      AS lower_bound,
-    CAST(b.upper_bound AS float)                                      AS upper_bound,
-    (b.value - b.baseline_median) / (1.4826 * b.mad)                  AS robust_z,
-    CAST(b.observations AS int)                                       AS observations,
-    CASE WHEN b.value > b.upper_bound THEN 'up' ELSE 'down' END      AS direction,
+    CAST(b.baseline_median AS float)                                   AS baseline_median,
+    CAST(b.mad AS float)                                               AS mad,
+    -- Bounds in the KPI's unit; a count's band is mapped back from the Anscombe scale ((y / 2)² − 3/8).
+    CAST(CASE
+        WHEN b.kind <> 'count' THEN b.centre - b.threshold * b.sigma
+        WHEN b.centre - b.threshold * b.sigma > 2 * SQRT(0.375) THEN POWER((b.centre - b.threshold * b.sigma) / 2, 2) - 0.375
+        ELSE 0
+    END AS float)                                                      AS lower_bound,
+    CAST(CASE
+        WHEN b.kind <> 'count' THEN b.centre + b.threshold * b.sigma
+        ELSE POWER((b.centre + b.threshold * b.sigma) / 2, 2) - 0.375
+    END AS float)                                                      AS upper_bound,
+    CAST(b.z AS float)                                                 AS robust_z,
+    CAST(b.observations AS int)                                        AS observations,
+    CASE WHEN b.z > 0 THEN 'up' ELSE 'down' END                        AS direction,
     CASE
-        WHEN k.better_when = 'Higher' THEN CASE WHEN b.value > b.upper_bound THEN 'good' ELSE 'bad' END
-        WHEN k.better_when = 'Lower'  THEN CASE WHEN b.value > b.upper_bound THEN 'bad' ELSE 'good' END
+        WHEN k.better_when = 'Higher' THEN CASE WHEN b.z > 0 THEN 'good' ELSE 'bad' END
+        WHEN k.better_when = 'Lower'  THEN CASE WHEN b.z > 0 THEN 'bad' ELSE 'good' END
         ELSE 'watch'
-    END                                                               AS assessment
-FROM banded AS b
-JOIN mart.kpi_catalog AS k ON k.kpi_id = b.kpi_id
-WHERE b.value > b.upper_bound OR b.value < b.lower_bound;
+    END                                                                AS assessment,
+    CASE WHEN b.kind = 'count' THEN 'count' ELSE 'robust' END          AS band,
+    CAST(b.volume AS float)                                            AS volume,
+    -- Only covered, final days are judged: every row is a complete day.
+    CAST(1 AS float)                                                   AS coverage,
+    CAST(1 AS int)                                                     AS covered_days,
+    CAST(1 AS int)                                                     AS period_days,
+    CAST('complete' AS nvarchar(16))                                   AS status,
+    CAST(NULL AS nvarchar(400))                                        AS status_reason
+FROM scored AS b
+JOIN kinds AS k ON k.kpi_id = b.kpi_id
+WHERE ABS(b.z) > b.threshold
+  -- Outside the band and far enough from usual to matter; a usual value of 0 has no relative change.
+  AND (b.baseline_median = 0 OR ABS(b.value - b.baseline_median) >= b.min_change * ABS(b.baseline_median));
