@@ -26,4 +26,7 @@ public sealed record ReportingSettings
 
     /// <summary>Attribution model of revenue, won deals, new customers, LTV and CAC: <c>first_touch</c> or <c>deal_source</c> (see <see cref="AttributionModels"/>).</summary>
     public string Attribution { get; init; } = AttributionModels.FirstTouch;
+
+    /// <summary>Months with closed CRM deals needed up to a period's end before the formula LTV is estimated (else NULL with a reason).</summary>
+    public int MinLtvHistoryMonths { get; init; } = 6;
 }
