@@ -4,7 +4,8 @@
 --
 -- "As of" = the last day with any GA4 or Meta row: the daily sources, so the day the data is complete up to. CRM,
 -- Mailchimp and file rows arrive on days with activity only and would make an idle day look like a lag. Without any
--- GA4 or Meta data the last day of any row is used. Actuals count rows from period_start up to the as-of day.
+-- GA4 or Meta data the last day of any row is used. Actuals count rows from period_start up to the as-of day; a
+-- count or sum without rows there is 0.
 --
 -- Segment: All = whole business (rows of breakdown all/total, as mart.kpi_values segment All). Otherwise the segment
 -- is looked up (ignoring case) as a channel, then a campaign, then a country, then a dw.dim_geo region (e.g. DACH),
@@ -68,6 +69,16 @@ sums AS (
     FROM matched
     GROUP BY target_no
 ),
+-- A count or sum (additive KPI) without any row in its range so far is 0, not unknown: "December new customers
+-- 0 of 10" is off track, not "no data". Ratios stay NULL without rows (no denominator).
+filled AS (
+    SELECT t.target_no,
+           CASE WHEN k.additivity = 'Additive' THEN COALESCE(u.numerator, 0) ELSE u.numerator END AS numerator,
+           u.denominator
+    FROM targets AS t
+    LEFT JOIN mart.kpi_catalog AS k ON k.kpi_id = t.kpi_id
+    LEFT JOIN sums AS u ON u.target_no = t.target_no
+),
 base AS (
     SELECT
         t.target_no,
@@ -95,7 +106,7 @@ base AS (
     CROSS JOIN as_of AS a
     CROSS JOIN dw.settings AS s
     LEFT JOIN mart.kpi_catalog AS k ON k.kpi_id = t.kpi_id
-    LEFT JOIN sums AS u ON u.target_no = t.target_no
+    LEFT JOIN filled AS u ON u.target_no = t.target_no
 ),
 measured AS (
     SELECT
