@@ -67,6 +67,34 @@ trailing_customers AS (
 crm_start AS (
     SELECT CAST(date_trunc('month', min(created_date)) AS DATE) AS first_month FROM dw.fact_deal
 ),
+-- CRM history the formula LTV may extrapolate from: months with a closed (won or lost) deal up to the period end.
+-- Fewer than the setting MinLtvHistoryMonths and a short purchase frequency would be stretched over the whole
+-- lifespan (a first month makes every customer a monthly buyer), so the estimate is withheld instead.
+closed_months AS (
+    SELECT DISTINCT CAST(date_trunc('month', closed_date) AS DATE) AS month
+    FROM dw.fact_deal WHERE is_closed AND closed_date IS NOT NULL
+),
+crm_history AS (
+    SELECT p.grain, p.period_start, count(cm.month) AS history_months
+    FROM (SELECT DISTINCT grain, period_start, period_end FROM base) AS p
+    LEFT JOIN closed_months AS cm ON cm.month <= p.period_end
+    GROUP BY ALL
+),
+-- LTV:CAC pairs one cohort with its own acquisition cost: the customers acquired in the period (first won deal in
+-- it; by acquisition channel), their revenue to date (every won deal up to the last CRM day), and the marketing cost
+-- of the period they were acquired in. The LTV it uses is that cohort's historic LTV to date, not the LTV of all
+-- customers, so an old customer base is never set against this month's spend.
+cohort AS (
+    SELECT r.grain, r.period_start, r.segment_type, r.segment,
+           count(DISTINCT c.customer_key) AS cohort_customers,
+           sum(w.amount_reporting)        AS cohort_revenue_to_date
+    FROM base AS r
+    JOIN dw.dim_customer AS c
+      ON c.first_won_date BETWEEN r.period_start AND r.period_end
+     AND (r.segment_type = 'all' OR c.acquisition_channel = r.segment)
+    LEFT JOIN won AS w ON w.customer_key = c.customer_key
+    GROUP BY ALL
+),
 -- LTV (historic) as of the period end: revenue won up to the period end from the customers acquired up to then,
 -- per acquisition channel (every deal of such a customer counts, whatever channel the later deal came from).
 historic AS (
@@ -99,6 +127,11 @@ assembled AS (
         CAST(t.won_deals_12m / NULLIF(tc.customers_12m, 0)
              / NULLIF(least(12, greatest(0, date_diff('month', cs.first_month, CAST(date_trunc('month', r.period_end) AS DATE)) + 1)), 0)
              AS DOUBLE) AS purchases_per_customer_month,
+        hs.history_months,
+        CAST(COALESCE(co.cohort_customers, 0) AS BIGINT) AS cohort_customers,
+        CAST(co.cohort_revenue_to_date / NULLIF(co.cohort_customers, 0) AS DOUBLE) AS cohort_ltv,
+        CAST(c.marketing_cost / NULLIF(co.cohort_customers, 0) AS DOUBLE) AS cohort_cac,
+        CAST(co.cohort_revenue_to_date / NULLIF(c.marketing_cost, 0) AS DOUBLE) AS cohort_ltv_to_cac,
         r.period_complete,
         p.revenue AS previous_revenue
     FROM base AS r
@@ -115,6 +148,9 @@ assembled AS (
       ON tc.grain = r.grain AND tc.period_start = r.period_start AND tc.segment_type = r.segment_type AND tc.segment = r.segment
     LEFT JOIN historic AS h
       ON h.grain = r.grain AND h.period_start = r.period_start AND h.segment_type = r.segment_type AND h.segment = r.segment
+    LEFT JOIN cohort AS co
+      ON co.grain = r.grain AND co.period_start = r.period_start AND co.segment_type = r.segment_type AND co.segment = r.segment
+    LEFT JOIN crm_history AS hs ON hs.grain = r.grain AND hs.period_start = r.period_start
     CROSS JOIN crm_start AS cs
 )
 SELECT
@@ -136,8 +172,18 @@ SELECT
     x.ltv_historic,
     x.aov_12m,
     x.purchases_per_customer_month,
-    CAST(x.aov_12m * x.purchases_per_customer_month * s.expected_lifespan_months AS DOUBLE) AS ltv_formula,
-    x.ltv_historic / NULLIF(x.cac, 0) AS ltv_to_cac,
+    CAST(CASE WHEN x.history_months >= s.min_ltv_history_months
+              THEN x.aov_12m * x.purchases_per_customer_month * s.expected_lifespan_months END AS DOUBLE) AS ltv_formula,
+    CASE WHEN x.history_months < s.min_ltv_history_months
+         THEN 'not enough CRM history: ' || CAST(x.history_months AS VARCHAR) || ' of ' || CAST(s.min_ltv_history_months AS VARCHAR)
+              || ' months with closed deals up to ' || strftime(x.period_end, '%Y-%m-%d') || ' (setting MinLtvHistoryMonths)'
+         WHEN x.aov_12m IS NULL OR x.purchases_per_customer_month IS NULL
+         THEN 'no won deals in the 12 months up to ' || strftime(x.period_end, '%Y-%m-%d')
+    END AS ltv_formula_note,
+    x.cohort_customers,
+    x.cohort_ltv,
+    x.cohort_cac,
+    x.cohort_ltv_to_cac AS ltv_to_cac,
     x.period_complete
 FROM assembled AS x
 CROSS JOIN dw.settings AS s;
