@@ -24,6 +24,9 @@ public sealed record ReportingSettings
     /// <summary>Width of the anomaly band in scaled median absolute deviations.</summary>
     public decimal AnomalyThreshold { get; init; } = 3m;
 
+    /// <summary>Days after creation an open deal keeps its creation day provisional (the CRM may still win or lose it).</summary>
+    public int CrmMaturityDays { get; init; } = 90;
+
     /// <summary>Attribution model of revenue, won deals, new customers, LTV and CAC: <c>first_touch</c> or <c>deal_source</c> (see <see cref="AttributionModels"/>).</summary>
     public string Attribution { get; init; } = AttributionModels.FirstTouch;
 

@@ -39,4 +39,6 @@ internal sealed class DuckDbSemanticDialect : SemanticDialect
     public override string AllTrue(string column) => $"bool_and({column})";
 
     public override string OrderedList(string column) => $"string_agg({column}, ', ' ORDER BY {column})";
+
+    public override string ReasonList(string column) => $"string_agg({column}, '; ' ORDER BY {column})";
 }

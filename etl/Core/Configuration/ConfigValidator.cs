@@ -176,6 +176,11 @@ public static class ConfigValidator
             fail("Reporting:AnomalyThreshold", $"{reporting.AnomalyThreshold} must be above 0 and at most 100");
         }
 
+        if (reporting.CrmMaturityDays is < 0 or > 730)
+        {
+            fail("Reporting:CrmMaturityDays", $"{reporting.CrmMaturityDays} is outside 0..730");
+        }
+
         if (!Warehouse.AttributionModels.IsKnown(reporting.Attribution))
         {
             fail("Reporting:Attribution", $"'{reporting.Attribution}' is not an attribution model (use {string.Join(" or ", Warehouse.AttributionModels.All)})");

@@ -53,4 +53,7 @@ public abstract class SemanticDialect
 
     /// <summary>An aggregate: the column's values joined with ", " in their own order (T-SQL orders with WITHIN GROUP).</summary>
     public abstract string OrderedList(string column);
+
+    /// <summary>An aggregate: status reasons joined with "; " in their own order (reasons may hold commas; T-SQL's may exceed 8000 bytes).</summary>
+    public abstract string ReasonList(string column);
 }
