@@ -41,4 +41,6 @@ internal sealed class DuckDbSemanticDialect : SemanticDialect
     public override string OrderedList(string column) => $"string_agg({column}, ', ' ORDER BY {column})";
 
     public override string ReasonList(string column) => $"string_agg({column}, '; ' ORDER BY {column})";
+
+    public override string JoinReasonParts(string column) => $"CROSS JOIN unnest(string_split({column}, '; ')) AS reason_parts(part)";
 }
