@@ -8,10 +8,23 @@
 -- Executive: month and quarter × channel, plus an All row per period, pivoted from mart.kpi_values.
 CREATE OR ALTER VIEW mart.dashboard_executive AS
 WITH kpis AS (
-    SELECT grain, period_start, period_end, segment_type, segment, kpi_id, value, period_complete
+    SELECT grain, period_start, period_end, segment_type, segment, kpi_id, value, period_complete,
+           coverage, covered_days, period_days, status, status_reason
     FROM mart.kpi_values
     WHERE grain IN ('month', 'quarter') AND segment_type IN ('all', 'channel')
-      AND kpi_id IN ('revenue', 'roi', 'romi', 'new_customers', 'cac', 'aov')
+      AND kpi_id IN ('revenue', 'roi', 'roi_paid', 'romi', 'new_customers', 'cac', 'cac_paid', 'aov')
+),
+-- The row's status is the worst of the KPIs it shows (partial, then provisional, then complete), its coverage the
+-- lowest, and its reason every distinct part of their reasons (a running month is named once, not per KPI).
+reasons AS (
+    SELECT grain, period_start, segment_type, segment, {{reason_list(part)}} AS status_reason
+    FROM (
+        SELECT DISTINCT k.grain, k.period_start, k.segment_type, k.segment, reason_parts.part
+        FROM kpis AS k
+        {{join_reason_parts(k.status_reason)}}
+        WHERE k.status_reason IS NOT NULL
+    ) AS p
+    GROUP BY grain, period_start, segment_type, segment
 ),
 month_measures AS (
     SELECT grain, period_start, segment_type, segment, measure, value
@@ -28,7 +41,10 @@ measures AS (
 base AS (
     SELECT grain, period_start, MAX(period_end) AS period_end, segment_type, segment,
            CAST(MIN(CAST(period_complete AS int)) AS bit)          AS period_complete,
-           {{kpi_pivot: revenue, roi, romi, new_customers, cac, aov}}
+           MIN(coverage) AS coverage, MIN(covered_days) AS covered_days, MAX(period_days) AS period_days,
+           CASE MAX(CASE status WHEN 'partial' THEN 3 WHEN 'provisional' THEN 2 ELSE 1 END)
+                WHEN 3 THEN 'partial' WHEN 2 THEN 'provisional' ELSE 'complete' END AS status,
+           {{kpi_pivot: revenue, roi, roi_paid, romi, new_customers, cac, cac_paid, aov}}
     FROM kpis
     GROUP BY grain, period_start, segment_type, segment
 ),
@@ -120,9 +136,11 @@ assembled AS (
         r.revenue / NULLIF(a.revenue, 0) AS revenue_share,
         c.marketing_cost,
         r.roi,
+        r.roi_paid,
         r.romi,
         CAST(ROUND(r.new_customers, 0) AS bigint) AS new_customers,
         r.cac,
+        r.cac_paid,
         r.aov,
         CAST(h.revenue_to_date AS float) / NULLIF(CAST(h.customers_to_date AS float), 0) AS ltv_historic,
         CAST(t.won_revenue_12m AS float) / NULLIF(CAST(t.won_deals_12m AS float), 0) AS aov_12m,
@@ -135,6 +153,11 @@ assembled AS (
         c.marketing_cost / NULLIF(CAST(co.cohort_customers AS float), 0) AS cohort_cac,
         CAST(co.cohort_revenue_to_date AS float) / NULLIF(c.marketing_cost, 0) AS cohort_ltv_to_cac,
         r.period_complete,
+        r.coverage,
+        r.covered_days,
+        r.period_days,
+        r.status,
+        rs.status_reason,
         p.revenue AS previous_revenue
     FROM base AS r
     LEFT JOIN base AS a
@@ -153,6 +176,8 @@ assembled AS (
     LEFT JOIN cohort AS co
       ON co.grain = r.grain AND co.period_start = r.period_start AND co.segment_type = r.segment_type AND co.segment = r.segment
     LEFT JOIN crm_history AS hs ON hs.grain = r.grain AND hs.period_start = r.period_start
+    LEFT JOIN reasons AS rs
+      ON rs.grain = r.grain AND rs.period_start = r.period_start AND rs.segment_type = r.segment_type AND rs.segment = r.segment
     CROSS JOIN crm_start AS cs
 )
 SELECT
@@ -167,9 +192,11 @@ SELECT
     CAST((x.revenue - x.previous_revenue) / NULLIF(x.previous_revenue, 0) AS float) AS sales_growth,
     x.marketing_cost,
     x.roi,
+    x.roi_paid,
     x.romi,
     x.new_customers,
     x.cac,
+    x.cac_paid,
     x.aov,
     x.ltv_historic,
     x.aov_12m,
@@ -186,6 +213,11 @@ SELECT
     x.cohort_ltv,
     x.cohort_cac,
     x.cohort_ltv_to_cac AS ltv_to_cac,
-    x.period_complete
+    x.period_complete,
+    x.coverage,
+    x.covered_days,
+    x.period_days,
+    x.status,
+    x.status_reason
 FROM assembled AS x
 CROSS JOIN dw.settings AS s;
