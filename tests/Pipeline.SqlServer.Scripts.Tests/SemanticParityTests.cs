@@ -15,7 +15,7 @@ public sealed class SemanticParityTests
     /// Views each engine generates in C# from configuration and the KPI catalog (DuckDB: SemanticLayerScriptProvider,
     /// KpiCatalogScriptProvider; SQL Server: its own providers), so no script file defines them.
     /// </summary>
-    private static readonly string[] GeneratedViews = ["dw.settings", "dw.kpi_formula_terms", "mart.kpi_catalog"];
+    private static readonly string[] GeneratedViews = ["dw.settings", "dw.kpi_formula_terms", "dw.measure_sources", "dw.stream_catalog", "mart.kpi_catalog"];
 
     private DuckDbSemanticLayer duckDb = null!;
     private TSqlScripts tsql = null!;

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using DbUp.Engine;
 using DbUp.Engine.Transactions;
+using Pipeline.Connectors.Streams;
 using Pipeline.Warehouse.Kpi;
 using Pipeline.Warehouse.Semantic;
 using static Pipeline.Warehouse.SqlServer.KpiCatalogScriptProvider;
@@ -13,7 +14,7 @@ namespace Pipeline.Warehouse.SqlServer;
 /// generated <c>dw.settings</c> (from <see cref="ReportingSettings"/>) and <c>dw.kpi_formula_terms</c> (from
 /// <see cref="KpiCatalog"/>), then one script per view of Scripts/Semantic in dependency order (see <see cref="SemanticLayer"/>).
 /// </summary>
-internal sealed class SemanticLayerScriptProvider(ReportingSettings settings) : IScriptProvider
+internal sealed class SemanticLayerScriptProvider(ReportingSettings settings, IReadOnlyCollection<StreamDescriptor>? streams = null) : IScriptProvider
 {
     private const string ResourcePrefix = "Pipeline.Warehouse.SqlServer.Scripts.Semantic.";
 
@@ -22,6 +23,8 @@ internal sealed class SemanticLayerScriptProvider(ReportingSettings settings) : 
         var options = new SqlScriptOptions { ScriptType = global::DbUp.Support.ScriptType.RunAlways, RunGroupOrder = SqlServerWarehouse.SemanticRunGroup };
         yield return new SqlScript("semantic/0100_dw_settings", SettingsSql(settings), options);
         yield return new SqlScript("semantic/0110_dw_kpi_formula_terms", FormulaTermsSql(), options);
+        yield return new SqlScript("semantic/0120_dw_measure_sources", MeasureSourcesSql(), options);
+        yield return new SqlScript("semantic/0130_dw_stream_catalog", StreamCatalogSql(streams ?? []), options);
         var scripts = SemanticLayer.Load(typeof(SemanticLayerScriptProvider).Assembly, ResourcePrefix);
         for (var i = 0; i < scripts.Count; i++)
         {
@@ -61,7 +64,8 @@ internal sealed class SemanticLayerScriptProvider(ReportingSettings settings) : 
                    CAST({settings.MinLtvHistoryMonths.ToString(inv)} AS int) AS min_ltv_history_months,
                    CAST({settings.AnomalyWindowDays.ToString(inv)} AS int) AS anomaly_window_days,
                    CAST({settings.AnomalyThreshold.ToString(inv)} AS decimal(9, 4)) AS anomaly_threshold,
-                   CAST({Text(WindowsTimeZone(settings.TimeZone))} AS nvarchar(64)) AS reporting_time_zone_windows;
+                   CAST({Text(WindowsTimeZone(settings.TimeZone))} AS nvarchar(64)) AS reporting_time_zone_windows,
+                   CAST({settings.CrmMaturityDays.ToString(inv)} AS int) AS crm_maturity_days;
             GO
             {Describe("dw", "settings", null, "Reporting settings from the pipeline configuration (Reporting section), republished by every migrate.")}
             {Describe("dw", "settings", "reporting_time_zone_windows", "The reporting time zone by its Windows name, as SQL Server's AT TIME ZONE needs it.")}
@@ -82,6 +86,40 @@ internal sealed class SemanticLayerScriptProvider(ReportingSettings settings) : 
         sql.AppendLine(") AS t(kpi_id, measure, numerator_coefficient, denominator_coefficient);");
         sql.AppendLine("GO");
         sql.AppendLine(Describe("dw", "kpi_formula_terms", null, KpiCatalogRows.FormulaTermsDescription));
+        return sql.ToString();
+    }
+
+    /// <summary>One row per base measure × source stream it is read from (<see cref="KpiMeasureSources"/>).</summary>
+    internal static string MeasureSourcesSql()
+    {
+        var rows = KpiMeasureSources.All().Select(m => $"({Text(m.Measure)}, {Text(m.Source)}, {Text(m.Stream)}, {(m.IsMoney ? 1 : 0)})");
+        var sql = new StringBuilder();
+        sql.AppendLine("CREATE OR ALTER VIEW dw.measure_sources AS");
+        sql.AppendLine("SELECT CAST(measure AS nvarchar(64)) AS measure, CAST(source AS nvarchar(64)) AS source, CAST(stream AS nvarchar(128)) AS stream, CAST(is_money AS bit) AS is_money");
+        sql.AppendLine("FROM (VALUES");
+        sql.AppendLine(string.Join(",\n", rows));
+        sql.AppendLine(") AS m(measure, source, stream, is_money);");
+        sql.AppendLine("GO");
+        sql.AppendLine(Describe("dw", "measure_sources", null, KpiMeasureSources.Description));
+        return sql.ToString();
+    }
+
+    /// <summary>One row per stream of the configured sources: its kind and the days it may still restate.</summary>
+    internal static string StreamCatalogSql(IReadOnlyCollection<StreamDescriptor> streams)
+    {
+        var rows = streams.DistinctBy(s => (s.Source, s.Name)).OrderBy(s => s.Source, StringComparer.Ordinal).ThenBy(s => s.Name, StringComparer.Ordinal)
+            .Select(s => string.Create(CultureInfo.InvariantCulture,
+                $"({Text(s.Source)}, {Text(s.Name)}, {Text(s.Kind.ToString())}, {KpiMeasureSources.RestatementDays.GetValueOrDefault((s.Source, s.Name), s.DefaultLookbackDays)})"))
+            .ToList();
+        var sql = new StringBuilder();
+        sql.AppendLine("CREATE OR ALTER VIEW dw.stream_catalog AS");
+        sql.AppendLine("SELECT CAST(source AS nvarchar(64)) AS source, CAST(stream AS nvarchar(128)) AS stream, CAST(kind AS nvarchar(16)) AS kind, CAST(restatement_days AS int) AS restatement_days");
+        sql.AppendLine(rows.Count == 0
+            ? "FROM (SELECT CAST(NULL AS nvarchar(64)) AS source, CAST(NULL AS nvarchar(128)) AS stream, CAST(NULL AS nvarchar(16)) AS kind, 0 AS restatement_days) AS s WHERE 1 = 0;"
+            : "FROM (VALUES\n" + string.Join(",\n", rows) + "\n) AS s(source, stream, kind, restatement_days);");
+        sql.AppendLine("GO");
+        sql.AppendLine(Describe("dw", "stream_catalog", null,
+            "Generated at migrate from the configured sources' stream definitions: each stream's kind (Report: date windows; Entity, Snapshot: whole history) and the days it may still restate."));
         return sql.ToString();
     }
 }

@@ -116,7 +116,7 @@ public sealed class SqlServerWarehouse : IWarehouseEngine, IBiReaderGrants
             .LogTo(new LoggerUpgradeLog(logger));
         if (options.Reporting is { } reporting)
         {
-            builder = builder.WithScripts(new SemanticLayerScriptProvider(reporting));
+            builder = builder.WithScripts(new SemanticLayerScriptProvider(reporting, streams));
         }
 
         builder = builder.WithScripts(new SourceHealthScriptProvider(streams));

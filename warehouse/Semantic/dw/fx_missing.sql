@@ -10,7 +10,7 @@ WITH money AS (
     UNION ALL
     SELECT date, 'ga4', currency FROM dw.fact_web_sessions_daily WHERE purchase_revenue <> 0 AND purchase_revenue_reporting IS NULL
     UNION ALL
-    SELECT CASE WHEN is_won THEN closed_date ELSE created_date END, 'hubspot', currency FROM dw.fact_deal
+    SELECT COALESCE(closed_date, created_date), 'hubspot', currency FROM dw.fact_deal
     WHERE amount <> 0 AND amount_reporting IS NULL
     UNION ALL
     SELECT date, 'files', currency FROM dw.fact_marketing_cost WHERE platform = 'files' AND cost <> 0 AND cost_reporting IS NULL

@@ -73,9 +73,9 @@ SELECT CAST(range_start AS DATE) AS period_start, CAST(range_end AS DATE) AS per
                 THEN 'period in progress: ' || CAST(greatest(r.today - CAST(range_start AS DATE) + 1, 0) AS VARCHAR) || ' of ' || CAST(r.period_days AS VARCHAR) || ' days' END,
            CASE WHEN r.covered_days < r.period_days THEN r.gaps END,
            CASE WHEN r.covered_days = r.period_days AND r.provisional THEN
-                concat_ws('; ',
+                NULLIF(concat_ws('; ',
                     CASE WHEN r.open_deals > 0 THEN 'provisional: ' || CAST(r.open_deals AS VARCHAR) || ' deals created in the period still open' END,
-                    CASE WHEN r.restating IS NOT NULL THEN 'provisional: ' || r.restating || ' may still restate days of the period' END)
+                    CASE WHEN r.restating IS NOT NULL THEN 'provisional: ' || r.restating || ' may still restate days of the period' END), '')
            END), '') AS status_reason,
        r.covered_days = r.period_days AS period_complete
 FROM judged AS r

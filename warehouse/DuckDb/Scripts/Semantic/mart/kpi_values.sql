@@ -170,9 +170,9 @@ SELECT
              THEN 'period in progress: ' || CAST(greatest(r.today - r.period_start + 1, 0) AS VARCHAR) || ' of ' || CAST(r.period_days AS VARCHAR) || ' days' END,
         CASE WHEN r.covered_days < r.period_days THEN r.gaps END,
         CASE WHEN r.covered_days = r.period_days AND r.provisional THEN
-             concat_ws('; ',
+             NULLIF(concat_ws('; ',
                  CASE WHEN r.open_deals > 0 THEN 'provisional: ' || CAST(r.open_deals AS VARCHAR) || ' deals created in the period still open' END,
-                 CASE WHEN r.restating IS NOT NULL THEN 'provisional: ' || r.restating || ' may still restate days of the period' END)
+                 CASE WHEN r.restating IS NOT NULL THEN 'provisional: ' || r.restating || ' may still restate days of the period' END), '')
         END), '') AS status_reason
 FROM judged AS r
 JOIN mart.kpi_catalog AS k ON k.kpi_id = r.kpi_id

@@ -130,6 +130,10 @@ other_costs AS (
     FROM dw.fact_marketing_cost WHERE platform = 'files'
     GROUP BY date, channel, campaign
 ),
+-- Channels with a cost source: their leads, customers and revenue make the paid scope (SEMANTICS.md, "Cost scope").
+costed AS (
+    SELECT channel FROM dw.dim_channel WHERE has_cost_source = 1
+),
 nps AS (
     SELECT date, CAST(SUM(nps_points) AS decimal(38, 9)) AS nps_net, CAST(COUNT_BIG(*) AS decimal(38, 9)) AS nps_responses
     FROM dw.fact_nps_response
@@ -198,6 +202,17 @@ CROSS APPLY (VALUES ('closed_deals', d.closed_deals), ('won_deals', d.won_deals)
 WHERE u.value IS NOT NULL
 UNION ALL
 SELECT date, 'hubspot', channel, NULL, NULL, NULL, 'total', 'new_customers', new_customers FROM new_customers
+UNION ALL
+SELECT c.date, 'hubspot', c.channel, c.campaign, NULL, NULL, 'total', 'leads_costed', c.value
+FROM crm_leads AS c WHERE c.measure = 'leads' AND c.channel IN (SELECT channel FROM costed)
+UNION ALL
+SELECT d.date, 'hubspot', d.channel, NULL, NULL, NULL, 'total', u.measure, u.value
+FROM deals_closed AS d
+CROSS APPLY (VALUES ('won_revenue_costed', d.won_revenue), ('margin_revenue_costed', d.margin_revenue)) AS u(measure, value)
+WHERE u.value IS NOT NULL AND d.channel IN (SELECT channel FROM costed)
+UNION ALL
+SELECT date, 'hubspot', channel, NULL, NULL, NULL, 'total', 'new_customers_costed', new_customers
+FROM new_customers WHERE channel IN (SELECT channel FROM costed)
 UNION ALL
 SELECT date, 'files', channel, campaign, NULL, NULL, 'total', 'other_marketing_cost', other_marketing_cost FROM other_costs
 UNION ALL
