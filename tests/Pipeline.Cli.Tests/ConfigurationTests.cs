@@ -80,6 +80,18 @@ public sealed class ConfigurationTests : CliTestBase
         Assert.That(File.Exists(WarehousePath), Is.False);
     }
 
+    [TestCase(0)]
+    [TestCase(121)]
+    public async Task Min_ltv_history_months_outside_1_to_120_is_named_with_its_file(int months)
+    {
+        WriteConfig(new { Reporting = new { MinLtvHistoryMonths = months } });
+
+        var result = await RunWithConfigAsync("config", "check");
+
+        Assert.That(result.ExitCode, Is.EqualTo(ExitCodes.Usage));
+        Assert.That(result.ErrorLines.Single(), Does.Contain("Reporting:MinLtvHistoryMonths").And.Contain($"{months} is outside 1..120").And.Contain(ConfigPath));
+    }
+
     [Test]
     public async Task Config_check_masks_secrets_and_shows_where_each_value_came_from()
     {

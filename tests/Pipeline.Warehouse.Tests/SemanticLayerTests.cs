@@ -44,6 +44,10 @@ public sealed class SemanticLayerTests
         public override string OrderedList(string column) => $"LIST({column})";
 
         public override string UrlParameter(string url, string name) => $"PARAM({url}, {name})";
+
+        public override string ReasonList(string column) => $"REASONS({column})";
+
+        public override string JoinReasonParts(string column) => $"SPLIT({column})";
     }
 
     [Test]

@@ -63,6 +63,7 @@ public static class ColumnGlossary
         ["engagement_seconds"] = "GA4 user engagement duration in seconds.",
         ["entered_date"] = "Day the contact entered the stage, in the reporting time zone.",
         ["expected_lifespan_months"] = "Expected customer lifespan used by the formula LTV.",
+        ["min_ltv_history_months"] = "Months with closed CRM deals needed up to a period's end before the formula LTV is estimated.",
         ["first_won_date"] = "Day of the customer's first won deal.",
         ["frequency"] = "Impressions per person reached, for the same row (never averaged across rows).",
         ["grain"] = "day, week (ISO, Monday start), month or quarter.",

@@ -38,4 +38,7 @@ public sealed record ReportingSettings
 
     /// <summary>Least change from the usual value, as a fraction of it (0.2 = 20 %), before a day outside the band is flagged.</summary>
     public decimal AnomalyMinChange { get; init; } = 0.2m;
+
+    /// <summary>Months with closed CRM deals needed up to a period's end before the formula LTV is estimated (else NULL with a reason).</summary>
+    public int MinLtvHistoryMonths { get; init; } = 6;
 }

@@ -42,4 +42,8 @@ internal sealed class DuckDbSemanticDialect : SemanticDialect
 
     public override string UrlParameter(string url, string name) =>
         $"NULLIF(replace(replace(regexp_extract({url}, '[?&]{name}=([^&#]*)', 1), '+', ' '), '%20', ' '), '')";
+
+    public override string ReasonList(string column) => $"string_agg({column}, '; ' ORDER BY {column})";
+
+    public override string JoinReasonParts(string column) => $"CROSS JOIN unnest(string_split({column}, '; ')) AS reason_parts(part)";
 }

@@ -52,4 +52,8 @@ internal sealed class SqlServerSemanticDialect : SemanticDialect
         var rest = $"SUBSTRING({url}, {at} + {name.Length + 2}, 4000)";
         return $"NULLIF(REPLACE(REPLACE(CASE WHEN {at} > 0 THEN LEFT({rest}, PATINDEX('%[&#]%', {rest} + '&') - 1) END, '+', ' '), '%20', ' '), '')";
     }
+
+    public override string ReasonList(string column) => $"STRING_AGG(CAST({column} AS nvarchar(max)), '; ') WITHIN GROUP (ORDER BY {column})";
+
+    public override string JoinReasonParts(string column) => $"CROSS APPLY (SELECT CAST(TRIM(value) AS nvarchar(400)) AS part FROM STRING_SPLIT({column}, ';')) AS reason_parts";
 }

@@ -200,6 +200,11 @@ public static class ConfigValidator
         {
             fail("Reporting:AnomalyMinChange", $"{reporting.AnomalyMinChange} is outside 0..100 (a fraction: 0.2 for 20 %)");
         }
+
+        if (reporting.MinLtvHistoryMonths is < 1 or > 120)
+        {
+            fail("Reporting:MinLtvHistoryMonths", $"{reporting.MinLtvHistoryMonths} is outside 1..120");
+        }
     }
 
     private static void CheckMeaning(IConfigurationRoot root, PipelineOptions options, List<ConfigError> errors)
