@@ -64,10 +64,10 @@ public static class MartQueries
     /// <paramref name="total"/>, <c>$segment</c> (compared ignoring case) when <paramref name="oneSegment"/>. A total is
     /// one sum over the exact range (<c>mart.kpi_over_range</c>); other grains every period of <c>mart.kpi_values</c>
     /// that overlaps it. Columns: period_start, period_end, grain, segment_type, segment, kpi_id, numerator,
-    /// denominator, value, unit, currency.
+    /// denominator, value, unit, currency, coverage, status, status_reason.
     /// </summary>
     public static string KpiValues(SqlDialect dialect, IReadOnlyList<string> kpiIds, bool total, bool oneSegment) =>
-        Selection(dialect, kpiIds, total, oneSegment, "period_start, period_end, grain, segment_type, segment, kpi_id, numerator, denominator, value, unit, currency")
+        Selection(dialect, kpiIds, total, oneSegment, "period_start, period_end, grain, segment_type, segment, kpi_id, numerator, denominator, value, unit, currency, coverage, status, status_reason")
         + " ORDER BY period_start, segment, kpi_id";
 
     /// <summary>The segments with values in a selection (parameters as <see cref="KpiValues"/> without a segment).</summary>
@@ -80,13 +80,13 @@ public static class MartQueries
 
     /// <summary>
     /// <c>mart.kpi_over_range</c> from <c>$from</c> to <c>$to</c> for the whole business, channels and campaigns:
-    /// segment_type, segment, kpi_id, numerator, denominator, value, currency.
+    /// segment_type, segment, kpi_id, numerator, denominator, value, currency, coverage, status, status_reason.
     /// </summary>
     public static string RangeValues(SqlDialect dialect)
     {
         ArgumentNullException.ThrowIfNull(dialect);
         return $"""
-            SELECT segment_type, segment, kpi_id, numerator, denominator, value, currency
+            SELECT segment_type, segment, kpi_id, numerator, denominator, value, currency, coverage, status, status_reason
             FROM {dialect.KpiOverRange("from", "to")}
             WHERE segment_type IN ('all', 'channel', 'campaign') AND segment IS NOT NULL
             """;
@@ -102,6 +102,47 @@ public static class MartQueries
               AND period_end >= CAST({dialect.Parameter("from")} AS DATE) AND period_start <= CAST({dialect.Parameter("to")} AS DATE)
             """;
     }
+
+    /// <summary>
+    /// Whole-business values of the named KPIs per calendar month whose start is from <c>$from</c> to <c>$to</c>, with
+    /// their status: kpi_id, period_start, numerator, denominator, value, currency, status, status_reason.
+    /// </summary>
+    public static string MonthValues(SqlDialect dialect, IReadOnlyList<string> kpiIds)
+    {
+        ArgumentNullException.ThrowIfNull(dialect);
+        return $"""
+            SELECT kpi_id, period_start, numerator, denominator, value, currency, status, status_reason FROM mart.kpi_values
+            WHERE grain = 'month' AND segment_type = 'all' AND kpi_id IN ({InList(kpiIds)})
+              AND period_start >= CAST({dialect.Parameter("from")} AS DATE) AND period_start <= CAST({dialect.Parameter("to")} AS DATE)
+            ORDER BY period_start, kpi_id
+            """;
+    }
+
+    /// <summary>
+    /// How many of the status columns (coverage, status, status_reason) <c>mart.kpi_values</c> has: 3 once the warehouse
+    /// is migrated with coverage; fewer on one made before (its published copy, say).
+    /// </summary>
+    public const string CountStatusColumns =
+        """
+        SELECT count(*) FROM INFORMATION_SCHEMA.COLUMNS
+        WHERE TABLE_SCHEMA = 'mart' AND TABLE_NAME = 'kpi_values' AND COLUMN_NAME IN ('coverage', 'status', 'status_reason')
+        """;
+
+    /// <summary>1 when <c>dw.fx_missing</c> exists (a warehouse migrated before it has none), else 0.</summary>
+    public const string HasFxMissing =
+        "SELECT count(*) FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = 'dw' AND TABLE_NAME = 'fx_missing'";
+
+    /// <summary>
+    /// Money rows whose currency has no FX rate (<c>dw.fx_missing</c>), per currency and source: currency, source,
+    /// days, first day, last day, rows. ("rows" is quoted: a reserved word in T-SQL.)
+    /// </summary>
+    public const string FxMissing =
+        """
+        SELECT currency, source, count(DISTINCT date), min(date), max(date), sum("rows")
+        FROM dw.fx_missing
+        GROUP BY currency, source
+        ORDER BY currency, source
+        """;
 
     /// <summary>
     /// Whole-business targets whose range holds <c>$to</c>: kpi_id, period_start, period_end, target, actual,
@@ -183,6 +224,10 @@ public static class MartQueries
             (nameof(KpiPublishedAt), KpiPublishedAt(ids), none),
             (nameof(RangeValues), RangeValues(dialect), range),
             (nameof(Series), Series(dialect), new Dictionary<string, object?>(range) { ["grain"] = "day" }),
+            (nameof(MonthValues), MonthValues(dialect, ["revenue", "roi"]), range),
+            (nameof(CountStatusColumns), CountStatusColumns, none),
+            (nameof(HasFxMissing), HasFxMissing, none),
+            (nameof(FxMissing), FxMissing, none),
             (nameof(Targets), Targets(dialect), range),
             (nameof(Anomalies), Anomalies(dialect), range),
             (nameof(AnomaliesAfter), AnomaliesAfter(dialect), new Dictionary<string, object?> { ["after"] = day }),
