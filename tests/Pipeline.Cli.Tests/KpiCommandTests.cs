@@ -329,7 +329,7 @@ public sealed class KpiCommandTests : CliTestBase
         tableRow.Trim().Trim('│').Split('│').Select(c => c.Trim()).ToArray();
 
     /// <summary>RFC 4180 fields of one line (no line breaks inside fields in these tests).</summary>
-    private static string[] ParseCsvLine(string line)
+    internal static string[] ParseCsvLine(string line)
     {
         var fields = new List<string>();
         var field = new System.Text.StringBuilder();
