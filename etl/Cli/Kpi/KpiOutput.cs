@@ -64,7 +64,7 @@ internal static class KpiOutput
     /// </summary>
     private static void WriteLegend(IAnsiConsole console, IReadOnlyList<KpiRow> rows)
     {
-        var flagged = rows.Where(r => KpiStatus.IsIncomplete(r.Status) || KpiStatus.IsCostUnknown(r.Value, r.StatusReason)).ToList();
+        var flagged = rows.Where(r => KpiStatus.IsIncomplete(r.Status) || KpiStatus.HasReasonToShow(r.Status, r.Value, r.StatusReason)).ToList();
         if (flagged.Count == 0)
         {
             return;
@@ -86,7 +86,7 @@ internal static class KpiOutput
             console.WriteLine(string.Join(" · ", markers));
         }
 
-        foreach (var (status, reason) in flagged.Where(r => r.StatusReason is not null)
+        foreach (var (status, reason) in flagged.Where(r => KpiStatus.HasReasonToShow(r.Status, r.Value, r.StatusReason))
                      .Select(r => (r.Status, Reason: r.StatusReason!))
                      .Distinct()
                      .OrderBy(r => KpiStatus.IsCostUnknown(null, r.Reason)).ThenBy(r => r.Reason, StringComparer.Ordinal))

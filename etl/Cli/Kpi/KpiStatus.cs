@@ -32,6 +32,13 @@ internal static class KpiStatus
     /// <summary>Whether the value is less than final: partial or provisional.</summary>
     public static bool IsIncomplete(string? status) => status is Partial or Provisional;
 
+    /// <summary>
+    /// Whether a value's reason is worth telling: it is partial or provisional, or the marts left it NULL and said why
+    /// ("cost unknown: …", "no cost source for Organic Search").
+    /// </summary>
+    public static bool HasReasonToShow(string? status, double? value, string? reason) =>
+        reason is not null && (IsIncomplete(status) || value is null);
+
     /// <summary>The worse of two statuses: partial over provisional over complete.</summary>
     public static string Worse(string a, string b) => Rank(a) >= Rank(b) ? a : b;
 

@@ -188,7 +188,7 @@ internal static class HtmlReport
 
         html.Append("</div>");
         html.Append(SvgChart.Sparkline(t.Series, tone));
-        if (incomplete || KpiStatus.IsCostUnknown(t.Value, t.StatusReason))
+        if (incomplete || KpiStatus.HasReasonToShow(t.Status, t.Value, t.StatusReason))
         {
             // Why, in words: "provisional: 42 deals created in the period still open", "partial: meta … not loaded …".
             html.Append(CultureInfo.InvariantCulture, $"<div class=\"tile-status\">{E(KpiStatus.Marker(t.Status))} {E(KpiStatus.Describe(t.Status, t.StatusReason))}</div>");

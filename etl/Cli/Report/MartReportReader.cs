@@ -399,7 +399,7 @@ internal sealed class MartReportReader(IWarehouseReader reader) : IReportSource
 
             var shown = cells.OfType<RangeRow>().ToList();
             var status = shown.Select(r => r.Status).Aggregate(KpiStatus.Complete, KpiStatus.Worse);
-            var reasons = shown.Where(r => r.StatusReason is not null && (KpiStatus.IsIncomplete(r.Status) || KpiStatus.IsCostUnknown(r.Value, r.StatusReason)))
+            var reasons = shown.Where(r => KpiStatus.HasReasonToShow(r.Status, r.Value, r.StatusReason))
                 .Select(r => KpiStatus.Describe(r.Status, r.StatusReason)).Distinct(StringComparer.Ordinal).ToList();
             rows.Add(new MonthRow(month, columns.Select((c, i) => Cell(cells[i], c.Part)).ToList(), status, reasons)
             {
