@@ -23,4 +23,7 @@ public sealed record ReportingSettings
 
     /// <summary>Width of the anomaly band in scaled median absolute deviations.</summary>
     public decimal AnomalyThreshold { get; init; } = 3m;
+
+    /// <summary>Days after creation an open deal keeps its creation day provisional (the CRM may still win or lose it).</summary>
+    public int CrmMaturityDays { get; init; } = 90;
 }

@@ -171,7 +171,7 @@ public sealed class DuckDbWarehouse : IWarehouseEngine
             .LogTo(new LoggerUpgradeLog(logger));
         if (options.Reporting is { } reporting)
         {
-            builder = builder.WithScripts(new SemanticLayerScriptProvider(reporting));
+            builder = builder.WithScripts(new SemanticLayerScriptProvider(reporting, streams));
         }
 
         builder = builder.WithScripts(new SourceHealthScriptProvider(streams));

@@ -26,11 +26,12 @@ internal sealed class KpiCatalogScriptProvider : IScriptProvider
             Text(k.KpiId), Text(k.Name), Text(k.Description), Text(k.Stage), Text(k.Formula), Text(k.Unit),
             Text(k.BetterWhen), Text(k.Additivity), Text(k.Indicator), Text(k.Audiences), Text(k.Cadence), Text(k.Sources),
             Text(k.Numerator), Text(k.Denominator),
-            k.Scale.ToString(CultureInfo.InvariantCulture), k.Complement ? "true" : "false", Text(k.MartView)) + ")");
+            k.Scale.ToString(CultureInfo.InvariantCulture), k.Complement ? "true" : "false", Text(k.MartView), Text(k.CostScope)) + ")");
         var sql = new StringBuilder();
         sql.AppendLine("CREATE OR REPLACE VIEW mart.kpi_catalog AS");
         sql.AppendLine("SELECT kpi_id, name, description, stage, formula, unit, better_when, additivity, indicator, audiences, cadence, sources,");
-        sql.AppendLine("       numerator, denominator, CAST(scale AS DECIMAL(18,4)) AS scale, complement, mart_view");
+        sql.AppendLine("       numerator, denominator, CAST(scale AS DECIMAL(18,4)) AS scale, complement, mart_view,");
+        sql.AppendLine("       CAST(cost_scope AS VARCHAR) AS cost_scope");
         sql.AppendLine("FROM (VALUES");
         sql.AppendLine(string.Join(",\n", rows));
         sql.AppendLine(") AS k(" + string.Join(", ", KpiCatalogRows.CatalogColumns.Select(c => c.Column)) + ");");

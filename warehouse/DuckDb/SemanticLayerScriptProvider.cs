@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using DbUp.Engine;
 using DbUp.Engine.Transactions;
+using Pipeline.Connectors.Streams;
 using Pipeline.Warehouse.Kpi;
 using Pipeline.Warehouse.Semantic;
 
@@ -13,7 +14,7 @@ namespace Pipeline.Warehouse.DuckDb;
 /// from <see cref="KpiCatalog"/>, so the marts compute each KPI from its one definition. Then one script per view of
 /// Scripts/Semantic in dependency order, with its descriptions from warehouse/Semantic (see <see cref="SemanticLayer"/>).
 /// </summary>
-internal sealed class SemanticLayerScriptProvider(ReportingSettings settings) : IScriptProvider
+internal sealed class SemanticLayerScriptProvider(ReportingSettings settings, IReadOnlyCollection<StreamDescriptor>? streams = null) : IScriptProvider
 {
     public const int RunGroup = 3;
 
@@ -24,6 +25,8 @@ internal sealed class SemanticLayerScriptProvider(ReportingSettings settings) : 
         var options = new SqlScriptOptions { ScriptType = global::DbUp.Support.ScriptType.RunAlways, RunGroupOrder = RunGroup };
         yield return new SqlScript("semantic/0100_dw_settings", SettingsSql(settings), options);
         yield return new SqlScript("semantic/0110_dw_kpi_formula_terms", FormulaTermsSql(), options);
+        yield return new SqlScript("semantic/0120_dw_measure_sources", MeasureSourcesSql(), options);
+        yield return new SqlScript("semantic/0130_dw_stream_catalog", StreamCatalogSql(streams ?? []), options);
         var scripts = SemanticLayer.Load(typeof(SemanticLayerScriptProvider).Assembly, ResourcePrefix);
         for (var i = 0; i < scripts.Count; i++)
         {
@@ -41,7 +44,8 @@ internal sealed class SemanticLayerScriptProvider(ReportingSettings settings) : 
                    CAST({settings.GrossMargin.ToString(inv)} AS DECIMAL(9, 4)) AS gross_margin,
                    CAST({settings.ExpectedLifespanMonths.ToString(inv)} AS INTEGER) AS expected_lifespan_months,
                    CAST({settings.AnomalyWindowDays.ToString(inv)} AS INTEGER) AS anomaly_window_days,
-                   CAST({settings.AnomalyThreshold.ToString(inv)} AS DECIMAL(9, 4)) AS anomaly_threshold;
+                   CAST({settings.AnomalyThreshold.ToString(inv)} AS DECIMAL(9, 4)) AS anomaly_threshold,
+                   CAST({settings.CrmMaturityDays.ToString(inv)} AS INTEGER) AS crm_maturity_days;
             COMMENT ON VIEW dw.settings IS 'Reporting settings from the pipeline configuration (Reporting section), republished by every migrate.';
             """;
     }
@@ -60,4 +64,44 @@ internal sealed class SemanticLayerScriptProvider(ReportingSettings settings) : 
         sql.AppendLine("COMMENT ON VIEW dw.kpi_formula_terms IS 'Generated from the KPI catalog: each additive or ratio KPI as signed sums of base measures (numerator and denominator).';");
         return sql.ToString();
     }
+
+    /// <summary>One row per base measure × source stream it is read from (<see cref="KpiMeasureSources"/>).</summary>
+    internal static string MeasureSourcesSql()
+    {
+        var rows = KpiMeasureSources.All().Select(m =>
+            $"({KpiCatalogScriptProvider.Text(m.Measure)}, {KpiCatalogScriptProvider.Text(m.Source)}, {KpiCatalogScriptProvider.Text(m.Stream)}, {(m.IsMoney ? "true" : "false")})");
+        var sql = new StringBuilder();
+        sql.AppendLine("CREATE OR REPLACE VIEW dw.measure_sources AS");
+        sql.AppendLine("SELECT CAST(measure AS VARCHAR) AS measure, CAST(source AS VARCHAR) AS source, CAST(stream AS VARCHAR) AS stream, CAST(is_money AS BOOLEAN) AS is_money");
+        sql.AppendLine("FROM (VALUES");
+        sql.AppendLine(string.Join(",\n", rows));
+        sql.AppendLine(") AS m(measure, source, stream, is_money);");
+        sql.Append("COMMENT ON VIEW dw.measure_sources IS ").Append(KpiCatalogScriptProvider.Text(KpiMeasureSources.Description)).AppendLine(";");
+        return sql.ToString();
+    }
+
+    /// <summary>
+    /// One row per stream of the configured sources: its kind and the days it may still restate (its lookback, or
+    /// <see cref="KpiMeasureSources.RestatementDays"/>), so coverage can tell final days from provisional ones.
+    /// </summary>
+    internal static string StreamCatalogSql(IReadOnlyCollection<StreamDescriptor> streams)
+    {
+        var rows = StreamCatalogRows(streams).Select(r => string.Create(CultureInfo.InvariantCulture,
+            $"({KpiCatalogScriptProvider.Text(r.Source)}, {KpiCatalogScriptProvider.Text(r.Stream)}, {KpiCatalogScriptProvider.Text(r.Kind)}, {r.RestatementDays})")).ToList();
+        var sql = new StringBuilder();
+        sql.AppendLine("CREATE OR REPLACE VIEW dw.stream_catalog AS");
+        sql.AppendLine("SELECT CAST(source AS VARCHAR) AS source, CAST(stream AS VARCHAR) AS stream, CAST(kind AS VARCHAR) AS kind, CAST(restatement_days AS INTEGER) AS restatement_days");
+        sql.AppendLine(rows.Count == 0
+            ? "FROM (SELECT NULL AS source, NULL AS stream, NULL AS kind, 0 AS restatement_days) AS s WHERE false;"
+            : "FROM (VALUES\n" + string.Join(",\n", rows) + "\n) AS s(source, stream, kind, restatement_days);");
+        sql.AppendLine("COMMENT ON VIEW dw.stream_catalog IS " + KpiCatalogScriptProvider.Text(StreamCatalogDescription) + ";");
+        return sql.ToString();
+    }
+
+    internal const string StreamCatalogDescription =
+        "Generated at migrate from the configured sources' stream definitions: each stream's kind (Report: date windows; Entity, Snapshot: whole history) and the days it may still restate.";
+
+    internal static IEnumerable<(string Source, string Stream, string Kind, int RestatementDays)> StreamCatalogRows(IReadOnlyCollection<StreamDescriptor> streams) =>
+        streams.DistinctBy(s => (s.Source, s.Name)).OrderBy(s => s.Source, StringComparer.Ordinal).ThenBy(s => s.Name, StringComparer.Ordinal)
+            .Select(s => (s.Source, s.Name, s.Kind.ToString(), KpiMeasureSources.RestatementDays.GetValueOrDefault((s.Source, s.Name), s.DefaultLookbackDays)));
 }

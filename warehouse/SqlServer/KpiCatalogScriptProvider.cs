@@ -25,7 +25,7 @@ internal sealed class KpiCatalogScriptProvider : IScriptProvider
         var rows = KpiCatalogRows.Catalog().Select(k => "(" + string.Join(", ",
             Text(k.KpiId), Text(k.Name), Text(k.Description), Text(k.Stage), Text(k.Formula), Text(k.Unit), Text(k.BetterWhen),
             Text(k.Additivity), Text(k.Indicator), Text(k.Audiences), Text(k.Cadence), Text(k.Sources), Text(k.Numerator),
-            Text(k.Denominator), k.Scale.ToString(CultureInfo.InvariantCulture), k.Complement ? "1" : "0", Text(k.MartView)) + ")");
+            Text(k.Denominator), k.Scale.ToString(CultureInfo.InvariantCulture), k.Complement ? "1" : "0", Text(k.MartView), Text(k.CostScope)) + ")");
         var sql = new StringBuilder();
         sql.AppendLine("CREATE OR ALTER VIEW mart.kpi_catalog AS");
         sql.AppendLine("SELECT CAST(kpi_id AS nvarchar(64)) AS kpi_id, CAST(name AS nvarchar(200)) AS name, CAST(description AS nvarchar(1000)) AS description,");
@@ -33,10 +33,11 @@ internal sealed class KpiCatalogScriptProvider : IScriptProvider
         sql.AppendLine("       CAST(better_when AS nvarchar(32)) AS better_when, CAST(additivity AS nvarchar(32)) AS additivity, CAST(indicator AS nvarchar(32)) AS indicator,");
         sql.AppendLine("       CAST(audiences AS nvarchar(100)) AS audiences, CAST(cadence AS nvarchar(32)) AS cadence, CAST(sources AS nvarchar(200)) AS sources,");
         sql.AppendLine("       CAST(numerator AS nvarchar(400)) AS numerator, CAST(denominator AS nvarchar(400)) AS denominator,");
-        sql.AppendLine("       CAST(scale AS decimal(18, 4)) AS scale, CAST(complement AS bit) AS complement, CAST(mart_view AS nvarchar(128)) AS mart_view");
+        sql.AppendLine("       CAST(scale AS decimal(18, 4)) AS scale, CAST(complement AS bit) AS complement, CAST(mart_view AS nvarchar(128)) AS mart_view,");
+        sql.AppendLine("       CAST(cost_scope AS nvarchar(16)) AS cost_scope");
         sql.AppendLine("FROM (VALUES");
         sql.AppendLine(string.Join(",\n", rows));
-        sql.AppendLine(") AS k(kpi_id, name, description, stage, formula, unit, better_when, additivity, indicator, audiences, cadence, sources, numerator, denominator, scale, complement, mart_view);");
+        sql.AppendLine(") AS k(kpi_id, name, description, stage, formula, unit, better_when, additivity, indicator, audiences, cadence, sources, numerator, denominator, scale, complement, mart_view, cost_scope);");
         sql.AppendLine("GO");
         sql.AppendLine(Describe("mart", "kpi_catalog", null, KpiCatalogRows.CatalogDescription));
         foreach (var (column, description) in KpiCatalogRows.CatalogColumns)

@@ -175,6 +175,11 @@ public static class ConfigValidator
         {
             fail("Reporting:AnomalyThreshold", $"{reporting.AnomalyThreshold} must be above 0 and at most 100");
         }
+
+        if (reporting.CrmMaturityDays is < 0 or > 730)
+        {
+            fail("Reporting:CrmMaturityDays", $"{reporting.CrmMaturityDays} is outside 0..730");
+        }
     }
 
     private static void CheckMeaning(IConfigurationRoot root, PipelineOptions options, List<ConfigError> errors)

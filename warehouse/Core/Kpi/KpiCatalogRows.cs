@@ -18,7 +18,8 @@ public sealed record KpiCatalogRow(
     string? Denominator,
     decimal Scale,
     bool Complement,
-    string MartView);
+    string MartView,
+    string? CostScope);
 
 /// <summary>One row of <c>dw.kpi_formula_terms</c>: a base measure's sign in a KPI's numerator and denominator.</summary>
 public sealed record KpiFormulaTerm(string KpiId, string Measure, int NumeratorCoefficient, int DenominatorCoefficient);
@@ -35,7 +36,7 @@ public static class KpiCatalogRows
             k.Additivity.ToString(), k.Indicator.ToString(),
             string.Join(", ", Enum.GetValues<Audience>().Where(a => a != Audience.None && k.Audiences.HasFlag(a))),
             k.Cadence.ToString(), string.Join(", ", k.Sources), k.Numerator?.ToString(), k.Denominator?.ToString(),
-            k.Scale, k.Complement, k.View)).ToList();
+            k.Scale, k.Complement, k.View, k.CostScope == CostScope.None ? null : k.CostScope.ToString().ToLowerInvariant())).ToList();
 
     /// <summary>Each additive or ratio KPI as signed sums of base measures, one row per KPI × measure (measures in ordinal order).</summary>
     public static IReadOnlyList<KpiFormulaTerm> FormulaTerms()
@@ -86,5 +87,6 @@ public static class KpiCatalogRows
         ("scale", "Multiplier after dividing (1000 for CPM, 100 for NPS points)."),
         ("complement", "True when the KPI is 1 minus the ratio (bounce rate)."),
         ("mart_view", "The mart view that publishes the KPI's values."),
+        ("cost_scope", "Cost KPIs only: blended (all revenue, customers or leads ÷ all marketing cost), paid (only channels with a cost source ÷ that cost) or platform (platform-claimed value ÷ ad spend); empty for the rest."),
     ];
 }

@@ -66,6 +66,22 @@ public enum Cadence
     Quarterly,
 }
 
+/// <summary>Which revenue, customers or leads a cost KPI sets against marketing cost (SEMANTICS.md, "Cost scope").</summary>
+public enum CostScope
+{
+    /// <summary>Not a cost KPI.</summary>
+    None,
+
+    /// <summary>All revenue, customers or leads ÷ all marketing cost (ad spend + other marketing cost).</summary>
+    Blended,
+
+    /// <summary>Only what is attributed to channels that have a cost source ÷ that cost.</summary>
+    Paid,
+
+    /// <summary>What the ad platforms claim (their attributed conversion value) ÷ ad spend.</summary>
+    Platform,
+}
+
 /// <summary>A linear combination of base measures, each summed at the query grain: e.g. sent − hard − soft bounces.</summary>
 public sealed record MeasureSum(IReadOnlyList<(string Measure, int Sign)> Terms)
 {
@@ -124,6 +140,9 @@ public sealed record KpiDefinition
 
     /// <summary>Report 1 − ratio (bounce rate from engagement, churn from retention).</summary>
     public bool Complement { get; init; }
+
+    /// <summary>Blended, paid or platform for the cost KPIs (ROI, ROAS, CAC, CPL, ROMI); None for the rest.</summary>
+    public CostScope CostScope { get; init; }
 
     /// <summary>The mart view that publishes the KPI's values.</summary>
     public string View { get; init; } = "mart.kpi_values";

@@ -15,6 +15,12 @@ SELECT
         WHEN channel IN ('Email', 'SMS', 'Mobile Push Notifications') THEN 'Owned'
         WHEN channel IN ('Organic Search', 'Organic Social', 'Organic Video', 'Organic Shopping', 'Referral', 'Direct') THEN 'Earned'
         ELSE 'Other'
-    END AS channel_kind
+    END AS channel_kind,
+    -- Cost scope (SEMANTICS.md): a channel has a cost source when any cost row (ad spend, cost files) books to it;
+    -- revenue is attributable to it when a CRM source value maps to it or a deal or customer already carries it.
+    {{flag(channel IN (SELECT c.channel FROM dw.fact_marketing_cost AS c WHERE c.channel IS NOT NULL))}} AS has_cost_source,
+    {{flag(channel IN (SELECT m.channel FROM dw.channel_mapping AS m WHERE m.platform IN ('hubspot', 'pipedrive') AND m.channel IS NOT NULL)
+        OR channel IN (SELECT d.channel FROM dw.fact_deal AS d WHERE d.channel IS NOT NULL)
+        OR channel IN (SELECT l.channel FROM dw.fact_lead AS l WHERE l.channel IS NOT NULL))}} AS revenue_attributable
 FROM names
 WHERE channel IS NOT NULL;

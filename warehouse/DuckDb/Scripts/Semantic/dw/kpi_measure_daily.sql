@@ -115,6 +115,10 @@ other_costs AS (
     SELECT date, channel, campaign, CAST(sum(cost_reporting) AS DECIMAL(38, 9)) AS other_marketing_cost
     FROM dw.fact_marketing_cost WHERE platform = 'files' GROUP BY ALL
 ),
+-- Channels with a cost source: their leads, customers and revenue make the paid scope (SEMANTICS.md, "Cost scope").
+costed AS (
+    SELECT channel FROM dw.dim_channel WHERE has_cost_source
+),
 nps AS (
     SELECT date, CAST(sum(nps_points) AS DECIMAL(38, 9)) AS nps_net, CAST(count(*) AS DECIMAL(38, 9)) AS nps_responses
     FROM dw.fact_nps_response GROUP BY ALL
@@ -155,6 +159,16 @@ SELECT date, 'hubspot', channel, NULL, NULL, NULL, 'total', measure, value
 FROM deals_closed UNPIVOT (value FOR measure IN (closed_deals, won_deals, won_revenue, margin_revenue, won_deal_cycle_days))
 UNION ALL
 SELECT date, 'hubspot', channel, NULL, NULL, NULL, 'total', 'new_customers', new_customers FROM new_customers
+UNION ALL
+SELECT date, 'hubspot', channel, campaign, NULL, NULL, 'total', 'leads_costed', value
+FROM crm_leads WHERE measure = 'leads' AND channel IN (SELECT channel FROM costed)
+UNION ALL
+SELECT date, 'hubspot', channel, NULL, NULL, NULL, 'total', measure || '_costed', value
+FROM deals_closed UNPIVOT (value FOR measure IN (won_revenue, margin_revenue))
+WHERE channel IN (SELECT channel FROM costed)
+UNION ALL
+SELECT date, 'hubspot', channel, NULL, NULL, NULL, 'total', 'new_customers_costed', new_customers
+FROM new_customers WHERE channel IN (SELECT channel FROM costed)
 UNION ALL
 SELECT date, 'files', channel, campaign, NULL, NULL, 'total', 'other_marketing_cost', other_marketing_cost FROM other_costs
 UNION ALL

@@ -1,14 +1,79 @@
 -- One row per KPI × grain (day, week, month, quarter) × period × segment: the summed numerator and denominator and the value computed from
 -- them (never an average of daily ratios). Non-additive KPIs (users, new users) appear only at the grain GA4
 -- counted them (day × channel); reach and frequency live in mart.ad_reach_daily at Meta's grain.
+--
+-- Coverage (SEMANTICS.md, "Coverage and finality"): each row says on how many of the period's days every source
+-- its KPI needs was loaded (dw.kpi_coverage_daily) and whether it is complete, partial or provisional, and why. A
+-- ratio sums numerator and denominator over the covered (aligned) days only; a sum adds what is loaded. Days are
+-- grouped into the few distinct sets of KPIs they do not cover (class_id), so alignment costs one extra group key.
 CREATE OR REPLACE VIEW mart.kpi_values AS
-WITH sums AS (
+WITH today AS (
+    SELECT {{reporting_date(now())}} AS today FROM dw.settings AS s
+),
+day_class AS (
+    SELECT date, CAST(dense_rank() OVER (ORDER BY uncovered) AS INTEGER) AS class_id
+    FROM (
+        SELECT date, COALESCE(string_agg(kpi_id, ',' ORDER BY kpi_id) FILTER (WHERE NOT covered), '') AS uncovered
+        FROM dw.kpi_coverage_daily GROUP BY date
+    ) AS u
+),
+-- KPIs a class of days does not cover; class 0 (days after today or outside dim_date) covers none.
+class_gap AS (
+    SELECT DISTINCT dc.class_id, c.kpi_id
+    FROM dw.kpi_coverage_daily AS c JOIN day_class AS dc ON dc.date = c.date
+    WHERE NOT c.covered
+    UNION ALL
+    SELECT DISTINCT 0, kpi_id FROM dw.kpi_coverage_daily
+),
+m AS (
+    SELECT k.date, k.measure, k.value, k.breakdown, k.channel, k.campaign, k.device, k.country,
+           d.iso_week_start, d.month_start, d.month_end, COALESCE(dc.class_id, 0) AS class_id
+    FROM dw.kpi_measure_daily AS k
+    JOIN dw.dim_date AS d ON d.date = k.date
+    LEFT JOIN day_class AS dc ON dc.date = k.date
+),
+seg AS (
+    SELECT date, iso_week_start, month_start, month_end, class_id, measure, value, 'all' AS segment_type, 'All' AS segment
+    FROM m WHERE breakdown IN ('all', 'total')
+    UNION ALL
+    SELECT date, iso_week_start, month_start, month_end, class_id, measure, value, 'channel', channel
+    FROM m WHERE breakdown IN ('all', 'total') AND channel IS NOT NULL
+    UNION ALL
+    SELECT date, iso_week_start, month_start, month_end, class_id, measure, value, 'campaign', campaign
+    FROM m WHERE breakdown IN ('all', 'total') AND campaign IS NOT NULL
+    UNION ALL
+    SELECT date, iso_week_start, month_start, month_end, class_id, measure, value, 'device', device
+    FROM m WHERE breakdown IN ('all', 'device') AND device IS NOT NULL
+    UNION ALL
+    SELECT date, iso_week_start, month_start, month_end, class_id, measure, value, 'country', country
+    FROM m WHERE breakdown IN ('all', 'country') AND country IS NOT NULL
+),
+measures AS (
+    SELECT 'day' AS grain, date AS period_start, date AS period_end, segment_type, segment, class_id, measure, sum(value) AS value
+    FROM seg GROUP BY ALL
+    UNION ALL
+    SELECT 'week', iso_week_start, CAST(iso_week_start + 6 AS DATE), segment_type, segment, class_id, measure, sum(value)
+    FROM seg GROUP BY ALL
+    UNION ALL
+    SELECT 'month', month_start, month_end, segment_type, segment, class_id, measure, sum(value)
+    FROM seg GROUP BY ALL
+    UNION ALL
+    SELECT 'quarter', CAST(date_trunc('quarter', month_start) AS DATE),
+           CAST(date_trunc('quarter', month_start) + INTERVAL 3 MONTH - INTERVAL 1 DAY AS DATE), segment_type, segment, class_id, measure, sum(value)
+    FROM seg GROUP BY ALL
+),
+sums AS (
     SELECT m.grain, m.period_start, m.period_end, m.segment_type, m.segment, t.kpi_id,
            -- A side none of whose measures has a row here is unknown (NULL), not 0: no spend data is not free.
-           CASE WHEN count(*) FILTER (WHERE t.numerator_coefficient <> 0) > 0 THEN sum(m.value * t.numerator_coefficient) END AS numerator,
-           CASE WHEN count(*) FILTER (WHERE t.denominator_coefficient <> 0) > 0 THEN sum(m.value * t.denominator_coefficient) END AS denominator
-    FROM mart.kpi_measures AS m
+           -- Ratios count only the days that cover the KPI (aligned); sums count every loaded day.
+           CASE WHEN count(*) FILTER (WHERE t.numerator_coefficient <> 0 AND (k.denominator IS NULL OR g.kpi_id IS NULL)) > 0
+                THEN sum(m.value * t.numerator_coefficient) FILTER (WHERE k.denominator IS NULL OR g.kpi_id IS NULL) END AS numerator,
+           CASE WHEN count(*) FILTER (WHERE t.denominator_coefficient <> 0 AND g.kpi_id IS NULL) > 0
+                THEN sum(m.value * t.denominator_coefficient) FILTER (WHERE g.kpi_id IS NULL) END AS denominator
+    FROM measures AS m
     JOIN dw.kpi_formula_terms AS t ON t.measure = m.measure
+    JOIN mart.kpi_catalog AS k ON k.kpi_id = t.kpi_id
+    LEFT JOIN class_gap AS g ON g.class_id = m.class_id AND g.kpi_id = t.kpi_id
     GROUP BY ALL
 ),
 fetched AS (
@@ -18,18 +83,66 @@ fetched AS (
     UNPIVOT (value FOR kpi_id IN (total_users AS 'users', new_users AS 'new_users'))
     GROUP BY ALL
 ),
+sessions AS (
+    SELECT grain, period_start, period_end, segment_type, segment, sum(value) AS value
+    FROM measures WHERE measure = 'sessions' AND segment_type IN ('all', 'channel')
+    GROUP BY ALL
+),
 share AS (
     SELECT c.grain, c.period_start, c.period_end, c.segment_type, c.segment, 'channel_session_share' AS kpi_id,
            c.value AS numerator, a.value AS denominator
-    FROM mart.kpi_measures AS c
-    JOIN mart.kpi_measures AS a
-      ON a.grain = c.grain AND a.period_start = c.period_start AND a.segment_type = 'all' AND a.measure = 'sessions'
-    WHERE c.segment_type = 'channel' AND c.measure = 'sessions'
+    FROM sessions AS c
+    JOIN sessions AS a ON a.grain = c.grain AND a.period_start = c.period_start AND a.segment_type = 'all'
+    WHERE c.segment_type = 'channel'
 ),
 all_rows AS (
     SELECT * FROM sums
     UNION ALL SELECT * FROM fetched
     UNION ALL SELECT * FROM share
+),
+-- Every day of dim_date in each period it belongs to.
+periods AS (
+    SELECT 'day' AS grain, date AS period_start, date FROM dw.dim_date
+    UNION ALL SELECT 'week', iso_week_start, date FROM dw.dim_date
+    UNION ALL SELECT 'month', month_start, date FROM dw.dim_date
+    UNION ALL SELECT 'quarter', CAST(date_trunc('quarter', date) AS DATE), date FROM dw.dim_date
+),
+coverage AS (
+    SELECT p.grain, p.period_start, c.kpi_id,
+           CAST(count(*) FILTER (WHERE c.covered) AS INTEGER) AS covered_days,
+           bool_or(c.covered AND c.provisional) AS provisional
+    FROM dw.kpi_coverage_daily AS c JOIN periods AS p ON p.date = c.date
+    GROUP BY ALL
+),
+gap_spans AS (
+    SELECT p.grain, p.period_start, i.kpi_id, i.issue, i.subject, min(i.date) AS first_day, max(i.date) AS last_day,
+           count(DISTINCT i.date) AS days, sum(i.open_deals) AS open_deals
+    FROM dw.kpi_coverage_issues AS i JOIN periods AS p ON p.date = i.date
+    GROUP BY ALL
+),
+reasons AS (
+    SELECT grain, period_start, kpi_id,
+           string_agg(CASE issue
+                          WHEN 'not loaded' THEN subject || ' not loaded ' || strftime(first_day, '%Y-%m-%d')
+                               || CASE WHEN last_day > first_day THEN '..' || strftime(last_day, '%Y-%m-%d') ELSE '' END
+                          WHEN 'no FX rate' THEN 'no FX rate for ' || subject || ' on ' || CAST(days AS VARCHAR) || CASE WHEN days = 1 THEN ' day' ELSE ' days' END
+                      END, '; ' ORDER BY issue, subject) AS gaps,
+           sum(open_deals) FILTER (WHERE issue = 'provisional') AS open_deals,
+           string_agg(subject, ', ' ORDER BY subject) FILTER (WHERE issue = 'provisional' AND open_deals = 0) AS restating
+    FROM gap_spans
+    GROUP BY ALL
+),
+judged AS (
+    SELECT r.*,
+           CAST(r.period_end - r.period_start + 1 AS INTEGER) AS period_days,
+           COALESCE(c.covered_days, 0) AS covered_days,
+           COALESCE(c.provisional, false) AS provisional,
+           t.today,
+           rs.gaps, rs.open_deals, rs.restating
+    FROM all_rows AS r
+    CROSS JOIN today AS t
+    LEFT JOIN coverage AS c ON c.grain = r.grain AND c.period_start = r.period_start AND c.kpi_id = r.kpi_id
+    LEFT JOIN reasons AS rs ON rs.grain = r.grain AND rs.period_start = r.period_start AND rs.kpi_id = r.kpi_id
 )
 SELECT
     r.grain,
@@ -43,9 +156,34 @@ SELECT
     CASE WHEN k.unit = 'Currency' THEN s.reporting_currency END      AS currency,
     r.numerator,
     CASE WHEN k.denominator IS NOT NULL OR r.kpi_id = 'channel_session_share' THEN r.denominator END AS denominator,
-    {{kpi_value(r.numerator, r.denominator, k.denominator IS NULL AND r.kpi_id <> 'channel_session_share')}} AS value,
-    COALESCE(r.period_start >= f.first_date AND r.period_end <= f.last_date, false) AS period_complete
-FROM all_rows AS r
+    CASE WHEN x.scope_reason IS NULL THEN
+    {{kpi_value(r.numerator, r.denominator, k.denominator IS NULL AND r.kpi_id <> 'channel_session_share')}}
+    END AS value,
+    r.covered_days = r.period_days                                   AS period_complete,
+    CAST(r.covered_days AS DOUBLE) / r.period_days                   AS coverage,
+    r.covered_days,
+    r.period_days,
+    CASE WHEN r.covered_days < r.period_days THEN 'partial' WHEN r.provisional THEN 'provisional' ELSE 'complete' END AS status,
+    NULLIF(concat_ws('; ',
+        x.scope_reason,
+        CASE WHEN r.covered_days < r.period_days AND r.period_end > r.today
+             THEN 'period in progress: ' || CAST(greatest(r.today - r.period_start + 1, 0) AS VARCHAR) || ' of ' || CAST(r.period_days AS VARCHAR) || ' days' END,
+        CASE WHEN r.covered_days < r.period_days THEN r.gaps END,
+        CASE WHEN r.covered_days = r.period_days AND r.provisional THEN
+             concat_ws('; ',
+                 CASE WHEN r.open_deals > 0 THEN 'provisional: ' || CAST(r.open_deals AS VARCHAR) || ' deals created in the period still open' END,
+                 CASE WHEN r.restating IS NOT NULL THEN 'provisional: ' || r.restating || ' may still restate days of the period' END)
+        END), '') AS status_reason
+FROM judged AS r
 JOIN mart.kpi_catalog AS k ON k.kpi_id = r.kpi_id
 CROSS JOIN dw.settings AS s
-LEFT JOIN (SELECT min(date) AS first_date, max(date) AS last_date FROM dw.kpi_measure_daily WHERE platform IN ('ga4', 'meta')) AS f ON true;
+-- Cost scope per channel: a channel nothing can attribute revenue or leads to, or one with no cost source, has no
+-- meaningful ROI, ROAS, CAC or CPL (never −100 % or infinite).
+LEFT JOIN (
+    SELECT ch.channel,
+           CASE WHEN NOT ch.has_cost_source AND ch.is_paid THEN 'cost unknown: no cost source for ' || ch.channel
+                WHEN NOT ch.has_cost_source THEN 'no cost source for ' || ch.channel
+                WHEN NOT ch.revenue_attributable THEN 'no revenue attributable to ' || ch.channel || ': no CRM source maps to it'
+           END AS scope_reason
+    FROM dw.dim_channel AS ch
+) AS x ON r.segment_type = 'channel' AND x.channel = r.segment AND k.cost_scope IN ('blended', 'paid');
