@@ -135,3 +135,21 @@ public sealed class KpiStatusOutputTests
         });
     }
 }
+
+/// <summary>How several reasons read as one phrase on a report tile or a demo line.</summary>
+public sealed class KpiStatusWordsTests
+{
+    [Test]
+    public void The_status_is_named_once_and_scope_statements_follow()
+    {
+        var words = KpiStatus.Summarize(KpiStatus.Provisional,
+            ["provisional: 30 deals created in the period still open; provisional: meta insights_daily may still restate days of the period", "cost unknown: no cost source for Paid Search"]);
+
+        Assert.That(words, Is.EqualTo("provisional: 30 deals created in the period still open; meta insights_daily may still restate days of the period; cost unknown: no cost source for Paid Search"));
+    }
+
+    [Test]
+    public void A_partial_reason_gets_its_status_in_front() =>
+        Assert.That(KpiStatus.Summarize(KpiStatus.Partial, ["period in progress: 5 of 31 days; meta insights_daily not loaded 2026-12-05"]),
+            Is.EqualTo("partial: period in progress: 5 of 31 days; meta insights_daily not loaded 2026-12-05"));
+}

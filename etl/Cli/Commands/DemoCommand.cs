@@ -229,7 +229,7 @@ internal sealed class DemoCommand(
         console.WriteLine($"{Kpi.KpiStatus.PartialMarker} partial: not every day of the period is loaded from every source · {Kpi.KpiStatus.ProvisionalMarker} provisional: a source may still restate it");
         foreach (var (row, status, reason) in flagged.Where(r => r.Reason is not null))
         {
-            console.WriteLine($"  {row}: {Kpi.KpiStatus.Describe(status, reason)}");
+            console.WriteLine($"  {row}: {Kpi.KpiStatus.Summarize(status, [reason])}");
         }
     }
 

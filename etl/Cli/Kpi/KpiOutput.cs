@@ -86,13 +86,14 @@ internal static class KpiOutput
             console.WriteLine(string.Join(" · ", markers));
         }
 
-        foreach (var (status, reason) in flagged.Where(r => KpiStatus.HasReasonToShow(r.Status, r.Value, r.StatusReason))
-                     .Select(r => (r.Status, Reason: r.StatusReason!))
-                     .Distinct()
-                     .OrderBy(r => KpiStatus.IsCostUnknown(null, r.Reason)).ThenBy(r => r.Reason, StringComparer.Ordinal))
+        // Each statement once, with the marker of the status it explains; scope statements (no cost source) last.
+        var parts = flagged.Where(r => KpiStatus.HasReasonToShow(r.Status, r.Value, r.StatusReason))
+            .SelectMany(r => KpiStatus.Parts(r.StatusReason).Select(part => (Marker: KpiStatus.IsScope(part) ? "" : KpiStatus.Marker(r.Status), Part: part)))
+            .Distinct()
+            .OrderBy(p => p.Marker.Length == 0).ThenBy(p => p.Part, StringComparer.Ordinal);
+        foreach (var (marker, part) in parts)
         {
-            var marker = KpiStatus.Marker(status);
-            console.WriteLine($"  {(marker.Length > 0 ? marker + " " : "")}{reason}");
+            console.WriteLine($"  {(marker.Length > 0 ? marker + " " : "")}{part}");
         }
     }
 

@@ -39,6 +39,49 @@ internal static class KpiStatus
     public static bool HasReasonToShow(string? status, double? value, string? reason) =>
         reason is not null && (IsIncomplete(status) || value is null);
 
+    /// <summary>
+    /// The separate statements of a reason: the marts join them with "; " ("no cost source for Direct; meta
+    /// insights_daily not loaded 2026-08-05"), and many rows share most of them, so a legend lists each statement once.
+    /// </summary>
+    public static IReadOnlyList<string> Parts(string? reason) =>
+        reason is null ? [] : reason.Split("; ", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    /// <summary>
+    /// A statement about cost scope rather than loading ("cost unknown: …", "no cost source for …", "no revenue
+    /// attributable to …"): true whatever the days loaded, so it carries no partial or provisional marker.
+    /// </summary>
+    public static bool IsScope(string part) =>
+        part.StartsWith(CostUnknown, StringComparison.OrdinalIgnoreCase)
+        || part.StartsWith("no cost source", StringComparison.OrdinalIgnoreCase)
+        || part.StartsWith("no revenue attributable", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// Several reasons in one phrase, the status named once: "provisional: 30 deals created in the period still open;
+    /// meta insights_daily may still restate days of the period"; scope statements (no cost source) follow as they are.
+    /// </summary>
+    public static string Summarize(string? status, IEnumerable<string?> reasons)
+    {
+        var parts = reasons.SelectMany(Parts).Distinct(StringComparer.Ordinal).ToList();
+        var scope = parts.Where(IsScope).ToList();
+        var name = IsIncomplete(status) ? status + ": " : "";
+        // "provisional: …" is already said by the status in front.
+        var loading = parts.Where(p => !IsScope(p))
+            .Select(p => name.Length > 0 && p.StartsWith(name, StringComparison.OrdinalIgnoreCase) ? p[name.Length..] : p)
+            .Distinct(StringComparer.Ordinal).ToList();
+        var phrases = new List<string>();
+        if (loading.Count > 0)
+        {
+            phrases.Add(name + string.Join("; ", loading));
+        }
+        else if (name.Length > 0)
+        {
+            phrases.Add(status!);
+        }
+
+        phrases.AddRange(scope);
+        return string.Join("; ", phrases);
+    }
+
     /// <summary>The worse of two statuses: partial over provisional over complete.</summary>
     public static string Worse(string a, string b) => Rank(a) >= Rank(b) ? a : b;
 
@@ -48,27 +91,6 @@ internal static class KpiStatus
     /// </summary>
     public static bool IsCostUnknown(double? value, string? reason) =>
         value is null && reason is not null && reason.StartsWith(CostUnknown, StringComparison.OrdinalIgnoreCase);
-
-    /// <summary>
-    /// The status in words for a reader: "provisional: 42 deals created in the period still open", "partial: meta
-    /// insights_daily not loaded 2026-09-01..2026-09-05". The reason keeps its own words; the status goes in front
-    /// unless the reason already starts with it (or says "cost unknown", which needs no more).
-    /// </summary>
-    public static string Describe(string? status, string? reason)
-    {
-        var name = IsIncomplete(status) ? status! : null;
-        if (string.IsNullOrWhiteSpace(reason))
-        {
-            return name ?? "";
-        }
-
-        if (name is null || reason.StartsWith(name, StringComparison.OrdinalIgnoreCase) || reason.StartsWith(CostUnknown, StringComparison.OrdinalIgnoreCase))
-        {
-            return reason;
-        }
-
-        return $"{name}: {reason}";
-    }
 
     private static int Rank(string status) => status switch
     {

@@ -191,7 +191,7 @@ internal static class HtmlReport
         if (incomplete || KpiStatus.HasReasonToShow(t.Status, t.Value, t.StatusReason))
         {
             // Why, in words: "provisional: 42 deals created in the period still open", "partial: meta … not loaded …".
-            html.Append(CultureInfo.InvariantCulture, $"<div class=\"tile-status\">{E(KpiStatus.Marker(t.Status))} {E(KpiStatus.Describe(t.Status, t.StatusReason))}</div>");
+            html.Append(CultureInfo.InvariantCulture, $"<div class=\"tile-status\">{E(KpiStatus.Marker(t.Status))} {E(KpiStatus.Summarize(t.Status, [t.StatusReason]))}</div>");
         }
 
         if (t.PeriodLabel is not null)
@@ -307,7 +307,7 @@ internal static class HtmlReport
                 html.Append(CultureInfo.InvariantCulture, $"<td class=\"num\">{E(text)}</td>");
             }
 
-            var words = r.Reasons.Count > 0 ? string.Join("; ", r.Reasons) : KpiStatus.IsIncomplete(r.Status) ? r.Status : "complete";
+            var words = r.Reasons.Count > 0 || KpiStatus.IsIncomplete(r.Status) ? KpiStatus.Summarize(r.Status, r.Reasons) : "complete";
             html.Append(CultureInfo.InvariantCulture, $"<td class=\"month-status\">{E(words)}</td></tr>");
         }
 

@@ -386,7 +386,7 @@ internal sealed class MartReportReader(IWarehouseReader reader) : IReportSource
         }
 
         var columns = layout.Months.Where(c => catalog.ContainsKey(c.KpiId))
-            .Select(c => new TableColumn(c.Header, catalog[c.KpiId], c.Part, c.Part == KpiPart.Value ? catalog[c.KpiId].Unit : PartUnit(catalog[c.KpiId], c.Part)))
+            .Select(c => new TableColumn(c.Header, catalog[c.KpiId], c.Part, c.Unit ?? (c.Part == KpiPart.Value ? catalog[c.KpiId].Unit : PartUnit(catalog[c.KpiId], c.Part))))
             .ToList();
         var rows = new List<MonthRow>();
         foreach (var (month, kpis) in months.Where(m => m.Key <= range.To).OrderBy(m => m.Key))
@@ -400,7 +400,7 @@ internal sealed class MartReportReader(IWarehouseReader reader) : IReportSource
             var shown = cells.OfType<RangeRow>().ToList();
             var status = shown.Select(r => r.Status).Aggregate(KpiStatus.Complete, KpiStatus.Worse);
             var reasons = shown.Where(r => KpiStatus.HasReasonToShow(r.Status, r.Value, r.StatusReason))
-                .Select(r => KpiStatus.Describe(r.Status, r.StatusReason)).Distinct(StringComparer.Ordinal).ToList();
+                .SelectMany(r => KpiStatus.Parts(r.StatusReason)).Distinct(StringComparer.Ordinal).ToList();
             rows.Add(new MonthRow(month, columns.Select((c, i) => Cell(cells[i], c.Part)).ToList(), status, reasons)
             {
                 Missing = cells.Select((c, i) => columns[i].Part == KpiPart.Value && c is not null && KpiStatus.IsCostUnknown(c.Value, c.StatusReason) ? KpiStatus.CostUnknown : null).ToList(),

@@ -21,7 +21,8 @@ internal sealed record TableLayout(string Title, string Caption, IReadOnlyList<C
 /// A column of a campaign table. With <see cref="WithoutNumerator"/>, a row whose numerator is empty or 0 shows "—"
 /// and this reason instead of the mart's 0: a return on spend with no revenue attributed is unknown, not zero.
 /// </summary>
-internal sealed record ColumnLayout(string Header, string KpiId, KpiPart Part, string? WithoutNumerator = null);
+/// <param name="Unit">The unit of the cells when the KPI's own does not say it (ROI's denominator is money: marketing cost).</param>
+internal sealed record ColumnLayout(string Header, string KpiId, KpiPart Part, string? WithoutNumerator = null, string? Unit = null);
 
 internal static class ReportLayout
 {
@@ -46,7 +47,7 @@ internal static class ReportLayout
             // Blended (all revenue ÷ all marketing cost) and paid (costed channels only) side by side, per month.
             Months:
             [
-                new("Revenue", "revenue", KpiPart.Value), new("Marketing cost", "roi", KpiPart.Denominator),
+                new("Revenue", "revenue", KpiPart.Value), new("Marketing cost", "roi", KpiPart.Denominator, Unit: "Currency"),
                 new("ROI (blended)", "roi", KpiPart.Value), new("ROI (paid)", "roi_paid", KpiPart.Value),
                 new("New customers", "new_customers", KpiPart.Value), new("CAC (blended)", "cac", KpiPart.Value), new("CAC (paid)", "cac_paid", KpiPart.Value),
             ]),

@@ -60,7 +60,7 @@ internal sealed record MonthTable(IReadOnlyList<TableColumn> Columns, IReadOnlyL
 
 /// <summary>
 /// A month of <see cref="MonthTable"/>: its cells, its worst status over them (partial over provisional over complete),
-/// and each distinct reason the marts gave, in words.
+/// and each distinct statement of the reasons the marts gave (rendered as one phrase by <see cref="KpiStatus.Summarize"/>).
 /// </summary>
 internal sealed record MonthRow(DateOnly Month, IReadOnlyList<double?> Cells, string Status, IReadOnlyList<string> Reasons)
 {
