@@ -26,6 +26,8 @@ public sealed class DedicatedViewTests
         var expected = new Dictionary<(DateOnly Cohort, DateOnly Month), double?[]>();
         foreach (var (cohort, size) in sizes)
         {
+            // The cohort's own acquisition cost: all marketing cost of its cohort month.
+            var cost = LtvTests.Cost(Reference.Measures("month").GetValueOrDefault((cohort, "all", ReferenceKpis.All)));
             var cumulative = 0m;
             for (var month = cohort; month <= lastMonth; month = month.AddMonths(1))
             {
@@ -38,6 +40,7 @@ public sealed class DedicatedViewTests
                 [
                     MonthsBetween(cohort, month), size, active, deals.Count, (double)revenue, (double)cumulative,
                     (double)active / size, (double)(cumulative / size),
+                    cost is { } c ? (double)(c / size) : null, cost is { } k && k != 0 ? (double)(cumulative / k) : null,
                 ];
             }
         }
@@ -45,12 +48,12 @@ public sealed class DedicatedViewTests
         var actual = Query(
             """
             SELECT cohort_month, activity_month, months_since_first, cohort_customers, active_customers, won_deals, revenue,
-                   cumulative_revenue, retention, ltv_historic
+                   cumulative_revenue, retention, ltv_historic, cohort_cac, ltv_to_cac
             FROM mart.customer_cohorts
             """).ToDictionary(r => (Date(r[0]), Date(r[1])), r => r[2..].Select(Dbl).ToArray());
         Assert.That(expected, Is.Not.Empty);
         Assert.That(Differences(expected, actual,
-            ["months_since_first", "cohort_customers", "active_customers", "won_deals", "revenue", "cumulative_revenue", "retention", "ltv_historic"]), Is.Empty);
+            ["months_since_first", "cohort_customers", "active_customers", "won_deals", "revenue", "cumulative_revenue", "retention", "ltv_historic", "cohort_cac", "ltv_to_cac"]), Is.Empty);
     }
 
     [Test]

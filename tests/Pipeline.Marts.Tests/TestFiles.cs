@@ -70,6 +70,8 @@ public sealed class TestFiles
         [
             new("revenue", monthStart, monthStart.AddMonths(1).AddDays(-1), 100_000m, ""),
             new("sessions", monthStart, monthStart.AddMonths(1).AddDays(-1), 30_000m, "Organic Search"),
+            // A count target of a channel that never acquires a customer (Audio: cost files only), running past the world's end.
+            new("new_customers", end.AddDays(-20), end.AddDays(9), 10m, "Audio"),
         ];
     }
 

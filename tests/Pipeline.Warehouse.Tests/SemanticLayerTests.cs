@@ -42,6 +42,10 @@ public sealed class SemanticLayerTests
         public override string AllTrue(string column) => $"EVERY({column})";
 
         public override string OrderedList(string column) => $"LIST({column})";
+
+        public override string ReasonList(string column) => $"REASONS({column})";
+
+        public override string JoinReasonParts(string column) => $"SPLIT({column})";
     }
 
     [Test]

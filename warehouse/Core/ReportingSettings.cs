@@ -26,4 +26,10 @@ public sealed record ReportingSettings
 
     /// <summary>Days after creation an open deal keeps its creation day provisional (the CRM may still win or lose it).</summary>
     public int CrmMaturityDays { get; init; } = 90;
+
+    /// <summary>Attribution model of revenue, won deals, new customers, LTV and CAC: <c>first_touch</c> or <c>deal_source</c> (see <see cref="AttributionModels"/>).</summary>
+    public string Attribution { get; init; } = AttributionModels.FirstTouch;
+
+    /// <summary>Months with closed CRM deals needed up to a period's end before the formula LTV is estimated (else NULL with a reason).</summary>
+    public int MinLtvHistoryMonths { get; init; } = 6;
 }

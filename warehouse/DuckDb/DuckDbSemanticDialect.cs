@@ -39,4 +39,8 @@ internal sealed class DuckDbSemanticDialect : SemanticDialect
     public override string AllTrue(string column) => $"bool_and({column})";
 
     public override string OrderedList(string column) => $"string_agg({column}, ', ' ORDER BY {column})";
+
+    public override string ReasonList(string column) => $"string_agg({column}, '; ' ORDER BY {column})";
+
+    public override string JoinReasonParts(string column) => $"CROSS JOIN unnest(string_split({column}, '; ')) AS reason_parts(part)";
 }

@@ -42,7 +42,9 @@ internal sealed class SemanticLayerScriptProvider(ReportingSettings settings, IR
             SELECT CAST({KpiCatalogScriptProvider.Text(settings.Currency)} AS VARCHAR) AS reporting_currency,
                    CAST({KpiCatalogScriptProvider.Text(settings.TimeZone)} AS VARCHAR) AS reporting_time_zone,
                    CAST({settings.GrossMargin.ToString(inv)} AS DECIMAL(9, 4)) AS gross_margin,
+                   CAST({KpiCatalogScriptProvider.Text(settings.Attribution)} AS VARCHAR) AS attribution_model,
                    CAST({settings.ExpectedLifespanMonths.ToString(inv)} AS INTEGER) AS expected_lifespan_months,
+                   CAST({settings.MinLtvHistoryMonths.ToString(inv)} AS INTEGER) AS min_ltv_history_months,
                    CAST({settings.AnomalyWindowDays.ToString(inv)} AS INTEGER) AS anomaly_window_days,
                    CAST({settings.AnomalyThreshold.ToString(inv)} AS DECIMAL(9, 4)) AS anomaly_threshold,
                    CAST({settings.CrmMaturityDays.ToString(inv)} AS INTEGER) AS crm_maturity_days;

@@ -56,7 +56,9 @@ internal sealed class SemanticLayerScriptProvider(ReportingSettings settings) : 
             SELECT CAST({Text(settings.Currency)} AS nvarchar(16)) AS reporting_currency,
                    CAST({Text(settings.TimeZone)} AS nvarchar(64)) AS reporting_time_zone,
                    CAST({settings.GrossMargin.ToString(inv)} AS decimal(9, 4)) AS gross_margin,
+                   CAST({Text(settings.Attribution)} AS nvarchar(16)) AS attribution_model,
                    CAST({settings.ExpectedLifespanMonths.ToString(inv)} AS int) AS expected_lifespan_months,
+                   CAST({settings.MinLtvHistoryMonths.ToString(inv)} AS int) AS min_ltv_history_months,
                    CAST({settings.AnomalyWindowDays.ToString(inv)} AS int) AS anomaly_window_days,
                    CAST({settings.AnomalyThreshold.ToString(inv)} AS decimal(9, 4)) AS anomaly_threshold,
                    CAST({Text(WindowsTimeZone(settings.TimeZone))} AS nvarchar(64)) AS reporting_time_zone_windows;

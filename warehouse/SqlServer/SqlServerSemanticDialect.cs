@@ -44,4 +44,8 @@ internal sealed class SqlServerSemanticDialect : SemanticDialect
     public override string AllTrue(string column) => $"CAST(MIN(CAST({column} AS int)) AS bit)";
 
     public override string OrderedList(string column) => $"STRING_AGG({column}, ', ') WITHIN GROUP (ORDER BY {column})";
+
+    public override string ReasonList(string column) => $"STRING_AGG(CAST({column} AS nvarchar(max)), '; ') WITHIN GROUP (ORDER BY {column})";
+
+    public override string JoinReasonParts(string column) => $"CROSS APPLY (SELECT CAST(TRIM(value) AS nvarchar(400)) AS part FROM STRING_SPLIT({column}, ';')) AS reason_parts";
 }

@@ -180,6 +180,16 @@ public static class ConfigValidator
         {
             fail("Reporting:CrmMaturityDays", $"{reporting.CrmMaturityDays} is outside 0..730");
         }
+
+        if (!Warehouse.AttributionModels.IsKnown(reporting.Attribution))
+        {
+            fail("Reporting:Attribution", $"'{reporting.Attribution}' is not an attribution model (use {string.Join(" or ", Warehouse.AttributionModels.All)})");
+        }
+
+        if (reporting.MinLtvHistoryMonths is < 1 or > 120)
+        {
+            fail("Reporting:MinLtvHistoryMonths", $"{reporting.MinLtvHistoryMonths} is outside 1..120");
+        }
     }
 
     private static void CheckMeaning(IConfigurationRoot root, PipelineOptions options, List<ConfigError> errors)

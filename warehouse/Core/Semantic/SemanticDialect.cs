@@ -53,4 +53,13 @@ public abstract class SemanticDialect
 
     /// <summary>An aggregate: the column's values joined with ", " in their own order (T-SQL orders with WITHIN GROUP).</summary>
     public abstract string OrderedList(string column);
+
+    /// <summary>An aggregate: status reasons joined with "; " in their own order (reasons may hold commas; T-SQL's may exceed 8000 bytes).</summary>
+    public abstract string ReasonList(string column);
+
+    /// <summary>
+    /// A join clause splitting a "; "-joined status_reason into one row per part, exposed as <c>reason_parts.part</c>
+    /// (DuckDB's unnest(string_split()), T-SQL's STRING_SPLIT through CROSS APPLY), so parts shared by several KPIs are named once.
+    /// </summary>
+    public abstract string JoinReasonParts(string column);
 }

@@ -16,7 +16,7 @@ namespace Pipeline.Warehouse.Semantic;
 /// scaled numerator for sums; an optional third argument replaces the "is a sum" condition;</item>
 /// <item><c>{{segment_label(channel)}}</c>: a segment label compared alike on both engines (<see cref="SemanticDialect.SegmentLabel"/>);</item>
 /// <item><c>{{float}}</c>, <c>{{flag(condition)}}</c>, <c>{{is_false(column)}}</c>, <c>{{reporting_date(utc)}}</c>,
-/// <c>{{concat(a, ' / ', b)}}</c>, <c>{{all_true(column)}}</c>, <c>{{ordered_list(column)}}</c>: the
+/// <c>{{concat(a, ' / ', b)}}</c>, <c>{{all_true(column)}}</c>, <c>{{ordered_list(column)}}</c>, <c>{{reason_list(column)}}</c>, <c>{{join_reason_parts(column)}}</c>: the
 /// small type and function differences that otherwise keep a view from being written once (warehouse/Semantic).</item>
 /// </list>
 /// </summary>
@@ -42,10 +42,12 @@ public static partial class SemanticTemplates
                 "reporting_date" => dialect.ReportingDate(argument ?? throw Error(where, "reporting_date needs (utc timestamp)")),
                 "all_true" => dialect.AllTrue(argument ?? throw Error(where, "all_true needs (column)")),
                 "ordered_list" => dialect.OrderedList(argument ?? throw Error(where, "ordered_list needs (column)")),
+                "reason_list" => dialect.ReasonList(argument ?? throw Error(where, "reason_list needs (column)")),
+                "join_reason_parts" => dialect.JoinReasonParts(argument ?? throw Error(where, "join_reason_parts needs (column)")),
                 "concat" => Concat(dialect, argument ?? throw Error(where, "concat needs (part, part[, …])"), where),
                 "segment_label" => dialect.SegmentLabel(argument ?? throw Error(where, "segment_label needs (column)")),
                 "kpi_value" => KpiValue(dialect, argument ?? throw Error(where, "kpi_value needs (numerator, denominator[, is-a-sum condition])"), indent, where),
-                _ => throw Error(where, $"unknown placeholder {{{{{name}}}}} (kpi_pivot, measure_pivot, kpi_value, segment_label, float, flag, is_false, reporting_date, concat, all_true, ordered_list)"),
+                _ => throw Error(where, $"unknown placeholder {{{{{name}}}}} (kpi_pivot, measure_pivot, kpi_value, segment_label, float, flag, is_false, reporting_date, concat, all_true, ordered_list, reason_list, join_reason_parts)"),
             };
         });
     }

@@ -7,7 +7,8 @@
 -- not here: they are in mart.ad_reach_daily (one ad, one day).
 CREATE VIEW mart.dashboard_specialist AS
 WITH v AS (
-    SELECT grain, period_start, period_end, segment_type, segment, kpi_id, numerator, denominator, value, period_complete
+    SELECT grain, period_start, period_end, segment_type, segment, kpi_id, numerator, denominator, value, period_complete,
+           coverage, covered_days, period_days, status, status_reason
     FROM mart.kpi_values
     WHERE grain IN ('week', 'month')
       AND (segment_type = 'campaign' OR (segment_type = 'all' AND kpi_id = 'list_growth'))
@@ -17,6 +18,7 @@ WITH v AS (
 ),
 kinds AS (
     SELECT grain, period_start, period_end, segment_type, segment, kpi_id, numerator, denominator, value, period_complete,
+           coverage, covered_days, period_days, status, status_reason,
            CASE
                WHEN kpi_id IN ('impressions', 'ctr', 'cpc', 'cpm') THEN 'ads'
                WHEN kpi_id IN ('sessions', 'engagement_rate', 'bounce_rate', 'pages_per_session', 'avg_session_duration') THEN 'web'
@@ -28,13 +30,29 @@ kinds AS (
 mailchimp AS (
     SELECT DISTINCT utm_name FROM dw.dim_campaign WHERE platform = 'mailchimp'
 ),
+-- Rows kept: email KPIs only for segments that are Mailchimp campaigns (their measures come only from Mailchimp sends).
+shown AS (
+    SELECT * FROM kinds WHERE kind <> 'email' OR segment IN (SELECT utm_name FROM mailchimp)
+),
+-- Status of a row: the worst of its KPIs (partial, then provisional), the lowest coverage, every distinct reason part.
+reasons AS (
+    SELECT grain, period_start, kind, campaign, {{reason_list(part)}} AS status_reason
+    FROM (
+        SELECT DISTINCT v.grain, v.period_start, v.kind, v.segment AS campaign, reason_parts.part
+        FROM shown AS v
+        {{join_reason_parts(v.status_reason)}}
+        WHERE v.status_reason IS NOT NULL
+    ) AS p
+    GROUP BY grain, period_start, kind, campaign
+),
 pivoted AS (
     SELECT grain, period_start, MAX(period_end) AS period_end, kind, segment AS campaign,
            {{all_true(period_complete)}}                                           AS period_complete,
+           MIN(coverage) AS coverage, MIN(covered_days) AS covered_days, MAX(period_days) AS period_days,
+           CASE MAX(CASE status WHEN 'partial' THEN 3 WHEN 'provisional' THEN 2 ELSE 1 END)
+                WHEN 3 THEN 'partial' WHEN 2 THEN 'provisional' ELSE 'complete' END AS status,
            {{kpi_pivot: impressions, ctr.numerator AS link_clicks, cpc.numerator AS spend, ctr, cpc, cpm, sessions, engagement_rate, bounce_rate, pages_per_session, avg_session_duration, email_bounce_rate.denominator AS emails_sent, email_open_rate.denominator AS emails_delivered, email_open_rate, email_open_rate_human, email_click_rate, email_click_to_open_rate, email_unsubscribe_rate, email_bounce_rate, list_growth}}
-    FROM kinds
-    -- Email KPIs only for segments that are Mailchimp campaigns (their measures come only from Mailchimp sends).
-    WHERE kind <> 'email' OR segment IN (SELECT utm_name FROM mailchimp)
+    FROM shown
     GROUP BY grain, period_start, kind, segment
 )
 -- Counts are rounded before the cast to bigint: T-SQL truncates a decimal there where DuckDB rounds.
@@ -51,6 +69,12 @@ SELECT
     CAST(ROUND(pv.emails_delivered, 0) AS bigint)   AS emails_delivered,
     pv.email_open_rate, pv.email_open_rate_human, pv.email_click_rate, pv.email_click_to_open_rate, pv.email_unsubscribe_rate, pv.email_bounce_rate,
     CAST(ROUND(pv.list_growth, 0) AS bigint)        AS list_growth,
-    pv.period_complete
+    pv.period_complete,
+    pv.coverage,
+    pv.covered_days,
+    pv.period_days,
+    pv.status,
+    r.status_reason
 FROM pivoted AS pv
+LEFT JOIN reasons AS r ON r.grain = pv.grain AND r.period_start = pv.period_start AND r.kind = pv.kind AND r.campaign = pv.campaign
 CROSS JOIN dw.settings AS s;

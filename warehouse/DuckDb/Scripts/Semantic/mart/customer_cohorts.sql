@@ -28,6 +28,13 @@ grid AS (
                                       CAST(date_trunc('month', e.last_date) AS TIMESTAMP), INTERVAL 1 MONTH)) AS month
     ) AS m
 ),
+-- The cohort's acquisition cost: all marketing cost (ads and cost files) of its cohort month.
+cohort_cost AS (
+    SELECT period_start AS cohort_month, sum(value) AS marketing_cost
+    FROM mart.kpi_measures
+    WHERE grain = 'month' AND segment_type = 'all' AND measure IN ('ad_spend', 'other_marketing_cost')
+    GROUP BY period_start
+),
 activity AS (
     SELECT cohort_month, activity_month,
            count(DISTINCT customer_key) AS active_customers,
@@ -48,9 +55,14 @@ SELECT
     CAST(COALESCE(a.active_customers, 0) AS DOUBLE) / NULLIF(g.cohort_customers, 0)  AS retention,
     CAST(sum(COALESCE(a.revenue, 0)) OVER (PARTITION BY g.cohort_month ORDER BY g.activity_month) AS DOUBLE)
         / NULLIF(g.cohort_customers, 0)                                              AS ltv_historic,
+    CAST(cc.marketing_cost / NULLIF(g.cohort_customers, 0) AS DOUBLE)               AS cohort_cac,
+    -- LTV:CAC of one cohort: its historic LTV so far against its own CAC (= cumulative revenue / cohort month's cost).
+    CAST(sum(COALESCE(a.revenue, 0)) OVER (PARTITION BY g.cohort_month ORDER BY g.activity_month) AS DOUBLE)
+        / NULLIF(CAST(cc.marketing_cost AS DOUBLE), 0)                              AS ltv_to_cac,
     s.reporting_currency                                                             AS currency,
     CAST(g.activity_month + INTERVAL 1 MONTH - INTERVAL 1 DAY AS DATE) <= e.last_date AS period_complete
 FROM grid AS g
 LEFT JOIN activity AS a ON a.cohort_month = g.cohort_month AND a.activity_month = g.activity_month
+LEFT JOIN cohort_cost AS cc ON cc.cohort_month = g.cohort_month
 CROSS JOIN dw.settings AS s
 CROSS JOIN crm_end AS e;

@@ -6,10 +6,23 @@
 -- Executive: month and quarter × channel, plus an All row per period, pivoted from mart.kpi_values.
 CREATE OR REPLACE VIEW mart.dashboard_executive AS
 WITH kpis AS (
-    SELECT grain, period_start, period_end, segment_type, segment, kpi_id, value, period_complete
+    SELECT grain, period_start, period_end, segment_type, segment, kpi_id, value, period_complete,
+           coverage, covered_days, period_days, status, status_reason
     FROM mart.kpi_values
     WHERE grain IN ('month', 'quarter') AND segment_type IN ('all', 'channel')
-      AND kpi_id IN ('revenue', 'roi', 'romi', 'new_customers', 'cac', 'aov')
+      AND kpi_id IN ('revenue', 'roi', 'roi_paid', 'romi', 'new_customers', 'cac', 'cac_paid', 'aov')
+),
+-- The row's status is the worst of the KPIs it shows (partial, then provisional, then complete), its coverage the
+-- lowest, and its reason every distinct part of their reasons (a running month is named once, not per KPI).
+reasons AS (
+    SELECT grain, period_start, segment_type, segment, {{reason_list(part)}} AS status_reason
+    FROM (
+        SELECT DISTINCT k.grain, k.period_start, k.segment_type, k.segment, reason_parts.part
+        FROM kpis AS k
+        {{join_reason_parts(k.status_reason)}}
+        WHERE k.status_reason IS NOT NULL
+    ) AS p
+    GROUP BY grain, period_start, segment_type, segment
 ),
 month_measures AS (
     SELECT grain, period_start, segment_type, segment, measure, value
@@ -26,7 +39,10 @@ measures AS (
 base AS (
     SELECT grain, period_start, any_value(period_end) AS period_end, segment_type, segment,
            bool_and(period_complete) AS period_complete,
-           {{kpi_pivot: revenue, roi, romi, new_customers, cac, aov}}
+           MIN(coverage) AS coverage, MIN(covered_days) AS covered_days, MAX(period_days) AS period_days,
+           CASE MAX(CASE status WHEN 'partial' THEN 3 WHEN 'provisional' THEN 2 ELSE 1 END)
+                WHEN 3 THEN 'partial' WHEN 2 THEN 'provisional' ELSE 'complete' END AS status,
+           {{kpi_pivot: revenue, roi, roi_paid, romi, new_customers, cac, cac_paid, aov}}
     FROM kpis
     GROUP BY grain, period_start, segment_type, segment
 ),
@@ -67,6 +83,34 @@ trailing_customers AS (
 crm_start AS (
     SELECT CAST(date_trunc('month', min(created_date)) AS DATE) AS first_month FROM dw.fact_deal
 ),
+-- CRM history the formula LTV may extrapolate from: months with a closed (won or lost) deal up to the period end.
+-- Fewer than the setting MinLtvHistoryMonths and a short purchase frequency would be stretched over the whole
+-- lifespan (a first month makes every customer a monthly buyer), so the estimate is withheld instead.
+closed_months AS (
+    SELECT DISTINCT CAST(date_trunc('month', closed_date) AS DATE) AS month
+    FROM dw.fact_deal WHERE is_closed AND closed_date IS NOT NULL
+),
+crm_history AS (
+    SELECT p.grain, p.period_start, count(cm.month) AS history_months
+    FROM (SELECT DISTINCT grain, period_start, period_end FROM base) AS p
+    LEFT JOIN closed_months AS cm ON cm.month <= p.period_end
+    GROUP BY ALL
+),
+-- LTV:CAC pairs one cohort with its own acquisition cost: the customers acquired in the period (first won deal in
+-- it; by acquisition channel), their revenue to date (every won deal up to the last CRM day), and the marketing cost
+-- of the period they were acquired in. The LTV it uses is that cohort's historic LTV to date, not the LTV of all
+-- customers, so an old customer base is never set against this month's spend.
+cohort AS (
+    SELECT r.grain, r.period_start, r.segment_type, r.segment,
+           count(DISTINCT c.customer_key) AS cohort_customers,
+           sum(w.amount_reporting)        AS cohort_revenue_to_date
+    FROM base AS r
+    JOIN dw.dim_customer AS c
+      ON c.first_won_date BETWEEN r.period_start AND r.period_end
+     AND (r.segment_type = 'all' OR c.acquisition_channel = r.segment)
+    LEFT JOIN won AS w ON w.customer_key = c.customer_key
+    GROUP BY ALL
+),
 -- LTV (historic) as of the period end: revenue won up to the period end from the customers acquired up to then,
 -- per acquisition channel (every deal of such a customer counts, whatever channel the later deal came from).
 historic AS (
@@ -90,16 +134,28 @@ assembled AS (
         r.revenue / NULLIF(a.revenue, 0) AS revenue_share,
         c.marketing_cost,
         r.roi,
+        r.roi_paid,
         r.romi,
         CAST(r.new_customers AS BIGINT) AS new_customers,
         r.cac,
+        r.cac_paid,
         r.aov,
         CAST(h.revenue_to_date / NULLIF(h.customers_to_date, 0) AS DOUBLE) AS ltv_historic,
         CAST(t.won_revenue_12m / NULLIF(t.won_deals_12m, 0) AS DOUBLE) AS aov_12m,
         CAST(t.won_deals_12m / NULLIF(tc.customers_12m, 0)
              / NULLIF(least(12, greatest(0, date_diff('month', cs.first_month, CAST(date_trunc('month', r.period_end) AS DATE)) + 1)), 0)
              AS DOUBLE) AS purchases_per_customer_month,
+        hs.history_months,
+        CAST(COALESCE(co.cohort_customers, 0) AS BIGINT) AS cohort_customers,
+        CAST(co.cohort_revenue_to_date / NULLIF(co.cohort_customers, 0) AS DOUBLE) AS cohort_ltv,
+        CAST(c.marketing_cost / NULLIF(co.cohort_customers, 0) AS DOUBLE) AS cohort_cac,
+        CAST(co.cohort_revenue_to_date / NULLIF(c.marketing_cost, 0) AS DOUBLE) AS cohort_ltv_to_cac,
         r.period_complete,
+        r.coverage,
+        r.covered_days,
+        r.period_days,
+        r.status,
+        rs.status_reason,
         p.revenue AS previous_revenue
     FROM base AS r
     LEFT JOIN base AS a
@@ -115,6 +171,11 @@ assembled AS (
       ON tc.grain = r.grain AND tc.period_start = r.period_start AND tc.segment_type = r.segment_type AND tc.segment = r.segment
     LEFT JOIN historic AS h
       ON h.grain = r.grain AND h.period_start = r.period_start AND h.segment_type = r.segment_type AND h.segment = r.segment
+    LEFT JOIN cohort AS co
+      ON co.grain = r.grain AND co.period_start = r.period_start AND co.segment_type = r.segment_type AND co.segment = r.segment
+    LEFT JOIN crm_history AS hs ON hs.grain = r.grain AND hs.period_start = r.period_start
+    LEFT JOIN reasons AS rs
+      ON rs.grain = r.grain AND rs.period_start = r.period_start AND rs.segment_type = r.segment_type AND rs.segment = r.segment
     CROSS JOIN crm_start AS cs
 )
 SELECT
@@ -129,15 +190,32 @@ SELECT
     CAST((x.revenue - x.previous_revenue) / NULLIF(x.previous_revenue, 0) AS DOUBLE) AS sales_growth,
     x.marketing_cost,
     x.roi,
+    x.roi_paid,
     x.romi,
     x.new_customers,
     x.cac,
+    x.cac_paid,
     x.aov,
     x.ltv_historic,
     x.aov_12m,
     x.purchases_per_customer_month,
-    CAST(x.aov_12m * x.purchases_per_customer_month * s.expected_lifespan_months AS DOUBLE) AS ltv_formula,
-    x.ltv_historic / NULLIF(x.cac, 0) AS ltv_to_cac,
-    x.period_complete
+    CAST(CASE WHEN x.history_months >= s.min_ltv_history_months
+              THEN x.aov_12m * x.purchases_per_customer_month * s.expected_lifespan_months END AS DOUBLE) AS ltv_formula,
+    CASE WHEN x.history_months < s.min_ltv_history_months
+         THEN 'not enough CRM history: ' || CAST(x.history_months AS VARCHAR) || ' of ' || CAST(s.min_ltv_history_months AS VARCHAR)
+              || ' months with closed deals up to ' || strftime(x.period_end, '%Y-%m-%d') || ' (setting MinLtvHistoryMonths)'
+         WHEN x.aov_12m IS NULL OR x.purchases_per_customer_month IS NULL
+         THEN 'no won deals in the 12 months up to ' || strftime(x.period_end, '%Y-%m-%d')
+    END AS ltv_formula_note,
+    x.cohort_customers,
+    x.cohort_ltv,
+    x.cohort_cac,
+    x.cohort_ltv_to_cac AS ltv_to_cac,
+    x.period_complete,
+    x.coverage,
+    x.covered_days,
+    x.period_days,
+    x.status,
+    x.status_reason
 FROM assembled AS x
 CROSS JOIN dw.settings AS s;

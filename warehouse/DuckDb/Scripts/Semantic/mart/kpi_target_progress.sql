@@ -4,7 +4,8 @@
 --
 -- "As of" = the last day with any GA4 or Meta row: the daily sources, so the day the data is complete up to. CRM,
 -- Mailchimp and file rows arrive on days with activity only and would make an idle day look like a lag. Without any
--- GA4 or Meta data the last day of any row is used. Actuals count rows from period_start up to the as-of day.
+-- GA4 or Meta data the last day of any row is used. Actuals count rows from period_start up to the as-of day; a
+-- count or sum without rows there is 0.
 --
 -- Segment: All = whole business (rows of breakdown all/total, as mart.kpi_values segment All). Otherwise the segment
 -- is looked up (ignoring case) as a channel, then a campaign, then a country, then a dw.dim_geo region (e.g. DACH),
@@ -39,15 +40,20 @@ target_family AS (
     FROM targets AS t
 ),
 -- Daily rows of the target's KPI measures inside its range (up to as-of) and segment.
+-- A ratio counts only the days that cover its KPI (aligned, as mart.kpi_over_range); a sum counts every loaded day.
 matched AS (
-    SELECT t.target_no, m.measure, m.value, ft.numerator_coefficient, ft.denominator_coefficient
+    SELECT t.target_no, m.measure, m.value,
+           CASE WHEN k.denominator IS NULL OR c.covered THEN ft.numerator_coefficient ELSE 0 END AS numerator_coefficient,
+           CASE WHEN c.covered THEN ft.denominator_coefficient ELSE 0 END AS denominator_coefficient
     FROM targets AS t
     JOIN target_family AS tf ON tf.target_no = t.target_no
     CROSS JOIN as_of AS a
     JOIN dw.kpi_formula_terms AS ft ON ft.kpi_id = t.kpi_id
+    JOIN mart.kpi_catalog AS k ON k.kpi_id = t.kpi_id
     JOIN dw.kpi_measure_daily AS m
       ON m.measure = ft.measure
      AND m.date BETWEEN t.period_start AND LEAST(t.period_end, a.as_of_date)
+    LEFT JOIN dw.kpi_coverage_daily AS c ON c.kpi_id = t.kpi_id AND c.date = m.date
     WHERE (tf.segment_type = 'all' AND m.breakdown IN ('all', 'total'))
        OR (tf.segment_type = 'channel' AND m.breakdown IN ('all', 'total') AND lower(m.channel) = lower(trim(t.segment)))
        OR (tf.segment_type = 'campaign' AND m.breakdown IN ('all', 'total') AND lower(m.campaign) = lower(trim(t.segment)))
@@ -61,6 +67,47 @@ sums AS (
            CASE WHEN count(*) FILTER (WHERE denominator_coefficient <> 0) > 0 THEN sum(value * denominator_coefficient) END AS denominator
     FROM matched
     GROUP BY target_no
+),
+-- Coverage of the target's whole range (as mart.kpi_over_range over it): days on which every source the KPI needs
+-- was loaded (dw.kpi_coverage_daily, days up to today), whether one may still restate, and what is missing.
+coverage AS (
+    SELECT t.target_no,
+           CAST(count(*) FILTER (WHERE c.covered) AS INTEGER) AS covered_days,
+           COALESCE(bool_or(c.covered AND c.provisional), false) AS provisional
+    FROM targets AS t
+    JOIN dw.kpi_coverage_daily AS c ON c.kpi_id = t.kpi_id AND c.date BETWEEN t.period_start AND t.period_end
+    GROUP BY t.target_no
+),
+gap_spans AS (
+    SELECT t.target_no, i.issue, i.subject, min(i.date) AS first_day, max(i.date) AS last_day,
+           count(DISTINCT i.date) AS days, sum(i.open_deals) AS open_deals
+    FROM targets AS t
+    JOIN dw.kpi_coverage_issues AS i ON i.kpi_id = t.kpi_id AND i.date BETWEEN t.period_start AND t.period_end
+    GROUP BY ALL
+),
+reasons AS (
+    SELECT target_no,
+           string_agg(CASE issue
+                          WHEN 'not loaded' THEN subject || ' not loaded ' || strftime(first_day, '%Y-%m-%d')
+                               || CASE WHEN last_day > first_day THEN '..' || strftime(last_day, '%Y-%m-%d') ELSE '' END
+                          WHEN 'no FX rate' THEN 'no FX rate for ' || subject || ' on ' || CAST(days AS VARCHAR) || CASE WHEN days = 1 THEN ' day' ELSE ' days' END
+                      END, '; ' ORDER BY issue, subject) AS gaps,
+           sum(open_deals) FILTER (WHERE issue = 'provisional') AS open_deals,
+           string_agg(subject, ', ' ORDER BY subject) FILTER (WHERE issue = 'provisional' AND open_deals = 0) AS restating
+    FROM gap_spans
+    GROUP BY target_no
+),
+-- A count or sum (additive KPI) without any row in its range so far is 0, not unknown: "December new customers
+-- 0 of 10" is off track, not "no data". Only when no day of the range has its sources loaded is it unknown.
+-- Ratios stay NULL without rows (no denominator).
+filled AS (
+    SELECT t.target_no,
+           CASE WHEN k.additivity = 'Additive' AND COALESCE(c.covered_days, 0) > 0 THEN COALESCE(u.numerator, 0) ELSE u.numerator END AS numerator,
+           u.denominator
+    FROM targets AS t
+    LEFT JOIN mart.kpi_catalog AS k ON k.kpi_id = t.kpi_id
+    LEFT JOIN sums AS u ON u.target_no = t.target_no
+    LEFT JOIN coverage AS c ON c.target_no = t.target_no
 ),
 base AS (
     SELECT
@@ -83,13 +130,19 @@ base AS (
         CASE WHEN k.denominator IS NOT NULL THEN u.denominator END              AS denominator,
         {{kpi_value(u.numerator, u.denominator)}} AS computed,
         CAST(t.period_end - t.period_start + 1 AS INTEGER)                       AS days_total,
-        CAST(GREATEST(0, LEAST(t.period_end - t.period_start + 1, a.as_of_date - t.period_start + 1)) AS INTEGER) AS days_elapsed
+        CAST(GREATEST(0, LEAST(t.period_end - t.period_start + 1, a.as_of_date - t.period_start + 1)) AS INTEGER) AS days_elapsed,
+        COALESCE(c.covered_days, 0)                                              AS covered_days,
+        COALESCE(c.provisional, false)                                           AS provisional,
+        {{reporting_date(now())}}                                                AS today,
+        rs.gaps, rs.open_deals, rs.restating
     FROM targets AS t
     JOIN target_family AS tf ON tf.target_no = t.target_no
     CROSS JOIN as_of AS a
     CROSS JOIN dw.settings AS s
     LEFT JOIN mart.kpi_catalog AS k ON k.kpi_id = t.kpi_id
-    LEFT JOIN sums AS u ON u.target_no = t.target_no
+    LEFT JOIN filled AS u ON u.target_no = t.target_no
+    LEFT JOIN coverage AS c ON c.target_no = t.target_no
+    LEFT JOIN reasons AS rs ON rs.target_no = t.target_no
 ),
 measured AS (
     SELECT
@@ -141,5 +194,18 @@ SELECT
         ELSE
             CASE WHEN (p.better_when = 'Lower' AND p.projected <= p.target) OR (p.better_when <> 'Lower' AND p.projected >= p.target)
                  THEN 'on track' ELSE 'off track' END
-    END                                                                          AS status
+    END                                                                          AS status,
+    CAST(p.covered_days AS DOUBLE) / p.days_total                                AS coverage,
+    p.covered_days,
+    p.days_total                                                                 AS period_days,
+    CASE WHEN p.covered_days < p.days_total THEN 'partial' WHEN p.provisional THEN 'provisional' ELSE 'complete' END AS coverage_status,
+    NULLIF(concat_ws('; ',
+        CASE WHEN p.covered_days < p.days_total AND p.period_end > p.today
+             THEN 'period in progress: ' || CAST(greatest(p.today - p.period_start + 1, 0) AS VARCHAR) || ' of ' || CAST(p.days_total AS VARCHAR) || ' days' END,
+        CASE WHEN p.covered_days < p.days_total THEN p.gaps END,
+        CASE WHEN p.covered_days = p.days_total AND p.provisional THEN
+             concat_ws('; ',
+                 CASE WHEN p.open_deals > 0 THEN 'provisional: ' || CAST(p.open_deals AS VARCHAR) || ' deals created in the period still open' END,
+                 CASE WHEN p.restating IS NOT NULL THEN 'provisional: ' || p.restating || ' may still restate days of the period' END)
+        END), '')                                                                AS status_reason
 FROM projected AS p;

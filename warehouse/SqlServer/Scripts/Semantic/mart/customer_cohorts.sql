@@ -27,6 +27,13 @@ grid AS (
     CROSS JOIN crm_end AS e
     CROSS APPLY GENERATE_SERIES(0, COALESCE(DATEDIFF(month, c.cohort_month, DATETRUNC(month, e.last_date)), -1), 1) AS m
 ),
+-- The cohort's acquisition cost: all marketing cost (ads and cost files) of its cohort month.
+cohort_cost AS (
+    SELECT period_start AS cohort_month, SUM(value) AS marketing_cost
+    FROM mart.kpi_measures
+    WHERE grain = 'month' AND segment_type = 'all' AND measure IN ('ad_spend', 'other_marketing_cost')
+    GROUP BY period_start
+),
 activity AS (
     SELECT cohort_month, activity_month,
            COUNT_BIG(DISTINCT customer_key) AS active_customers,
@@ -49,9 +56,15 @@ SELECT
     CAST(SUM(COALESCE(a.revenue, 0)) OVER (PARTITION BY g.cohort_month ORDER BY g.activity_month
                                            ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS float)
         / NULLIF(g.cohort_customers, 0)                                              AS ltv_historic,
+    CAST(cc.marketing_cost AS float) / NULLIF(CAST(g.cohort_customers AS float), 0)  AS cohort_cac,
+    -- LTV:CAC of one cohort: its historic LTV so far against its own CAC (= cumulative revenue / cohort month's cost).
+    CAST(SUM(COALESCE(a.revenue, 0)) OVER (PARTITION BY g.cohort_month ORDER BY g.activity_month
+                                           ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS float)
+        / NULLIF(CAST(cc.marketing_cost AS float), 0)                               AS ltv_to_cac,
     s.reporting_currency                                                             AS currency,
     CAST(CASE WHEN EOMONTH(g.activity_month) <= e.last_date THEN 1 ELSE 0 END AS bit) AS period_complete
 FROM grid AS g
 LEFT JOIN activity AS a ON a.cohort_month = g.cohort_month AND a.activity_month = g.activity_month
+LEFT JOIN cohort_cost AS cc ON cc.cohort_month = g.cohort_month
 CROSS JOIN dw.settings AS s
 CROSS JOIN crm_end AS e;

@@ -4,7 +4,8 @@
 --
 -- "As of" = the last day with any GA4 or Meta row: the daily sources, so the day the data is complete up to. CRM,
 -- Mailchimp and file rows arrive on days with activity only and would make an idle day look like a lag. Without any
--- GA4 or Meta data the last day of any row is used. Actuals count rows from period_start up to the as-of day.
+-- GA4 or Meta data the last day of any row is used. Actuals count rows from period_start up to the as-of day; a
+-- count or sum without rows there is 0.
 --
 -- Segment: All = whole business (rows of breakdown all/total, as mart.kpi_values segment All). Otherwise the segment
 -- is looked up (ignoring case) as a channel, then a campaign, then a country, then a dw.dim_geo region (e.g. DACH),
@@ -43,15 +44,20 @@ target_family AS (
     FROM targets AS t
 ),
 -- Daily rows of the target's KPI measures inside its range (up to as-of) and segment.
+-- A ratio counts only the days that cover its KPI (aligned, as mart.kpi_over_range); a sum counts every loaded day.
 matched AS (
-    SELECT t.target_no, m.measure, m.value, ft.numerator_coefficient, ft.denominator_coefficient
+    SELECT t.target_no, m.measure, m.value,
+           CASE WHEN k.denominator IS NULL OR c.covered = 1 THEN ft.numerator_coefficient ELSE 0 END AS numerator_coefficient,
+           CASE WHEN c.covered = 1 THEN ft.denominator_coefficient ELSE 0 END AS denominator_coefficient
     FROM targets AS t
     JOIN target_family AS tf ON tf.target_no = t.target_no
     CROSS JOIN as_of AS a
     JOIN dw.kpi_formula_terms AS ft ON ft.kpi_id = t.kpi_id
+    JOIN mart.kpi_catalog AS k ON k.kpi_id = t.kpi_id
     JOIN dw.kpi_measure_daily AS m
       ON m.measure = ft.measure
      AND m.date BETWEEN t.period_start AND LEAST(t.period_end, a.as_of_date)
+    LEFT JOIN dw.kpi_coverage_daily AS c ON c.kpi_id = t.kpi_id AND c.date = m.date
     WHERE (tf.segment_type = 'all' AND m.breakdown IN ('all', 'total'))
        OR (tf.segment_type = 'channel' AND m.breakdown IN ('all', 'total') AND LOWER(m.channel) = LOWER(TRIM(t.segment)))
        OR (tf.segment_type = 'campaign' AND m.breakdown IN ('all', 'total') AND LOWER(m.campaign) = LOWER(TRIM(t.segment)))
@@ -67,6 +73,48 @@ sums AS (
                      THEN SUM(CAST(value AS decimal(28, 9)) * CAST(denominator_coefficient AS decimal(2, 0))) END AS decimal(38, 9)) AS denominator
     FROM matched
     GROUP BY target_no
+),
+-- Coverage of the target's whole range (as mart.kpi_over_range over it): days on which every source the KPI needs
+-- was loaded (dw.kpi_coverage_daily, days up to today), whether one may still restate, and what is missing.
+coverage AS (
+    SELECT t.target_no,
+           SUM(CASE WHEN c.covered = 1 THEN 1 ELSE 0 END) AS covered_days,
+           MAX(CASE WHEN c.covered = 1 AND c.provisional = 1 THEN 1 ELSE 0 END) AS provisional
+    FROM targets AS t
+    JOIN dw.kpi_coverage_daily AS c ON c.kpi_id = t.kpi_id AND c.date BETWEEN t.period_start AND t.period_end
+    GROUP BY t.target_no
+),
+gap_spans AS (
+    SELECT t.target_no, i.issue, i.subject, MIN(i.date) AS first_day, MAX(i.date) AS last_day,
+           COUNT(DISTINCT i.date) AS days, SUM(i.open_deals) AS open_deals
+    FROM targets AS t
+    JOIN dw.kpi_coverage_issues AS i ON i.kpi_id = t.kpi_id AND i.date BETWEEN t.period_start AND t.period_end
+    GROUP BY t.target_no, i.issue, i.subject
+),
+reasons AS (
+    SELECT target_no,
+           STRING_AGG(CAST(CASE issue
+                               WHEN 'not loaded' THEN CONCAT(subject, ' not loaded ', CONVERT(char(10), first_day, 23),
+                                                             CASE WHEN last_day > first_day THEN CONCAT('..', CONVERT(char(10), last_day, 23)) ELSE '' END)
+                               WHEN 'no FX rate' THEN CONCAT('no FX rate for ', subject, ' on ', days, CASE WHEN days = 1 THEN ' day' ELSE ' days' END)
+                           END AS nvarchar(max)), '; ') WITHIN GROUP (ORDER BY issue, subject) AS gaps,
+           SUM(CASE WHEN issue = 'provisional' THEN open_deals END) AS open_deals,
+           STRING_AGG(CAST(CASE WHEN issue = 'provisional' AND open_deals = 0 THEN subject END AS nvarchar(max)), ', ')
+               WITHIN GROUP (ORDER BY subject) AS restating
+    FROM gap_spans
+    GROUP BY target_no
+),
+-- A count or sum (additive KPI) without any row in its range so far is 0, not unknown: "December new customers
+-- 0 of 10" is off track, not "no data". Only when no day of the range has its sources loaded is it unknown.
+-- Ratios stay NULL without rows (no denominator).
+filled AS (
+    SELECT t.target_no,
+           CASE WHEN k.additivity = 'Additive' AND COALESCE(c.covered_days, 0) > 0 THEN COALESCE(u.numerator, 0) ELSE u.numerator END AS numerator,
+           u.denominator
+    FROM targets AS t
+    LEFT JOIN mart.kpi_catalog AS k ON k.kpi_id = t.kpi_id
+    LEFT JOIN sums AS u ON u.target_no = t.target_no
+    LEFT JOIN coverage AS c ON c.target_no = t.target_no
 ),
 base AS (
     SELECT
@@ -89,19 +137,25 @@ base AS (
         CASE WHEN k.denominator IS NOT NULL THEN u.denominator END              AS denominator,
         {{kpi_value(u.numerator, u.denominator)}} AS computed,
         DATEDIFF(day, t.period_start, t.period_end) + 1                          AS days_total,
-        GREATEST(0, LEAST(DATEDIFF(day, t.period_start, t.period_end) + 1, DATEDIFF(day, t.period_start, a.as_of_date) + 1)) AS days_elapsed
+        GREATEST(0, LEAST(DATEDIFF(day, t.period_start, t.period_end) + 1, DATEDIFF(day, t.period_start, a.as_of_date) + 1)) AS days_elapsed,
+        COALESCE(c.covered_days, 0)                                              AS covered_days,
+        COALESCE(c.provisional, 0)                                               AS provisional,
+        {{reporting_date(SYSUTCDATETIME())}}                                     AS today,
+        rs.gaps, rs.open_deals, rs.restating
     FROM targets AS t
     JOIN target_family AS tf ON tf.target_no = t.target_no
     CROSS JOIN as_of AS a
     CROSS JOIN dw.settings AS s
     LEFT JOIN mart.kpi_catalog AS k ON k.kpi_id = t.kpi_id
-    LEFT JOIN sums AS u ON u.target_no = t.target_no
+    LEFT JOIN filled AS u ON u.target_no = t.target_no
+    LEFT JOIN coverage AS c ON c.target_no = t.target_no
+    LEFT JOIN reasons AS rs ON rs.target_no = t.target_no
 ),
 measured AS (
     SELECT
         b.target_no, b.kpi_id, b.kpi_name, b.unit, b.currency, b.better_when, b.additivity, b.segment, b.segment_type,
         b.period_start, b.period_end, b.target, b.as_of_date, b.supported, b.numerator, b.denominator, b.computed,
-        b.days_total, b.days_elapsed,
+        b.days_total, b.days_elapsed, b.covered_days, b.provisional, b.today, b.gaps, b.open_deals, b.restating,
         CASE WHEN b.supported = 1 AND b.days_elapsed > 0 THEN b.computed END   AS actual,
         -- days_total >= 1 (the files connector rejects an end before the start); NULLIF only keeps a bad row from
         -- failing the whole query, where DuckDB would give infinity.
@@ -115,7 +169,7 @@ projected AS (
     SELECT
         m.kpi_id, m.kpi_name, m.unit, m.currency, m.better_when, m.segment, m.segment_type, m.period_start, m.period_end,
         m.target, m.as_of_date, m.supported, m.numerator, m.denominator, m.days_total, m.days_elapsed, m.actual,
-        m.expected_to_date,
+        m.expected_to_date, m.covered_days, m.provisional, m.today, m.gaps, m.open_deals, m.restating,
         CASE WHEN m.additivity = 'Additive' THEN m.actual * m.days_total / NULLIF(m.days_elapsed, 0)
              ELSE m.actual END                                                   AS projected
     FROM measured AS m
@@ -153,5 +207,18 @@ SELECT
         ELSE
             CASE WHEN (p.better_when = 'Lower' AND p.projected <= p.target) OR (p.better_when <> 'Lower' AND p.projected >= p.target)
                  THEN 'on track' ELSE 'off track' END
-    END                                                                          AS status
+    END                                                                          AS status,
+    CAST(p.covered_days AS float) / NULLIF(p.days_total, 0)                      AS coverage,
+    p.covered_days,
+    p.days_total                                                                 AS period_days,
+    CASE WHEN p.covered_days < p.days_total THEN 'partial' WHEN p.provisional = 1 THEN 'provisional' ELSE 'complete' END AS coverage_status,
+    NULLIF(CONCAT_WS('; ',
+        CASE WHEN p.covered_days < p.days_total AND p.period_end > p.today
+             THEN CONCAT('period in progress: ', GREATEST(DATEDIFF(day, p.period_start, p.today) + 1, 0), ' of ', p.days_total, ' days') END,
+        CASE WHEN p.covered_days < p.days_total THEN p.gaps END,
+        CASE WHEN p.covered_days = p.days_total AND p.provisional = 1 THEN
+             NULLIF(CONCAT_WS('; ',
+                 CASE WHEN p.open_deals > 0 THEN CONCAT('provisional: ', p.open_deals, ' deals created in the period still open') END,
+                 CASE WHEN p.restating IS NOT NULL THEN CONCAT('provisional: ', p.restating, ' may still restate days of the period') END), '')
+        END), '')                                                                AS status_reason
 FROM projected AS p;
