@@ -217,7 +217,10 @@ internal sealed class DemoCommand(
         console.MarkupLine("More in the marts of this file: mart.kpi_values, mart.kpi_trends, mart.kpi_anomalies, mart.dashboard_marketing, mart.dashboard_specialist, mart.funnel_monthly, mart.customer_cohorts, mart.customer_retention.");
     }
 
-    /// <summary>Under a table: what ◐ and ~ mean, then each row's reason, so a partial month is never read as a collapse.</summary>
+    /// <summary>
+    /// Under a table: what ◐ and ~ mean, then the reasons: what every row shares once ("every row: provisional: 30 deals
+    /// …"), then what a row adds, so a partial month is never read as a collapse and the list stays short.
+    /// </summary>
     private void WriteReasons(IEnumerable<(string Row, string? Status, string? Reason)> rows)
     {
         var flagged = rows.Where(r => Kpi.KpiStatus.IsIncomplete(r.Status) || r.Reason is not null).ToList();
@@ -227,9 +230,21 @@ internal sealed class DemoCommand(
         }
 
         console.WriteLine($"{Kpi.KpiStatus.PartialMarker} partial: not every day of the period is loaded from every source · {Kpi.KpiStatus.ProvisionalMarker} provisional: a source may still restate it");
-        foreach (var (row, status, reason) in flagged.Where(r => r.Reason is not null))
+        var common = flagged.Count > 1 && flagged.Select(r => r.Status).Distinct().Count() == 1
+            ? flagged.Select(r => (IEnumerable<string>)Kpi.KpiStatus.Parts(r.Reason)).Aggregate((a, b) => a.Intersect(b, StringComparer.Ordinal)).ToList()
+            : [];
+        if (common.Count > 0)
         {
-            console.WriteLine($"  {row}: {Kpi.KpiStatus.Summarize(status, [reason])}");
+            console.WriteLine($"  every row: {Kpi.KpiStatus.Summarize(flagged[0].Status, common)}");
+        }
+
+        foreach (var (row, status, reason) in flagged)
+        {
+            var own = Kpi.KpiStatus.Parts(reason).Except(common, StringComparer.Ordinal).ToList();
+            if (own.Count > 0)
+            {
+                console.WriteLine($"  {row}: {Kpi.KpiStatus.Summarize(common.Count > 0 ? null : status, own)}");
+            }
         }
     }
 
