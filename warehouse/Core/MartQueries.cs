@@ -183,17 +183,35 @@ public static class MartQueries
     /// The KPIs dedicated views publish per calendar month for the whole business: the view, its query (columns
     /// period_start, period_complete, then one value per KPI, ordered by month) and the KPI of each value column.
     /// </summary>
-    public static IReadOnlyList<(string View, string Sql, IReadOnlyList<string> Kpis)> MonthlyKpis(SqlDialect dialect)
+    /// <remarks>
+    /// Columns: period_start, period_complete, status, status_reason, then the values. A view not named in
+    /// <paramref name="withStatus"/> (one made before it carried a status: see <see cref="MonthlyStatusViews"/>) gives
+    /// NULL for both.
+    /// </remarks>
+    public static IReadOnlyList<(string View, string Sql, IReadOnlyList<string> Kpis)> MonthlyKpis(SqlDialect dialect, IReadOnlyCollection<string>? withStatus = null)
     {
         ArgumentNullException.ThrowIfNull(dialect);
+        string Status(string view) => withStatus?.Contains(view) == true ? "status, status_reason" : "NULL AS status, NULL AS status_reason";
         return
         [
-            ("mart.kpi_trends", "SELECT period_start, period_complete, value FROM mart.kpi_trends WHERE grain = 'month' AND segment_type = 'all' AND kpi_id = 'sales_growth' ORDER BY period_start", ["sales_growth"]),
-            ("mart.dashboard_executive", $"SELECT period_start, period_complete, ltv_historic, ltv_formula, ltv_to_cac FROM mart.dashboard_executive WHERE grain = 'month' AND {dialect.IsTrue("is_total")} ORDER BY period_start", ["ltv_historic", "ltv_formula", "ltv_to_cac"]),
-            ("mart.customer_retention", "SELECT period_start, period_complete, retention_rate, churn_rate, repeat_purchase_rate FROM mart.customer_retention WHERE grain = 'month' ORDER BY period_start", ["retention_rate", "churn_rate", "repeat_purchase_rate"]),
-            ("mart.funnel_monthly", $"SELECT period_start, period_complete, lead_to_customer_rate FROM mart.funnel_monthly WHERE {dialect.IsTrue("is_total")} ORDER BY period_start", ["lead_to_customer_rate"]),
+            ("mart.kpi_trends", $"SELECT period_start, period_complete, {Status("kpi_trends")}, value FROM mart.kpi_trends WHERE grain = 'month' AND segment_type = 'all' AND kpi_id = 'sales_growth' ORDER BY period_start", ["sales_growth"]),
+            ("mart.dashboard_executive", $"SELECT period_start, period_complete, {Status("dashboard_executive")}, ltv_historic, ltv_formula, ltv_to_cac FROM mart.dashboard_executive WHERE grain = 'month' AND {dialect.IsTrue("is_total")} ORDER BY period_start", ["ltv_historic", "ltv_formula", "ltv_to_cac"]),
+            ("mart.customer_retention", $"SELECT period_start, period_complete, {Status("customer_retention")}, retention_rate, churn_rate, repeat_purchase_rate FROM mart.customer_retention WHERE grain = 'month' ORDER BY period_start", ["retention_rate", "churn_rate", "repeat_purchase_rate"]),
+            ("mart.funnel_monthly", $"SELECT period_start, period_complete, {Status("funnel_monthly")}, lead_to_customer_rate FROM mart.funnel_monthly WHERE {dialect.IsTrue("is_total")} ORDER BY period_start", ["lead_to_customer_rate"]),
         ];
     }
+
+    /// <summary>
+    /// The views of <see cref="MonthlyKpis"/> that have both <c>status</c> and <c>status_reason</c> (each owner adds
+    /// them in its own time; a published copy may predate them): TABLE_NAME.
+    /// </summary>
+    public const string MonthlyStatusViews =
+        """
+        SELECT TABLE_NAME FROM INFORMATION_SCHEMA.COLUMNS
+        WHERE TABLE_SCHEMA = 'mart' AND COLUMN_NAME IN ('status', 'status_reason')
+          AND TABLE_NAME IN ('kpi_trends', 'dashboard_executive', 'customer_retention', 'funnel_monthly')
+        GROUP BY TABLE_NAME HAVING count(*) = 2
+        """;
 
     /// <summary>
     /// Every query above with example parameters, so each engine's tests can run (DuckDB) or parse (T-SQL) all of
@@ -233,6 +251,7 @@ public static class MartQueries
             (nameof(AnomaliesAfter), AnomaliesAfter(dialect), new Dictionary<string, object?> { ["after"] = day }),
         };
         examples.AddRange(MonthlyKpis(dialect).Select(m => (nameof(MonthlyKpis) + " " + m.View, m.Sql, (IReadOnlyDictionary<string, object?>)none)));
+        examples.Add((nameof(MonthlyStatusViews), MonthlyStatusViews, none));
         return examples;
     }
 

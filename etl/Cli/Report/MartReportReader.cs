@@ -289,15 +289,17 @@ internal sealed class MartReportReader(IWarehouseReader reader) : IReportSource
     private async Task<IReadOnlyDictionary<string, MonthlySeries>> ReadMonthlyAsync(CancellationToken cancellationToken)
     {
         var monthly = new Dictionary<string, MonthlySeries>(StringComparer.Ordinal);
-        foreach (var (view, sql, kpis) in MartQueries.MonthlyKpis(reader.Dialect))
+        var withStatus = (await reader.QueryAsync(MartQueries.MonthlyStatusViews, cancellationToken: cancellationToken)).Select(r => r.Text(0)).ToHashSet(StringComparer.Ordinal);
+        foreach (var (view, sql, kpis) in MartQueries.MonthlyKpis(reader.Dialect, withStatus))
         {
             var rows = (await reader.QueryAsync(sql, cancellationToken: cancellationToken))
-                .Select(r => (Month: r.Date(0), Complete: r.Bool(1), Values: kpis.Select((_, i) => r.Double(2 + i)).ToArray()))
+                .Select(r => (Month: r.Date(0), Complete: r.Bool(1), Status: r.TextOrNull(2) ?? KpiStatus.Complete, Reason: r.TextOrNull(3),
+                    Values: kpis.Select((_, i) => r.Double(4 + i)).ToArray()))
                 .ToList();
             for (var i = 0; i < kpis.Count; i++)
             {
                 var index = i;
-                monthly[kpis[i]] = new MonthlySeries(view, rows.Select(r => (r.Month, r.Complete, r.Values[index])).ToList());
+                monthly[kpis[i]] = new MonthlySeries(view, rows.Select(r => new MonthValue(r.Month, r.Complete, r.Values[index]) { Status = r.Status, Reason = r.Reason }).ToList());
             }
         }
 
@@ -411,7 +413,15 @@ internal sealed class MartReportReader(IWarehouseReader reader) : IReportSource
     }
 
     /// <summary>A KPI per calendar month from a dedicated view.</summary>
-    private sealed record MonthlySeries(string View, IReadOnlyList<(DateOnly Month, bool Complete, double? Value)> Months)
+    /// <summary>A month of a dedicated view: its value, whether the month is over and loaded, and its status.</summary>
+    private sealed record MonthValue(DateOnly Month, bool Complete, double? Value)
+    {
+        public string Status { get; init; } = KpiStatus.Complete;
+
+        public string? Reason { get; init; }
+    }
+
+    private sealed record MonthlySeries(string View, IReadOnlyList<MonthValue> Months)
     {
         /// <summary>The last complete month ending by the report's last day (else the last month begun by then).</summary>
         public KpiTile Tile(KpiInfo kpi, DateOnly reportEnd, string currency)
@@ -423,15 +433,17 @@ internal sealed class MartReportReader(IWarehouseReader reader) : IReportSource
                 index = upTo.FindLastIndex(m => m.Value is not null);
             }
 
-            var month = index >= 0 ? upTo[index] : default;
+            var month = index >= 0 ? upTo[index] : null;
             return new KpiTile
             {
                 Kpi = kpi,
-                Value = index >= 0 ? month.Value : null,
+                Value = month?.Value,
+                Status = month?.Status ?? KpiStatus.Complete,
+                StatusReason = month?.Reason,
                 Previous = index > 0 ? upTo[index - 1].Value : null,
                 Currency = kpi.Unit == "Currency" ? currency : null,
                 Source = View,
-                PeriodLabel = index >= 0 ? month.Month.ToString("MMMM yyyy", CultureInfo.InvariantCulture) + (month.Complete ? "" : " (to date)") : null,
+                PeriodLabel = month is null ? null : month.Month.ToString("MMMM yyyy", CultureInfo.InvariantCulture) + (month.Complete ? "" : " (to date)"),
                 Series = upTo.Take(index + 1).TakeLast(12).Select(m => new ChartPoint(m.Month, m.Value)).ToList(),
             };
         }
