@@ -100,7 +100,7 @@ public sealed class KpiCommandTests : CliTestBase
         Assert.That(rows["engagement_rate"][..11], Is.EqualTo(new[] { From, To, "total", "all", "All", "engagement_rate", "330", "500", "0.66", "Ratio", "" }));
         Assert.That(double.Parse(rows["cpc"][8], CultureInfo.InvariantCulture), Is.EqualTo(0.6).Within(1e-12));
         Assert.That(rows["cpc"][6..8], Is.EqualTo(new[] { "60", "100" }));
-        Assert.That(rows["cpc"][9..], Is.EqualTo(new[] { "Currency", "EUR" }));
+        Assert.That(rows["cpc"][9..], Is.EqualTo(new[] { "Currency", "EUR", "1", "complete", "" }), "every source loaded on both days: complete");
         Assert.That(rows["sessions"][6..10], Is.EqualTo(new[] { "500", "", "500", "Count" }), "a count has no denominator");
     }
 
