@@ -94,13 +94,13 @@ public sealed class KpiCommandTests : CliTestBase
 
         Assert.That(result.ExitCode, Is.EqualTo(ExitCodes.Ok), result.Error);
         var lines = result.Out.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
-        Assert.That(lines[0], Is.EqualTo("period_start,period_end,grain,segment_type,segment,kpi_id,numerator,denominator,value,unit,currency"));
+        Assert.That(lines[0], Is.EqualTo("period_start,period_end,grain,segment_type,segment,kpi_id,numerator,denominator,value,unit,currency,coverage,status,status_reason"));
         var rows = lines.Skip(1).Select(ParseCsvLine).ToDictionary(f => f[5]);
         Assert.That(rows.Keys, Is.EquivalentTo(new[] { "engagement_rate", "cpc", "sessions" }));
-        Assert.That(rows["engagement_rate"], Is.EqualTo(new[] { From, To, "total", "all", "All", "engagement_rate", "330", "500", "0.66", "Ratio", "" }));
+        Assert.That(rows["engagement_rate"][..11], Is.EqualTo(new[] { From, To, "total", "all", "All", "engagement_rate", "330", "500", "0.66", "Ratio", "" }));
         Assert.That(double.Parse(rows["cpc"][8], CultureInfo.InvariantCulture), Is.EqualTo(0.6).Within(1e-12));
         Assert.That(rows["cpc"][6..8], Is.EqualTo(new[] { "60", "100" }));
-        Assert.That(rows["cpc"][9..], Is.EqualTo(new[] { "Currency", "EUR" }));
+        Assert.That(rows["cpc"][9..], Is.EqualTo(new[] { "Currency", "EUR", "1", "complete", "" }), "every source loaded on both days: complete");
         Assert.That(rows["sessions"][6..10], Is.EqualTo(new[] { "500", "", "500", "Count" }), "a count has no denominator");
     }
 
@@ -329,7 +329,7 @@ public sealed class KpiCommandTests : CliTestBase
         tableRow.Trim().Trim('│').Split('│').Select(c => c.Trim()).ToArray();
 
     /// <summary>RFC 4180 fields of one line (no line breaks inside fields in these tests).</summary>
-    private static string[] ParseCsvLine(string line)
+    internal static string[] ParseCsvLine(string line)
     {
         var fields = new List<string>();
         var field = new System.Text.StringBuilder();

@@ -64,10 +64,10 @@ public static class MartQueries
     /// <paramref name="total"/>, <c>$segment</c> (compared ignoring case) when <paramref name="oneSegment"/>. A total is
     /// one sum over the exact range (<c>mart.kpi_over_range</c>); other grains every period of <c>mart.kpi_values</c>
     /// that overlaps it. Columns: period_start, period_end, grain, segment_type, segment, kpi_id, numerator,
-    /// denominator, value, unit, currency.
+    /// denominator, value, unit, currency, coverage, status, status_reason.
     /// </summary>
     public static string KpiValues(SqlDialect dialect, IReadOnlyList<string> kpiIds, bool total, bool oneSegment) =>
-        Selection(dialect, kpiIds, total, oneSegment, "period_start, period_end, grain, segment_type, segment, kpi_id, numerator, denominator, value, unit, currency")
+        Selection(dialect, kpiIds, total, oneSegment, "period_start, period_end, grain, segment_type, segment, kpi_id, numerator, denominator, value, unit, currency, coverage, status, status_reason")
         + " ORDER BY period_start, segment, kpi_id";
 
     /// <summary>The segments with values in a selection (parameters as <see cref="KpiValues"/> without a segment).</summary>
@@ -80,13 +80,13 @@ public static class MartQueries
 
     /// <summary>
     /// <c>mart.kpi_over_range</c> from <c>$from</c> to <c>$to</c> for the whole business, channels and campaigns:
-    /// segment_type, segment, kpi_id, numerator, denominator, value, currency.
+    /// segment_type, segment, kpi_id, numerator, denominator, value, currency, coverage, status, status_reason.
     /// </summary>
     public static string RangeValues(SqlDialect dialect)
     {
         ArgumentNullException.ThrowIfNull(dialect);
         return $"""
-            SELECT segment_type, segment, kpi_id, numerator, denominator, value, currency
+            SELECT segment_type, segment, kpi_id, numerator, denominator, value, currency, coverage, status, status_reason
             FROM {dialect.KpiOverRange("from", "to")}
             WHERE segment_type IN ('all', 'channel', 'campaign') AND segment IS NOT NULL
             """;
@@ -102,6 +102,47 @@ public static class MartQueries
               AND period_end >= CAST({dialect.Parameter("from")} AS DATE) AND period_start <= CAST({dialect.Parameter("to")} AS DATE)
             """;
     }
+
+    /// <summary>
+    /// Whole-business values of the named KPIs per calendar month whose start is from <c>$from</c> to <c>$to</c>, with
+    /// their status: kpi_id, period_start, numerator, denominator, value, currency, status, status_reason.
+    /// </summary>
+    public static string MonthValues(SqlDialect dialect, IReadOnlyList<string> kpiIds)
+    {
+        ArgumentNullException.ThrowIfNull(dialect);
+        return $"""
+            SELECT kpi_id, period_start, numerator, denominator, value, currency, status, status_reason FROM mart.kpi_values
+            WHERE grain = 'month' AND segment_type = 'all' AND kpi_id IN ({InList(kpiIds)})
+              AND period_start >= CAST({dialect.Parameter("from")} AS DATE) AND period_start <= CAST({dialect.Parameter("to")} AS DATE)
+            ORDER BY period_start, kpi_id
+            """;
+    }
+
+    /// <summary>
+    /// How many of the status columns (coverage, status, status_reason) <c>mart.kpi_values</c> has: 3 once the warehouse
+    /// is migrated with coverage; fewer on one made before (its published copy, say).
+    /// </summary>
+    public const string CountStatusColumns =
+        """
+        SELECT count(*) FROM INFORMATION_SCHEMA.COLUMNS
+        WHERE TABLE_SCHEMA = 'mart' AND TABLE_NAME = 'kpi_values' AND COLUMN_NAME IN ('coverage', 'status', 'status_reason')
+        """;
+
+    /// <summary>1 when <c>dw.fx_missing</c> exists (a warehouse migrated before it has none), else 0.</summary>
+    public const string HasFxMissing =
+        "SELECT count(*) FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = 'dw' AND TABLE_NAME = 'fx_missing'";
+
+    /// <summary>
+    /// Money rows whose currency has no FX rate (<c>dw.fx_missing</c>), per currency and source: currency, source,
+    /// days, first day, last day, rows. ("rows" is quoted: a reserved word in T-SQL.)
+    /// </summary>
+    public const string FxMissing =
+        """
+        SELECT currency, source, count(DISTINCT date), min(date), max(date), sum("rows")
+        FROM dw.fx_missing
+        GROUP BY currency, source
+        ORDER BY currency, source
+        """;
 
     /// <summary>
     /// Whole-business targets whose range holds <c>$to</c>: kpi_id, period_start, period_end, target, actual,
@@ -142,17 +183,35 @@ public static class MartQueries
     /// The KPIs dedicated views publish per calendar month for the whole business: the view, its query (columns
     /// period_start, period_complete, then one value per KPI, ordered by month) and the KPI of each value column.
     /// </summary>
-    public static IReadOnlyList<(string View, string Sql, IReadOnlyList<string> Kpis)> MonthlyKpis(SqlDialect dialect)
+    /// <remarks>
+    /// Columns: period_start, period_complete, status, status_reason, then the values. A view not named in
+    /// <paramref name="withStatus"/> (one made before it carried a status: see <see cref="MonthlyStatusViews"/>) gives
+    /// NULL for both.
+    /// </remarks>
+    public static IReadOnlyList<(string View, string Sql, IReadOnlyList<string> Kpis)> MonthlyKpis(SqlDialect dialect, IReadOnlyCollection<string>? withStatus = null)
     {
         ArgumentNullException.ThrowIfNull(dialect);
+        string Status(string view) => withStatus?.Contains(view) == true ? "status, status_reason" : "NULL AS status, NULL AS status_reason";
         return
         [
-            ("mart.kpi_trends", "SELECT period_start, period_complete, value FROM mart.kpi_trends WHERE grain = 'month' AND segment_type = 'all' AND kpi_id = 'sales_growth' ORDER BY period_start", ["sales_growth"]),
-            ("mart.dashboard_executive", $"SELECT period_start, period_complete, ltv_historic, ltv_formula, ltv_to_cac FROM mart.dashboard_executive WHERE grain = 'month' AND {dialect.IsTrue("is_total")} ORDER BY period_start", ["ltv_historic", "ltv_formula", "ltv_to_cac"]),
-            ("mart.customer_retention", "SELECT period_start, period_complete, retention_rate, churn_rate, repeat_purchase_rate FROM mart.customer_retention WHERE grain = 'month' ORDER BY period_start", ["retention_rate", "churn_rate", "repeat_purchase_rate"]),
-            ("mart.funnel_monthly", $"SELECT period_start, period_complete, lead_to_customer_rate FROM mart.funnel_monthly WHERE {dialect.IsTrue("is_total")} ORDER BY period_start", ["lead_to_customer_rate"]),
+            ("mart.kpi_trends", $"SELECT period_start, period_complete, {Status("kpi_trends")}, value FROM mart.kpi_trends WHERE grain = 'month' AND segment_type = 'all' AND kpi_id = 'sales_growth' ORDER BY period_start", ["sales_growth"]),
+            ("mart.dashboard_executive", $"SELECT period_start, period_complete, {Status("dashboard_executive")}, ltv_historic, ltv_formula, ltv_to_cac FROM mart.dashboard_executive WHERE grain = 'month' AND {dialect.IsTrue("is_total")} ORDER BY period_start", ["ltv_historic", "ltv_formula", "ltv_to_cac"]),
+            ("mart.customer_retention", $"SELECT period_start, period_complete, {Status("customer_retention")}, retention_rate, churn_rate, repeat_purchase_rate FROM mart.customer_retention WHERE grain = 'month' ORDER BY period_start", ["retention_rate", "churn_rate", "repeat_purchase_rate"]),
+            ("mart.funnel_monthly", $"SELECT period_start, period_complete, {Status("funnel_monthly")}, lead_to_customer_rate FROM mart.funnel_monthly WHERE {dialect.IsTrue("is_total")} ORDER BY period_start", ["lead_to_customer_rate"]),
         ];
     }
+
+    /// <summary>
+    /// The views of <see cref="MonthlyKpis"/> that have both <c>status</c> and <c>status_reason</c> (each owner adds
+    /// them in its own time; a published copy may predate them): TABLE_NAME.
+    /// </summary>
+    public const string MonthlyStatusViews =
+        """
+        SELECT TABLE_NAME FROM INFORMATION_SCHEMA.COLUMNS
+        WHERE TABLE_SCHEMA = 'mart' AND COLUMN_NAME IN ('status', 'status_reason')
+          AND TABLE_NAME IN ('kpi_trends', 'dashboard_executive', 'customer_retention', 'funnel_monthly')
+        GROUP BY TABLE_NAME HAVING count(*) = 2
+        """;
 
     /// <summary>
     /// Every query above with example parameters, so each engine's tests can run (DuckDB) or parse (T-SQL) all of
@@ -183,11 +242,16 @@ public static class MartQueries
             (nameof(KpiPublishedAt), KpiPublishedAt(ids), none),
             (nameof(RangeValues), RangeValues(dialect), range),
             (nameof(Series), Series(dialect), new Dictionary<string, object?>(range) { ["grain"] = "day" }),
+            (nameof(MonthValues), MonthValues(dialect, ["revenue", "roi"]), range),
+            (nameof(CountStatusColumns), CountStatusColumns, none),
+            (nameof(HasFxMissing), HasFxMissing, none),
+            (nameof(FxMissing), FxMissing, none),
             (nameof(Targets), Targets(dialect), range),
             (nameof(Anomalies), Anomalies(dialect), range),
             (nameof(AnomaliesAfter), AnomaliesAfter(dialect), new Dictionary<string, object?> { ["after"] = day }),
         };
         examples.AddRange(MonthlyKpis(dialect).Select(m => (nameof(MonthlyKpis) + " " + m.View, m.Sql, (IReadOnlyDictionary<string, object?>)none)));
+        examples.Add((nameof(MonthlyStatusViews), MonthlyStatusViews, none));
         return examples;
     }
 

@@ -135,7 +135,8 @@ internal sealed class DemoCommand(
             SELECT CAST(period_start AS TIMESTAMP) AS PeriodStart, channel AS Channel, is_total AS IsTotal, currency AS Currency,
                    revenue AS Revenue, revenue_share AS RevenueShare, sales_growth AS SalesGrowth,
                    CAST(marketing_cost AS DOUBLE) AS MarketingCost, roi AS Roi, CAST(new_customers AS DOUBLE) AS NewCustomers,
-                   cac AS Cac, aov AS Aov, ltv_historic AS LtvHistoric, ltv_to_cac AS LtvToCac, period_complete AS PeriodComplete
+                   cac AS Cac, aov AS Aov, ltv_historic AS LtvHistoric, ltv_to_cac AS LtvToCac, period_complete AS PeriodComplete,
+                   roi_paid AS RoiPaid, cac_paid AS CacPaid, status AS Status, status_reason AS StatusReason
             FROM mart.dashboard_executive
             WHERE grain = 'month'
             ORDER BY period_start, is_total, revenue DESC NULLS LAST
@@ -154,33 +155,42 @@ internal sealed class DemoCommand(
         var toDate = DateOnly.FromDateTime(month.Value).AddMonths(1) > today ? " to date" : "";
         var byChannel = new Table().Title($"Executive dashboard, {month:MMMM yyyy}{toDate} (mart.dashboard_executive, {currency})")
             .AddColumn("Channel");
-        foreach (var heading in new[] { "Revenue", "Share", "Growth MoM", "Marketing cost", "ROI", "New customers", "CAC", "AOV", "LTV (historic)", "LTV:CAC" })
+        foreach (var heading in new[] { "Revenue", "Share", "Growth MoM", "Marketing cost", "ROI (blended)", "ROI (paid)", "New customers", "CAC (blended)", "CAC (paid)", "AOV", "LTV (historic)", "LTV:CAC" })
         {
             byChannel.AddColumn(new TableColumn(heading).RightAligned());
         }
 
-        foreach (var r in rows.Where(r => r.PeriodStart == month && (r.Revenue is not null || r.MarketingCost is not null)))
+        byChannel.AddColumn("Status");
+        var channelRows = rows.Where(r => r.PeriodStart == month && (r.Revenue is not null || r.MarketingCost is not null)).ToList();
+        foreach (var r in channelRows)
         {
             byChannel.AddRow(
                 r.IsTotal ? "[bold]All channels[/]" : Markup.Escape(r.Channel), Money(r.Revenue), Percent(r.RevenueShare), Percent(r.SalesGrowth), Money(r.MarketingCost),
-                Times(r.Roi), Number(r.NewCustomers), Money(r.Cac), Money(r.Aov), Money(r.LtvHistoric), Times(r.LtvToCac));
+                Roi(r.Roi, r), Roi(r.RoiPaid, r), Number(r.NewCustomers), Money(r.Cac, r), Money(r.CacPaid, r), Money(r.Aov), Money(r.LtvHistoric), Times(r.LtvToCac), StatusCell(r.Status));
         }
 
         console.Write(byChannel);
+        WriteReasons(channelRows.Select(r => (r.IsTotal ? "All channels" : r.Channel, r.Status, r.StatusReason)));
 
         var trend = new Table().Title("All channels by month").AddColumn("Month");
-        foreach (var heading in new[] { "Revenue", "Growth MoM", "Marketing cost", "ROI", "New customers", "CAC", "LTV:CAC" })
+        foreach (var heading in new[] { "Revenue", "Growth MoM", "Marketing cost", "ROI (blended)", "ROI (paid)", "New customers", "CAC (blended)", "CAC (paid)", "LTV:CAC" })
         {
             trend.AddColumn(new TableColumn(heading).RightAligned());
         }
 
-        foreach (var r in rows.Where(r => r.IsTotal && r.Revenue is not null).TakeLast(6))
+        trend.AddColumn("Status");
+        var months = rows.Where(r => r.IsTotal && r.Revenue is not null).TakeLast(6).ToList();
+        foreach (var r in months)
         {
-            trend.AddRow(r.PeriodStart.ToString("yyyy-MM", CultureInfo.InvariantCulture) + (DateOnly.FromDateTime(r.PeriodStart).AddMonths(1) > today ? " (to date)" : ""),
-                Money(r.Revenue), Percent(r.SalesGrowth), Money(r.MarketingCost), Times(r.Roi), Number(r.NewCustomers), Money(r.Cac), Times(r.LtvToCac));
+            // The marker beside the month: a partial (◐) or provisional (~) month is read as such before its numbers.
+            var marker = Kpi.KpiStatus.Marker(r.Status);
+            trend.AddRow(r.PeriodStart.ToString("yyyy-MM", CultureInfo.InvariantCulture) + (DateOnly.FromDateTime(r.PeriodStart).AddMonths(1) > today ? " (to date)" : "") + (marker.Length > 0 ? " " + marker : ""),
+                Money(r.Revenue), Percent(r.SalesGrowth), Money(r.MarketingCost), Roi(r.Roi, r), Roi(r.RoiPaid, r), Number(r.NewCustomers), Money(r.Cac, r), Money(r.CacPaid, r),
+                Times(r.LtvToCac), StatusCell(r.Status));
         }
 
         console.Write(trend);
+        WriteReasons(months.Select(r => (r.PeriodStart.ToString("yyyy-MM", CultureInfo.InvariantCulture), r.Status, r.StatusReason)));
 
         var targets = (await connection.QueryAsync<(string Kpi, string Segment, DateTime From, DateTime To, double Target, double? Actual, double? Projected, string Status)>(
             """
@@ -206,6 +216,46 @@ internal sealed class DemoCommand(
 
         console.MarkupLine("More in the marts of this file: mart.kpi_values, mart.kpi_trends, mart.kpi_anomalies, mart.dashboard_marketing, mart.dashboard_specialist, mart.funnel_monthly, mart.customer_cohorts, mart.customer_retention.");
     }
+
+    /// <summary>
+    /// Under a table: what ◐ and ~ mean, then the reasons: what every row shares once ("every row: provisional: 30 deals
+    /// …"), then what a row adds, so a partial month is never read as a collapse and the list stays short.
+    /// </summary>
+    private void WriteReasons(IEnumerable<(string Row, string? Status, string? Reason)> rows)
+    {
+        var flagged = rows.Where(r => Kpi.KpiStatus.IsIncomplete(r.Status) || r.Reason is not null).ToList();
+        if (flagged.Count == 0)
+        {
+            return;
+        }
+
+        console.WriteLine($"{Kpi.KpiStatus.PartialMarker} partial: not every day of the period is loaded from every source · {Kpi.KpiStatus.ProvisionalMarker} provisional: a source may still restate it");
+        var common = flagged.Count > 1 && flagged.Select(r => r.Status).Distinct().Count() == 1
+            ? flagged.Select(r => (IEnumerable<string>)Kpi.KpiStatus.Parts(r.Reason)).Aggregate((a, b) => a.Intersect(b, StringComparer.Ordinal)).ToList()
+            : [];
+        if (common.Count > 0)
+        {
+            console.WriteLine($"  every row: {Kpi.KpiStatus.Summarize(flagged[0].Status, common)}");
+        }
+
+        foreach (var (row, status, reason) in flagged)
+        {
+            var own = Kpi.KpiStatus.Parts(reason).Except(common, StringComparer.Ordinal).ToList();
+            if (own.Count > 0)
+            {
+                console.WriteLine($"  {row}: {Kpi.KpiStatus.Summarize(common.Count > 0 ? null : status, own)}");
+            }
+        }
+    }
+
+    private static string StatusCell(string? status) => status is null ? "" : Markup.Escape($"{Kpi.KpiStatus.Marker(status)} {status}".Trim());
+
+    /// <summary>ROI as a multiple, as before; "cost unknown" where the mart has none for want of a cost source.</summary>
+    private static string Roi(double? v, ExecutiveRow row) => v is not null ? Times(v) : CostUnknownOr(row);
+
+    private static string Money(double? v, ExecutiveRow row) => v is not null ? Money(v) : CostUnknownOr(row);
+
+    private static string CostUnknownOr(ExecutiveRow row) => Kpi.KpiStatus.IsCostUnknown(null, row.StatusReason) ? Kpi.KpiStatus.CostUnknown : "–";
 
     private static string Money(double? v) => v is { } x ? x.ToString("N2", CultureInfo.InvariantCulture) : "–";
 
@@ -248,6 +298,14 @@ internal sealed class DemoCommand(
         public double? LtvToCac { get; init; }
 
         public bool PeriodComplete { get; init; }
+
+        public double? RoiPaid { get; init; }
+
+        public double? CacPaid { get; init; }
+
+        public string? Status { get; init; }
+
+        public string? StatusReason { get; init; }
     }
 
     private static string N(long v) => v.ToString("N0", CultureInfo.InvariantCulture);

@@ -38,6 +38,12 @@ internal sealed class KpiCommand(
             throw new InvalidOperationException($"the {warehouse.Name} warehouse at {warehouse.Location} has no KPI marts (mart.kpi_catalog, mart.kpi_values, mart.kpi_over_range); run 'pipeline migrate'");
         }
 
+        if (!await query.HasStatusAsync(cancellationToken))
+        {
+            throw new InvalidOperationException($"the {warehouse.Name} warehouse at {warehouse.Location} has KPI marts without coverage (mart.kpi_values has no status column); run 'pipeline migrate'"
+                + (warehouse.ReadingPublishedCopy is null ? "" : " and 'pipeline publish'"));
+        }
+
         var catalog = await query.ReadCatalogAsync(cancellationToken);
         var (kpis, error) = SelectKpis(catalog);
         if (error is not null)

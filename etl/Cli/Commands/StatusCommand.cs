@@ -39,6 +39,10 @@ internal sealed class StatusCommand(
         StatusView.WriteObjects(console, status);
         await WriteApiVersionsAsync(DateOnly.FromDateTime(now));
         await WriteSourceHealthAsync(warehouse, cancellationToken);
+        foreach (var line in await FxWarnings.ReadAsync(warehouse.Reader, cancellationToken))
+        {
+            await env.Error.WriteLineAsync(line);
+        }
 
         var stale = freshness.Where(f => f.Stale).ToList();
         if (stale.Count == 0)

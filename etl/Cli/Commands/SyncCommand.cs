@@ -24,7 +24,8 @@ internal sealed class SyncCommand(
     ILoggerFactory loggers,
     ILogger<SyncCommand> logger,
     Etl.Configuration.PipelineOptions options,
-    SyncArguments arguments) : ICommandHandler
+    SyncArguments arguments,
+    CliEnvironment env) : ICommandHandler
 {
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
@@ -111,6 +112,12 @@ internal sealed class SyncCommand(
         }
 
         Write(summaries);
+        // What was loaded may hold money in a currency without a rate: say so now, not when a total looks small.
+        foreach (var line in await FxWarnings.ReadAsync(warehouse.Reader, cancellationToken))
+        {
+            await env.Error.WriteLineAsync(line);
+        }
+
         if (connectFailures.Count > 0)
         {
             throw new SyncFailedException($"{connectFailures.Count} source(s) could not connect; first: {connectFailures[0]}");

@@ -18,13 +18,13 @@ internal enum KpiLayout
 internal static class KpiOutput
 {
     public static readonly string[] CsvColumns =
-        ["period_start", "period_end", "grain", "segment_type", "segment", "kpi_id", "numerator", "denominator", "value", "unit", "currency"];
+        ["period_start", "period_end", "grain", "segment_type", "segment", "kpi_id", "numerator", "denominator", "value", "unit", "currency", "coverage", "status", "status_reason"];
 
     private const string Null = "–";
 
     // The catalog's Ratio unit covers shares (CTR, 2.5 %) and multiples (2.4 pages per session, ROAS 3.1);
     // a multiple shown in percent ("240.0 %") would read wrong, so these print as plain numbers.
-    private static readonly HashSet<string> Multiples = new(StringComparer.Ordinal) { "pages_per_session", "roas", "frequency", "ltv_to_cac" };
+    private static readonly HashSet<string> Multiples = new(StringComparer.Ordinal) { "pages_per_session", "roas", "roas_paid", "roas_platform", "frequency", "ltv_to_cac" };
 
     /// <summary>
     /// The table for people. Wide: one row per period × segment, one column per KPI that has a value anywhere in the
@@ -54,6 +54,47 @@ internal static class KpiOutput
         {
             console.WriteLine("* the period reaches outside the range; its values cover the whole period");
         }
+
+        WriteLegend(console, rows);
+    }
+
+    /// <summary>
+    /// Under the table: what the markers mean (only those used), then each reason the marts gave once, with its
+    /// marker, so a partial or provisional value is never read as a final one.
+    /// </summary>
+    private static void WriteLegend(IAnsiConsole console, IReadOnlyList<KpiRow> rows)
+    {
+        var flagged = rows.Where(r => KpiStatus.IsIncomplete(r.Status) || KpiStatus.HasReasonToShow(r.Status, r.Value, r.StatusReason)).ToList();
+        if (flagged.Count == 0)
+        {
+            return;
+        }
+
+        var markers = new List<string>();
+        if (flagged.Any(r => r.Status == KpiStatus.Partial))
+        {
+            markers.Add($"{KpiStatus.PartialMarker} partial: not every day of the period is loaded from every source the KPI needs");
+        }
+
+        if (flagged.Any(r => r.Status == KpiStatus.Provisional))
+        {
+            markers.Add($"{KpiStatus.ProvisionalMarker} provisional: a source may still restate it");
+        }
+
+        if (markers.Count > 0)
+        {
+            console.WriteLine(string.Join(" · ", markers));
+        }
+
+        // Each statement once, with the marker of the status it explains; scope statements (no cost source) last.
+        var parts = flagged.Where(r => KpiStatus.HasReasonToShow(r.Status, r.Value, r.StatusReason))
+            .SelectMany(r => KpiStatus.Parts(r.StatusReason).Select(part => (Marker: KpiStatus.IsScope(part) ? "" : KpiStatus.Marker(r.Status), Part: part)))
+            .Distinct()
+            .OrderBy(p => p.Marker.Length == 0).ThenBy(p => p.Part, StringComparer.Ordinal);
+        foreach (var (marker, part) in parts)
+        {
+            console.WriteLine($"  {(marker.Length > 0 ? marker + " " : "")}{part}");
+        }
     }
 
     private static Table WideTable(IReadOnlyList<KpiCatalogEntry> shown, IReadOnlyList<KpiRow> rows, bool showSegment)
@@ -80,7 +121,7 @@ internal static class KpiOutput
 
             // No row for a KPI here means nothing was measured in this segment (blank); a NULL value means the
             // denominator was zero (–).
-            cells.AddRange(shown.Select(k => group.FirstOrDefault(r => r.KpiId == k.Id) is { } r ? Markup.Escape(FormatValue(r)) : ""));
+            cells.AddRange(shown.Select(k => group.FirstOrDefault(r => r.KpiId == k.Id) is { } r ? Markup.Escape(ValueCell(r)) : ""));
             table.AddRow(cells.ToArray());
         }
 
@@ -107,7 +148,7 @@ internal static class KpiOutput
                     cells.Add(Markup.Escape(row.Segment));
                 }
 
-                cells.Add(Markup.Escape(FormatValue(row)));
+                cells.Add(Markup.Escape(ValueCell(row)));
                 table.AddRow(cells.ToArray());
             }
         }
@@ -116,6 +157,17 @@ internal static class KpiOutput
     }
 
     private static string PeriodCell(KpiRow row) => PeriodLabel(row) + (row.Partial ? " *" : "");
+
+    /// <summary>
+    /// The value with its status marker ("1,234.00 EUR ◐"); a value the marts leave NULL for want of a cost source
+    /// says "cost unknown" rather than a dash that reads as "no data".
+    /// </summary>
+    internal static string ValueCell(KpiRow row)
+    {
+        var text = KpiStatus.IsCostUnknown(row.Value, row.StatusReason) ? KpiStatus.CostUnknown : FormatValue(row);
+        var marker = KpiStatus.Marker(row.Status);
+        return marker.Length == 0 ? text : $"{text} {marker}";
+    }
 
     public static void WriteCsv(TextWriter output, IReadOnlyList<KpiRow> rows)
     {
@@ -161,6 +213,25 @@ internal static class KpiOutput
                 else
                 {
                     json.WriteString("currency", r.Currency);
+                }
+
+                if (r.Coverage is { } coverage)
+                {
+                    json.WriteNumber("coverage", coverage);
+                }
+                else
+                {
+                    json.WriteNull("coverage");
+                }
+
+                json.WriteString("status", r.Status);
+                if (r.StatusReason is null)
+                {
+                    json.WriteNull("status_reason");
+                }
+                else
+                {
+                    json.WriteString("status_reason", r.StatusReason);
                 }
 
                 json.WriteEndObject();
@@ -225,6 +296,7 @@ internal static class KpiOutput
     [
         Date(r.PeriodStart), Date(r.PeriodEnd), r.Grain, r.SegmentType, r.Segment, r.KpiId,
         Decimal(r.Numerator), Decimal(r.Denominator), r.Value?.ToString("R", CultureInfo.InvariantCulture), r.Unit, r.Currency,
+        r.Coverage?.ToString("R", CultureInfo.InvariantCulture), r.Status, r.StatusReason,
     ];
 
     private static void WriteNumber(Utf8JsonWriter json, string name, decimal? value)

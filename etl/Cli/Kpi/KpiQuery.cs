@@ -12,6 +12,15 @@ internal sealed record KpiRow(
 {
     /// <summary>True when the period reaches outside the asked range: its values still cover the whole period.</summary>
     public bool Partial { get; init; }
+
+    /// <summary>Share of the period's days on which every source the KPI needs was loaded (0..1), as the mart says.</summary>
+    public double? Coverage { get; init; }
+
+    /// <summary><c>complete</c>, <c>partial</c> (coverage below 1) or <c>provisional</c> (a source may still restate it).</summary>
+    public string Status { get; init; } = KpiStatus.Complete;
+
+    /// <summary>Why the value is not complete, in words (NULL when complete): "cost unknown: no cost source for Paid Search".</summary>
+    public string? StatusReason { get; init; }
 }
 
 /// <summary>What to read: which KPIs, which range, at which grain, for which segment type (and maybe one segment).</summary>
@@ -31,6 +40,13 @@ internal sealed class KpiQuery(IWarehouseReader reader)
         var rows = await reader.QueryAsync(MartQueries.CountMartObjects(reader.Dialect, MartQueries.KpiViews), cancellationToken: cancellationToken);
         return rows[0].Long(0) == MartQueries.KpiViews.Count + 1;
     }
+
+    /// <summary>
+    /// False when the marts predate coverage (no status columns on <c>mart.kpi_values</c>): an old warehouse, or its
+    /// published copy. Values without a status would read as complete, so the command stops instead of guessing.
+    /// </summary>
+    public async Task<bool> HasStatusAsync(CancellationToken cancellationToken) =>
+        (await reader.QueryAsync(MartQueries.CountStatusColumns, cancellationToken: cancellationToken))[0].Long(0) == 3;
 
     public async Task<IReadOnlyList<KpiCatalogEntry>> ReadCatalogAsync(CancellationToken cancellationToken)
     {
@@ -54,6 +70,9 @@ internal sealed class KpiQuery(IWarehouseReader reader)
                     start, end, r.Text(2), r.Text(3), r.Text(4), r.Text(5), r.Decimal(6), r.Decimal(7), r.Double(8), r.Text(9), r.TextOrNull(10))
                 {
                     Partial = selection.Grain != "total" && (start < selection.Range.From || end > selection.Range.To),
+                    Coverage = r.Double(11),
+                    Status = r.TextOrNull(12) ?? KpiStatus.Complete,
+                    StatusReason = r.TextOrNull(13),
                 };
             })
             .ToList();

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using Pipeline.Cli.Kpi;
 
 namespace Pipeline.Cli.Report;
 
@@ -76,7 +77,7 @@ internal static class HtmlReport
         html.Append("<footer>Every number is read from the warehouse's marts and never recomputed here: tiles from <code>mart.kpi_over_range</code> ");
         html.Append("(the period and the one it is compared with), trend lines from <code>mart.kpi_values</code>, targets from <code>mart.kpi_target_progress</code>, ");
         html.Append("anomalies from <code>mart.kpi_anomalies</code>, monthly KPIs from their dedicated views, freshness from <code>etl.v_stream_status</code>. ");
-        html.Append("Change = (this period − previous) / |previous|, as in <code>mart.kpi_trends</code>; for rates the difference in percentage points (pp). Usual ranges of KPIs that cannot be negative start at 0. A tile shows progress only towards a target of its own period. Green and red follow each KPI's better-when; context KPIs stay grey. ");
+        html.Append("Change = (this period − previous) / |previous|, as in <code>mart.kpi_trends</code>; for rates the difference in percentage points (pp). Usual ranges of KPIs that cannot be negative start at 0. A tile shows progress only towards a target of its own period. Green and red follow each KPI's better-when; context KPIs stay grey, and so do partial (◐: not every day of the period loaded) and provisional (~: a source may still restate it) values, which say why. ");
         html.Append("Made by <code>pipeline report</code>.</footer>\n</main>\n");
         if (!mail)
         {
@@ -135,6 +136,11 @@ internal static class HtmlReport
         }
 
         html.Append("</div>\n");
+        if (a.Months is { Rows.Count: > 0 } months)
+        {
+            MonthTable(html, months, data.Currency);
+        }
+
         foreach (var t in a.Tables)
         {
             Table(html, t, data.Currency);
@@ -160,10 +166,13 @@ internal static class HtmlReport
     {
         var k = t.Kpi;
         var change = t.Change;
-        var tone = ReportFormat.Tone(k.BetterWhen, change);
-        var value = ReportFormat.Value(k.Id, k.Unit, t.Value, t.Currency);
+        // A partial or provisional value is greyed, never red or green: its change says more about loading than business.
+        var incomplete = KpiStatus.IsIncomplete(t.Status);
+        var tone = incomplete ? "neutral" : ReportFormat.Tone(k.BetterWhen, change);
+        var value = KpiStatus.IsCostUnknown(t.Value, t.StatusReason) ? KpiStatus.CostUnknown : ReportFormat.Value(k.Id, k.Unit, t.Value, t.Currency);
         var tooltip = $"{k.Name}: {k.Description} Formula: {k.Formula}. Source: {t.Source}.";
-        html.Append(CultureInfo.InvariantCulture, $"<article class=\"tile tone-{tone}\" data-kpi=\"{k.Id}\" data-value=\"{(t.Value is { } v ? ReportFormat.Raw(v) : "")}\" data-previous=\"{(t.Previous is { } p ? ReportFormat.Raw(p) : "")}\" data-source=\"{E(t.Source)}\" title=\"{E(tooltip)}\">");
+        var statusClass = incomplete ? $" status-{t.Status}" : "";
+        html.Append(CultureInfo.InvariantCulture, $"<article class=\"tile tone-{tone}{statusClass}\" data-kpi=\"{k.Id}\" data-value=\"{(t.Value is { } v ? ReportFormat.Raw(v) : "")}\" data-previous=\"{(t.Previous is { } p ? ReportFormat.Raw(p) : "")}\" data-source=\"{E(t.Source)}\" data-status=\"{E(t.Status)}\" title=\"{E(tooltip)}\">");
         html.Append(CultureInfo.InvariantCulture, $"<div class=\"tile-head\"><span class=\"tile-name\">{E(k.Name)}</span><span class=\"better\">{E(Better(k.BetterWhen))}</span></div>");
         html.Append(CultureInfo.InvariantCulture, $"<div class=\"tile-value\">{E(value)}</div>");
         var against = t.PeriodLabel is not null ? "previous month" : range is not null ? "previous period" : "previous";
@@ -179,6 +188,12 @@ internal static class HtmlReport
 
         html.Append("</div>");
         html.Append(SvgChart.Sparkline(t.Series, tone));
+        if (incomplete || KpiStatus.HasReasonToShow(t.Status, t.Value, t.StatusReason))
+        {
+            // Why, in words: "provisional: 42 deals created in the period still open", "partial: meta … not loaded …".
+            html.Append(CultureInfo.InvariantCulture, $"<div class=\"tile-status\">{E(KpiStatus.Marker(t.Status))} {E(KpiStatus.Summarize(t.Status, [t.StatusReason]))}</div>");
+        }
+
         if (t.PeriodLabel is not null)
         {
             html.Append(CultureInfo.InvariantCulture, $"<div class=\"tile-period\">{E(t.PeriodLabel)} · {E(t.Source)}</div>");
@@ -264,6 +279,39 @@ internal static class HtmlReport
         }
 
         html.Append("</div>\n");
+    }
+
+    /// <summary>
+    /// The months of the whole business, a partial (◐) or provisional (~) month marked and greyed, with its reasons in
+    /// words in the last column; blended and paid ROI and CAC side by side.
+    /// </summary>
+    private static void MonthTable(StringBuilder html, MonthTable table, string currency)
+    {
+        html.Append("<div class=\"card table months\"><h3>By month <span class=\"hint\">whole business from mart.kpi_values; ");
+        html.Append(CultureInfo.InvariantCulture, $"{KpiStatus.PartialMarker} partial: not every day loaded from every source · {KpiStatus.ProvisionalMarker} provisional: a source may still restate it (open deals, platform lookback) · blended = all revenue ÷ all marketing cost, paid = revenue of channels with a cost source ÷ their cost</span></h3>");
+        html.Append("<table><thead><tr><th>Month</th>");
+        foreach (var c in table.Columns)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<th class=\"num\">{E(c.Header + (c.Unit == "Currency" ? $" ({currency})" : ""))}</th>");
+        }
+
+        html.Append("<th>Status</th></tr></thead><tbody>");
+        foreach (var r in table.Rows)
+        {
+            var marker = KpiStatus.Marker(r.Status);
+            html.Append(CultureInfo.InvariantCulture, $"<tr class=\"status-{E(r.Status)}\" data-month=\"{Iso(r.Month)}\" data-status=\"{E(r.Status)}\"><td>{E(r.Month.ToString("MMM yyyy", CultureInfo.InvariantCulture))}{(marker.Length > 0 ? " " + E(marker) : "")}</td>");
+            for (var i = 0; i < table.Columns.Count; i++)
+            {
+                var c = table.Columns[i];
+                var text = r.Missing.ElementAtOrDefault(i) ?? (r.Cells[i] is null ? "–" : ReportFormat.Value(c.Part == KpiPart.Value ? c.Kpi.Id : "", c.Unit, r.Cells[i], null));
+                html.Append(CultureInfo.InvariantCulture, $"<td class=\"num\">{E(text)}</td>");
+            }
+
+            var words = r.Reasons.Count > 0 || KpiStatus.IsIncomplete(r.Status) ? KpiStatus.Summarize(r.Status, r.Reasons) : "complete";
+            html.Append(CultureInfo.InvariantCulture, $"<td class=\"month-status\">{E(words)}</td></tr>");
+        }
+
+        html.Append("</tbody></table></div>\n");
     }
 
     private static void Anomalies(StringBuilder html, AudienceReport a, string currency)
@@ -396,6 +444,9 @@ internal static class HtmlReport
         .tile { background: var(--card); border-radius: 12px; padding: 14px 16px 12px; box-shadow: 0 1px 2px rgba(15,23,42,.06), 0 1px 8px rgba(15,23,42,.04);
                 border-top: 4px solid #cbd5e1; display: flex; flex-direction: column; gap: 2px; min-height: 150px; }
         .tile.tone-good { border-top-color: #22c55e; } .tile.tone-bad { border-top-color: #ef4444; }
+        .tile.status-partial, .tile.status-provisional { background: #f1f5f9; border-top-style: dashed; } .tile.status-partial .tile-value, .tile.status-provisional .tile-value { color: #64748b; }
+        .tile-status { font-size: 11.5px; color: #475569; margin-top: 4px; font-style: italic; }
+        tr.status-partial td, tr.status-provisional td { color: var(--muted); background: #f8fafc; } td.month-status { font-size: 12px; }
         .tile-head { display: flex; justify-content: space-between; align-items: baseline; gap: 8px; }
         .tile-name { font-weight: 600; color: #334155; } .better { font-size: 11px; color: #94a3b8; white-space: nowrap; }
         .tile-value { font-size: 28px; font-weight: 700; letter-spacing: -0.02em; line-height: 1.2; margin-top: 2px; }

@@ -33,11 +33,12 @@ internal sealed class MartReportReader(IWarehouseReader reader) : IReportSource
         var targets = await ReadTargetsAsync(request.Range, cancellationToken);
         var anomalies = await ReadAnomaliesAsync(request.Range, cancellationToken);
         var monthly = await ReadMonthlyAsync(cancellationToken);
+        var months = await ReadMonthsAsync(catalog, request.Range, cancellationToken);
         var currency = (await reader.QueryAsync(MartQueries.ReportingCurrency, cancellationToken: cancellationToken)).FirstOrDefault()?.TextOrNull(0) ?? "";
         var dataThrough = (await reader.QueryAsync(MartQueries.DailyDataThrough, cancellationToken: cancellationToken)).FirstOrDefault()?.DateOrNull(0);
 
         var context = new BuildContext(request, catalog, current, previous, series, targets, monthly, currency, dataThrough);
-        var audiences = ReportLayout.Audiences.Select(layout => BuildAudience(layout, context, anomalies)).ToList();
+        var audiences = ReportLayout.Audiences.Select(layout => BuildAudience(layout, context, anomalies) with { Months = MonthTableOf(layout, catalog, months, request.Range) }).ToList();
         return new ReportData
         {
             Request = request,
@@ -68,6 +69,8 @@ internal sealed class MartReportReader(IWarehouseReader reader) : IReportSource
                     Value = row.Value,
                     Previous = c.Previous.GetValueOrDefault(("all", "All", kpi.Id))?.Value,
                     Currency = row.Currency,
+                    Status = row.Status,
+                    StatusReason = row.StatusReason,
                     Source = RangeView,
                     Series = Series(c, kpi, c.Request.Range),
                     SeriesGrain = ReportPeriods.TrendGrain(c.Request.Range, kpi.Cadence),
@@ -226,7 +229,11 @@ internal sealed class MartReportReader(IWarehouseReader reader) : IReportSource
         var rows = new Dictionary<(string, string, string), RangeRow>();
         foreach (var r in await reader.QueryAsync(MartQueries.RangeValues(reader.Dialect), Range(range.From, range.To), cancellationToken))
         {
-            var row = new RangeRow(r.Text(0), r.Text(1), r.Text(2), r.Double(3), r.Double(4), r.Double(5), r.TextOrNull(6));
+            var row = new RangeRow(r.Text(0), r.Text(1), r.Text(2), r.Double(3), r.Double(4), r.Double(5), r.TextOrNull(6))
+            {
+                Status = r.TextOrNull(8) ?? KpiStatus.Complete,
+                StatusReason = r.TextOrNull(9),
+            };
             rows[(row.SegmentType, row.Segment, row.KpiId)] = row;
         }
 
@@ -282,15 +289,17 @@ internal sealed class MartReportReader(IWarehouseReader reader) : IReportSource
     private async Task<IReadOnlyDictionary<string, MonthlySeries>> ReadMonthlyAsync(CancellationToken cancellationToken)
     {
         var monthly = new Dictionary<string, MonthlySeries>(StringComparer.Ordinal);
-        foreach (var (view, sql, kpis) in MartQueries.MonthlyKpis(reader.Dialect))
+        var withStatus = (await reader.QueryAsync(MartQueries.MonthlyStatusViews, cancellationToken: cancellationToken)).Select(r => r.Text(0)).ToHashSet(StringComparer.Ordinal);
+        foreach (var (view, sql, kpis) in MartQueries.MonthlyKpis(reader.Dialect, withStatus))
         {
             var rows = (await reader.QueryAsync(sql, cancellationToken: cancellationToken))
-                .Select(r => (Month: r.Date(0), Complete: r.Bool(1), Values: kpis.Select((_, i) => r.Double(2 + i)).ToArray()))
+                .Select(r => (Month: r.Date(0), Complete: r.Bool(1), Status: r.TextOrNull(2) ?? KpiStatus.Complete, Reason: r.TextOrNull(3),
+                    Values: kpis.Select((_, i) => r.Double(4 + i)).ToArray()))
                 .ToList();
             for (var i = 0; i < kpis.Count; i++)
             {
                 var index = i;
-                monthly[kpis[i]] = new MonthlySeries(view, rows.Select(r => (r.Month, r.Complete, r.Values[index])).ToList());
+                monthly[kpis[i]] = new MonthlySeries(view, rows.Select(r => new MonthValue(r.Month, r.Complete, r.Values[index]) { Status = r.Status, Reason = r.Reason }).ToList());
             }
         }
 
@@ -324,11 +333,95 @@ internal sealed class MartReportReader(IWarehouseReader reader) : IReportSource
     private static Dictionary<string, object?> Range(DateOnly from, DateOnly to) =>
         new(StringComparer.Ordinal) { ["from"] = from, ["to"] = to };
 
-    /// <summary>A row of <c>mart.kpi_over_range</c>.</summary>
-    private sealed record RangeRow(string SegmentType, string Segment, string KpiId, double? Numerator, double? Denominator, double? Value, string? Currency);
+    /// <summary>A row of <c>mart.kpi_over_range</c>, or of <c>mart.kpi_values</c> at month grain for the month table.</summary>
+    private sealed record RangeRow(string SegmentType, string Segment, string KpiId, double? Numerator, double? Denominator, double? Value, string? Currency)
+    {
+        public string Status { get; init; } = KpiStatus.Complete;
+
+        public string? StatusReason { get; init; }
+    }
+
+    /// <summary>
+    /// The whole-business month values of every KPI a month table names, for the months up to the report's last one:
+    /// month → KPI → row.
+    /// </summary>
+    private async Task<IReadOnlyDictionary<DateOnly, Dictionary<string, RangeRow>>> ReadMonthsAsync(
+        IReadOnlyDictionary<string, KpiInfo> catalog, KpiRange range, CancellationToken cancellationToken)
+    {
+        var ids = ReportLayout.Audiences.SelectMany(a => a.Months ?? []).Select(c => c.KpiId).Where(catalog.ContainsKey).Distinct(StringComparer.Ordinal).ToList();
+        var months = new Dictionary<DateOnly, Dictionary<string, RangeRow>>();
+        if (ids.Count == 0)
+        {
+            return months;
+        }
+
+        var last = ReportPeriods.StartOf(range.To, "month");
+        var parameters = Range(last.AddMonths(1 - ReportLayout.MonthTableMonths), last);
+        foreach (var r in await reader.QueryAsync(MartQueries.MonthValues(reader.Dialect, ids), parameters, cancellationToken))
+        {
+            var month = r.Date(1);
+            if (!months.TryGetValue(month, out var kpis))
+            {
+                months[month] = kpis = new Dictionary<string, RangeRow>(StringComparer.Ordinal);
+            }
+
+            kpis[r.Text(0)] = new RangeRow("all", "All", r.Text(0), r.Double(2), r.Double(3), r.Double(4), r.TextOrNull(5))
+            {
+                Status = r.TextOrNull(6) ?? KpiStatus.Complete,
+                StatusReason = r.TextOrNull(7),
+            };
+        }
+
+        return months;
+    }
+
+    /// <summary>
+    /// The layout's month table: a row per month with any value, each marked by the worst status of its cells and
+    /// listing their reasons once; columns whose KPI the catalog lacks are left out.
+    /// </summary>
+    private static MonthTable? MonthTableOf(
+        AudienceLayout layout, IReadOnlyDictionary<string, KpiInfo> catalog, IReadOnlyDictionary<DateOnly, Dictionary<string, RangeRow>> months, KpiRange range)
+    {
+        if (layout.Months is null)
+        {
+            return null;
+        }
+
+        var columns = layout.Months.Where(c => catalog.ContainsKey(c.KpiId))
+            .Select(c => new TableColumn(c.Header, catalog[c.KpiId], c.Part, c.Unit ?? (c.Part == KpiPart.Value ? catalog[c.KpiId].Unit : PartUnit(catalog[c.KpiId], c.Part))))
+            .ToList();
+        var rows = new List<MonthRow>();
+        foreach (var (month, kpis) in months.Where(m => m.Key <= range.To).OrderBy(m => m.Key))
+        {
+            var cells = columns.Select(c => kpis.GetValueOrDefault(c.Kpi.Id)).ToList();
+            if (cells.All(c => c?.Value is null))
+            {
+                continue;
+            }
+
+            var shown = cells.OfType<RangeRow>().ToList();
+            var status = shown.Select(r => r.Status).Aggregate(KpiStatus.Complete, KpiStatus.Worse);
+            var reasons = shown.Where(r => KpiStatus.HasReasonToShow(r.Status, r.Value, r.StatusReason))
+                .SelectMany(r => KpiStatus.Parts(r.StatusReason)).Distinct(StringComparer.Ordinal).ToList();
+            rows.Add(new MonthRow(month, columns.Select((c, i) => Cell(cells[i], c.Part)).ToList(), status, reasons)
+            {
+                Missing = cells.Select((c, i) => columns[i].Part == KpiPart.Value && c is not null && KpiStatus.IsCostUnknown(c.Value, c.StatusReason) ? KpiStatus.CostUnknown : null).ToList(),
+            });
+        }
+
+        return new MonthTable(columns, rows);
+    }
 
     /// <summary>A KPI per calendar month from a dedicated view.</summary>
-    private sealed record MonthlySeries(string View, IReadOnlyList<(DateOnly Month, bool Complete, double? Value)> Months)
+    /// <summary>A month of a dedicated view: its value, whether the month is over and loaded, and its status.</summary>
+    private sealed record MonthValue(DateOnly Month, bool Complete, double? Value)
+    {
+        public string Status { get; init; } = KpiStatus.Complete;
+
+        public string? Reason { get; init; }
+    }
+
+    private sealed record MonthlySeries(string View, IReadOnlyList<MonthValue> Months)
     {
         /// <summary>The last complete month ending by the report's last day (else the last month begun by then).</summary>
         public KpiTile Tile(KpiInfo kpi, DateOnly reportEnd, string currency)
@@ -340,15 +433,17 @@ internal sealed class MartReportReader(IWarehouseReader reader) : IReportSource
                 index = upTo.FindLastIndex(m => m.Value is not null);
             }
 
-            var month = index >= 0 ? upTo[index] : default;
+            var month = index >= 0 ? upTo[index] : null;
             return new KpiTile
             {
                 Kpi = kpi,
-                Value = index >= 0 ? month.Value : null,
+                Value = month?.Value,
+                Status = month?.Status ?? KpiStatus.Complete,
+                StatusReason = month?.Reason,
                 Previous = index > 0 ? upTo[index - 1].Value : null,
                 Currency = kpi.Unit == "Currency" ? currency : null,
                 Source = View,
-                PeriodLabel = index >= 0 ? month.Month.ToString("MMMM yyyy", CultureInfo.InvariantCulture) + (month.Complete ? "" : " (to date)") : null,
+                PeriodLabel = month is null ? null : month.Month.ToString("MMMM yyyy", CultureInfo.InvariantCulture) + (month.Complete ? "" : " (to date)"),
                 Series = upTo.Take(index + 1).TakeLast(12).Select(m => new ChartPoint(m.Month, m.Value)).ToList(),
             };
         }

@@ -12,7 +12,7 @@ internal static class ReportFormat
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
     // Multiples that read as "times" (ROAS 1.9×, LTV:CAC 8.8×); pages per session stays a plain number.
-    private static readonly HashSet<string> Times = new(StringComparer.Ordinal) { "roas", "ltv_to_cac", "frequency" };
+    private static readonly HashSet<string> Times = new(StringComparer.Ordinal) { "roas", "roas_paid", "roas_platform", "ltv_to_cac", "frequency" };
 
     public static string Value(string kpiId, string unit, double? value, string? currency)
     {

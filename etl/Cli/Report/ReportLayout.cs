@@ -11,7 +11,8 @@ internal sealed record AudienceLayout(
     string Summary,
     IReadOnlyList<string> Lead,
     IReadOnlyList<string> Breakdowns,
-    IReadOnlyList<TableLayout> Tables);
+    IReadOnlyList<TableLayout> Tables,
+    IReadOnlyList<ColumnLayout>? Months = null);
 
 /// <summary>A table of campaigns: rows are the segments where the first column has a value, sorted by it.</summary>
 internal sealed record TableLayout(string Title, string Caption, IReadOnlyList<ColumnLayout> Columns, int MaxRows = 12);
@@ -20,10 +21,14 @@ internal sealed record TableLayout(string Title, string Caption, IReadOnlyList<C
 /// A column of a campaign table. With <see cref="WithoutNumerator"/>, a row whose numerator is empty or 0 shows "—"
 /// and this reason instead of the mart's 0: a return on spend with no revenue attributed is unknown, not zero.
 /// </summary>
-internal sealed record ColumnLayout(string Header, string KpiId, KpiPart Part, string? WithoutNumerator = null);
+/// <param name="Unit">The unit of the cells when the KPI's own does not say it (ROI's denominator is money: marketing cost).</param>
+internal sealed record ColumnLayout(string Header, string KpiId, KpiPart Part, string? WithoutNumerator = null, string? Unit = null);
 
 internal static class ReportLayout
 {
+    /// <summary>How many months the executive tab's month table shows, up to the report's last month.</summary>
+    public const int MonthTableMonths = 6;
+
     /// <summary>The funnel every tab shows: period counts from the first visit to the first won deal.</summary>
     public static readonly string[] Funnel = ["sessions", "leads", "mqls", "sqls", "new_customers"];
 
@@ -36,9 +41,16 @@ internal static class ReportLayout
         new(
             "executive", "Executive", "Executive",
             "Revenue, new customers and what marketing spend returns.",
-            Lead: ["revenue", "new_customers", "cac", "roi"],
+            Lead: ["revenue", "new_customers", "cac", "roi", "roi_paid"],
             Breakdowns: ["revenue", "leads"],
-            Tables: []),
+            Tables: [],
+            // Blended (all revenue ÷ all marketing cost) and paid (costed channels only) side by side, per month.
+            Months:
+            [
+                new("Revenue", "revenue", KpiPart.Value), new("Marketing cost", "roi", KpiPart.Denominator, Unit: "Currency"),
+                new("ROI (blended)", "roi", KpiPart.Value), new("ROI (paid)", "roi_paid", KpiPart.Value),
+                new("New customers", "new_customers", KpiPart.Value), new("CAC (blended)", "cac", KpiPart.Value), new("CAC (paid)", "cac_paid", KpiPart.Value),
+            ]),
         new(
             "marketing", "Marketing", "Marketing",
             "Leads and pipeline from campaigns, what they cost and what ads return.",

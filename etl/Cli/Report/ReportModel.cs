@@ -50,6 +50,22 @@ internal sealed record AudienceReport
 
     /// <summary>KPIs of the audience that have no tile here, and where to read them.</summary>
     public required IReadOnlyList<string> Notes { get; init; }
+
+    /// <summary>The last months of the whole business with their status (the executive tab's month table); null elsewhere.</summary>
+    public MonthTable? Months { get; init; }
+}
+
+/// <summary>KPIs per calendar month, each month marked partial or provisional with the marts' reasons.</summary>
+internal sealed record MonthTable(IReadOnlyList<TableColumn> Columns, IReadOnlyList<MonthRow> Rows);
+
+/// <summary>
+/// A month of <see cref="MonthTable"/>: its cells, its worst status over them (partial over provisional over complete),
+/// and each distinct statement of the reasons the marts gave (rendered as one phrase by <see cref="KpiStatus.Summarize"/>).
+/// </summary>
+internal sealed record MonthRow(DateOnly Month, IReadOnlyList<double?> Cells, string Status, IReadOnlyList<string> Reasons)
+{
+    /// <summary>Per cell, "cost unknown" where the mart has no value for want of a cost source; else null.</summary>
+    public IReadOnlyList<string?> Missing { get; init; } = [];
 }
 
 /// <summary>A row of <c>mart.kpi_catalog</c>.</summary>
@@ -87,6 +103,12 @@ internal sealed record KpiTile
     /// progress belongs to that period, so the tile only says which period the target is for.
     /// </summary>
     public TargetProgress? OtherPeriodTarget { get; init; }
+
+    /// <summary>complete, partial or provisional, from the mart row the value was read from.</summary>
+    public string Status { get; init; } = KpiStatus.Complete;
+
+    /// <summary>The mart's reason when not complete (or when the value is unknown for want of a cost source).</summary>
+    public string? StatusReason { get; init; }
 
     /// <summary>The change against the previous value: percentage points for rates, else relative.</summary>
     public KpiChange? Change => KpiChange.Between(Kpi.Id, Kpi.Unit, Value, Previous);
