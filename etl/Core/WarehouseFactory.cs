@@ -14,7 +14,7 @@ public sealed class WarehouseFactory(PipelineOptions options, ILoggerFactory log
     public IWarehouseEngine Open(bool createIfMissing = true) => options.Warehouse.Engine switch
     {
         WarehouseOptions.DuckDbEngine => DuckDbWarehouse.Open(
-            new DuckDbWarehouseOptions { Path = options.Warehouse.DuckDb.Path, CreateIfMissing = createIfMissing, Reporting = options.Reporting, MemoryLimit = options.Warehouse.DuckDb.MemoryLimit },
+            new DuckDbWarehouseOptions { Path = options.Warehouse.DuckDb.Path, CreateIfMissing = createIfMissing, Reporting = options.Reporting, MemoryLimit = options.Warehouse.DuckDb.MemoryLimit, QueryMemoryLimit = options.Warehouse.DuckDb.QueryMemoryLimit },
             loggerFactory.CreateLogger<DuckDbWarehouse>()),
         WarehouseOptions.SqlServerEngine => OpenSqlServer(createIfMissing),
         var other => throw new ConfigException($"unknown warehouse engine '{other}'"),
@@ -36,6 +36,7 @@ public sealed class WarehouseFactory(PipelineOptions options, ILoggerFactory log
                 PublishedCopyPath = options.Publish.Path,
                 Reporting = options.Reporting,
                 MemoryLimit = options.Warehouse.DuckDb.MemoryLimit,
+                QueryMemoryLimit = options.Warehouse.DuckDb.QueryMemoryLimit,
             },
             loggerFactory.CreateLogger<DuckDbWarehouse>()),
         WarehouseOptions.SqlServerEngine => OpenSqlServer(createIfMissing: false),

@@ -40,7 +40,10 @@ internal sealed class DuckDbReader(DuckDbWarehouse warehouse) : IWarehouseReader
             }
         }
 
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await SqlRow.ReadAllAsync(reader, cancellationToken);
+        return await warehouse.WithQueryMemoryAsync(connection, async () =>
+        {
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            return await SqlRow.ReadAllAsync(reader, cancellationToken);
+        });
     }
 }

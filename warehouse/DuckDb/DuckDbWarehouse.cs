@@ -21,6 +21,8 @@ public sealed class DuckDbWarehouse : IWarehouseEngine
 
     private readonly DuckDbWarehouseOptions options;
     private readonly ILogger logger;
+    private readonly SemaphoreSlim queryMemoryGate = new(1, 1);
+    private int queriesUnderQueryLimit;
     private readonly DuckDBConnection lockHolder;
 
     private DuckDbWarehouse(DuckDbWarehouseOptions options, ILogger logger, string connectionString, DuckDBConnection lockHolder, string? readingPublishedCopy = null)
@@ -42,6 +44,61 @@ public sealed class DuckDbWarehouse : IWarehouseEngine
     public string Name => "duckdb";
 
     public string Location => options.Path;
+
+    /// <summary>
+    /// Runs mart queries under <see cref="DuckDbWarehouseOptions.QueryMemoryLimit"/>. memory_limit is one setting of
+    /// the whole database instance: a writer raises it while at least one mart query runs and puts the load limit back
+    /// after the last one, so loads stay as small as configured. Read-only opens have the query limit from the start.
+    /// </summary>
+    internal async Task<T> WithQueryMemoryAsync<T>(DuckDBConnection connection, Func<Task<T>> query)
+    {
+        var raise = !options.ReadOnly && !string.Equals(options.QueryMemoryLimitOrDefault, options.MemoryLimit, StringComparison.OrdinalIgnoreCase);
+        if (!raise)
+        {
+            return await query();
+        }
+
+        await queryMemoryGate.WaitAsync();
+        try
+        {
+            if (queriesUnderQueryLimit++ == 0)
+            {
+                await SetMemoryLimitAsync(connection, options.QueryMemoryLimitOrDefault);
+            }
+        }
+        finally
+        {
+            queryMemoryGate.Release();
+        }
+
+        try
+        {
+            return await query();
+        }
+        finally
+        {
+            await queryMemoryGate.WaitAsync();
+            try
+            {
+                if (--queriesUnderQueryLimit == 0)
+                {
+                    await SetMemoryLimitAsync(connection, options.MemoryLimit);
+                }
+            }
+            finally
+            {
+                queryMemoryGate.Release();
+            }
+        }
+    }
+
+    /// <summary>Sets DuckDB's memory_limit, or resets it to DuckDB's default when none is configured.</summary>
+    private static async Task SetMemoryLimitAsync(DuckDBConnection connection, string? limit)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = string.IsNullOrWhiteSpace(limit) ? "RESET memory_limit" : $"SET memory_limit = '{limit.Trim()}'";
+        await command.ExecuteNonQueryAsync();
+    }
 
     public IStagingLoader Loader { get; }
 
@@ -76,6 +133,11 @@ public sealed class DuckDbWarehouse : IWarehouseEngine
             throw new ArgumentException($"memory limit '{options.MemoryLimit}' is not a size like 512MB or 2GB", nameof(options));
         }
 
+        if (!DuckDbWarehouseOptions.IsMemoryLimit(options.QueryMemoryLimit))
+        {
+            throw new ArgumentException($"query memory limit '{options.QueryMemoryLimit}' is not a size like 512MB or 2GB", nameof(options));
+        }
+
         if (options.ReadOnly)
         {
             try
@@ -88,7 +150,7 @@ public sealed class DuckDbWarehouse : IWarehouseEngine
                 var note = $"{BusySince(busy)}: reading the published copy of {Utc(File.GetLastWriteTimeUtc(copyPath))} ({copyPath})";
                 var copyOptions = new DuckDbWarehouseOptions
                 {
-                    Path = copyPath, CreateIfMissing = false, ReadOnly = true, Reporting = options.Reporting, MemoryLimit = options.MemoryLimit,
+                    Path = copyPath, CreateIfMissing = false, ReadOnly = true, Reporting = options.Reporting, MemoryLimit = options.MemoryLimit, QueryMemoryLimit = options.QueryMemoryLimit,
                 };
                 return OpenFile(copyOptions, logger, copyPath, readOnly: true, note);
             }
@@ -114,9 +176,10 @@ public sealed class DuckDbWarehouse : IWarehouseEngine
             builder["temp_directory"] = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"pipeline-read-{Environment.ProcessId}.tmp");
         }
 
-        if (!string.IsNullOrWhiteSpace(options.MemoryLimit))
+        var memoryLimit = readOnly ? options.QueryMemoryLimitOrDefault : options.MemoryLimit;
+        if (!string.IsNullOrWhiteSpace(memoryLimit))
         {
-            builder["memory_limit"] = options.MemoryLimit.Trim();
+            builder["memory_limit"] = memoryLimit.Trim();
         }
 
         var connectionString = builder.ConnectionString;
@@ -289,6 +352,7 @@ public sealed class DuckDbWarehouse : IWarehouseEngine
     public ValueTask DisposeAsync()
     {
         lockHolder.Dispose();
+        queryMemoryGate.Dispose();
         return ValueTask.CompletedTask;
     }
 

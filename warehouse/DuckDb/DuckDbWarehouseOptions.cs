@@ -44,6 +44,15 @@ public sealed partial class DuckDbWarehouseOptions
     /// <summary>DuckDB's <c>memory_limit</c> ("512MB", "2GB"); null or empty keeps DuckDB's default (80 % of RAM).</summary>
     public string? MemoryLimit { get; init; }
 
+    /// <summary>
+    /// DuckDB's <c>memory_limit</c> while the marts are read (read-only opens, publishing the BI copy); null uses
+    /// <see cref="MemoryLimit"/>. The KPI views join many small aggregates, and DuckDB reserves memory per hash table
+    /// whatever the data size, so they need more room than a load does even on a small warehouse.
+    /// </summary>
+    public string? QueryMemoryLimit { get; init; }
+
+    internal string? QueryMemoryLimitOrDefault => string.IsNullOrWhiteSpace(QueryMemoryLimit) ? MemoryLimit : QueryMemoryLimit;
+
     /// <summary>A size DuckDB's memory_limit accepts: a number and a unit (KB, MB, GB, TB, KiB, MiB, GiB, TiB); empty means unset.</summary>
     public static bool IsMemoryLimit(string? value) =>
         string.IsNullOrWhiteSpace(value) || MemoryLimitPattern().IsMatch(value);

@@ -49,7 +49,7 @@ public sealed partial class MartPublisher(DuckDbWarehouse warehouse, ILogger? lo
             await connection.ExecuteAsync($"ATTACH {Literal(temp)} AS {alias}");
             try
             {
-                (tables, rows) = await CopyAsync(connection, live, alias, runId, cancellationToken);
+                (tables, rows) = await warehouse.WithQueryMemoryAsync(connection, () => CopyAsync(connection, live, alias, runId, cancellationToken));
                 // Everything into the main file before the rename: no WAL may be left behind for readers to miss.
                 await connection.ExecuteAsync($"CHECKPOINT {alias}");
             }

@@ -29,6 +29,7 @@ internal static class InitTemplates
         ["Warehouse:DuckDb"] = "The embedded warehouse.",
         ["Warehouse:DuckDb:Path"] = "The database file, relative to the folder you run pipeline in unless absolute.",
         ["Warehouse:DuckDb:MemoryLimit"] = "What DuckDB's buffers may hold before spilling to <file>.tmp (e.g. 512MB, 2GB).",
+        ["Warehouse:DuckDb:QueryMemoryLimit"] = "What DuckDB may hold while the KPI marts are read (kpi, report, publishing); the views need more than loads.",
         ["Logging"] = "Logs: readable lines on stderr, and a daily JSON file in Directory (secrets are scrubbed).",
         ["Logging:Level"] = "Verbose, Debug, Information, Warning, Error or Fatal.",
         ["Logging:Directory"] = "Folder of the daily log files; empty turns the file log off.",

@@ -237,6 +237,11 @@ public static class ConfigValidator
             {
                 Fail("Warehouse:DuckDb:MemoryLimit", $"'{options.Warehouse.DuckDb.MemoryLimit}' is not a size like 512MB or 2GB");
             }
+
+            if (!Pipeline.Warehouse.DuckDb.DuckDbWarehouseOptions.IsMemoryLimit(options.Warehouse.DuckDb.QueryMemoryLimit))
+            {
+                Fail("Warehouse:DuckDb:QueryMemoryLimit", $"'{options.Warehouse.DuckDb.QueryMemoryLimit}' is not a size like 512MB or 2GB");
+            }
         }
 
         if (engine == WarehouseOptions.SqlServerEngine && string.IsNullOrWhiteSpace(options.Warehouse.SqlServer.ConnectionString))

@@ -65,6 +65,13 @@ public sealed class DuckDbSettings
     /// file. Empty keeps DuckDB's own default (80 % of RAM), which a scheduler sharing a small machine rarely wants.
     /// </summary>
     public string? MemoryLimit { get; set; } = "512MB";
+
+    /// <summary>
+    /// DuckDB's <c>memory_limit</c> for reading the marts (kpi, report, status, publishing the BI copy). The KPI views
+    /// join many small aggregates and DuckDB reserves memory per hash table, so they need more than a load does.
+    /// Empty uses <see cref="MemoryLimit"/>.
+    /// </summary>
+    public string? QueryMemoryLimit { get; set; } = "2GB";
 }
 
 public sealed class SqlServerSettings
