@@ -130,9 +130,13 @@ other_costs AS (
     FROM dw.fact_marketing_cost WHERE platform = 'files'
     GROUP BY date, channel, campaign
 ),
--- Channels with a cost source: their leads, customers and revenue make the paid scope (SEMANTICS.md, "Cost scope").
+-- Channels with a cost source (as dw.dim_channel.has_cost_source: any cost row books to them): their leads,
+-- customers and revenue make the paid scope (SEMANTICS.md, "Cost scope"). Read from this view's own cost rows, so the
+-- measures do not scan the cost facts a second time.
 costed AS (
-    SELECT channel FROM dw.dim_channel WHERE has_cost_source = 1
+    SELECT channel FROM ads WHERE channel IS NOT NULL
+    UNION SELECT channel FROM google_ads WHERE channel IS NOT NULL
+    UNION SELECT channel FROM other_costs WHERE channel IS NOT NULL
 ),
 nps AS (
     SELECT date, CAST(SUM(nps_points) AS decimal(38, 9)) AS nps_net, CAST(COUNT_BIG(*) AS decimal(38, 9)) AS nps_responses
