@@ -112,9 +112,9 @@ public sealed partial class ReportSemanticsTests
         var range = KpiPeriods.Resolve("last-30d", ReportReading.Today);
         var (data, html) = await ReportReading.ReadAsync(range);
         var table = data.Audiences.Single(a => a.Id == "marketing").Tables.Single(t => t.Title == "Campaigns");
-        var roas = table.Columns.ToList().FindIndex(c => c.Kpi.Id == "roas");
+        var roas = table.Columns.ToList().FindIndex(c => c.Kpi.Id == "roas_platform");
         var mart = (await Marts.QueryAsync(
-                "SELECT segment, numerator, value FROM mart.kpi_over_range(CAST($from AS DATE), CAST($to AS DATE)) WHERE segment_type = 'campaign' AND kpi_id = 'roas'",
+                "SELECT segment, numerator, value FROM mart.kpi_over_range(CAST($from AS DATE), CAST($to AS DATE)) WHERE segment_type = 'campaign' AND kpi_id = 'roas_platform'",
                 ("from", range.From), ("to", range.To)))
             .ToDictionary(r => (string)r[0]!, r => (Revenue: r[1] is null ? 0 : Convert.ToDouble(r[1], CultureInfo.InvariantCulture), Value: r[2] is null ? (double?)null : Convert.ToDouble(r[2], CultureInfo.InvariantCulture)), StringComparer.Ordinal);
 

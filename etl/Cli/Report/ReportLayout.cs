@@ -62,7 +62,7 @@ internal static class ReportLayout
                 [
                     new("Ad spend", "cpc", KpiPart.Numerator), new("Sessions", "sessions", KpiPart.Value), new("Link clicks", "ctr", KpiPart.Numerator),
                     new("CTR", "ctr", KpiPart.Value), new("CPC", "cpc", KpiPart.Value), new("Leads", "leads", KpiPart.Value), new("CPL", "cpl", KpiPart.Value),
-                    new("ROAS", "roas", KpiPart.Value, NoAttributedRevenue), new("Conv. rate (web)", "web_conversion_rate", KpiPart.Value),
+                    new("ROAS (platform)", "roas_platform", KpiPart.Value, NoAttributedRevenue), new("Conv. rate (web)", "web_conversion_rate", KpiPart.Value),
                 ]),
             ]),
         new(
