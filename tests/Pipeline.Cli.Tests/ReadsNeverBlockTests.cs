@@ -25,8 +25,8 @@ public sealed class ReadsNeverBlockTests : CliTestBase
                 impressions, inline_link_clicks, spend, reach_unavailable, _account_id, _run_id, _loaded_at) VALUES
               ('2026-01-05', '2026-01-05', 'act_1', 'EUR', 'c1', 'winter_sale', 's1', 'a1', 4000, 100, 60.00, false, 'act_1', 'test', now());
             INSERT INTO etl.sync_state (source, stream, account_id, cursor_value, updated_at, run_id) VALUES ('meta', 'insights_daily', 'act_1', '2026-01-05', now(), 'run-1');
-            INSERT INTO etl.sync_runs (run_id, source, stream, account_id, started_at, finished_at, status, rows_written)
-              VALUES ('run-1', 'meta', 'insights_daily', 'act_1', now()::TIMESTAMP, now()::TIMESTAMP, 'Succeeded', 1);
+            INSERT INTO etl.sync_runs (run_id, source, stream, account_id, started_at, finished_at, status, rows_written, window_from, window_to)
+              VALUES ('run-1', 'meta', 'insights_daily', 'act_1', now()::TIMESTAMP, now()::TIMESTAMP, 'Succeeded', 1, DATE '2026-01-05', DATE '2026-01-05');
             """;
         await command.ExecuteNonQueryAsync();
     }

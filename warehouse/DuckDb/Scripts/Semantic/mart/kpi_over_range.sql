@@ -58,17 +58,31 @@ judged AS (
     FROM sums AS r
     LEFT JOIN coverage AS c ON c.kpi_id = r.kpi_id
     LEFT JOIN reasons AS rs ON rs.kpi_id = r.kpi_id
+),
+-- Cost scope per channel: a channel nothing can attribute revenue or leads to, or one with no cost source, has no
+-- meaningful ROI, ROAS, CAC or CPL (never −100 % or infinite). A scalar subquery, not an outer join: DuckDB cannot
+-- re-bind a table macro with an outer join there (the published copy recreates the macro from its definition).
+scoped AS (
+    SELECT r.*,
+           (SELECT CASE WHEN NOT ch.has_cost_source AND ch.is_paid THEN 'cost unknown: no cost source for ' || ch.channel
+                        WHEN NOT ch.has_cost_source THEN 'no cost source for ' || ch.channel
+                        WHEN NOT ch.revenue_attributable THEN 'no revenue attributable to ' || ch.channel || ': no CRM source maps to it'
+                   END
+            FROM dw.dim_channel AS ch
+            WHERE r.segment_type = 'channel' AND ch.channel = r.segment AND k.cost_scope IN ('blended', 'paid')) AS scope_reason
+    FROM judged AS r
+    JOIN mart.kpi_catalog AS k ON k.kpi_id = r.kpi_id
 )
 SELECT CAST(range_start AS DATE) AS period_start, CAST(range_end AS DATE) AS period_end, r.segment_type, r.segment, r.kpi_id,
        k.name AS kpi_name, k.unit, CASE WHEN k.unit = 'Currency' THEN st.reporting_currency END AS currency,
        r.numerator, CASE WHEN k.denominator IS NOT NULL THEN r.denominator END AS denominator,
-       CASE WHEN x.scope_reason IS NULL THEN {{kpi_value(r.numerator, r.denominator)}} END AS value,
+       CASE WHEN r.scope_reason IS NULL THEN {{kpi_value(r.numerator, r.denominator)}} END AS value,
        CAST(r.covered_days AS DOUBLE) / r.period_days AS coverage,
        r.covered_days,
        r.period_days,
        CASE WHEN r.covered_days < r.period_days THEN 'partial' WHEN r.provisional THEN 'provisional' ELSE 'complete' END AS status,
        NULLIF(concat_ws('; ',
-           x.scope_reason,
+           r.scope_reason,
            CASE WHEN r.covered_days < r.period_days AND CAST(range_end AS DATE) > r.today
                 THEN 'period in progress: ' || CAST(greatest(r.today - CAST(range_start AS DATE) + 1, 0) AS VARCHAR) || ' of ' || CAST(r.period_days AS VARCHAR) || ' days' END,
            CASE WHEN r.covered_days < r.period_days THEN r.gaps END,
@@ -78,14 +92,6 @@ SELECT CAST(range_start AS DATE) AS period_start, CAST(range_end AS DATE) AS per
                     CASE WHEN r.restating IS NOT NULL THEN 'provisional: ' || r.restating || ' may still restate days of the period' END), '')
            END), '') AS status_reason,
        r.covered_days = r.period_days AS period_complete
-FROM judged AS r
+FROM scoped AS r
 JOIN mart.kpi_catalog AS k ON k.kpi_id = r.kpi_id
-CROSS JOIN dw.settings AS st
-LEFT JOIN (
-    SELECT ch.channel,
-           CASE WHEN NOT ch.has_cost_source AND ch.is_paid THEN 'cost unknown: no cost source for ' || ch.channel
-                WHEN NOT ch.has_cost_source THEN 'no cost source for ' || ch.channel
-                WHEN NOT ch.revenue_attributable THEN 'no revenue attributable to ' || ch.channel || ': no CRM source maps to it'
-           END AS scope_reason
-    FROM dw.dim_channel AS ch
-) AS x ON r.segment_type = 'channel' AND x.channel = r.segment AND k.cost_scope IN ('blended', 'paid');
+CROSS JOIN dw.settings AS st;
