@@ -118,15 +118,81 @@ public sealed class CrmWorld
         _ => Record(type, index, DealCreated(index), archivable: true, settled: DealDue(index)),
     };
 
-    /// <summary>The company of a contact; arithmetic so the reverse lookup needs no scan.</summary>
-    public int CompanyOfContact(int contactIndex) => contactIndex % options.Companies;
+    /// <summary>
+    /// New companies keep arriving over the whole history: company j is founded by one contact (its first), spread
+    /// evenly over the contacts (so over time, with the seasons), and takes that contact's original source. Every other
+    /// contact joins one of the <see cref="JoinWindow"/> companies founded just before it (colleagues who get in touch
+    /// within weeks). Arithmetic both ways, so the reverse lookup scans a bounded range. With more companies than
+    /// contacts, contact i founds company i and the rest have no contacts.
+    /// </summary>
+    public int CompanyOfContact(int contactIndex)
+    {
+        if (!FoundersSpread)
+        {
+            return contactIndex % options.Companies;
+        }
+
+        var founded = CompaniesFoundedUpTo(contactIndex);
+        if (Founder(founded - 1) == contactIndex)
+        {
+            return founded - 1;
+        }
+
+        return founded - 1 - Det.Index(Math.Min(founded, JoinWindow), seed, Salt.Contact, contactIndex, 40);
+    }
 
     public IEnumerable<int> ContactsOfCompany(int companyIndex)
     {
-        for (var i = companyIndex; i < options.Contacts; i += options.Companies)
+        if (!FoundersSpread)
         {
-            yield return i;
+            for (var i = companyIndex; i < options.Contacts; i += options.Companies)
+            {
+                yield return i;
+            }
+
+            yield break;
         }
+
+        // Its founder, then the contacts up to the founder of the JoinWindow-th company after it that chose it.
+        var from = Founder(companyIndex);
+        var to = companyIndex + JoinWindow < options.Companies ? Founder(companyIndex + JoinWindow) : options.Contacts - 1;
+        for (var i = from; i <= to; i++)
+        {
+            if (CompanyOfContact(i) == companyIndex)
+            {
+                yield return i;
+            }
+        }
+    }
+
+    /// <summary>How many of the latest companies a contact that founds none may join.</summary>
+    public const int JoinWindow = 40;
+
+    private bool FoundersSpread => options.Companies <= options.Contacts;
+
+    /// <summary>The founding (first) contact of a company: its even slot among the contacts plus jitter inside the slot.</summary>
+    private int Founder(int companyIndex)
+    {
+        var slot = (int)((long)companyIndex * options.Contacts / options.Companies);
+        var width = options.Contacts / options.Companies;
+        return companyIndex == 0 ? 0 : slot + Det.Index(width, seed, Salt.Company, companyIndex, 40);
+    }
+
+    /// <summary>The number of companies whose founder is at or before a contact (at least 1: company 0 is founded by contact 0).</summary>
+    private int CompaniesFoundedUpTo(int contactIndex)
+    {
+        var j = (int)Math.Min(options.Companies - 1, (long)contactIndex * options.Companies / options.Contacts);
+        while (j > 0 && Founder(j) > contactIndex)
+        {
+            j--;
+        }
+
+        while (j + 1 < options.Companies && Founder(j + 1) <= contactIndex)
+        {
+            j++;
+        }
+
+        return j + 1;
     }
 
     /// <summary>
@@ -286,8 +352,14 @@ public sealed class CrmWorld
         return firstContact + TimeSpan.FromSeconds(Math.Floor((day * 86_400.0) + (share * hours * 3_600)));
     }
 
+    /// <summary>A company is created with its founding contact (HubSpot creates it from the contact's email domain).</summary>
     private DateTimeOffset CompanyCreated(int index)
     {
+        if (FoundersSpread)
+        {
+            return Clamp(ContactCreated(Founder(index)) + TimeSpan.FromSeconds(Det.Between(1, 600, seed, Salt.Company, index, 41)), asOf);
+        }
+
         var start = firstContact.AddDays(-365);
         return start + TimeSpan.FromSeconds(Math.Floor((asOf - start).TotalSeconds * index / options.Companies));
     }
@@ -348,58 +420,84 @@ public sealed class CrmWorld
         return props;
     }
 
-    /// <summary>Original source of a contact, consistent with the campaigns running when it was created.</summary>
+    /// <summary>
+    /// How contacts first found the business, as shares of the founding contacts of new companies and of the contacts
+    /// that join a known company; the rest is organic search. New companies mostly find the business through its ads
+    /// and search, colleagues of a known company through a newsletter, a bookmark or a referral. With 3 of 8 contacts
+    /// founding a company (the demo), about a quarter of all contacts are Paid Social, as Meta's lead counts expect.
+    /// </summary>
+    private static readonly (string Source, double Founder, double Joiner)[] SourceMix =
+    [
+        ("PAID_SOCIAL", 0.30, 0.22), ("EMAIL_MARKETING", 0.05, 0.20), ("PAID_SEARCH", 0.18, 0.06), ("DIRECT_TRAFFIC", 0.07, 0.14),
+        ("REFERRALS", 0.08, 0.08), ("SOCIAL_MEDIA", 0.06, 0.04), ("OFFLINE", 0.04, 0.02),
+    ];
+
+    /// <summary>
+    /// Original source of a contact, consistent with the campaigns running when it was created. The campaigns that run
+    /// from the world's first day were running before it too (the business advertised before the pipeline loaded it),
+    /// so paid social also acquired the CRM's earlier contacts; Google Ads search did throughout.
+    /// </summary>
     public (string Source, string? Data1, string? Data2) ContactSource(int index, DateTimeOffset createdAt)
     {
         var day = DateOnly.FromDateTime(createdAt.UtcDateTime);
         var u = Det.Unit(seed, Salt.Contact, index, 6);
-        if (u < 0.25)
+        var founder = IsFounder(index);
+        var source = "ORGANIC_SEARCH";
+        foreach (var (candidate, founderShare, joinerShare) in SourceMix)
         {
-            var active = meta.Campaigns.Where(c => MetaWorld.IsActive(c, day)).ToList();
-            if (active.Count > 0)
+            var share = founder ? founderShare : joinerShare;
+            if (u < share)
             {
-                // HubSpot's ads tracking puts the ad id, not the campaign, in drill-down 2 of paid social; the campaign
-                // travels in the landing page's utm_campaign (ContactFirstUrl).
-                var campaign = active[Det.Index(active.Count, seed, Salt.Contact, index, 7)];
-                var ads = meta.AdsByCampaign[campaign.Id];
-                return ("PAID_SOCIAL", Det.Unit(seed, Salt.Contact, index, 8) < 0.6 ? "facebook" : "instagram", ads[Det.Index(ads.Count, seed, Salt.Contact, index, 9)].Id);
+                source = candidate;
+                break;
             }
+
+            u -= share;
         }
-        else if (u < 0.4)
+
+        switch (source)
         {
-            var recent = mailchimp.Campaigns
-                .Where(c => c.SendTime is { } t && day.DayNumber - DateOnly.FromDateTime(t.UtcDateTime).DayNumber is >= 0 and < 7)
-                .ToList();
-            if (recent.Count > 0)
-            {
-                // Email marketing: drill-down 1 is the link's utm_campaign, drill-down 2 a HubSpot email name (none: Mailchimp).
-                return ("EMAIL_MARKETING", recent[Det.Index(recent.Count, seed, Salt.Contact, index, 7)].UtmCampaign, null);
-            }
-        }
-        else if (u < 0.5)
-        {
-            // Paid search: drill-down 1 is the utm_campaign, drill-down 2 the search term.
-            return Det.Unit(seed, Salt.Contact, index, 8) < 0.5 ? ("PAID_SEARCH", "Search_Brand_DE", "nordlicht leuchten") : ("PAID_SEARCH", "Search_Generic_DE", "led pendelleuchte");
-        }
-        else if (u < 0.6)
-        {
-            return ("DIRECT_TRAFFIC", null, null);
-        }
-        else if (u < 0.68)
-        {
-            return ("REFERRALS", "partner.example", null);
-        }
-        else if (u < 0.73)
-        {
-            return ("SOCIAL_MEDIA", "linkedin.com", null);
-        }
-        else if (u < 0.76)
-        {
-            return ("OFFLINE", "IMPORT", null);
+            case "PAID_SOCIAL":
+                var active = meta.Campaigns.Where(c => MetaWorld.IsActive(c, day) || (day < options.StartDate && c.StartDate == options.StartDate)).ToList();
+                if (active.Count > 0)
+                {
+                    // HubSpot's ads tracking puts the ad id, not the campaign, in drill-down 2 of paid social; the campaign
+                    // travels in the landing page's utm_campaign (ContactFirstUrl).
+                    var campaign = active[Det.Index(active.Count, seed, Salt.Contact, index, 7)];
+                    var ads = meta.AdsByCampaign[campaign.Id];
+                    return ("PAID_SOCIAL", Det.Unit(seed, Salt.Contact, index, 8) < 0.6 ? "facebook" : "instagram", ads[Det.Index(ads.Count, seed, Salt.Contact, index, 9)].Id);
+                }
+
+                break;
+            case "EMAIL_MARKETING":
+                var recent = mailchimp.Campaigns
+                    .Where(c => c.SendTime is { } t && day.DayNumber - DateOnly.FromDateTime(t.UtcDateTime).DayNumber is >= 0 and < 7)
+                    .ToList();
+                if (recent.Count > 0)
+                {
+                    // Email marketing: drill-down 1 is the link's utm_campaign, drill-down 2 a HubSpot email name (none: Mailchimp).
+                    return ("EMAIL_MARKETING", recent[Det.Index(recent.Count, seed, Salt.Contact, index, 7)].UtmCampaign, null);
+                }
+
+                break;
+            case "PAID_SEARCH":
+                // Paid search: drill-down 1 is the utm_campaign, drill-down 2 the search term.
+                return Det.Unit(seed, Salt.Contact, index, 8) < 0.5 ? ("PAID_SEARCH", "Search_Brand_DE", "nordlicht leuchten") : ("PAID_SEARCH", "Search_Generic_DE", "led pendelleuchte");
+            case "DIRECT_TRAFFIC":
+                return ("DIRECT_TRAFFIC", null, null);
+            case "REFERRALS":
+                return ("REFERRALS", "partner.example", null);
+            case "SOCIAL_MEDIA":
+                return ("SOCIAL_MEDIA", "linkedin.com", null);
+            case "OFFLINE":
+                return ("OFFLINE", "IMPORT", null);
         }
 
         return ("ORGANIC_SEARCH", "google", null);
     }
+
+    private bool IsFounder(int contactIndex) =>
+        FoundersSpread ? Founder(CompaniesFoundedUpTo(contactIndex) - 1) == contactIndex : contactIndex < options.Companies;
 
     /// <summary>
     /// The page a contact first landed on: tagged links carry utm_source/utm_medium/utm_campaign (paid social: the
@@ -425,7 +523,8 @@ public sealed class CrmWorld
 
     /// <summary>A company's original source and drill-downs are its first contact's (HubSpot copies them from the earliest associated contact).</summary>
     private (string? Source, string? Data1, string? Data2) CompanySource(int index) =>
-        index < options.Contacts ? ContactSource(index, ContactCreated(index)) : (null, null, null);
+        FoundersSpread ? ContactSource(Founder(index), ContactCreated(Founder(index)))
+        : index < options.Contacts ? ContactSource(index, ContactCreated(index)) : (null, null, null);
 
     private Dictionary<string, string?> CompanyProperties(int index)
     {
