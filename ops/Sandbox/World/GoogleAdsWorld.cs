@@ -81,7 +81,7 @@ public sealed class GoogleAdsWorld
                 _ => (0.5, 1.1, 0.008, 0.02),
             };
             var costCents = Det.Round(clicks * R(cpcMin, cpcMax, 2) * 100);
-            var impressions = clicks == 0 ? Det.Round(R(0, 40, 3)) : Det.Round(clicks / R(ctrMin, ctrMax, 3));
+            var impressions = clicks == 0 ? Det.Round(R(0, 40, 3)) : Det.Round(clicks / ((ctrMin + ctrMax) / 2 * R(0.85, 1.15, 3)));
             result.Add(new GoogleAdsCampaignDay(day, AccountName, campaign, costCents, clicks, impressions));
         }
 
