@@ -1,18 +1,7 @@
 using System.Globalization;
 using DuckDB.NET.Data;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
-using Pipeline.Connectors.Ga4;
-using Pipeline.Connectors.HubSpot;
-using Pipeline.Connectors.Meta;
-using Pipeline.Connectors.Streams;
-using Pipeline.Etl;
-using Pipeline.Etl.Configuration;
-using Pipeline.Etl.Sync;
 using Pipeline.Sandbox;
 using Pipeline.Sandbox.World;
-using Pipeline.Warehouse;
-using Pipeline.Warehouse.DuckDb;
 using static Pipeline.Marts.Tests.MartsFixture;
 
 namespace Pipeline.Marts.Tests;
@@ -98,46 +87,8 @@ public sealed class UncostedPaidChannelTests
         var world = WorldOptions.Demo with { StartDate = today.AddDays(-(Days - 1)), Days = Days, Ga4GoogleAdsLinked = false };
         await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions { World = world });
         truth = sandbox.World.Truth;
-        var credentials = sandbox.Credentials;
-        var sources = new SourcesOptions
-        {
-            Ga4 = new Ga4Options
-            {
-                BaseUrl = sandbox.Ga4BaseAddress,
-                TokenUrl = sandbox.GoogleTokenUri,
-                Properties = [new Ga4PropertyOptions { PropertyId = credentials.Ga4PropertyId, ServiceAccountKeyJson = credentials.GoogleServiceAccountKeyJson, FirstRunDays = Days }],
-            },
-            Meta = new MetaOptions
-            {
-                BaseUrl = sandbox.MetaBaseAddress,
-                AccessToken = credentials.MetaAccessToken,
-                AdAccountIds = [.. credentials.MetaAdAccountIds],
-                FirstRunDays = Days,
-                AsyncPollInterval = TimeSpan.FromMilliseconds(50),
-            },
-            HubSpot = new HubSpotOptions { BaseUrl = sandbox.HubSpotBaseAddress, Accounts = [new HubSpotAccountOptions { AccessToken = credentials.HubSpotAccessToken }] },
-        };
-
         var path = Path.Combine(folder, "warehouse.duckdb");
-        await using (var provider = new ServiceCollection().AddSingleton(TimeProvider.System).AddLogging().AddConfiguredSources(sources).BuildServiceProvider())
-        {
-            var catalog = new SourceCatalog(provider.GetServices<ISource>());
-            await using var warehouse = DuckDbWarehouse.Open(new DuckDbWarehouseOptions { Path = path, Reporting = new ReportingSettings { Currency = "EUR", TimeZone = "Europe/Berlin" } });
-            await warehouse.MigrateAsync(catalog.Streams);
-            var runner = new SyncRunner(warehouse, new FixedClock(sandbox.World.AsOf), NullLogger<SyncRunner>.Instance);
-            foreach (var source in catalog.Sources)
-            {
-                foreach (var connection in await source.ConnectAsync(CancellationToken.None))
-                {
-                    await using (connection)
-                    {
-                        await runner.SyncAsync(connection, new SyncRequest("uncosted-tests"));
-                    }
-                }
-            }
-
-            await warehouse.MigrateAsync(catalog.Streams);
-        }
+        await SandboxWarehouse.SyncAsync(sandbox, SandboxWarehouse.Sources(sandbox, Days, mailchimp: false), path, "uncosted-tests");
 
         connection = new DuckDBConnection($"Data Source={path}");
         await connection.OpenAsync();
@@ -205,10 +156,5 @@ public sealed class UncostedPaidChannelTests
         }
 
         return rows;
-    }
-
-    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => now;
     }
 }

@@ -2,21 +2,9 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Numerics;
 using DuckDB.NET.Data;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
-using Pipeline.Connectors.Files;
-using Pipeline.Connectors.Ga4;
-using Pipeline.Connectors.HubSpot;
 using Pipeline.Connectors.Mailchimp;
-using Pipeline.Connectors.Meta;
-using Pipeline.Connectors.Streams;
-using Pipeline.Etl;
-using Pipeline.Etl.Configuration;
-using Pipeline.Etl.Sync;
 using Pipeline.Sandbox;
 using Pipeline.Sandbox.World;
-using Pipeline.Warehouse;
-using Pipeline.Warehouse.DuckDb;
 
 namespace Pipeline.Marts.Tests;
 
@@ -59,53 +47,7 @@ public sealed class MartsFixture
         SandboxWorld = sandbox.World;
         Files = TestFiles.Create(World.StartDate, World.EndDate, ZeroCostDay(sandbox.World.Truth));
         Files.WriteTo(filesFolder);
-        var credentials = sandbox.Credentials;
-        var sources = new SourcesOptions
-        {
-            Ga4 = new Ga4Options
-            {
-                BaseUrl = sandbox.Ga4BaseAddress,
-                TokenUrl = sandbox.GoogleTokenUri,
-                Properties = [new Ga4PropertyOptions { PropertyId = credentials.Ga4PropertyId, ServiceAccountKeyJson = credentials.GoogleServiceAccountKeyJson, FirstRunDays = WorldDays }],
-            },
-            Meta = new MetaOptions
-            {
-                BaseUrl = sandbox.MetaBaseAddress,
-                AccessToken = credentials.MetaAccessToken,
-                AdAccountIds = [.. credentials.MetaAdAccountIds],
-                FirstRunDays = WorldDays,
-                AsyncPollInterval = TimeSpan.FromMilliseconds(50),
-            },
-            Mailchimp = new MailchimpOptions { BaseUrl = sandbox.MailchimpBaseAddress, Accounts = [new MailchimpAccountOptions { ApiKey = credentials.MailchimpApiKey }] },
-            HubSpot = new HubSpotOptions { BaseUrl = sandbox.HubSpotBaseAddress, Accounts = [new HubSpotAccountOptions { AccessToken = credentials.HubSpotAccessToken }] },
-            Files = new FilesOptions { Folder = filesFolder },
-        };
-
-        await using (var provider = new ServiceCollection().AddSingleton(TimeProvider.System).AddLogging().AddConfiguredSources(sources).BuildServiceProvider())
-        {
-            var catalog = new SourceCatalog(provider.GetServices<ISource>());
-            var reporting = new ReportingSettings { Currency = "EUR", TimeZone = "Europe/Berlin" };
-            await using var warehouse = DuckDbWarehouse.Open(new DuckDbWarehouseOptions { Path = WarehousePath, Reporting = reporting });
-            await warehouse.MigrateAsync(catalog.Streams);
-
-            // Windows are planned from the world's "now" (its last evening), so every account's today is the world's last day.
-            var runner = new SyncRunner(warehouse, new FixedClock(sandbox.World.AsOf), NullLogger<SyncRunner>.Instance);
-            var failed = new List<string>();
-            foreach (var source in catalog.Sources)
-            {
-                foreach (var connection in await source.ConnectAsync(CancellationToken.None))
-                {
-                    await using (connection)
-                    {
-                        var summary = await runner.SyncAsync(connection, new SyncRequest("marts-tests"));
-                        failed.AddRange(summary.Windows.Where(w => w.Status != SyncRunStatus.Succeeded).Select(w => $"{summary.Source}.{w.Stream} {w.Window}: {w.Error}"));
-                    }
-                }
-            }
-
-            Assert.That(failed, Is.Empty, "every sandbox window syncs");
-            await warehouse.MigrateAsync(catalog.Streams);
-        }
+        await SandboxWarehouse.SyncAsync(sandbox, SandboxWarehouse.Sources(sandbox, WorldDays, filesFolder: filesFolder), WarehousePath, "marts-tests");
 
         // The activity endpoint's history the Mailchimp connector loads on its first run.
         var firstListActivityDay = World.EndDate.AddDays(-(MailchimpOptions.ActivityHistoryDays - 1));
@@ -215,9 +157,4 @@ public sealed class MartsFixture
         DateTime t => DateOnly.FromDateTime(t),
         _ => throw new InvalidCastException($"not a date: {value}"),
     };
-
-    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => now;
-    }
 }

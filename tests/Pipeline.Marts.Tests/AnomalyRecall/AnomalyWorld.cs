@@ -1,19 +1,8 @@
 using System.Diagnostics;
 using DuckDB.NET.Data;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
-using Pipeline.Connectors.Ga4;
-using Pipeline.Connectors.HubSpot;
-using Pipeline.Connectors.Mailchimp;
-using Pipeline.Connectors.Meta;
-using Pipeline.Connectors.Streams;
-using Pipeline.Etl;
-using Pipeline.Etl.Configuration;
-using Pipeline.Etl.Sync;
+using Pipeline.Marts.Tests;
 using Pipeline.Sandbox;
 using Pipeline.Sandbox.World;
-using Pipeline.Warehouse;
-using Pipeline.Warehouse.DuckDb;
 
 // Its own namespace: the marts fixture (namespace Pipeline.Marts.Tests) is not needed here and is not run for it.
 namespace Pipeline.Marts.AnomalyRecall;
@@ -103,48 +92,7 @@ public sealed class AnomalyWorld : IAsyncDisposable
         var options = WorldOptionsFor(Injected);
         await using (var sandbox = await SandboxServer.StartAsync(new SandboxOptions { World = options }))
         {
-            var credentials = sandbox.Credentials;
-            var sources = new SourcesOptions
-            {
-                Ga4 = new Ga4Options
-                {
-                    BaseUrl = sandbox.Ga4BaseAddress,
-                    TokenUrl = sandbox.GoogleTokenUri,
-                    Properties = [new Ga4PropertyOptions { PropertyId = credentials.Ga4PropertyId, ServiceAccountKeyJson = credentials.GoogleServiceAccountKeyJson, FirstRunDays = Days }],
-                },
-                Meta = new MetaOptions
-                {
-                    BaseUrl = sandbox.MetaBaseAddress,
-                    AccessToken = credentials.MetaAccessToken,
-                    AdAccountIds = [.. credentials.MetaAdAccountIds],
-                    FirstRunDays = Days,
-                    AsyncPollInterval = TimeSpan.FromMilliseconds(50),
-                },
-                Mailchimp = new MailchimpOptions { BaseUrl = sandbox.MailchimpBaseAddress, Accounts = [new MailchimpAccountOptions { ApiKey = credentials.MailchimpApiKey }] },
-                HubSpot = new HubSpotOptions { BaseUrl = sandbox.HubSpotBaseAddress, Accounts = [new HubSpotAccountOptions { AccessToken = credentials.HubSpotAccessToken }] },
-            };
-
-            await using var provider = new ServiceCollection().AddSingleton(TimeProvider.System).AddLogging().AddConfiguredSources(sources).BuildServiceProvider();
-            var catalog = new SourceCatalog(provider.GetServices<ISource>());
-            var reporting = new ReportingSettings { Currency = "EUR", TimeZone = "Europe/Berlin" };
-            await using var warehouse = DuckDbWarehouse.Open(new DuckDbWarehouseOptions { Path = path, Reporting = reporting });
-            await warehouse.MigrateAsync(catalog.Streams);
-            var runner = new SyncRunner(warehouse, new FixedClock(sandbox.World.AsOf), NullLogger<SyncRunner>.Instance);
-            var failed = new List<string>();
-            foreach (var source in catalog.Sources)
-            {
-                foreach (var connection in await source.ConnectAsync(CancellationToken.None))
-                {
-                    await using (connection)
-                    {
-                        var summary = await runner.SyncAsync(connection, new SyncRequest("anomaly-recall"));
-                        failed.AddRange(summary.Windows.Where(w => w.Status != SyncRunStatus.Succeeded).Select(w => $"{summary.Source}.{w.Stream} {w.Window}: {w.Error}"));
-                    }
-                }
-            }
-
-            Assert.That(failed, Is.Empty, "every sandbox window syncs");
-            await warehouse.MigrateAsync(catalog.Streams);
+            await SandboxWarehouse.SyncAsync(sandbox, SandboxWarehouse.Sources(sandbox, Days), path, "anomaly-recall");
         }
 
         var db = new DuckDBConnection($"Data Source={path}");
@@ -198,10 +146,5 @@ public sealed class AnomalyWorld : IAsyncDisposable
         {
             // left for the OS temp cleaner
         }
-    }
-
-    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => now;
     }
 }

@@ -64,11 +64,7 @@ judged AS (
 -- re-bind a table macro with an outer join there (the published copy recreates the macro from its definition).
 scoped AS (
     SELECT r.*,
-           (SELECT CASE WHEN NOT ch.has_cost_source AND ch.is_paid THEN 'cost unknown: no cost source for ' || ch.channel
-                        WHEN NOT ch.has_cost_source THEN 'no cost source for ' || ch.channel
-                        WHEN NOT ch.revenue_attributable THEN 'no revenue attributable to ' || ch.channel || ': no CRM source maps to it'
-                   END
-            FROM dw.dim_channel AS ch
+           (SELECT ch.cost_scope_note FROM dw.dim_channel AS ch
             WHERE r.segment_type = 'channel' AND ch.channel = r.segment AND k.cost_scope IN ('blended', 'paid')) AS scope_reason
     FROM judged AS r
     JOIN mart.kpi_catalog AS k ON k.kpi_id = r.kpi_id

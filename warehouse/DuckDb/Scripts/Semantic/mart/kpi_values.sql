@@ -163,7 +163,7 @@ SELECT
     CASE WHEN k.unit = 'Currency' THEN s.reporting_currency END      AS currency,
     r.numerator,
     CASE WHEN k.denominator IS NOT NULL OR r.kpi_id = 'channel_session_share' THEN r.denominator END AS denominator,
-    CASE WHEN x.scope_reason IS NULL THEN
+    CASE WHEN x.cost_scope_note IS NULL THEN
     {{kpi_value(r.numerator, r.denominator, k.denominator IS NULL AND r.kpi_id <> 'channel_session_share')}}
     END AS value,
     r.covered_days = r.period_days                                   AS period_complete,
@@ -172,7 +172,7 @@ SELECT
     r.period_days,
     CASE WHEN r.covered_days < r.period_days THEN 'partial' WHEN r.provisional THEN 'provisional' ELSE 'complete' END AS status,
     NULLIF(concat_ws('; ',
-        x.scope_reason,
+        x.cost_scope_note,
         CASE WHEN r.covered_days < r.period_days AND r.period_end > r.today
              THEN 'period in progress: ' || CAST(greatest(r.today - r.period_start + 1, 0) AS VARCHAR) || ' of ' || CAST(r.period_days AS VARCHAR) || ' days' END,
         CASE WHEN r.covered_days < r.period_days THEN r.gaps END,
@@ -186,11 +186,5 @@ JOIN mart.kpi_catalog AS k ON k.kpi_id = r.kpi_id
 CROSS JOIN dw.settings AS s
 -- Cost scope per channel: a channel nothing can attribute revenue or leads to, or one with no cost source, has no
 -- meaningful ROI, ROAS, CAC or CPL (never −100 % or infinite).
-LEFT JOIN (
-    SELECT ch.channel,
-           CASE WHEN NOT ch.has_cost_source AND ch.is_paid THEN 'cost unknown: no cost source for ' || ch.channel
-                WHEN NOT ch.has_cost_source THEN 'no cost source for ' || ch.channel
-                WHEN NOT ch.revenue_attributable THEN 'no revenue attributable to ' || ch.channel || ': no CRM source maps to it'
-           END AS scope_reason
-    FROM dw.dim_channel AS ch
-) AS x ON r.segment_type = 'channel' AND x.channel = r.segment AND k.cost_scope IN ('blended', 'paid');
+LEFT JOIN dw.dim_channel AS x
+  ON r.segment_type = 'channel' AND x.channel = r.segment AND k.cost_scope IN ('blended', 'paid');

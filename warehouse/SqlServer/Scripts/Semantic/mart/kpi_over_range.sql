@@ -74,13 +74,13 @@ judged AS (
 SELECT @range_start AS period_start, @range_end AS period_end, r.segment_type, r.segment, r.kpi_id,
        k.name AS kpi_name, k.unit, CASE WHEN k.unit = 'Currency' THEN st.reporting_currency END AS currency,
        r.numerator, CASE WHEN k.denominator IS NOT NULL THEN r.denominator END AS denominator,
-       CASE WHEN x.scope_reason IS NULL THEN {{kpi_value(r.numerator, r.denominator)}} END AS value,
+       CASE WHEN x.cost_scope_note IS NULL THEN {{kpi_value(r.numerator, r.denominator)}} END AS value,
        CAST(r.covered_days AS float) / r.period_days AS coverage,
        r.covered_days,
        r.period_days,
        CASE WHEN r.covered_days < r.period_days THEN 'partial' WHEN r.provisional = 1 THEN 'provisional' ELSE 'complete' END AS status,
        NULLIF(CONCAT_WS('; ',
-           x.scope_reason,
+           x.cost_scope_note,
            CASE WHEN r.covered_days < r.period_days AND @range_end > r.today
                 THEN CONCAT('period in progress: ', CASE WHEN r.today >= @range_start THEN DATEDIFF(day, @range_start, r.today) + 1 ELSE 0 END,
                             ' of ', r.period_days, ' days') END,
@@ -94,11 +94,5 @@ SELECT @range_start AS period_start, @range_end AS period_end, r.segment_type, r
 FROM judged AS r
 JOIN mart.kpi_catalog AS k ON k.kpi_id = r.kpi_id
 CROSS JOIN dw.settings AS st
-LEFT JOIN (
-    SELECT ch.channel,
-           CASE WHEN ch.has_cost_source = 0 AND ch.is_paid = 1 THEN CONCAT('cost unknown: no cost source for ', ch.channel)
-                WHEN ch.has_cost_source = 0 THEN CONCAT('no cost source for ', ch.channel)
-                WHEN ch.revenue_attributable = 0 THEN CONCAT('no revenue attributable to ', ch.channel, ': no CRM source maps to it')
-           END AS scope_reason
-    FROM dw.dim_channel AS ch
-) AS x ON r.segment_type = 'channel' AND x.channel = r.segment AND k.cost_scope IN ('blended', 'paid');
+LEFT JOIN dw.dim_channel AS x
+  ON r.segment_type = 'channel' AND x.channel = r.segment AND k.cost_scope IN ('blended', 'paid');

@@ -160,7 +160,7 @@ SELECT
     CASE WHEN k.unit = 'Currency' THEN s.reporting_currency END      AS currency,
     r.numerator,
     CASE WHEN k.denominator IS NOT NULL OR r.kpi_id = 'channel_session_share' THEN r.denominator END AS denominator,
-    CASE WHEN x.scope_reason IS NULL THEN
+    CASE WHEN x.cost_scope_note IS NULL THEN
     {{kpi_value(r.numerator, r.denominator, k.denominator IS NULL AND r.kpi_id <> 'channel_session_share')}}
     END AS value,
     CAST(CASE WHEN r.covered_days = r.period_days THEN 1 ELSE 0 END AS bit) AS period_complete,
@@ -169,7 +169,7 @@ SELECT
     r.period_days,
     CASE WHEN r.covered_days < r.period_days THEN 'partial' WHEN r.provisional = 1 THEN 'provisional' ELSE 'complete' END AS status,
     NULLIF(CONCAT_WS('; ',
-        x.scope_reason,
+        x.cost_scope_note,
         CASE WHEN r.covered_days < r.period_days AND r.period_end > r.today
              THEN CONCAT('period in progress: ', CASE WHEN r.today >= r.period_start THEN DATEDIFF(day, r.period_start, r.today) + 1 ELSE 0 END,
                          ' of ', r.period_days, ' days') END,
@@ -183,11 +183,5 @@ FROM judged AS r
 JOIN mart.kpi_catalog AS k ON k.kpi_id = r.kpi_id
 CROSS JOIN dw.settings AS s
 -- Cost scope per channel: no meaningful ROI, ROAS, CAC or CPL without a cost source or attributable revenue.
-LEFT JOIN (
-    SELECT ch.channel,
-           CASE WHEN ch.has_cost_source = 0 AND ch.is_paid = 1 THEN CONCAT('cost unknown: no cost source for ', ch.channel)
-                WHEN ch.has_cost_source = 0 THEN CONCAT('no cost source for ', ch.channel)
-                WHEN ch.revenue_attributable = 0 THEN CONCAT('no revenue attributable to ', ch.channel, ': no CRM source maps to it')
-           END AS scope_reason
-    FROM dw.dim_channel AS ch
-) AS x ON r.segment_type = 'channel' AND x.channel = r.segment AND k.cost_scope IN ('blended', 'paid');
+LEFT JOIN dw.dim_channel AS x
+  ON r.segment_type = 'channel' AND x.channel = r.segment AND k.cost_scope IN ('blended', 'paid');

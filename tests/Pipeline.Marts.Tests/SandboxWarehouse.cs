@@ -1,0 +1,85 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Pipeline.Connectors.Files;
+using Pipeline.Connectors.Ga4;
+using Pipeline.Connectors.HubSpot;
+using Pipeline.Connectors.Mailchimp;
+using Pipeline.Connectors.Meta;
+using Pipeline.Connectors.Streams;
+using Pipeline.Etl;
+using Pipeline.Etl.Configuration;
+using Pipeline.Etl.Sync;
+using Pipeline.Sandbox;
+using Pipeline.Warehouse;
+using Pipeline.Warehouse.DuckDb;
+
+namespace Pipeline.Marts.Tests;
+
+/// <summary>
+/// The one way the marts tests fill a DuckDB warehouse from a running sandbox: every source wired to it, a first run
+/// of <c>firstRunDays</c>, windows planned from the world's "now", and every window must succeed.
+/// </summary>
+internal static class SandboxWarehouse
+{
+    /// <summary>Reporting in EUR, Europe/Berlin, as every reference of this project computes.</summary>
+    public static ReportingSettings Reporting { get; } = new() { Currency = "EUR", TimeZone = "Europe/Berlin" };
+
+    /// <param name="mailchimp">False leaves Mailchimp out (a small world that only needs ads, web and CRM).</param>
+    /// <param name="filesFolder">The test's CSV files, or null for none.</param>
+    public static SourcesOptions Sources(SandboxServer sandbox, int firstRunDays, bool mailchimp = true, string? filesFolder = null)
+    {
+        var credentials = sandbox.Credentials;
+        return new SourcesOptions
+        {
+            Ga4 = new Ga4Options
+            {
+                BaseUrl = sandbox.Ga4BaseAddress,
+                TokenUrl = sandbox.GoogleTokenUri,
+                Properties = [new Ga4PropertyOptions { PropertyId = credentials.Ga4PropertyId, ServiceAccountKeyJson = credentials.GoogleServiceAccountKeyJson, FirstRunDays = firstRunDays }],
+            },
+            Meta = new MetaOptions
+            {
+                BaseUrl = sandbox.MetaBaseAddress,
+                AccessToken = credentials.MetaAccessToken,
+                AdAccountIds = [.. credentials.MetaAdAccountIds],
+                FirstRunDays = firstRunDays,
+                AsyncPollInterval = TimeSpan.FromMilliseconds(50),
+            },
+            Mailchimp = mailchimp ? new MailchimpOptions { BaseUrl = sandbox.MailchimpBaseAddress, Accounts = [new MailchimpAccountOptions { ApiKey = credentials.MailchimpApiKey }] } : null,
+            HubSpot = new HubSpotOptions { BaseUrl = sandbox.HubSpotBaseAddress, Accounts = [new HubSpotAccountOptions { AccessToken = credentials.HubSpotAccessToken }] },
+            Files = filesFolder is null ? null : new FilesOptions { Folder = filesFolder },
+        };
+    }
+
+    /// <summary>Migrates a new warehouse at <paramref name="path"/>, syncs every source of <paramref name="sources"/> into it, and migrates again.</summary>
+    public static async Task SyncAsync(SandboxServer sandbox, SourcesOptions sources, string path, string runName)
+    {
+        await using var provider = new ServiceCollection().AddSingleton(TimeProvider.System).AddLogging().AddConfiguredSources(sources).BuildServiceProvider();
+        var catalog = new SourceCatalog(provider.GetServices<ISource>());
+        await using var warehouse = DuckDbWarehouse.Open(new DuckDbWarehouseOptions { Path = path, Reporting = Reporting });
+        await warehouse.MigrateAsync(catalog.Streams);
+
+        // Windows are planned from the world's "now" (its last evening), so every account's today is the world's last day.
+        var runner = new SyncRunner(warehouse, new FixedClock(sandbox.World.AsOf), NullLogger<SyncRunner>.Instance);
+        var failed = new List<string>();
+        foreach (var source in catalog.Sources)
+        {
+            foreach (var connection in await source.ConnectAsync(CancellationToken.None))
+            {
+                await using (connection)
+                {
+                    var summary = await runner.SyncAsync(connection, new SyncRequest(runName));
+                    failed.AddRange(summary.Windows.Where(w => w.Status != SyncRunStatus.Succeeded).Select(w => $"{summary.Source}.{w.Stream} {w.Window}: {w.Error}"));
+                }
+            }
+        }
+
+        Assert.That(failed, Is.Empty, "every sandbox window syncs");
+        await warehouse.MigrateAsync(catalog.Streams);
+    }
+
+    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
+    }
+}
