@@ -32,6 +32,22 @@ public sealed class IncrementalWindowTests
     }
 
     [Test]
+    public void Lookback_never_reaches_before_the_first_loaded_day()
+    {
+        // A 14-day first run (from 2026-11-09) cut short after committing through 2026-11-12: its re-run looks back
+        // 28 days from that cursor, but days before 2026-11-09 were never loaded, so it reads what an uninterrupted
+        // first run reads.
+        var settings = new StreamSyncSettings(28, FirstRunDays: 14, ChunkDays: 400);
+        var uninterrupted = IncrementalWindow.Plan(Daily, null, settings, Today);
+        var resumed = IncrementalWindow.Plan(Daily, "2026-11-12", settings, Today, loadedFrom: new DateOnly(2026, 11, 9));
+
+        Assert.That(resumed.Single().ToString(), Is.EqualTo("2026-11-09..2026-11-22"));
+        Assert.That(resumed.Single(), Is.EqualTo(uninterrupted.Single()));
+        Assert.That(IncrementalWindow.Plan(Daily, "2026-11-20", settings, Today, loadedFrom: new DateOnly(2026, 9, 1)).Single().From,
+            Is.EqualTo(new DateOnly(2026, 10, 24)), "a loaded history older than the lookback leaves the lookback alone");
+    }
+
+    [Test]
     public void History_limit_clamps_the_start()
     {
         var windows = IncrementalWindow.Plan(Daily, null, new StreamSyncSettings(28, FirstRunDays: 2000, ChunkDays: 5000, MaxHistoryDays: 1125), Today);

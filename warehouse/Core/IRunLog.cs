@@ -10,6 +10,12 @@ public interface IRunLog
     Task<string?> GetCursorAsync(string source, string stream, string accountId, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// The first day of the earliest succeeded window of a report stream for an account (<c>min(window_from)</c> of
+    /// <c>etl.sync_runs</c>), or null when none succeeded: where its loaded history begins.
+    /// </summary>
+    Task<DateOnly?> GetLoadedFromAsync(string source, string stream, string accountId, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// <c>pipeline state reset</c>: deletes the <c>etl.sync_state</c> rows of a source (of one stream and/or account when
     /// given) in one transaction and returns what they held, so the next sync starts those streams over. Staging rows
     /// and the run log stay.

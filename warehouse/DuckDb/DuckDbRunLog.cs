@@ -71,6 +71,18 @@ internal sealed class DuckDbRunLog(DuckDbWarehouse warehouse) : IRunLog
             new { source, stream, account_id = accountId });
     }
 
+    public async Task<DateOnly?> GetLoadedFromAsync(string source, string stream, string accountId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = warehouse.OpenConnection();
+        var day = await connection.ExecuteScalarAsync<string?>(
+            """
+            SELECT strftime(min(window_from), '%Y-%m-%d') FROM etl.sync_runs
+            WHERE source = $source AND stream = $stream AND account_id = $account_id AND status = 'Succeeded'
+            """,
+            new { source, stream, account_id = accountId });
+        return day is null ? null : DateOnly.ParseExact(day, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     public async Task<IReadOnlyList<ResetStreamState>> ResetStateAsync(string source, string? stream, string? accountId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(source);

@@ -53,6 +53,19 @@ internal sealed class SqlServerRunLog(SqlServerWarehouse warehouse) : IRunLog
         WHERE source = @source AND (@stream IS NULL OR stream = @stream) AND (@account IS NULL OR account_id = @account);
         """;
 
+    public async Task<DateOnly?> GetLoadedFromAsync(string source, string stream, string accountId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await warehouse.Connections.OpenAsync(cancellationToken);
+        var day = await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
+            """
+            SELECT CONVERT(char(10), MIN(window_from), 23) FROM etl.sync_runs
+            WHERE source = @source AND stream = @stream AND account_id = @account_id AND status = 'Succeeded'
+            """,
+            new { source, stream, account_id = accountId },
+            cancellationToken: cancellationToken));
+        return day is null ? null : DateOnly.ParseExact(day, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     public async Task<IReadOnlyList<ResetStreamState>> ResetStateAsync(string source, string? stream, string? accountId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(source);

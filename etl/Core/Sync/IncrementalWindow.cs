@@ -20,9 +20,16 @@ public readonly record struct IncrementalWindow(DateOnly From, DateOnly To)
     /// The account's first possible data day (<see cref="IAccountDataStart"/>): a first run or a backfill starts no
     /// earlier. A committed cursor's plan is never moved by it.
     /// </param>
+    /// <param name="loadedFrom">
+    /// The first day of the stream's earliest committed window for this account (<see cref="Warehouse.IRunLog.GetLoadedFromAsync"/>).
+    /// A lookback re-reads committed days and never reaches before it: earlier days were never loaded, and reading them
+    /// is a backfill. Without this bound a first run cut short by a crash, whose re-run looks back from a committed
+    /// cursor, would load days an uninterrupted first run never asks for, so what the warehouse covers would depend on
+    /// how many runs its history took.
+    /// </param>
     public static IReadOnlyList<IncrementalWindow> Plan(
         StreamDescriptor stream, string? cursor, StreamSyncSettings settings, DateOnly today, DateOnly? backfillFrom = null, DateOnly? backfillTo = null,
-        DateOnly? dataStart = null)
+        DateOnly? dataStart = null, DateOnly? loadedFrom = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(settings);
@@ -43,7 +50,7 @@ public readonly record struct IncrementalWindow(DateOnly From, DateOnly To)
             from = StreamCursor.Parse(stream, cursor) is not { } committed
                 ? Later(today.AddDays(-(settings.FirstRunDays - 1)), dataStart)
                 // Lookback N: the last N committed days are read again, so restated numbers replace the old ones.
-                : committed.AsDate().AddDays(1 - settings.LookbackDays);
+                : Later(committed.AsDate().AddDays(1 - settings.LookbackDays), loadedFrom);
             if (from > today)
             {
                 from = today;

@@ -79,10 +79,11 @@ public sealed class SyncRunner(IWarehouseEngine warehouse, TimeProvider clock, I
             }
 
             var backfill = request.BackfillFrom is not null || request.BackfillTo is not null;
-            var full = IncrementalWindow.Plan(stream, cursor, reader.Settings, today, request.BackfillFrom, request.BackfillTo);
+            var loadedFrom = cursor is null || backfill ? null : await warehouse.RunLog.GetLoadedFromAsync(stream.Source, stream.Name, connection.AccountId, cancellationToken);
+            var full = IncrementalWindow.Plan(stream, cursor, reader.Settings, today, request.BackfillFrom, request.BackfillTo, loadedFrom: loadedFrom);
             // Only a plan that reaches back to its first-run or backfill start asks where the data starts.
             var start = cursor is null || backfill ? await dataStart.GetAsync(today, cancellationToken) : null;
-            var windows = start is { } day ? IncrementalWindow.Plan(stream, cursor, reader.Settings, today, request.BackfillFrom, request.BackfillTo, day) : full;
+            var windows = start is { } day ? IncrementalWindow.Plan(stream, cursor, reader.Settings, today, request.BackfillFrom, request.BackfillTo, day, loadedFrom) : full;
             if (start is { } first && SkippedWindows.Before(stream.Name, full, first) is { } none)
             {
                 skipped.Add(none);

@@ -18,19 +18,6 @@ internal static class WarehouseChecksum
     /// <summary>Columns that name the run or the moment a row was written, not what it holds.</summary>
     private static readonly HashSet<string> RunDependent = new(StringComparer.OrdinalIgnoreCase) { "_run_id", "_loaded_at" };
 
-    /// <summary>
-    /// Views that describe the load history (which sync windows succeeded, from etl.sync_runs), not the data: a killed
-    /// and re-run sync has a different history than an uninterrupted one. Known gap (issue 19 note): for a Meta account
-    /// with days without delivery, an uninterrupted run and a killed-and-rerun one can disagree on whether two such
-    /// days were loaded; the data (staging, facts, KPI values) is still compared.
-    /// </summary>
-    private static readonly HashSet<string> RunLogDerived = new(StringComparer.Ordinal)
-        { "\"dw\".\"source_coverage\"", "\"dw\".\"kpi_coverage_issues\"", "\"dw\".\"kpi_coverage_daily\"" };
-
-    /// <summary>Columns of marts that carry coverage (derived from the load history like <see cref="RunLogDerived"/>).</summary>
-    private static readonly HashSet<string> CoverageColumns = new(StringComparer.Ordinal)
-        { "coverage", "covered_days", "status_reason", "coverage_status", "period_complete" };
-
     /// <summary>etl tables compared by their run-independent columns only.</summary>
     private static readonly Dictionary<string, string[]> EtlColumns = new(StringComparer.Ordinal)
     {
@@ -46,7 +33,7 @@ internal static class WarehouseChecksum
         var result = new SortedDictionary<string, ObjectChecksum>(StringComparer.Ordinal);
         foreach (var (name, columns) in await ObjectsAsync(connection))
         {
-            if ((!marts && name.StartsWith(MartPrefix, StringComparison.Ordinal)) || RunLogDerived.Contains(name))
+            if (!marts && name.StartsWith(MartPrefix, StringComparison.Ordinal))
             {
                 continue;
             }
@@ -110,12 +97,7 @@ internal static class WarehouseChecksum
             }
             else
             {
-                // Coverage columns say what the load history covered (known gap, see RunLogDerived); the data beside them is compared.
-                var hasCoverage = group.Any(c => c.Column == "coverage");
-                kept = [.. group.Where(c => !RunDependent.Contains(c.Column)
-                                            && !(hasCoverage && CoverageColumns.Contains(c.Column))
-                                            && !(hasCoverage && c.Column == "status" && name != "mart.kpi_target_progress"))
-                    .Select(c => (c.Column, c.Type))];
+                kept = [.. group.Where(c => !RunDependent.Contains(c.Column)).Select(c => (c.Column, c.Type))];
             }
 
             objects.Add(($"{Quote(group.Key.Schema)}.{Quote(group.Key.Table)}", kept));
@@ -160,12 +142,15 @@ internal static class WarehouseChecksum
                 return "(no columns)";
             }
 
-            var select = string.Join(", ", columns.Select(HashTerm));
+            // Each compared term under a plain alias: the outer row reads the aliases (a term such as printf(.., "revenue")
+            // has no column "revenue" to bind outside the set operation).
+            var select = string.Join(", ", columns.Select((c, i) => $"{HashTerm(c)} AS c{i}"));
+            var aliases = string.Join(", ", columns.Select((_, i) => $"c{i}"));
             var text = new StringBuilder();
             foreach (var (from, to, label) in new[] { ("reference", "compared", "missing"), ("compared", "reference", "extra") })
             {
                 var rows = await connection.QueryAsync<string>(
-                    $"SELECT CAST(ROW({select}) AS VARCHAR) FROM (SELECT {select} FROM {from}.{name} EXCEPT ALL SELECT {select} FROM {to}.{name}) LIMIT 3");
+                    $"SELECT CAST(ROW({aliases}) AS VARCHAR) FROM (SELECT {select} FROM {from}.{name} EXCEPT ALL SELECT {select} FROM {to}.{name}) LIMIT 3");
                 foreach (var r in rows)
                 {
                     text.Append(label).Append(": ").Append(r).Append("; ");
