@@ -1,0 +1,242 @@
+using System.Data.Common;
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Pipeline.Warehouse.Marts;
+
+/// <summary>
+/// Refreshes the mart tables of either engine, in dependency order and in ONE transaction with the watermark:
+/// <list type="bullet">
+/// <item>the watermark is the run log as of the last refresh (etl.mart_run_log) and the per-day fingerprints of
+/// entity data (etl.mart_entity_days): run-log rows that are new or changed since give their windows (a report
+/// stream's window, whatever its status, since coverage reads failures too); entity and snapshot streams, whose rows
+/// can move to any date, give the days whose fingerprint changed and, for coverage, the days since their previous
+/// success;</item>
+/// <item>the clock horizon: days whose status can change with time alone (provisional, maturing CRM days, the
+/// current periods) are every day from the longest restatement/maturity horizon before the earlier of today and the
+/// last refresh;</item>
+/// <item>each range-refreshed mart recomputes its rows from the start of its widest period holding the first affected
+/// day on (later rows can depend on earlier days, never the reverse: trailing windows, year-over-year); full marts are
+/// recomputed whole.</item>
+/// </list>
+/// A crash or error anywhere rolls everything back, watermark included, so the next refresh recomputes the same days
+/// and more: refreshing is idempotent and catches up any number of runs.
+/// </summary>
+public sealed class MartRefresher(
+    Func<CancellationToken, Task<DbConnection>> open, MartRefreshSql sql, IReadOnlyList<MartDefinition> marts, TimeProvider? clock = null, ILogger? logger = null)
+    : IMartRefresher
+{
+    private const string RunLogColumns = "run_id, source, stream, account_id, started_at, finished_at, status, window_from, window_to";
+
+    private readonly TimeProvider time = clock ?? TimeProvider.System;
+    private readonly ILogger log = logger ?? NullLogger.Instance;
+
+    /// <summary>The marts this refresher keeps, in dependency order.</summary>
+    public IReadOnlyList<MartDefinition> Marts => marts;
+
+    /// <summary>
+    /// Fault injection for crash-consistency tests: called after each mart's DELETE, before its INSERT, inside the
+    /// refresh transaction. Null in production.
+    /// </summary>
+    public Func<string, CancellationToken, Task>? AfterDelete { get; set; }
+
+    public async Task<MartRefreshResult> RefreshAsync(CancellationToken cancellationToken = default)
+    {
+        var started = Stopwatch.GetTimestamp();
+        await using var connection = await open(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var from = await AffectedFromAsync(connection, transaction, cancellationToken);
+        foreach (var mart in marts)
+        {
+            var start = from is { } day && !mart.Refresh.IsFull ? (DateOnly?)MartPeriods.Start(day, mart.Refresh.Period) : null;
+            var where = start is { } s ? $" WHERE {mart.Refresh.Key} >= {MartRefreshSql.Date(s)}" : "";
+            await ExecuteAsync(connection, transaction, $"DELETE FROM {mart.Table}{where}", cancellationToken);
+            if (AfterDelete is { } fault)
+            {
+                await fault(mart.Name, cancellationToken);
+            }
+
+            await ExecuteAsync(connection, transaction, $"INSERT INTO {mart.Table} SELECT * FROM {mart.Definition}{where}", cancellationToken);
+        }
+
+        await SaveWatermarkAsync(connection, transaction, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        var result = new MartRefreshResult(from, [.. marts.Select(m => m.Table)], Stopwatch.GetElapsedTime(started));
+        log.LogInformation("Refreshed {Count} mart tables from {From} in {Seconds:0.0} s", marts.Count, from?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? "the first day", result.Duration.TotalSeconds);
+        return result;
+    }
+
+    public async Task<MartRefreshResult> RebuildAsync(CancellationToken cancellationToken = default)
+    {
+        var started = Stopwatch.GetTimestamp();
+        await using var connection = await open(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        foreach (var mart in marts)
+        {
+            await ExecuteAsync(connection, transaction, $"DELETE FROM {mart.Table}", cancellationToken);
+            await ExecuteAsync(connection, transaction, $"INSERT INTO {mart.Table} SELECT * FROM {mart.Definition}", cancellationToken);
+        }
+
+        await SaveWatermarkAsync(connection, transaction, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        var result = new MartRefreshResult(null, [.. marts.Select(m => m.Table)], Stopwatch.GetElapsedTime(started));
+        log.LogInformation("Rebuilt {Count} mart tables in {Seconds:0.0} s", marts.Count, result.Duration.TotalSeconds);
+        return result;
+    }
+
+    /// <summary>
+    /// Records the definitions a deploy just built whole (<paramref name="rebuilt"/>, with the hashes it deployed).
+    /// When the deploy built every mart, the watermark moves to now as well; otherwise the shared watermark stays, so
+    /// the next refresh still covers what the others have not seen (the rebuilt ones are recomputed again: harmless).
+    /// </summary>
+    public async Task RecordDeployAsync(IReadOnlyCollection<MartDefinition> rebuilt, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(rebuilt);
+        if (rebuilt.Count == 0)
+        {
+            return;
+        }
+
+        await using var connection = await open(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var now = sql.Timestamp(time.GetUtcNow().UtcDateTime);
+        foreach (var mart in rebuilt)
+        {
+            await ExecuteAsync(connection, transaction, $"DELETE FROM etl.mart_state WHERE mart = '{mart.Table}'", cancellationToken);
+            await ExecuteAsync(connection, transaction,
+                $"INSERT INTO etl.mart_state (mart, definition_hash, refreshed_at, watermark) VALUES ('{mart.Table}', '{mart.Hash}', {now}, NULL)",
+                cancellationToken);
+        }
+
+        if (rebuilt.Count == marts.Count)
+        {
+            await SaveWatermarkAsync(connection, transaction, cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>The first day any mart row may have changed since the watermark; null when that is every day.</summary>
+    private async Task<DateOnly?> AffectedFromAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
+    {
+        var kinds = new Dictionary<(string, string), string>();
+        var horizon = 0;
+        foreach (var row in await QueryAsync(connection, transaction, "SELECT source, stream, kind, restatement_days FROM dw.stream_catalog", cancellationToken))
+        {
+            kinds[((string)row[0]!, (string)row[1]!)] = (string)row[2]!;
+            horizon = Math.Max(horizon, Convert.ToInt32(row[3], System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        var maturity = await QueryAsync(connection, transaction, "SELECT crm_maturity_days FROM dw.settings", cancellationToken);
+        horizon = Math.Max(horizon, maturity.Count == 0 ? 0 : Convert.ToInt32(maturity[0][0], System.Globalization.CultureInfo.InvariantCulture));
+
+        // The reporting day may be a day ahead of or behind UTC; two days of margin cover any time zone.
+        var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime).AddDays(1);
+        var last = await QueryAsync(connection, transaction, "SELECT min(refreshed_at) FROM etl.mart_state", cancellationToken);
+        var lastRefresh = last.Count == 0 || last[0][0] is not DateTime at ? today : DateOnly.FromDateTime(at);
+        var from = (lastRefresh < today ? lastRefresh : today).AddDays(-horizon - 2);
+
+        var changed = await QueryAsync(connection, transaction,
+            $"SELECT r.source, r.stream, r.account_id, r.window_from FROM (SELECT {RunLogColumns} FROM etl.sync_runs EXCEPT SELECT {RunLogColumns} FROM etl.mart_run_log) AS r",
+            cancellationToken);
+        var entityStreams = new List<(string Source, string Stream, string Account)>();
+        foreach (var row in changed)
+        {
+            var key = ((string)row[0]!, (string)row[1]!);
+            if (row[3] is DateTime windowFrom && kinds.GetValueOrDefault(key) == "Report")
+            {
+                from = Min(from, DateOnly.FromDateTime(windowFrom));
+            }
+            else
+            {
+                entityStreams.Add((key.Item1, key.Item2, (string)row[2]!));
+            }
+        }
+
+        if (entityStreams.Count > 0)
+        {
+            // Coverage of a stream without windows runs up to its last success: every day since the previous one may change.
+            foreach (var (source, stream, account) in entityStreams.Distinct())
+            {
+                var previous = await QueryAsync(connection, transaction,
+                    $"SELECT max(finished_at) FROM etl.mart_run_log WHERE source = '{Escape(source)}' AND stream = '{Escape(stream)}' AND account_id = '{Escape(account)}' AND status = 'Succeeded'",
+                    cancellationToken);
+                if (previous.Count == 0 || previous[0][0] is not DateTime success)
+                {
+                    return null;
+                }
+
+                from = Min(from, DateOnly.FromDateTime(success).AddDays(-horizon - 2));
+            }
+
+            foreach (var diff in new[]
+                     {
+                         $"SELECT min(date) FROM ({sql.EntityFingerprints} EXCEPT SELECT date, fingerprint FROM etl.mart_entity_days) AS added",
+                         $"SELECT min(date) FROM (SELECT date, fingerprint FROM etl.mart_entity_days EXCEPT {sql.EntityFingerprints}) AS removed",
+                     })
+            {
+                var first = await QueryAsync(connection, transaction, diff, cancellationToken);
+                if (first.Count > 0 && first[0][0] is DateTime day)
+                {
+                    from = Min(from, DateOnly.FromDateTime(day));
+                }
+            }
+        }
+
+        return from;
+    }
+
+    /// <summary>
+    /// The new watermark: the run log and entity fingerprints as of now, and each mart's refresh time. The definition
+    /// hashes stay what the last deploy recorded (<see cref="RecordDeployAsync"/>).
+    /// </summary>
+    private async Task SaveWatermarkAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
+    {
+        await ExecuteAsync(connection, transaction, "DELETE FROM etl.mart_run_log", cancellationToken);
+        await ExecuteAsync(connection, transaction, $"INSERT INTO etl.mart_run_log ({RunLogColumns}) SELECT {RunLogColumns} FROM etl.sync_runs", cancellationToken);
+        await ExecuteAsync(connection, transaction, "DELETE FROM etl.mart_entity_days", cancellationToken);
+        await ExecuteAsync(connection, transaction, $"INSERT INTO etl.mart_entity_days (date, fingerprint) {sql.EntityFingerprints}", cancellationToken);
+        await ExecuteAsync(connection, transaction,
+            $"UPDATE etl.mart_state SET refreshed_at = {sql.Timestamp(time.GetUtcNow().UtcDateTime)}, watermark = (SELECT max(COALESCE(finished_at, started_at)) FROM etl.sync_runs)",
+            cancellationToken);
+    }
+
+    private static DateOnly Min(DateOnly a, DateOnly b) => a < b ? a : b;
+
+    private static string Escape(string text) => text.Replace("'", "''", StringComparison.Ordinal);
+
+    private static async Task ExecuteAsync(DbConnection connection, DbTransaction transaction, string statement, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = statement;
+        command.CommandTimeout = 0;
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static async Task<List<object?[]>> QueryAsync(DbConnection connection, DbTransaction transaction, string query, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = query;
+        command.CommandTimeout = 0;
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var rows = new List<object?[]>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var row = new object?[reader.FieldCount];
+            for (var i = 0; i < row.Length; i++)
+            {
+                row[i] = await reader.IsDBNullAsync(i, cancellationToken) ? null : ConvertDate(reader.GetValue(i));
+            }
+
+            rows.Add(row);
+        }
+
+        return rows;
+    }
+
+    // DuckDB returns DATE as DateOnly; SQL Server as DateTime. One shape for the code above.
+    private static object ConvertDate(object value) => value is DateOnly d ? d.ToDateTime(TimeOnly.MinValue) : value;
+}
