@@ -46,7 +46,7 @@ public sealed class MartRefresher(
         var started = Stopwatch.GetTimestamp();
         await using var connection = await open(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var from = await AffectedFromAsync(connection, transaction, cancellationToken);
+        var (from, fingerprints) = await AffectedFromAsync(connection, transaction, cancellationToken);
         foreach (var mart in marts)
         {
             var start = from is { } day && !mart.Refresh.IsFull ? (DateOnly?)MartPeriods.Start(day, mart.Refresh.Period) : null;
@@ -60,7 +60,7 @@ public sealed class MartRefresher(
             await ExecuteAsync(connection, transaction, $"INSERT INTO {mart.Table} SELECT * FROM {mart.Definition}{where}", cancellationToken);
         }
 
-        await SaveWatermarkAsync(connection, transaction, cancellationToken);
+        await SaveWatermarkAsync(connection, transaction, fingerprints, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         var result = new MartRefreshResult(from, [.. marts.Select(m => m.Table)], Stopwatch.GetElapsedTime(started));
         log.LogInformation("Refreshed {Count} mart tables from {From} in {Seconds:0.0} s", marts.Count, from?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? "the first day", result.Duration.TotalSeconds);
@@ -78,7 +78,7 @@ public sealed class MartRefresher(
             await ExecuteAsync(connection, transaction, $"INSERT INTO {mart.Table} SELECT * FROM {mart.Definition}", cancellationToken);
         }
 
-        await SaveWatermarkAsync(connection, transaction, cancellationToken);
+        await SaveWatermarkAsync(connection, transaction, await FingerprintsAsync(connection, transaction, sql.EntityFingerprints, cancellationToken), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         var result = new MartRefreshResult(null, [.. marts.Select(m => m.Table)], Stopwatch.GetElapsedTime(started));
         log.LogInformation("Rebuilt {Count} mart tables in {Seconds:0.0} s", marts.Count, result.Duration.TotalSeconds);
@@ -111,15 +111,20 @@ public sealed class MartRefresher(
 
         if (rebuilt.Count == marts.Count)
         {
-            await SaveWatermarkAsync(connection, transaction, cancellationToken);
+            await SaveWatermarkAsync(connection, transaction, await FingerprintsAsync(connection, transaction, sql.EntityFingerprints, cancellationToken), cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);
     }
 
-    /// <summary>The first day any mart row may have changed since the watermark; null when that is every day.</summary>
-    private async Task<DateOnly?> AffectedFromAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
+    /// <summary>
+    /// The first day any mart row may have changed since the watermark (null when that is every day), and
+    /// the entity fingerprints as of now when an entity or snapshot stream ran
+    /// since (null: they cannot have changed, the stored ones stay).
+    /// </summary>
+    private async Task<(DateOnly? From, Dictionary<DateOnly, string>? Fingerprints)> AffectedFromAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
     {
+        Dictionary<DateOnly, string>? fingerprints = null;
         var kinds = new Dictionary<(string, string), string>();
         var horizon = 0;
         foreach (var row in await QueryAsync(connection, transaction, "SELECT source, stream, kind, restatement_days FROM dw.stream_catalog", cancellationToken))
@@ -164,39 +169,47 @@ public sealed class MartRefresher(
                     cancellationToken);
                 if (previous.Count == 0 || previous[0][0] is not DateTime success)
                 {
-                    return null;
+                    return (null, await FingerprintsAsync(connection, transaction, sql.EntityFingerprints, cancellationToken));
                 }
 
                 from = Min(from, DateOnly.FromDateTime(success).AddDays(-horizon - 2));
             }
 
-            foreach (var diff in new[]
-                     {
-                         $"SELECT min(date) FROM ({sql.EntityFingerprints} EXCEPT SELECT date, fingerprint FROM etl.mart_entity_days) AS added",
-                         $"SELECT min(date) FROM (SELECT date, fingerprint FROM etl.mart_entity_days EXCEPT {sql.EntityFingerprints}) AS removed",
-                     })
+            // Entity data can move to any date: the days whose fingerprint changed (or appeared or vanished) since the last refresh.
+            fingerprints = await FingerprintsAsync(connection, transaction, sql.EntityFingerprints, cancellationToken);
+            var stored = await FingerprintsAsync(connection, transaction, "SELECT date, fingerprint FROM etl.mart_entity_days", cancellationToken);
+            foreach (var day in fingerprints.Keys.Union(stored.Keys).Where(d => fingerprints.GetValueOrDefault(d) != stored.GetValueOrDefault(d)))
             {
-                var first = await QueryAsync(connection, transaction, diff, cancellationToken);
-                if (first.Count > 0 && first[0][0] is DateTime day)
-                {
-                    from = Min(from, DateOnly.FromDateTime(day));
-                }
+                from = Min(from, day);
             }
         }
 
-        return from;
+        return (from, fingerprints);
     }
 
+    private static async Task<Dictionary<DateOnly, string>> FingerprintsAsync(DbConnection connection, DbTransaction transaction, string query, CancellationToken cancellationToken) =>
+        (await QueryAsync(connection, transaction, query, cancellationToken))
+            .ToDictionary(r => DateOnly.FromDateTime((DateTime)r[0]!), r => Convert.ToString(r[1], System.Globalization.CultureInfo.InvariantCulture)!);
+
     /// <summary>
-    /// The new watermark: the run log and entity fingerprints as of now, and each mart's refresh time. The definition
-    /// hashes stay what the last deploy recorded (<see cref="RecordDeployAsync"/>).
+    /// The new watermark: the run log and (when recomputed) the entity fingerprints as of now, and each mart's refresh
+    /// time. The definition hashes stay what the last deploy recorded (<see cref="RecordDeployAsync"/>).
     /// </summary>
-    private async Task SaveWatermarkAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
+    private async Task SaveWatermarkAsync(DbConnection connection, DbTransaction transaction, Dictionary<DateOnly, string>? fingerprints, CancellationToken cancellationToken)
     {
         await ExecuteAsync(connection, transaction, "DELETE FROM etl.mart_run_log", cancellationToken);
         await ExecuteAsync(connection, transaction, $"INSERT INTO etl.mart_run_log ({RunLogColumns}) SELECT {RunLogColumns} FROM etl.sync_runs", cancellationToken);
-        await ExecuteAsync(connection, transaction, "DELETE FROM etl.mart_entity_days", cancellationToken);
-        await ExecuteAsync(connection, transaction, $"INSERT INTO etl.mart_entity_days (date, fingerprint) {sql.EntityFingerprints}", cancellationToken);
+        if (fingerprints is not null)
+        {
+            await ExecuteAsync(connection, transaction, "DELETE FROM etl.mart_entity_days", cancellationToken);
+            // Both engines take up to 1,000 rows per VALUES list.
+            foreach (var chunk in fingerprints.OrderBy(f => f.Key).Chunk(1000))
+            {
+                var rows = string.Join(", ", chunk.Select(f => $"({MartRefreshSql.Date(f.Key)}, '{Escape(f.Value)}')"));
+                await ExecuteAsync(connection, transaction, $"INSERT INTO etl.mart_entity_days (date, fingerprint) VALUES {rows}", cancellationToken);
+            }
+        }
+
         await ExecuteAsync(connection, transaction,
             $"UPDATE etl.mart_state SET refreshed_at = {sql.Timestamp(time.GetUtcNow().UtcDateTime)}, watermark = (SELECT max(COALESCE(finished_at, started_at)) FROM etl.sync_runs)",
             cancellationToken);
