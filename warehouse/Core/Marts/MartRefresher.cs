@@ -27,8 +27,6 @@ public sealed class MartRefresher(
     Func<CancellationToken, Task<DbConnection>> open, MartRefreshSql sql, IReadOnlyList<MartDefinition> marts, TimeProvider? clock = null, ILogger? logger = null)
     : IMartRefresher
 {
-    private const string RunLogColumns = "run_id, source, stream, account_id, started_at, finished_at, status, window_from, window_to";
-
     private readonly TimeProvider time = clock ?? TimeProvider.System;
     private readonly ILogger log = logger ?? NullLogger.Instance;
 
@@ -50,14 +48,13 @@ public sealed class MartRefresher(
         foreach (var mart in marts)
         {
             var start = from is { } day && !mart.Refresh.IsFull ? (DateOnly?)MartPeriods.Start(day, mart.Refresh.Period) : null;
-            var where = start is { } s ? $" WHERE {mart.Refresh.Key} >= {MartRefreshSql.Date(s)}" : "";
-            await ExecuteAsync(connection, transaction, $"DELETE FROM {mart.Table}{where}", cancellationToken);
+            await ExecuteAsync(connection, transaction, MartRefreshStatements.Delete(mart, start), cancellationToken);
             if (AfterDelete is { } fault)
             {
                 await fault(mart.Name, cancellationToken);
             }
 
-            await ExecuteAsync(connection, transaction, $"INSERT INTO {mart.Table} SELECT * FROM {mart.Definition}{where}", cancellationToken);
+            await ExecuteAsync(connection, transaction, MartRefreshStatements.Insert(mart, start), cancellationToken);
         }
 
         await SaveWatermarkAsync(connection, transaction, fingerprints, cancellationToken);
@@ -74,8 +71,8 @@ public sealed class MartRefresher(
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         foreach (var mart in marts)
         {
-            await ExecuteAsync(connection, transaction, $"DELETE FROM {mart.Table}", cancellationToken);
-            await ExecuteAsync(connection, transaction, $"INSERT INTO {mart.Table} SELECT * FROM {mart.Definition}", cancellationToken);
+            await ExecuteAsync(connection, transaction, MartRefreshStatements.Delete(mart, null), cancellationToken);
+            await ExecuteAsync(connection, transaction, MartRefreshStatements.Insert(mart, null), cancellationToken);
         }
 
         await SaveWatermarkAsync(connection, transaction, await FingerprintsAsync(connection, transaction, sql.EntityFingerprints, cancellationToken), cancellationToken);
@@ -100,13 +97,11 @@ public sealed class MartRefresher(
 
         await using var connection = await open(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var now = sql.Timestamp(time.GetUtcNow().UtcDateTime);
+        var now = time.GetUtcNow().UtcDateTime;
         foreach (var mart in rebuilt)
         {
-            await ExecuteAsync(connection, transaction, $"DELETE FROM etl.mart_state WHERE mart = '{mart.Table}'", cancellationToken);
-            await ExecuteAsync(connection, transaction,
-                $"INSERT INTO etl.mart_state (mart, definition_hash, refreshed_at, watermark) VALUES ('{mart.Table}', '{mart.Hash}', {now}, NULL)",
-                cancellationToken);
+            await ExecuteAsync(connection, transaction, MartRefreshStatements.ForgetState(mart), cancellationToken);
+            await ExecuteAsync(connection, transaction, MartRefreshStatements.RecordState(sql, mart, now), cancellationToken);
         }
 
         if (rebuilt.Count == marts.Count)
@@ -127,24 +122,22 @@ public sealed class MartRefresher(
         Dictionary<DateOnly, string>? fingerprints = null;
         var kinds = new Dictionary<(string, string), string>();
         var horizon = 0;
-        foreach (var row in await QueryAsync(connection, transaction, "SELECT source, stream, kind, restatement_days FROM dw.stream_catalog", cancellationToken))
+        foreach (var row in await QueryAsync(connection, transaction, MartRefreshStatements.StreamCatalog, cancellationToken))
         {
             kinds[((string)row[0]!, (string)row[1]!)] = (string)row[2]!;
             horizon = Math.Max(horizon, Convert.ToInt32(row[3], System.Globalization.CultureInfo.InvariantCulture));
         }
 
-        var maturity = await QueryAsync(connection, transaction, "SELECT crm_maturity_days FROM dw.settings", cancellationToken);
+        var maturity = await QueryAsync(connection, transaction, MartRefreshStatements.CrmMaturity, cancellationToken);
         horizon = Math.Max(horizon, maturity.Count == 0 ? 0 : Convert.ToInt32(maturity[0][0], System.Globalization.CultureInfo.InvariantCulture));
 
         // The reporting day may be a day ahead of or behind UTC; two days of margin cover any time zone.
         var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime).AddDays(1);
-        var last = await QueryAsync(connection, transaction, "SELECT min(refreshed_at) FROM etl.mart_state", cancellationToken);
+        var last = await QueryAsync(connection, transaction, MartRefreshStatements.LastRefresh, cancellationToken);
         var lastRefresh = last.Count == 0 || last[0][0] is not DateTime at ? today : DateOnly.FromDateTime(at);
         var from = (lastRefresh < today ? lastRefresh : today).AddDays(-horizon - 2);
 
-        var changed = await QueryAsync(connection, transaction,
-            $"SELECT r.source, r.stream, r.account_id, r.window_from FROM (SELECT {RunLogColumns} FROM etl.sync_runs EXCEPT SELECT {RunLogColumns} FROM etl.mart_run_log) AS r",
-            cancellationToken);
+        var changed = await QueryAsync(connection, transaction, MartRefreshStatements.RunLogChanges, cancellationToken);
         var entityStreams = new List<(string Source, string Stream, string Account)>();
         foreach (var row in changed)
         {
@@ -164,9 +157,7 @@ public sealed class MartRefresher(
             // Coverage of a stream without windows runs up to its last success: every day since the previous one may change.
             foreach (var (source, stream, account) in entityStreams.Distinct())
             {
-                var previous = await QueryAsync(connection, transaction,
-                    $"SELECT max(finished_at) FROM etl.mart_run_log WHERE source = '{Escape(source)}' AND stream = '{Escape(stream)}' AND account_id = '{Escape(account)}' AND status = 'Succeeded'",
-                    cancellationToken);
+                var previous = await QueryAsync(connection, transaction, MartRefreshStatements.PreviousSuccess(source, stream, account), cancellationToken);
                 if (previous.Count == 0 || previous[0][0] is not DateTime success)
                 {
                     return (null, await FingerprintsAsync(connection, transaction, sql.EntityFingerprints, cancellationToken));
@@ -177,7 +168,7 @@ public sealed class MartRefresher(
 
             // Entity data can move to any date: the days whose fingerprint changed (or appeared or vanished) since the last refresh.
             fingerprints = await FingerprintsAsync(connection, transaction, sql.EntityFingerprints, cancellationToken);
-            var stored = await FingerprintsAsync(connection, transaction, "SELECT date, fingerprint FROM etl.mart_entity_days", cancellationToken);
+            var stored = await FingerprintsAsync(connection, transaction, MartRefreshStatements.StoredFingerprints, cancellationToken);
             foreach (var day in fingerprints.Keys.Union(stored.Keys).Where(d => fingerprints.GetValueOrDefault(d) != stored.GetValueOrDefault(d)))
             {
                 from = Min(from, day);
@@ -197,27 +188,21 @@ public sealed class MartRefresher(
     /// </summary>
     private async Task SaveWatermarkAsync(DbConnection connection, DbTransaction transaction, Dictionary<DateOnly, string>? fingerprints, CancellationToken cancellationToken)
     {
-        await ExecuteAsync(connection, transaction, "DELETE FROM etl.mart_run_log", cancellationToken);
-        await ExecuteAsync(connection, transaction, $"INSERT INTO etl.mart_run_log ({RunLogColumns}) SELECT {RunLogColumns} FROM etl.sync_runs", cancellationToken);
+        await ExecuteAsync(connection, transaction, MartRefreshStatements.ForgetRunLog, cancellationToken);
+        await ExecuteAsync(connection, transaction, MartRefreshStatements.SnapshotRunLog, cancellationToken);
         if (fingerprints is not null)
         {
-            await ExecuteAsync(connection, transaction, "DELETE FROM etl.mart_entity_days", cancellationToken);
-            // Both engines take up to 1,000 rows per VALUES list.
+            await ExecuteAsync(connection, transaction, MartRefreshStatements.ForgetFingerprints, cancellationToken);
             foreach (var chunk in fingerprints.OrderBy(f => f.Key).Chunk(1000))
             {
-                var rows = string.Join(", ", chunk.Select(f => $"({MartRefreshSql.Date(f.Key)}, '{Escape(f.Value)}')"));
-                await ExecuteAsync(connection, transaction, $"INSERT INTO etl.mart_entity_days (date, fingerprint) VALUES {rows}", cancellationToken);
+                await ExecuteAsync(connection, transaction, MartRefreshStatements.SaveFingerprints(chunk), cancellationToken);
             }
         }
 
-        await ExecuteAsync(connection, transaction,
-            $"UPDATE etl.mart_state SET refreshed_at = {sql.Timestamp(time.GetUtcNow().UtcDateTime)}, watermark = (SELECT max(COALESCE(finished_at, started_at)) FROM etl.sync_runs)",
-            cancellationToken);
+        await ExecuteAsync(connection, transaction, MartRefreshStatements.MarkRefreshed(sql, time.GetUtcNow().UtcDateTime), cancellationToken);
     }
 
     private static DateOnly Min(DateOnly a, DateOnly b) => a < b ? a : b;
-
-    private static string Escape(string text) => text.Replace("'", "''", StringComparison.Ordinal);
 
     private static async Task ExecuteAsync(DbConnection connection, DbTransaction transaction, string statement, CancellationToken cancellationToken)
     {

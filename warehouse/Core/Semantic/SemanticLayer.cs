@@ -147,11 +147,10 @@ public static partial class SemanticLayer
     {
         ArgumentNullException.ThrowIfNull(script);
         ArgumentNullException.ThrowIfNull(dialect);
-        var definition = SharedCreateView().Replace(script.Sql, dialect.CreateView + " ", 1);
-        if (MartLayer.IsMaterialized(script))
-        {
-            definition = MartViewName().Replace(definition, "${create}" + MartLayer.DefinitionSchema + ".", 1);
-        }
+        var definition = MartLayer.IsMaterialized(script)
+            ? MartViewName().Replace(script.Sql, "${create}" + MartLayer.DefinitionSchema + ".", 1)
+            : script.Sql;
+        definition = SharedCreateView().Replace(definition, dialect.CreateView + " ", 1);
 
         return SemanticTemplates.Expand(definition, dialect, $"Scripts/Semantic/{script.Schema}/{script.Name}.sql");
     }
