@@ -159,6 +159,7 @@ public static class PipelineCli
         root.Subcommands.Add(CatalogCommand.Build(env));
         root.Subcommands.Add(OperationsCommands.BuildSchedule(env, configOption));
         root.Subcommands.Add(OperationsCommands.BuildPublish(env, configOption));
+        root.Subcommands.Add(OperationsCommands.BuildMarts(env, configOption));
         root.Subcommands.Add(OperationsCommands.BuildState(env, configOption));
         root.Subcommands.Add(Init.InitCommand.Build(env));
         root.Subcommands.Add(BackfillCommand.Build(env, configOption));

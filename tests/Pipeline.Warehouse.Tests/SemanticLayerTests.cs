@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Pipeline.Warehouse.DuckDb;
+using Pipeline.Warehouse.Marts;
 using Pipeline.Warehouse.Semantic;
 
 namespace Pipeline.Warehouse.Tests;
@@ -20,6 +21,10 @@ public sealed class SemanticLayerTests
         public override string DescribeObject(string schema, string name, string text) => $"DESCRIBE {schema}.{name}: {text}";
 
         public override string DescribeColumn(string schema, string name, string column, string text) => $"DESCRIBE {schema}.{name}.{column}: {text}";
+
+        public override string DescribeTable(string schema, string name, string text) => $"DESCRIBE TABLE {schema}.{name}: {text}";
+
+        public override string MartTable(string name, MartTableAction action) => $"TABLE mart.{name} {action}";
 
         public override string Pivot(string aggregate, string column, string keyColumn, string key) => $"PIVOT[{aggregate} {column} {keyColumn}={key}]";
 
@@ -175,4 +180,57 @@ public sealed class SemanticLayerTests
     {
         Assert.That(() => SemanticDocs.For("dw", "no_such_view"), Throws.InvalidOperationException.With.Message.Contains("warehouse/Semantic/dw/no_such_view.json"));
     }
+
+    [Test]
+    public void A_mart_with_a_refresh_policy_is_deployed_as_its_definition_then_its_table_which_gets_the_descriptions()
+    {
+        var script = new SemanticScript("mart", "kpi_measures", "CREATE VIEW mart.kpi_measures AS SELECT 1 AS x FROM mart.kpi_values");
+
+        var sql = SemanticLayer.Render(script, new MarkedDialect(), MartTableAction.ReplaceTable);
+
+        Assert.That(sql, Does.StartWith("MAKE VIEW mart_def.kpi_measures AS SELECT 1 AS x FROM mart.kpi_values"), "the definition reads the upstream mart table");
+        var table = sql.IndexOf("TABLE mart.kpi_measures ReplaceTable", StringComparison.Ordinal);
+        Assert.That(table, Is.GreaterThan(sql.IndexOf("-- end", StringComparison.Ordinal)), "the table follows the definition's batch");
+        Assert.That(sql.IndexOf("DESCRIBE TABLE mart.kpi_measures:", StringComparison.Ordinal), Is.GreaterThan(table));
+        Assert.That(sql, Does.Not.Contain("DESCRIBE mart.kpi_measures:"), "the table, not a view, is described");
+    }
+
+    [Test]
+    public void A_dw_view_and_a_table_function_stay_what_they_are()
+    {
+        Assert.That(MartLayer.IsMaterialized(new SemanticScript("dw", "fact_deal", "")), Is.False);
+        Assert.That(MartLayer.IsMaterialized(new SemanticScript("mart", "kpi_over_range", "")), Is.False);
+        Assert.That(MartLayer.IsMaterialized(new SemanticScript("mart", "kpi_values", "")), Is.True);
+    }
+
+    [Test]
+    public void A_mart_hash_changes_with_anything_it_reads_and_only_then()
+    {
+        var values = new SemanticScript("mart", "kpi_values", "CREATE VIEW mart.kpi_values AS SELECT * FROM dw.kpi_measure_daily");
+        var measures = new SemanticScript("mart", "kpi_measures", "CREATE VIEW mart.kpi_measures AS SELECT * FROM dw.kpi_measure_daily");
+        var trends = new SemanticScript("mart", "kpi_trends", "CREATE VIEW mart.kpi_trends AS SELECT * FROM mart.kpi_values");
+        IReadOnlyList<SemanticScript> ordered = [values, measures, trends];
+        Dictionary<string, string> Rendered(string daily) => new(StringComparer.OrdinalIgnoreCase)
+        {
+            ["dw.kpi_measure_daily"] = daily, [values.Key] = values.Sql, [measures.Key] = measures.Sql, [trends.Key] = trends.Sql,
+        };
+
+        var before = MartLayer.Definitions(ordered, Rendered("SELECT 1")).ToDictionary(m => m.Name, m => m.Hash);
+        var same = MartLayer.Definitions(ordered, Rendered("SELECT 1")).ToDictionary(m => m.Name, m => m.Hash);
+        var after = MartLayer.Definitions(ordered, Rendered("SELECT 2")).ToDictionary(m => m.Name, m => m.Hash);
+
+        Assert.That(same, Is.EqualTo(before));
+        Assert.That(after["kpi_values"], Is.Not.EqualTo(before["kpi_values"]));
+        Assert.That(after["kpi_trends"], Is.Not.EqualTo(before["kpi_trends"]), "a dependent of a changed mart is rebuilt too");
+        Assert.That(MartLayer.Definitions(ordered, Rendered("SELECT 1")).Select(m => m.Name), Is.EqualTo(new[] { "kpi_values", "kpi_measures", "kpi_trends" }));
+    }
+
+    [TestCase("2026-11-18", "day", "2026-11-18")]
+    [TestCase("2026-11-18", "week", "2026-11-16")]
+    [TestCase("2026-11-18", "month", "2026-11-01")]
+    [TestCase("2026-11-18", "quarter", "2026-10-01")]
+    [TestCase("2026-02-18", "year", "2026-01-01")]
+    public void A_range_refresh_starts_at_the_widest_period_holding_the_first_affected_day(string day, string period, string start) =>
+        Assert.That(MartPeriods.Start(DateOnly.Parse(day, System.Globalization.CultureInfo.InvariantCulture), period),
+            Is.EqualTo(DateOnly.Parse(start, System.Globalization.CultureInfo.InvariantCulture)));
 }

@@ -34,6 +34,9 @@ public interface IWarehouseEngine : IAsyncDisposable
     /// </summary>
     string? ReadingPublishedCopy => null;
 
+    /// <summary>The refresher of the mart tables; null where the engine has no semantic layer (no Reporting settings).</summary>
+    Marts.IMartRefresher? Marts => null;
+
     /// <summary>
     /// Runs the versioned scripts not yet journaled, ensures a staging table for each stream, then re-creates the
     /// views. Throws <see cref="MigrationFailedException"/> naming the failing script.
@@ -58,7 +61,11 @@ public interface IWarehouseEngine : IAsyncDisposable
     Task<BackupResult> BackupAsync(string folder, int keep, CancellationToken cancellationToken = default);
 }
 
-public sealed record MigrationReport(IReadOnlyList<string> VersionedScriptsApplied, IReadOnlyList<string> AlwaysScriptsRun);
+public sealed record MigrationReport(IReadOnlyList<string> VersionedScriptsApplied, IReadOnlyList<string> AlwaysScriptsRun)
+{
+    /// <summary>Mart tables this migration built whole because their definition (or something it reads) was new or changed.</summary>
+    public IReadOnlyList<string> MartsRebuilt { get; init; } = [];
+}
 
 public sealed record WarehouseObject(string Schema, string Name, string Kind, long? Rows);
 

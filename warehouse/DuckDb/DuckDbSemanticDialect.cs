@@ -1,3 +1,4 @@
+using Pipeline.Warehouse.Marts;
 using Pipeline.Warehouse.Semantic;
 
 namespace Pipeline.Warehouse.DuckDb;
@@ -13,6 +14,22 @@ internal sealed class DuckDbSemanticDialect : SemanticDialect
 
     public override string DescribeObject(string schema, string name, string text) =>
         $"COMMENT ON VIEW {schema}.{name} IS {KpiCatalogScriptProvider.Text(text)};";
+
+    public override string DescribeTable(string schema, string name, string text) =>
+        $"COMMENT ON TABLE {schema}.{name} IS {KpiCatalogScriptProvider.Text(text)};";
+
+    public override string MartTable(string name, MartTableAction action)
+    {
+        var create = $"CREATE TABLE mart.{name} AS SELECT * FROM {MartLayer.DefinitionSchema}.{name};";
+        return action switch
+        {
+            MartTableAction.Keep => "",
+            MartTableAction.Create => create,
+            MartTableAction.ReplaceView => $"DROP VIEW mart.{name};\n{create}",
+            MartTableAction.ReplaceTable => $"DROP TABLE mart.{name};\n{create}",
+            _ => throw new ArgumentOutOfRangeException(nameof(action), action, null),
+        };
+    }
 
     public override string DescribeColumn(string schema, string name, string column, string text) =>
         $"COMMENT ON COLUMN {schema}.{name}.{column} IS {KpiCatalogScriptProvider.Text(text)};";

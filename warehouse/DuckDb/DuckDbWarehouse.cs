@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Pipeline.Connectors.Streams;
 using Pipeline.Warehouse.DuckDb.DbUp;
+using Pipeline.Warehouse.Marts;
 using Pipeline.Warehouse.Upgrade;
 
 namespace Pipeline.Warehouse.DuckDb;
@@ -24,6 +25,7 @@ public sealed class DuckDbWarehouse : IWarehouseEngine
     private readonly SemaphoreSlim queryMemoryGate = new(1, 1);
     private int queriesUnderQueryLimit;
     private readonly DuckDBConnection lockHolder;
+    private readonly Lazy<MartRefresher?> marts;
 
     private DuckDbWarehouse(DuckDbWarehouseOptions options, ILogger logger, string connectionString, DuckDBConnection lockHolder, string? readingPublishedCopy = null)
     {
@@ -33,6 +35,10 @@ public sealed class DuckDbWarehouse : IWarehouseEngine
         ConnectionString = connectionString;
         this.lockHolder = lockHolder;
         Loader = new DuckDbStagingLoader(this, options.BeforeCommit);
+        marts = new Lazy<MartRefresher?>(() => options.Reporting is { } reporting
+            ? new MartRefresher(_ => Task.FromResult<System.Data.Common.DbConnection>(OpenConnection()), DuckDbMartRefreshSql.Instance,
+                new SemanticLayerScriptProvider(reporting).Marts, logger: logger)
+            : null);
         RunLog = new DuckDbRunLog(this);
         Reader = new DuckDbReader(this);
         AlertState = new DuckDbAlertState(this);
@@ -109,6 +115,11 @@ public sealed class DuckDbWarehouse : IWarehouseEngine
     public IAlertState AlertState { get; }
 
     public BiAccess Bi { get; }
+
+    /// <summary>The mart tables' refresher (null without Reporting settings: no semantic layer is deployed then).</summary>
+    public MartRefresher? Marts => marts.Value;
+
+    IMartRefresher? IWarehouseEngine.Marts => Marts;
 
     public string? ReadingPublishedCopy { get; }
 
@@ -232,9 +243,11 @@ public sealed class DuckDbWarehouse : IWarehouseEngine
                 new SqlScriptOptions { ScriptType = global::DbUp.Support.ScriptType.RunAlways, RunGroupOrder = 2 })
             .WithTransactionPerScript()
             .LogTo(new LoggerUpgradeLog(logger));
+        SemanticLayerScriptProvider? semantic = null;
         if (options.Reporting is { } reporting)
         {
-            builder = builder.WithScripts(new SemanticLayerScriptProvider(reporting, streams));
+            semantic = new SemanticLayerScriptProvider(reporting, streams, ReadExistingMarts());
+            builder = builder.WithScripts(semantic);
         }
 
         builder = builder.WithScripts(new SourceHealthScriptProvider(streams));
@@ -257,12 +270,39 @@ public sealed class DuckDbWarehouse : IWarehouseEngine
             throw new MigrationFailedException(scriptName, OneLine(result.Error?.Message ?? "unknown error"), result.Error);
         }
 
-        if (options.Reporting is not null)
+        IReadOnlyList<string> rebuilt = [];
+        if (semantic is not null)
         {
             DescribeColumns();
+            rebuilt = [.. semantic.Rebuilt.Select(m => m.Table)];
+            if (Marts is { } marts)
+            {
+                marts.RecordDeployAsync(semantic.Rebuilt, cancellationToken).GetAwaiter().GetResult();
+            }
         }
 
-        return Task.FromResult(new MigrationReport(versioned, always));
+        return Task.FromResult(new MigrationReport(versioned, always) { MartsRebuilt = rebuilt });
+    }
+
+    /// <summary>The mart views and tables there are before a deploy, with the definition hashes recorded for the tables.</summary>
+    private Dictionary<string, ExistingMart> ReadExistingMarts()
+    {
+        using var connection = OpenConnection();
+        var objects = connection.Query<(string Name, string Kind)>(
+            """
+            SELECT table_name, 'table' FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'mart'
+            UNION ALL
+            SELECT view_name, 'view' FROM duckdb_views() WHERE database_name = current_database() AND schema_name = 'mart' AND NOT internal
+            """).ToList();
+        var hasState = connection.ExecuteScalar<long>(
+            "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'etl' AND table_name = 'mart_state'") > 0;
+        var hashes = hasState
+            ? connection.Query<(string Mart, string Hash)>("SELECT mart, definition_hash FROM etl.mart_state").ToDictionary(r => r.Mart, r => r.Hash, StringComparer.OrdinalIgnoreCase)
+            : [];
+        return objects.ToDictionary(
+            o => o.Name,
+            o => new ExistingMart(o.Kind, hashes.GetValueOrDefault(MartLayer.TableSchema + "." + o.Name)),
+            StringComparer.OrdinalIgnoreCase);
     }
 
     /// <summary>Gives every dw/mart column its script left undescribed the <see cref="ColumnGlossary"/> text.</summary>

@@ -11,8 +11,9 @@ namespace Pipeline.Warehouse.DuckDb;
 
 /// <summary>
 /// The BI-safe copy of a DuckDB warehouse. DuckDB lets one process write a file and nobody else open it meanwhile,
-/// so BI tools (Metabase, Power BI over ODBC, DBeaver) open this copy instead: every dw and mart view materialised
-/// as a table with its comments, the table macros recreated, and <c>etl.stream_status</c> / <c>etl.published</c>
+/// so BI tools (Metabase, Power BI over ODBC, DBeaver) open this copy instead: the mart tables copied as they are (the
+/// refresh before publishing keeps them current, so no mart is recomputed here), every dw view materialised as a table
+/// (mart_def, the marts' definitions, is not published), each with its comments, the table macros recreated, and <c>etl.stream_status</c> / <c>etl.published</c>
 /// saying how fresh it is. It is written to a hidden file in the target's folder and renamed over the target, so a
 /// reader never sees a half-written file, and a reader that still has the old file open keeps reading it (POSIX).
 /// </summary>

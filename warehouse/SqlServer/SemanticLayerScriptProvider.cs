@@ -4,6 +4,7 @@ using DbUp.Engine;
 using DbUp.Engine.Transactions;
 using Pipeline.Connectors.Streams;
 using Pipeline.Warehouse.Kpi;
+using Pipeline.Warehouse.Marts;
 using Pipeline.Warehouse.Semantic;
 using static Pipeline.Warehouse.SqlServer.KpiCatalogScriptProvider;
 
@@ -14,21 +15,53 @@ namespace Pipeline.Warehouse.SqlServer;
 /// generated <c>dw.settings</c> (from <see cref="ReportingSettings"/>) and <c>dw.kpi_formula_terms</c> (from
 /// <see cref="KpiCatalog"/>), then one script per view of Scripts/Semantic in dependency order (see <see cref="SemanticLayer"/>).
 /// </summary>
-internal sealed class SemanticLayerScriptProvider(ReportingSettings settings, IReadOnlyCollection<StreamDescriptor>? streams = null) : IScriptProvider
+internal sealed class SemanticLayerScriptProvider : IScriptProvider
 {
     private const string ResourcePrefix = "Pipeline.Warehouse.SqlServer.Scripts.Semantic.";
+
+    private readonly IReadOnlyList<SemanticScript> scripts = SemanticLayer.Load(typeof(SemanticLayerScriptProvider).Assembly, ResourcePrefix);
+    private readonly IReadOnlyList<(string Name, string Sql)> generated;
+    private readonly IReadOnlyDictionary<string, ExistingMart> existing;
+
+    /// <param name="existing">The mart views/tables the warehouse has now, by name, with their recorded definition hashes.</param>
+    public SemanticLayerScriptProvider(ReportingSettings settings, IReadOnlyCollection<StreamDescriptor>? streams = null, IReadOnlyDictionary<string, ExistingMart>? existing = null)
+    {
+        generated =
+        [
+            ("semantic/0100_dw_settings", SettingsSql(settings)),
+            ("semantic/0110_dw_kpi_formula_terms", FormulaTermsSql()),
+            ("semantic/0120_dw_measure_sources", MeasureSourcesSql()),
+            ("semantic/0130_dw_stream_catalog", StreamCatalogSql(streams ?? [])),
+        ];
+        this.existing = existing ?? new Dictionary<string, ExistingMart>();
+        var rendered = scripts.ToDictionary(s => s.Key, s => SemanticLayer.RenderDefinition(s, SqlServerSemanticDialect.Instance), StringComparer.OrdinalIgnoreCase);
+        rendered["dw.settings"] = generated[0].Sql;
+        rendered["dw.kpi_formula_terms"] = generated[1].Sql;
+        rendered["dw.measure_sources"] = generated[2].Sql;
+        rendered["dw.stream_catalog"] = generated[3].Sql;
+        rendered["mart.kpi_catalog"] = KpiCatalogScriptProvider.Sql();
+        Marts = MartLayer.Definitions(scripts, rendered);
+    }
+
+    /// <summary>The materialized marts in dependency order, with the hashes of the definitions this deploy installs.</summary>
+    public IReadOnlyList<MartDefinition> Marts { get; }
+
+    /// <summary>The marts this deploy builds whole (new, still views, or changed definitions).</summary>
+    public IReadOnlyList<MartDefinition> Rebuilt => [.. Marts.Where(m => MartLayer.Plan(m, existing) != MartTableAction.Keep)];
 
     public IEnumerable<SqlScript> GetScripts(IConnectionManager connectionManager)
     {
         var options = new SqlScriptOptions { ScriptType = global::DbUp.Support.ScriptType.RunAlways, RunGroupOrder = SqlServerWarehouse.SemanticRunGroup };
-        yield return new SqlScript("semantic/0100_dw_settings", SettingsSql(settings), options);
-        yield return new SqlScript("semantic/0110_dw_kpi_formula_terms", FormulaTermsSql(), options);
-        yield return new SqlScript("semantic/0120_dw_measure_sources", MeasureSourcesSql(), options);
-        yield return new SqlScript("semantic/0130_dw_stream_catalog", StreamCatalogSql(streams ?? []), options);
-        var scripts = SemanticLayer.Load(typeof(SemanticLayerScriptProvider).Assembly, ResourcePrefix);
+        foreach (var (name, sql) in generated)
+        {
+            yield return new SqlScript(name, sql, options);
+        }
+
+        var marts = Marts.ToDictionary(m => m.Name, StringComparer.OrdinalIgnoreCase);
         for (var i = 0; i < scripts.Count; i++)
         {
-            yield return new SqlScript(SemanticLayer.ScriptName(i, scripts[i]), SemanticLayer.Render(scripts[i], SqlServerSemanticDialect.Instance), options);
+            var action = MartLayer.IsMaterialized(scripts[i]) ? MartLayer.Plan(marts[scripts[i].Name], existing) : MartTableAction.Keep;
+            yield return new SqlScript(SemanticLayer.ScriptName(i, scripts[i]), SemanticLayer.Render(scripts[i], SqlServerSemanticDialect.Instance, action), options);
         }
     }
 

@@ -1,3 +1,4 @@
+using Pipeline.Warehouse.Marts;
 using Pipeline.Warehouse.Semantic;
 
 namespace Pipeline.Warehouse.SqlServer;
@@ -13,6 +14,21 @@ internal sealed class SqlServerSemanticDialect : SemanticDialect
 
     public override string DescribeObject(string schema, string name, string text) =>
         KpiCatalogScriptProvider.Describe(schema, name, null, text);
+
+    // A clustered columnstore index: the marts are read by period and segment scans, which columnstore compresses
+    // and skips by segment; the range refresh deletes and inserts whole periods.
+    public override string MartTable(string name, MartTableAction action)
+    {
+        var create = $"SELECT * INTO mart.{name} FROM {MartLayer.DefinitionSchema}.{name};\nCREATE CLUSTERED COLUMNSTORE INDEX cci_{name} ON mart.{name};";
+        return action switch
+        {
+            MartTableAction.Keep => "",
+            MartTableAction.Create => create,
+            MartTableAction.ReplaceView => $"DROP VIEW mart.{name};\n{create}",
+            MartTableAction.ReplaceTable => $"DROP TABLE mart.{name};\n{create}",
+            _ => throw new ArgumentOutOfRangeException(nameof(action), action, null),
+        };
+    }
 
     public override string DescribeColumn(string schema, string name, string column, string text) =>
         KpiCatalogScriptProvider.Describe(schema, name, column, text);

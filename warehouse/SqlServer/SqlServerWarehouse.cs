@@ -6,6 +6,7 @@ using Microsoft.Data.SqlClient;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Pipeline.Connectors.Streams;
+using Pipeline.Warehouse.Marts;
 using Pipeline.Warehouse.SqlServer.DbUp;
 using Pipeline.Warehouse.Upgrade;
 
@@ -32,6 +33,7 @@ public sealed class SqlServerWarehouse : IWarehouseEngine, IBiReaderGrants
 
     private readonly SqlServerWarehouseOptions options;
     private readonly ILogger logger;
+    private readonly Lazy<MartRefresher?> marts;
 
     private SqlServerWarehouse(SqlServerWarehouseOptions options, ILogger logger, SqlServerConnections connections)
     {
@@ -42,6 +44,9 @@ public sealed class SqlServerWarehouse : IWarehouseEngine, IBiReaderGrants
         RunLog = new SqlServerRunLog(this);
         Reader = new SqlServerReader(this, options.CommandTimeout);
         AlertState = new SqlServerAlertState(this);
+        marts = new Lazy<MartRefresher?>(() => options.Reporting is { } reporting
+            ? new MartRefresher(async ct => await Connections.OpenAsync(ct), SqlServerMartRefreshSql.Instance, new SemanticLayerScriptProvider(reporting).Marts, logger: logger)
+            : null);
     }
 
     public string Name => "sqlserver";
@@ -56,6 +61,11 @@ public sealed class SqlServerWarehouse : IWarehouseEngine, IBiReaderGrants
     public IWarehouseReader Reader { get; }
 
     public IAlertState AlertState { get; }
+
+    /// <summary>The mart tables' refresher (null without Reporting settings: no semantic layer is deployed then).</summary>
+    public MartRefresher? Marts => marts.Value;
+
+    IMartRefresher? IWarehouseEngine.Marts => Marts;
 
     /// <summary>No copy to publish: BI tools read dw and mart live, with SELECT on those two schemas only.</summary>
     public BiAccess Bi => new(
@@ -114,9 +124,11 @@ public sealed class SqlServerWarehouse : IWarehouseEngine, IBiReaderGrants
             .WithVariablesDisabled()
             .WithExecutionTimeout(options.CommandTimeout)
             .LogTo(new LoggerUpgradeLog(logger));
+        SemanticLayerScriptProvider? semantic = null;
         if (options.Reporting is { } reporting)
         {
-            builder = builder.WithScripts(new SemanticLayerScriptProvider(reporting, streams));
+            semantic = new SemanticLayerScriptProvider(reporting, streams, await ReadExistingMartsAsync(lockHolder, cancellationToken));
+            builder = builder.WithScripts(semantic);
         }
 
         builder = builder.WithScripts(new SourceHealthScriptProvider(streams));
@@ -140,12 +152,40 @@ public sealed class SqlServerWarehouse : IWarehouseEngine, IBiReaderGrants
             throw new MigrationFailedException(scriptName, OneLine(result.Error?.Message ?? "unknown error"), result.Error);
         }
 
-        if (options.Reporting is not null)
+        IReadOnlyList<string> rebuilt = [];
+        if (semantic is not null)
         {
             await DescribeColumnsAsync(cancellationToken);
+            rebuilt = [.. semantic.Rebuilt.Select(m => m.Table)];
+            if (Marts is { } marts)
+            {
+                await marts.RecordDeployAsync(semantic.Rebuilt, cancellationToken);
+            }
         }
 
-        return new MigrationReport(versioned, always);
+        return new MigrationReport(versioned, always) { MartsRebuilt = rebuilt };
+    }
+
+    /// <summary>The mart views and tables there are before a deploy, with the definition hashes recorded for the tables.</summary>
+    private static async Task<Dictionary<string, ExistingMart>> ReadExistingMartsAsync(SqlConnection connection, CancellationToken cancellationToken)
+    {
+        var objects = (await connection.QueryAsync<(string Name, string Kind)>(new CommandDefinition(
+            """
+            SELECT o.name, CASE o.type WHEN 'V' THEN 'view' ELSE 'table' END
+            FROM sys.objects AS o
+            WHERE o.schema_id = SCHEMA_ID(N'mart') AND o.type IN ('U', 'V')
+            """,
+            cancellationToken: cancellationToken))).ToList();
+        var hasState = await connection.ExecuteScalarAsync<int>(new CommandDefinition(
+            "SELECT CASE WHEN OBJECT_ID(N'etl.mart_state', N'U') IS NULL THEN 0 ELSE 1 END", cancellationToken: cancellationToken)) == 1;
+        var hashes = hasState
+            ? (await connection.QueryAsync<(string Mart, string Hash)>(new CommandDefinition("SELECT mart, definition_hash FROM etl.mart_state", cancellationToken: cancellationToken)))
+                .ToDictionary(r => r.Mart, r => r.Hash, StringComparer.OrdinalIgnoreCase)
+            : [];
+        return objects.ToDictionary(
+            o => o.Name,
+            o => new ExistingMart(o.Kind, hashes.GetValueOrDefault(MartLayer.TableSchema + "." + o.Name)),
+            StringComparer.OrdinalIgnoreCase);
     }
 
     private async Task CheckCompatibilityLevelAsync(SqlConnection connection, CancellationToken cancellationToken)

@@ -25,6 +25,7 @@ internal sealed class DemoCommand(
     TimeProvider clock,
     IAnsiConsole console,
     ILoggerFactory loggers,
+    CliEnvironment env,
     ILogger<DemoCommand> logger) : ICommandHandler
 {
     public async Task<int> RunAsync(CancellationToken cancellationToken)
@@ -56,6 +57,11 @@ internal sealed class DemoCommand(
                 }
             }
         });
+
+        if (!await MartRefreshStep.RunAsync(warehouse, summaries, env, logger, cancellationToken))
+        {
+            throw new SyncFailedException("the mart tables could not be refreshed after the demo sync (see the error above)");
+        }
 
         var status = await warehouse.ReadStatusAsync(50, cancellationToken);
         console.MarkupLineInterpolated($"Demo warehouse [bold]{warehouse.Location}[/] (duckdb), run {run.RunId}");

@@ -58,6 +58,11 @@ internal sealed class MigrateCommand(
         }
 
         console.MarkupLineInterpolated($"Run-always scripts (staging tables and views): {report.AlwaysScriptsRun.Count}");
+        if (report.MartsRebuilt.Count > 0)
+        {
+            // A new or changed definition (or a setting it reads) means the old rows are no longer what it computes.
+            console.MarkupLineInterpolated($"Mart tables rebuilt (new or changed definition): {string.Join(", ", report.MartsRebuilt)}");
+        }
 
         if (arguments.GrantBiReader is { } login)
         {

@@ -5,7 +5,7 @@ using Pipeline.Etl.Scheduling;
 
 namespace Pipeline.Cli.Commands;
 
-/// <summary>The command lines of <c>schedule</c>, <c>publish</c> and <c>state reset</c> (scheduling and operations).</summary>
+/// <summary>The command lines of <c>schedule</c>, <c>publish</c>, <c>marts</c> and <c>state reset</c> (scheduling and operations).</summary>
 internal static class OperationsCommands
 {
     public static Command BuildSchedule(CliEnvironment env, Option<FileInfo?> configOption)
@@ -20,6 +20,18 @@ internal static class OperationsCommands
         var publish = new Command("publish", "Write the read-only copy of the marts that BI tools open (Publish:Path), now");
         publish.SetAction((p, ct) => CommandHost.RunAsync<PublishCommand>(env, p.GetValue(configOption), null, ct));
         return publish;
+    }
+
+    public static Command BuildMarts(CliEnvironment env, Option<FileInfo?> configOption)
+    {
+        var refresh = new Command("refresh", "Bring the mart tables up to date with what was loaded since their last refresh (every sync does this)");
+        refresh.SetAction((p, ct) => CommandHost.RunAsync<MartsCommand>(env, p.GetValue(configOption), s => s.AddSingleton(new MartsArguments(Rebuild: false)), ct));
+        var rebuild = new Command("rebuild", "Recompute every mart table whole from its definition (mart_def), in one transaction");
+        rebuild.SetAction((p, ct) => CommandHost.RunAsync<MartsCommand>(env, p.GetValue(configOption), s => s.AddSingleton(new MartsArguments(Rebuild: true)), ct));
+        var marts = new Command("marts", "The materialized mart tables");
+        marts.Subcommands.Add(refresh);
+        marts.Subcommands.Add(rebuild);
+        return marts;
     }
 
     public static Command BuildState(CliEnvironment env, Option<FileInfo?> configOption)

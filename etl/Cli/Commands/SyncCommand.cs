@@ -112,6 +112,7 @@ internal sealed class SyncCommand(
         }
 
         Write(summaries);
+        var martsFailed = !await MartRefreshStep.RunAsync(warehouse, summaries, env, logger, cancellationToken);
         // What was loaded may hold money in a currency without a rate: say so now, not when a total looks small.
         foreach (var line in await FxWarnings.ReadAsync(warehouse.Reader, cancellationToken))
         {
@@ -130,7 +131,7 @@ internal sealed class SyncCommand(
             throw new SyncFailedException($"{failed.Count} window(s) failed; first: {s.Source}.{w.Stream} {s.AccountId} {w.Window}: {w.Error}");
         }
 
-        return ExitCodes.Ok;
+        return martsFailed ? ExitCodes.Failed : ExitCodes.Ok;
     }
 
     /// <summary>The source's configured accounts as the scheduler labels them, so both paths write the same rows.</summary>

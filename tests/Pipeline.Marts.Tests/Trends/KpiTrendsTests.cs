@@ -36,7 +36,9 @@ public sealed class KpiTrendsTests
                 value DOUBLE, period_complete BOOLEAN, coverage DOUBLE, covered_days INTEGER, period_days INTEGER,
                 status VARCHAR, status_reason VARCHAR)
             """);
-        Execute("CREATE OR REPLACE VIEW mart.kpi_values AS SELECT * FROM main.fake_kpi_values");
+        // The definition of mart.kpi_trends reads table mart.kpi_values: that table becomes a view of the hand-made rows,
+        // and the tests read the definition (mart_def.kpi_trends), which the refresh copies into the table.
+        Execute("DROP TABLE mart.kpi_values; CREATE VIEW mart.kpi_values AS SELECT * FROM main.fake_kpi_values");
     }
 
     [OneTimeTearDown]
@@ -184,7 +186,7 @@ public sealed class KpiTrendsTests
         using var command = connection.CreateCommand();
         command.CommandText = """
             SELECT value, comparison_basis, comparison_note, change_pct, last_year_period_start, last_year_value, yoy_basis, yoy_change_pct
-            FROM mart.kpi_trends WHERE grain = $grain AND period_start = $start AND kpi_id = $kpi AND segment_type = 'all'
+            FROM mart_def.kpi_trends WHERE grain = $grain AND period_start = $start AND kpi_id = $kpi AND segment_type = 'all'
             """;
         command.Parameters.Add(new DuckDBParameter("grain", grain));
         command.Parameters.Add(new DuckDBParameter("start", DateOnly.Parse(start, CultureInfo.InvariantCulture)));

@@ -15,6 +15,15 @@ public abstract class SemanticDialect
     /// <summary>A statement describing the view (or table function) itself.</summary>
     public abstract string DescribeObject(string schema, string name, string text);
 
+    /// <summary>A statement describing a materialized mart's table.</summary>
+    public virtual string DescribeTable(string schema, string name, string text) => DescribeObject(schema, name, text);
+
+    /// <summary>
+    /// What a deploy does with table <c>mart.<paramref name="name"/></c> after its definition view: nothing, or
+    /// (after dropping the old view or table) create it filled from <c>mart_def.<paramref name="name"/></c>.
+    /// </summary>
+    public abstract string MartTable(string name, Marts.MartTableAction action);
+
     /// <summary>A statement describing one column of the view.</summary>
     public abstract string DescribeColumn(string schema, string name, string column, string text);
 

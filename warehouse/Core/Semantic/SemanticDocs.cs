@@ -40,6 +40,7 @@ public static class SemanticDocs
     {
         using var document = JsonDocument.Parse(json);
         string? description = null;
+        MartRefreshPolicy? refresh = null;
         var columns = new List<ColumnDoc>();
         foreach (var property in document.RootElement.EnumerateObject())
         {
@@ -52,11 +53,33 @@ public static class SemanticDocs
                     columns.AddRange(property.Value.EnumerateObject().Select(c => new ColumnDoc(c.Name, c.Value.GetString()
                         ?? throw new InvalidOperationException($"warehouse/Semantic/{key}.json: column {c.Name} has no text"))));
                     break;
+                case "refresh":
+                    refresh = ParseRefresh(property.Value, key);
+                    break;
                 default:
-                    throw new InvalidOperationException($"warehouse/Semantic/{key}.json: unknown key '{property.Name}' (description, columns)");
+                    throw new InvalidOperationException($"warehouse/Semantic/{key}.json: unknown key '{property.Name}' (description, columns, refresh)");
             }
         }
 
-        return new ViewDocs(description, columns);
+        return new ViewDocs(description, columns) { Refresh = refresh };
+    }
+
+    /// <summary><c>"full"</c>, or <c>{"key": column, "period": day|week|month|quarter|year}</c>.</summary>
+    private static MartRefreshPolicy ParseRefresh(JsonElement value, string key)
+    {
+        if (value.ValueKind == JsonValueKind.String && value.GetString() == "full")
+        {
+            return MartRefreshPolicy.Full;
+        }
+
+        if (value.ValueKind == JsonValueKind.Object
+            && value.TryGetProperty("key", out var column) && column.GetString() is { Length: > 0 } keyColumn
+            && value.TryGetProperty("period", out var period) && period.GetString() is { } widest && MartRefreshPolicy.Periods.Contains(widest))
+        {
+            return new MartRefreshPolicy(keyColumn, widest);
+        }
+
+        throw new InvalidOperationException(
+            $"warehouse/Semantic/{key}.json: refresh must be \"full\" or {{\"key\": column, \"period\": {string.Join("|", MartRefreshPolicy.Periods)}}}");
     }
 }

@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Text;
 using System.Text.RegularExpressions;
+using Pipeline.Warehouse.Marts;
 
 namespace Pipeline.Warehouse.Semantic;
 
@@ -103,23 +104,34 @@ public static partial class SemanticLayer
     internal static IEnumerable<string> References(string sql) =>
         QualifiedName().Matches(LineComment().Replace(sql, "")).Select(m => m.Value).Distinct(StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>The script as deployed: the definition (placeholders expanded, see <see cref="SemanticTemplates"/>), then the descriptions of its docs file.</summary>
-    public static string Render(SemanticScript script, SemanticDialect dialect)
+    /// <summary>
+    /// The script as deployed: the definition (placeholders expanded, see <see cref="SemanticTemplates"/>), then the
+    /// descriptions of its docs file. A materialized mart (<see cref="MartLayer.IsMaterialized"/>) is deployed as its
+    /// definition view <c>mart_def.x</c>, then what <paramref name="table"/> says to do with table <c>mart.x</c>, which
+    /// gets the descriptions.
+    /// </summary>
+    public static string Render(SemanticScript script, SemanticDialect dialect, MartTableAction table = MartTableAction.Keep)
     {
         ArgumentNullException.ThrowIfNull(script);
         ArgumentNullException.ThrowIfNull(dialect);
         var docs = SemanticDocs.For(script.Schema, script.Name);
-        var definition = SharedCreateView().Replace(script.Sql, dialect.CreateView + " ", 1);
-        var sql = new StringBuilder(SemanticTemplates.Expand(definition, dialect, $"Scripts/Semantic/{script.Schema}/{script.Name}.sql").TrimEnd()).AppendLine();
+        var materialized = MartLayer.IsMaterialized(script);
+        var sql = new StringBuilder(RenderDefinition(script, dialect).TrimEnd()).AppendLine();
+        if (materialized)
+        {
+            sql.Append(dialect.EndOfDefinition);
+            sql.AppendLine(dialect.MartTable(script.Name, table));
+        }
+
         if (docs.Description is null && docs.Columns.Count == 0)
         {
             return sql.ToString();
         }
 
-        sql.Append(dialect.EndOfDefinition);
+        sql.Append(materialized ? "" : dialect.EndOfDefinition);
         if (docs.Description is not null)
         {
-            sql.AppendLine(dialect.DescribeObject(script.Schema, script.Name, docs.Description));
+            sql.AppendLine(materialized ? dialect.DescribeTable(script.Schema, script.Name, docs.Description) : dialect.DescribeObject(script.Schema, script.Name, docs.Description));
         }
 
         foreach (var column in docs.Columns)
@@ -128,6 +140,19 @@ public static partial class SemanticLayer
         }
 
         return sql.ToString();
+    }
+
+    /// <summary>The definition alone, placeholders expanded; a materialized mart's view is created in <see cref="MartLayer.DefinitionSchema"/>.</summary>
+    public static string RenderDefinition(SemanticScript script, SemanticDialect dialect)
+    {
+        ArgumentNullException.ThrowIfNull(script);
+        ArgumentNullException.ThrowIfNull(dialect);
+        var definition = MartLayer.IsMaterialized(script)
+            ? MartViewName().Replace(script.Sql, "${create}" + MartLayer.DefinitionSchema + ".", 1)
+            : script.Sql;
+        definition = SharedCreateView().Replace(definition, dialect.CreateView + " ", 1);
+
+        return SemanticTemplates.Expand(definition, dialect, $"Scripts/Semantic/{script.Schema}/{script.Name}.sql");
     }
 
     /// <summary>DbUp name of the <paramref name="index"/>-th ordered script: the sequence keeps DbUp's name order equal to the dependency order.</summary>
@@ -139,6 +164,9 @@ public static partial class SemanticLayer
 
     [GeneratedRegex(@"^CREATE VIEW ", RegexOptions.Multiline | RegexOptions.CultureInvariant)]
     private static partial Regex SharedCreateView();
+
+    [GeneratedRegex(@"(?<create>CREATE\s+(?:OR\s+(?:REPLACE|ALTER)\s+)?VIEW\s+)mart\.", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex MartViewName();
 
     [GeneratedRegex(@"--[^\n]*", RegexOptions.CultureInvariant)]
     private static partial Regex LineComment();

@@ -10,6 +10,24 @@ public sealed record SemanticScript(string Schema, string Name, string Sql)
 public sealed record ViewDocs(string? Description, IReadOnlyList<ColumnDoc> Columns)
 {
     public static ViewDocs None { get; } = new(null, []);
+
+    /// <summary>How the mart's table is kept up to date (its "refresh" key); null for dw views, which stay views.</summary>
+    public MartRefreshPolicy? Refresh { get; init; }
+}
+
+/// <summary>
+/// How a materialized mart is refreshed, declared once in its docs file: <c>"refresh": "full"</c> (small marts,
+/// replaced whole) or <c>"refresh": {"key": "period_start", "period": "quarter"}</c>: rows whose key is on or after
+/// the start of the widest period (day, week, month, quarter, year) holding the first affected day are recomputed.
+/// Rows before it cannot change, because every mart row depends only on its own period and earlier days.
+/// </summary>
+public sealed record MartRefreshPolicy(string? Key, string Period)
+{
+    public static MartRefreshPolicy Full { get; } = new(null, "all");
+
+    public bool IsFull => Key is null;
+
+    internal static readonly string[] Periods = ["day", "week", "month", "quarter", "year"];
 }
 
 /// <summary>A column description a view's docs set (columns left out get the <see cref="ColumnGlossary"/> text).</summary>

@@ -1,0 +1,302 @@
+using System.Globalization;
+using DuckDB.NET.Data;
+using Microsoft.Extensions.DependencyInjection;
+using Pipeline.Connectors.Streams;
+using Pipeline.Etl;
+using Pipeline.Etl.Sync;
+using Pipeline.Marts.Tests;
+using Pipeline.Sandbox;
+using Pipeline.Sandbox.World;
+using Pipeline.Warehouse.DuckDb;
+using Pipeline.Warehouse.Marts;
+
+namespace Pipeline.MartTables.Tests;
+
+/// <summary>
+/// The mart tables equal their definitions (the views in mart_def, each computed over the upstream mart tables,
+/// which are checked first: dependency order) row for row, with multiplicity and NULL-safe (EXCEPT ALL both ways),
+/// after a random sequence of loads, restatements, backfills of past windows, CRM edits, refreshes skipped (one
+/// refresh must catch up several runs) and refreshes that crash after a DELETE (which must leave the previous tables).
+/// The sequence comes from the seed; a failure names the seed and the steps so far, so it can be replayed.
+/// Not covered: the clock moving on between refreshes (the views read the engine's now(); the refresh always
+/// recomputes the clock horizon, but a test cannot move DuckDB's clock).
+/// Its own namespace: the marts fixture of Pipeline.Marts.Tests (a 75-day world) is not needed here.
+/// </summary>
+[NonParallelizable]
+public sealed class MaterializedMartsTests
+{
+    private const int Days = 40;
+    private const int FirstRunDays = 30;
+
+    private string folder = null!;
+
+    [SetUp]
+    public void SetUp() => folder = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "pipeline-mart-tables", Guid.NewGuid().ToString("N"))).FullName;
+
+    [TearDown]
+    public void TearDown()
+    {
+        try
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A leftover temp folder is harmless.
+        }
+    }
+
+    [Test]
+    public async Task Mart_tables_equal_their_definitions_after_random_loads_restatements_crm_edits_and_crashes([Values(20261205)] int seed)
+    {
+        var random = new Random(seed);
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var steps = new List<string>();
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var world = WorldOptions.Demo with { StartDate = today.AddDays(-(Days - 1)), Days = Days };
+        await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions { World = world });
+        var sources = SandboxWarehouse.Sources(sandbox, FirstRunDays);
+        await using var provider = new ServiceCollection().AddSingleton(TimeProvider.System).AddLogging().AddConfiguredSources(sources).BuildServiceProvider();
+        var catalog = new SourceCatalog(provider.GetServices<ISource>());
+        var path = Path.Combine(folder, "warehouse.duckdb");
+
+        await using (var warehouse = Open(path))
+        {
+            var report = await warehouse.MigrateAsync(catalog.Streams);
+            Assert.That(report.MartsRebuilt, Is.EquivalentTo(warehouse.Marts!.Marts.Select(m => m.Table)), "a new warehouse builds every mart table");
+            Assert.That(await SandboxWarehouse.LoadAsync(sandbox, catalog, warehouse, new SyncRequest("first")), Is.Empty);
+            await warehouse.Marts!.RefreshAsync();
+        }
+
+        steps.Add("first run");
+        await AssertEqualAsync(path, seed, steps);
+        TestContext.Progress.WriteLine(string.Create(CultureInfo.InvariantCulture, $"first run loaded, refreshed and compared at {watch.Elapsed.TotalSeconds:0.0} s"));
+
+        // Every kind of step once plus one more, in a seeded random order; a skipped refresh is never last, so the
+        // following refresh must catch it up.
+        var kinds = Enumerable.Range(0, 6).Append(random.Next(6)).OrderBy(_ => random.Next()).ToList();
+        while (kinds[^1] == 5)
+        {
+            kinds.Insert(0, 5);
+            kinds.RemoveAt(kinds.Count - 1);
+        }
+
+        var pendingRefresh = false;
+        for (var i = 0; i < kinds.Count; i++)
+        {
+            var runId = $"step-{i}";
+            string what;
+            var kind = kinds[i];
+            TestContext.Progress.WriteLine(string.Create(CultureInfo.InvariantCulture, $"step {i} (kind {kind}) starts at {watch.Elapsed.TotalSeconds:0.0} s"));
+            switch (kind)
+            {
+                case 0:
+                    what = "incremental sync";
+                    await LoadAsync(sandbox, catalog, path, new SyncRequest(runId));
+                    break;
+                case 1:
+                    what = "restatement (platforms reprocess recent days) and incremental sync";
+                    sandbox.World.AdvanceReadGeneration();
+                    await LoadAsync(sandbox, catalog, path, new SyncRequest(runId));
+                    break;
+                case 2:
+                    var from = world.StartDate.AddDays(random.Next(Days - 10));
+                    var to = from.AddDays(random.Next(3, 10));
+                    var source = random.Next(2) == 0 ? "ga4" : "meta";
+                    what = string.Create(CultureInfo.InvariantCulture, $"restatement and backfill of {source} {from:yyyy-MM-dd}..{to:yyyy-MM-dd}");
+                    sandbox.World.AdvanceReadGeneration();
+                    await LoadAsync(sandbox, catalog, path, new SyncRequest(runId) { BackfillFrom = from, BackfillTo = to }, s => s == source);
+                    break;
+                case 3:
+                    what = await EditCrmAsync(path, random, runId);
+                    break;
+                case 4:
+                    what = await EditCrmAsync(path, random, runId) + ", then a refresh that crashes after a DELETE";
+                    await AssertCrashLeavesPreviousTablesAsync(path, random, seed, steps);
+                    break;
+                default:
+                    what = "incremental sync, no refresh (the next one catches up)";
+                    await LoadAsync(sandbox, catalog, path, new SyncRequest(runId));
+                    steps.Add(what);
+                    pendingRefresh = true;
+                    continue;
+            }
+
+            var loaded = watch.Elapsed;
+            await using (var warehouse = Open(path))
+            {
+                await warehouse.Marts!.RefreshAsync();
+            }
+
+            steps.Add(what + (pendingRefresh ? " (refresh catching up the previous step too)" : ""));
+            pendingRefresh = false;
+            var refreshed = watch.Elapsed;
+            await AssertEqualAsync(path, seed, steps);
+            TestContext.Progress.WriteLine(string.Create(CultureInfo.InvariantCulture, $"step {i}: {steps[^1]}: loaded at {loaded.TotalSeconds:0.0} s, refreshed at {refreshed.TotalSeconds:0.0} s, compared at {watch.Elapsed.TotalSeconds:0.0} s"));
+        }
+    }
+
+    private static async Task LoadAsync(SandboxServer sandbox, SourceCatalog catalog, string path, SyncRequest request, Func<string, bool>? includeSource = null)
+    {
+        await using var warehouse = Open(path);
+        Assert.That(await SandboxWarehouse.LoadAsync(sandbox, catalog, warehouse, request, includeSource), Is.Empty, "every sandbox window syncs");
+    }
+
+    [Test]
+    public async Task Migrate_rebuilds_a_mart_whose_recorded_definition_differs_and_keeps_the_others()
+    {
+        var path = Path.Combine(folder, "warehouse.duckdb");
+        await using (var warehouse = Open(path))
+        {
+            await warehouse.MigrateAsync(Pipeline.Etl.Sources.BuiltInStreams);
+            var again = await warehouse.MigrateAsync(Pipeline.Etl.Sources.BuiltInStreams);
+            Assert.That(again.MartsRebuilt, Is.Empty, "an unchanged definition keeps its table");
+        }
+
+        // As if the deployed definition of kpi_measures had been an older one.
+        await ExecuteAsync(path, "UPDATE etl.mart_state SET definition_hash = 'older' WHERE mart = 'mart.kpi_measures'");
+        await using (var warehouse = Open(path))
+        {
+            var report = await warehouse.MigrateAsync(Pipeline.Etl.Sources.BuiltInStreams);
+            Assert.That(report.MartsRebuilt, Is.EqualTo(new[] { "mart.kpi_measures" }));
+        }
+
+        Assert.That(await ScalarAsync(path, "SELECT definition_hash FROM etl.mart_state WHERE mart = 'mart.kpi_measures'"), Is.Not.EqualTo("older"));
+    }
+
+    [Test]
+    public async Task Changed_reporting_settings_rebuild_the_marts_that_read_them()
+    {
+        var path = Path.Combine(folder, "warehouse.duckdb");
+        await using (var warehouse = Open(path))
+        {
+            await warehouse.MigrateAsync(Pipeline.Etl.Sources.BuiltInStreams);
+        }
+
+        var margin = SandboxWarehouse.Reporting with { GrossMargin = SandboxWarehouse.Reporting.GrossMargin / 2 };
+        await using (var warehouse = DuckDbWarehouse.Open(new DuckDbWarehouseOptions { Path = path, Reporting = margin }))
+        {
+            var report = await warehouse.MigrateAsync(Pipeline.Etl.Sources.BuiltInStreams);
+            Assert.That(report.MartsRebuilt, Does.Contain("mart.kpi_values").And.Contain("mart.dashboard_executive"),
+                "dw.settings is read by every mart: a new gross margin must not leave tables computed with the old one");
+        }
+    }
+
+    [Test]
+    public async Task A_warehouse_whose_marts_are_still_views_gets_tables_on_migrate()
+    {
+        var path = Path.Combine(folder, "warehouse.duckdb");
+        await using (var warehouse = Open(path))
+        {
+            await warehouse.MigrateAsync(Pipeline.Etl.Sources.BuiltInStreams);
+        }
+
+        // The shape before marts were tables: mart.kpi_measures a view, nothing recorded.
+        await ExecuteAsync(path, "DROP TABLE mart.kpi_measures; CREATE VIEW mart.kpi_measures AS SELECT * FROM mart_def.kpi_measures; DELETE FROM etl.mart_state");
+        await using (var warehouse = Open(path))
+        {
+            var report = await warehouse.MigrateAsync(Pipeline.Etl.Sources.BuiltInStreams);
+            Assert.That(report.MartsRebuilt, Does.Contain("mart.kpi_measures"));
+        }
+
+        Assert.That(await ScalarAsync(path, "SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'mart' AND table_name = 'kpi_measures'"), Is.EqualTo(1L));
+    }
+
+    private static DuckDbWarehouse Open(string path) => DuckDbWarehouse.Open(new DuckDbWarehouseOptions { Path = path, Reporting = SandboxWarehouse.Reporting });
+
+    /// <summary>
+    /// What a CRM sync does to the warehouse, without a sandbox that can change its CRM: a few deals move to another
+    /// close date and amount, a few contacts to another lead date, and the run log gets the succeeded entity runs.
+    /// </summary>
+    private static async Task<string> EditCrmAsync(string path, Random random, string runId)
+    {
+        var days = random.Next(1, 35);
+        var share = random.Next(5, 20);
+        await ExecuteAsync(path, string.Create(CultureInfo.InvariantCulture, $"""
+            UPDATE staging.hubspot_deals
+               SET closedate = closedate - INTERVAL {days} DAY, amount = amount * 1.5, _run_id = '{runId}'
+             WHERE hash(id, '{runId}') % 100 < {share} AND closedate IS NOT NULL;
+            UPDATE staging.hubspot_contacts
+               SET hs_lifecyclestage_lead_date = hs_lifecyclestage_lead_date - INTERVAL {days} DAY, _run_id = '{runId}'
+             WHERE hash(id, '{runId}') % 100 < {share} AND hs_lifecyclestage_lead_date IS NOT NULL;
+            INSERT INTO etl.sync_runs (run_id, source, stream, account_id, started_at, finished_at, status)
+            SELECT '{runId}', 'hubspot', stream, (SELECT any_value(_account_id) FROM staging.hubspot_deals), now()::TIMESTAMP, now()::TIMESTAMP, 'Succeeded'
+            FROM (VALUES ('deals'), ('contacts')) AS s(stream);
+            """));
+        return string.Create(CultureInfo.InvariantCulture, $"CRM edit: {share} % of deals and contacts {days} days earlier");
+    }
+
+    /// <summary>A refresh failing after the DELETE of a random mart rolls back: every table keeps its rows.</summary>
+    private static async Task AssertCrashLeavesPreviousTablesAsync(string path, Random random, int seed, List<string> steps)
+    {
+        IReadOnlyList<MartDefinition> marts;
+        await using (var warehouse = Open(path))
+        {
+            marts = warehouse.Marts!.Marts;
+        }
+
+        var victim = marts[random.Next(marts.Count)].Name;
+        foreach (var mart in marts)
+        {
+            await ExecuteAsync(path, $"CREATE OR REPLACE TABLE main.before_{mart.Name} AS SELECT * FROM {mart.Table}");
+        }
+
+        await using (var warehouse = Open(path))
+        {
+            warehouse.Marts!.AfterDelete = (name, _) => name == victim ? throw new InjectedCrashException(name) : Task.CompletedTask;
+            Assert.That(async () => await warehouse.Marts.RefreshAsync(), Throws.InstanceOf<InjectedCrashException>());
+        }
+
+        foreach (var mart in marts)
+        {
+            var differing = await ScalarAsync(path, Difference(mart.Table, $"main.before_{mart.Name}"));
+            Assert.That(differing, Is.EqualTo(0L), $"seed {seed}, after {string.Join("; ", steps)}: the refresh crashed after deleting from mart.{victim}, yet {mart.Table} changed");
+            await ExecuteAsync(path, $"DROP TABLE main.before_{mart.Name}");
+        }
+    }
+
+    /// <summary>Each mart table against its definition, in dependency order, so a difference is reported where it starts.</summary>
+    private static async Task AssertEqualAsync(string path, int seed, List<string> steps)
+    {
+        IReadOnlyList<MartDefinition> marts;
+        await using (var warehouse = Open(path))
+        {
+            marts = warehouse.Marts!.Marts;
+        }
+
+        foreach (var mart in marts)
+        {
+            var rows = await ScalarAsync(path, $"SELECT count(*) FROM {mart.Table}");
+            var differing = await ScalarAsync(path, Difference(mart.Table, mart.Definition));
+            Assert.That(differing, Is.EqualTo(0L),
+                $"seed {seed}, after {string.Join("; ", steps)}: {mart.Table} ({rows} rows) differs from {mart.Definition} in {differing} rows");
+        }
+    }
+
+    /// <summary>
+    /// Rows of one relation not matched one-for-one in the other, both ways (EXCEPT ALL: multiplicity and NULLs count);
+    /// the right side (a definition view) is computed once.
+    /// </summary>
+    private static string Difference(string left, string right) =>
+        $"WITH r AS MATERIALIZED (SELECT * FROM {right}) SELECT count(*) FROM ((SELECT * FROM {left} EXCEPT ALL SELECT * FROM r) UNION ALL (SELECT * FROM r EXCEPT ALL SELECT * FROM {left})) AS d";
+
+    private static async Task ExecuteAsync(string path, string sql)
+    {
+        await using var connection = new DuckDBConnection($"Data Source={path}");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private static async Task<object?> ScalarAsync(string path, string sql)
+    {
+        await using var connection = new DuckDBConnection($"Data Source={path}");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return await command.ExecuteScalarAsync();
+    }
+
+    private sealed class InjectedCrashException(string mart) : Exception($"injected crash after the DELETE of mart.{mart}");
+}

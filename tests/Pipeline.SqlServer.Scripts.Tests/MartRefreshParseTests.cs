@@ -1,0 +1,62 @@
+using Microsoft.SqlServer.TransactSql.ScriptDom;
+using Pipeline.Warehouse;
+using Pipeline.Warehouse.Marts;
+using Pipeline.Warehouse.SqlServer;
+
+namespace Pipeline.SqlServer.Scripts.Tests;
+
+/// <summary>
+/// What the mart refresh runs on SQL Server (<see cref="MartRefreshStatements"/> with the engine's fingerprint and
+/// timestamp SQL, for every mart and its refresh policy) and what a deploy does with a mart table in each case
+/// (create, replace the old view, replace a changed table) parse as T-SQL 160, one statement each.
+/// </summary>
+public sealed class MartRefreshParseTests
+{
+    private static IReadOnlyList<MartDefinition> Marts => new SemanticLayerScriptProvider(new ReportingSettings()).Marts;
+
+    private static IEnumerable<TestCaseData> RefreshStatements() =>
+        MartRefreshStatements.Sample(SqlServerMartRefreshSql.Instance, Marts, new DateOnly(2026, 11, 18))
+            .Select((sql, i) => new TestCaseData(sql).SetArgDisplayNames($"{i:D3} {sql[..Math.Min(60, sql.Length)].ReplaceLineEndings(" ")}"));
+
+    [TestCaseSource(nameof(RefreshStatements))]
+    public void Each_refresh_statement_parses_as_one_TSql160_statement(string sql)
+    {
+        var statements = Parse(sql);
+
+        Assert.That(statements, Has.Count.EqualTo(1), sql);
+    }
+
+    [TestCase(MartTableAction.Create)]
+    [TestCase(MartTableAction.ReplaceView)]
+    [TestCase(MartTableAction.ReplaceTable)]
+    public void Each_deploy_of_a_mart_table_parses_and_ends_with_a_clustered_columnstore_index(MartTableAction action)
+    {
+        var sql = SqlServerSemanticDialect.Instance.MartTable("kpi_values", action);
+
+        var statements = Parse(sql);
+
+        Assert.That(statements[^1], Is.InstanceOf<CreateColumnStoreIndexStatement>(), sql);
+        Assert.That(statements.OfType<DropTableStatement>().Any(), Is.EqualTo(action == MartTableAction.ReplaceTable));
+        Assert.That(statements.OfType<DropViewStatement>().Any(), Is.EqualTo(action == MartTableAction.ReplaceView));
+    }
+
+    [Test]
+    public void A_kept_mart_table_is_left_alone() =>
+        Assert.That(SqlServerSemanticDialect.Instance.MartTable("kpi_values", MartTableAction.Keep), Is.Empty);
+
+    [Test]
+    public void Every_materialized_mart_declares_a_refresh_and_range_ones_a_key()
+    {
+        Assert.That(Marts.Select(m => m.Name), Is.SupersetOf(new[] { "kpi_values", "kpi_measures", "dashboard_executive", "dashboard_marketing", "dashboard_specialist" }));
+        Assert.That(Marts.Where(m => !m.Refresh.IsFull).Select(m => m.Refresh.Key), Has.None.Null);
+    }
+
+    private static List<TSqlStatement> Parse(string sql)
+    {
+        var parser = new TSql160Parser(initialQuotedIdentifiers: true);
+        using var reader = new StringReader(sql);
+        var fragment = parser.Parse(reader, out var errors);
+        Assert.That(errors.Select(e => $"line {e.Line}, column {e.Column}: {e.Message}"), Is.Empty, sql);
+        return [.. ((TSqlScript)fragment).Batches.SelectMany(b => b.Statements)];
+    }
+}

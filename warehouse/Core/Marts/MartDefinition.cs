@@ -1,0 +1,34 @@
+using Pipeline.Warehouse.Semantic;
+
+namespace Pipeline.Warehouse.Marts;
+
+/// <summary>
+/// One materialized mart: table <c>mart.&lt;Name&gt;</c>, computed by view <c>mart_def.&lt;Name&gt;</c>, refreshed as
+/// its docs file says, with the hash of its definition and of everything the definition reads (so a changed
+/// dw view or reporting setting rebuilds it as a changed mart view does).
+/// </summary>
+public sealed record MartDefinition(string Name, MartRefreshPolicy Refresh, string Hash)
+{
+    public string Table => MartLayer.TableSchema + "." + Name;
+
+    public string Definition => MartLayer.DefinitionSchema + "." + Name;
+}
+
+/// <summary>How a deploy leaves a mart's table (see <see cref="MartLayer.Plan"/>).</summary>
+public enum MartTableAction
+{
+    /// <summary>The table exists and its definition did not change: keep its rows.</summary>
+    Keep,
+
+    /// <summary>No table yet: create it filled from the definition.</summary>
+    Create,
+
+    /// <summary>The mart is still a view (a warehouse from before marts were tables): drop it, create the table.</summary>
+    ReplaceView,
+
+    /// <summary>The definition changed: drop the table and create it again filled from the new definition.</summary>
+    ReplaceTable,
+}
+
+/// <summary>What a deploy found of a mart: an object of kind "view" or "table", and the definition hash recorded for it.</summary>
+public sealed record ExistingMart(string Kind, string? Hash);

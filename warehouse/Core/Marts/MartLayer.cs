@@ -1,0 +1,70 @@
+using System.Security.Cryptography;
+using System.Text;
+using Pipeline.Warehouse.Semantic;
+
+namespace Pipeline.Warehouse.Marts;
+
+/// <summary>
+/// Which semantic scripts become mart tables and what a deploy does with each: a mart view whose docs file declares
+/// a <c>refresh</c> is deployed as its definition (view <c>mart_def.x</c>) plus table <c>mart.x</c>. The definitions
+/// read the upstream mart tables, so a refresh in dependency order computes each mart from tables already refreshed.
+/// </summary>
+public static class MartLayer
+{
+    public const string TableSchema = "mart";
+
+    public const string DefinitionSchema = "mart_def";
+
+    /// <summary>A mart view with a refresh policy; table macros/functions (mart.kpi_over_range) stay functions.</summary>
+    public static bool IsMaterialized(SemanticScript script)
+    {
+        ArgumentNullException.ThrowIfNull(script);
+        return script.Schema == TableSchema && SemanticDocs.For(script.Schema, script.Name).Refresh is not null;
+    }
+
+    /// <summary>
+    /// The marts in dependency order with their hashes: SHA-256 of the deployed definition and of the hashes of every
+    /// script it reads, transitively (<paramref name="renderedByKey"/>: every script of the layer by schema.name,
+    /// generated ones such as dw.settings included).
+    /// </summary>
+    public static IReadOnlyList<MartDefinition> Definitions(IReadOnlyList<SemanticScript> ordered, IReadOnlyDictionary<string, string> renderedByKey)
+    {
+        ArgumentNullException.ThrowIfNull(ordered);
+        ArgumentNullException.ThrowIfNull(renderedByKey);
+        var hashes = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        string HashOf(string key, HashSet<string> visiting)
+        {
+            if (hashes.TryGetValue(key, out var known))
+            {
+                return known;
+            }
+
+            var sql = renderedByKey[key];
+            visiting.Add(key);
+            var text = new StringBuilder(sql);
+            foreach (var dependency in SemanticLayer.References(sql).Where(renderedByKey.ContainsKey).Where(d => !visiting.Contains(d)).Order(StringComparer.OrdinalIgnoreCase))
+            {
+                text.Append('\n').Append(dependency).Append('=').Append(HashOf(dependency, visiting));
+            }
+
+            visiting.Remove(key);
+            return hashes[key] = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
+        }
+
+        return [.. ordered.Where(IsMaterialized).Select(s => new MartDefinition(s.Name, SemanticDocs.For(s.Schema, s.Name).Refresh!, HashOf(s.Key, [])))];
+    }
+
+    /// <summary>What the deploy does with each mart's table, from what it found (by mart name).</summary>
+    public static MartTableAction Plan(MartDefinition mart, IReadOnlyDictionary<string, ExistingMart> existing)
+    {
+        ArgumentNullException.ThrowIfNull(mart);
+        ArgumentNullException.ThrowIfNull(existing);
+        return existing.GetValueOrDefault(mart.Name) switch
+        {
+            null => MartTableAction.Create,
+            { Kind: "view" } => MartTableAction.ReplaceView,
+            { Hash: var hash } when hash == mart.Hash => MartTableAction.Keep,
+            _ => MartTableAction.ReplaceTable,
+        };
+    }
+}

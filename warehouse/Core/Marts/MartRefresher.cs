@@ -1,0 +1,240 @@
+using System.Data.Common;
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Pipeline.Warehouse.Marts;
+
+/// <summary>
+/// Refreshes the mart tables of either engine, in dependency order and in ONE transaction with the watermark:
+/// <list type="bullet">
+/// <item>the watermark is the run log as of the last refresh (etl.mart_run_log) and the per-day fingerprints of
+/// entity data (etl.mart_entity_days): run-log rows that are new or changed since give their windows (a report
+/// stream's window, whatever its status, since coverage reads failures too); entity and snapshot streams, whose rows
+/// can move to any date, give the days whose fingerprint changed and, for coverage, the days since their previous
+/// success;</item>
+/// <item>the clock horizon: days whose status can change with time alone (provisional, maturing CRM days, the
+/// current periods) are every day from the longest restatement/maturity horizon before the earlier of today and the
+/// last refresh;</item>
+/// <item>each range-refreshed mart recomputes its rows from the start of its widest period holding the first affected
+/// day on (later rows can depend on earlier days, never the reverse: trailing windows, year-over-year); full marts are
+/// recomputed whole.</item>
+/// </list>
+/// A crash or error anywhere rolls everything back, watermark included, so the next refresh recomputes the same days
+/// and more: refreshing is idempotent and catches up any number of runs.
+/// </summary>
+public sealed class MartRefresher(
+    Func<CancellationToken, Task<DbConnection>> open, MartRefreshSql sql, IReadOnlyList<MartDefinition> marts, TimeProvider? clock = null, ILogger? logger = null)
+    : IMartRefresher
+{
+    private readonly TimeProvider time = clock ?? TimeProvider.System;
+    private readonly ILogger log = logger ?? NullLogger.Instance;
+
+    /// <summary>The marts this refresher keeps, in dependency order.</summary>
+    public IReadOnlyList<MartDefinition> Marts => marts;
+
+    /// <summary>
+    /// Fault injection for crash-consistency tests: called after each mart's DELETE, before its INSERT, inside the
+    /// refresh transaction. Null in production.
+    /// </summary>
+    public Func<string, CancellationToken, Task>? AfterDelete { get; set; }
+
+    public async Task<MartRefreshResult> RefreshAsync(CancellationToken cancellationToken = default)
+    {
+        var started = Stopwatch.GetTimestamp();
+        await using var connection = await open(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var (from, fingerprints) = await AffectedFromAsync(connection, transaction, cancellationToken);
+        foreach (var mart in marts)
+        {
+            var start = from is { } day && !mart.Refresh.IsFull ? (DateOnly?)MartPeriods.Start(day, mart.Refresh.Period) : null;
+            await ExecuteAsync(connection, transaction, MartRefreshStatements.Delete(mart, start), cancellationToken);
+            if (AfterDelete is { } fault)
+            {
+                await fault(mart.Name, cancellationToken);
+            }
+
+            await ExecuteAsync(connection, transaction, MartRefreshStatements.Insert(mart, start), cancellationToken);
+        }
+
+        await SaveWatermarkAsync(connection, transaction, fingerprints, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        var result = new MartRefreshResult(from, [.. marts.Select(m => m.Table)], Stopwatch.GetElapsedTime(started));
+        log.LogInformation("Refreshed {Count} mart tables from {From} in {Seconds:0.0} s", marts.Count, from?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? "the first day", result.Duration.TotalSeconds);
+        return result;
+    }
+
+    public async Task<MartRefreshResult> RebuildAsync(CancellationToken cancellationToken = default)
+    {
+        var started = Stopwatch.GetTimestamp();
+        await using var connection = await open(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        foreach (var mart in marts)
+        {
+            await ExecuteAsync(connection, transaction, MartRefreshStatements.Delete(mart, null), cancellationToken);
+            await ExecuteAsync(connection, transaction, MartRefreshStatements.Insert(mart, null), cancellationToken);
+        }
+
+        await SaveWatermarkAsync(connection, transaction, await FingerprintsAsync(connection, transaction, sql.EntityFingerprints, cancellationToken), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        var result = new MartRefreshResult(null, [.. marts.Select(m => m.Table)], Stopwatch.GetElapsedTime(started));
+        log.LogInformation("Rebuilt {Count} mart tables in {Seconds:0.0} s", marts.Count, result.Duration.TotalSeconds);
+        return result;
+    }
+
+    /// <summary>
+    /// Records the definitions a deploy just built whole (<paramref name="rebuilt"/>, with the hashes it deployed).
+    /// When the deploy built every mart, the watermark moves to now as well; otherwise the shared watermark stays, so
+    /// the next refresh still covers what the others have not seen (the rebuilt ones are recomputed again: harmless).
+    /// </summary>
+    public async Task RecordDeployAsync(IReadOnlyCollection<MartDefinition> rebuilt, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(rebuilt);
+        if (rebuilt.Count == 0)
+        {
+            return;
+        }
+
+        await using var connection = await open(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var now = time.GetUtcNow().UtcDateTime;
+        foreach (var mart in rebuilt)
+        {
+            await ExecuteAsync(connection, transaction, MartRefreshStatements.ForgetState(mart), cancellationToken);
+            await ExecuteAsync(connection, transaction, MartRefreshStatements.RecordState(sql, mart, now), cancellationToken);
+        }
+
+        if (rebuilt.Count == marts.Count)
+        {
+            await SaveWatermarkAsync(connection, transaction, await FingerprintsAsync(connection, transaction, sql.EntityFingerprints, cancellationToken), cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// The first day any mart row may have changed since the watermark (null when that is every day), and
+    /// the entity fingerprints as of now when an entity or snapshot stream ran
+    /// since (null: they cannot have changed, the stored ones stay).
+    /// </summary>
+    private async Task<(DateOnly? From, Dictionary<DateOnly, string>? Fingerprints)> AffectedFromAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
+    {
+        Dictionary<DateOnly, string>? fingerprints = null;
+        var kinds = new Dictionary<(string, string), string>();
+        var horizon = 0;
+        foreach (var row in await QueryAsync(connection, transaction, MartRefreshStatements.StreamCatalog, cancellationToken))
+        {
+            kinds[((string)row[0]!, (string)row[1]!)] = (string)row[2]!;
+            horizon = Math.Max(horizon, Convert.ToInt32(row[3], System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        var maturity = await QueryAsync(connection, transaction, MartRefreshStatements.CrmMaturity, cancellationToken);
+        horizon = Math.Max(horizon, maturity.Count == 0 ? 0 : Convert.ToInt32(maturity[0][0], System.Globalization.CultureInfo.InvariantCulture));
+
+        // The reporting day may be a day ahead of or behind UTC; two days of margin cover any time zone.
+        var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime).AddDays(1);
+        var last = await QueryAsync(connection, transaction, MartRefreshStatements.LastRefresh, cancellationToken);
+        var lastRefresh = last.Count == 0 || last[0][0] is not DateTime at ? today : DateOnly.FromDateTime(at);
+        var from = (lastRefresh < today ? lastRefresh : today).AddDays(-horizon - 2);
+
+        var changed = await QueryAsync(connection, transaction, MartRefreshStatements.RunLogChanges, cancellationToken);
+        var entityStreams = new List<(string Source, string Stream, string Account)>();
+        foreach (var row in changed)
+        {
+            var key = ((string)row[0]!, (string)row[1]!);
+            if (row[3] is DateTime windowFrom && kinds.GetValueOrDefault(key) == "Report")
+            {
+                from = Min(from, DateOnly.FromDateTime(windowFrom));
+            }
+            else
+            {
+                entityStreams.Add((key.Item1, key.Item2, (string)row[2]!));
+            }
+        }
+
+        if (entityStreams.Count > 0)
+        {
+            // Coverage of a stream without windows runs up to its last success: every day since the previous one may change.
+            foreach (var (source, stream, account) in entityStreams.Distinct())
+            {
+                var previous = await QueryAsync(connection, transaction, MartRefreshStatements.PreviousSuccess(source, stream, account), cancellationToken);
+                if (previous.Count == 0 || previous[0][0] is not DateTime success)
+                {
+                    return (null, await FingerprintsAsync(connection, transaction, sql.EntityFingerprints, cancellationToken));
+                }
+
+                from = Min(from, DateOnly.FromDateTime(success).AddDays(-horizon - 2));
+            }
+
+            // Entity data can move to any date: the days whose fingerprint changed (or appeared or vanished) since the last refresh.
+            fingerprints = await FingerprintsAsync(connection, transaction, sql.EntityFingerprints, cancellationToken);
+            var stored = await FingerprintsAsync(connection, transaction, MartRefreshStatements.StoredFingerprints, cancellationToken);
+            foreach (var day in fingerprints.Keys.Union(stored.Keys).Where(d => fingerprints.GetValueOrDefault(d) != stored.GetValueOrDefault(d)))
+            {
+                from = Min(from, day);
+            }
+        }
+
+        return (from, fingerprints);
+    }
+
+    private static async Task<Dictionary<DateOnly, string>> FingerprintsAsync(DbConnection connection, DbTransaction transaction, string query, CancellationToken cancellationToken) =>
+        (await QueryAsync(connection, transaction, query, cancellationToken))
+            .ToDictionary(r => DateOnly.FromDateTime((DateTime)r[0]!), r => Convert.ToString(r[1], System.Globalization.CultureInfo.InvariantCulture)!);
+
+    /// <summary>
+    /// The new watermark: the run log and (when recomputed) the entity fingerprints as of now, and each mart's refresh
+    /// time. The definition hashes stay what the last deploy recorded (<see cref="RecordDeployAsync"/>).
+    /// </summary>
+    private async Task SaveWatermarkAsync(DbConnection connection, DbTransaction transaction, Dictionary<DateOnly, string>? fingerprints, CancellationToken cancellationToken)
+    {
+        await ExecuteAsync(connection, transaction, MartRefreshStatements.ForgetRunLog, cancellationToken);
+        await ExecuteAsync(connection, transaction, MartRefreshStatements.SnapshotRunLog, cancellationToken);
+        if (fingerprints is not null)
+        {
+            await ExecuteAsync(connection, transaction, MartRefreshStatements.ForgetFingerprints, cancellationToken);
+            foreach (var chunk in fingerprints.OrderBy(f => f.Key).Chunk(1000))
+            {
+                await ExecuteAsync(connection, transaction, MartRefreshStatements.SaveFingerprints(chunk), cancellationToken);
+            }
+        }
+
+        await ExecuteAsync(connection, transaction, MartRefreshStatements.MarkRefreshed(sql, time.GetUtcNow().UtcDateTime), cancellationToken);
+    }
+
+    private static DateOnly Min(DateOnly a, DateOnly b) => a < b ? a : b;
+
+    private static async Task ExecuteAsync(DbConnection connection, DbTransaction transaction, string statement, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = statement;
+        command.CommandTimeout = 0;
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static async Task<List<object?[]>> QueryAsync(DbConnection connection, DbTransaction transaction, string query, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = query;
+        command.CommandTimeout = 0;
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var rows = new List<object?[]>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var row = new object?[reader.FieldCount];
+            for (var i = 0; i < row.Length; i++)
+            {
+                row[i] = await reader.IsDBNullAsync(i, cancellationToken) ? null : ConvertDate(reader.GetValue(i));
+            }
+
+            rows.Add(row);
+        }
+
+        return rows;
+    }
+
+    // DuckDB returns DATE as DateOnly; SQL Server as DateTime. One shape for the code above.
+    private static object ConvertDate(object value) => value is DateOnly d ? d.ToDateTime(TimeOnly.MinValue) : value;
+}

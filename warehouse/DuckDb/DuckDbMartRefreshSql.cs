@@ -1,0 +1,23 @@
+using System.Globalization;
+using Pipeline.Warehouse.Marts;
+
+namespace Pipeline.Warehouse.DuckDb;
+
+/// <summary>DuckDB's side of a mart refresh: hash() summed as HUGEINT for the per-day fingerprint.</summary>
+internal sealed class DuckDbMartRefreshSql : MartRefreshSql
+{
+    public static DuckDbMartRefreshSql Instance { get; } = new();
+
+    public override string EntityFingerprints { get; } = $"""
+        SELECT date, CAST(sum(h) AS VARCHAR) AS fingerprint
+        FROM (
+            SELECT date, CAST(hash(measure, value, breakdown, platform, channel, campaign, device, country) AS HUGEINT) AS h
+            FROM dw.kpi_measure_daily WHERE measure IN ({EntityMeasures})
+            UNION ALL
+            SELECT date, CAST(hash(currency, rate_to_reporting) AS HUGEINT) FROM dw.fx_daily
+        ) AS f
+        GROUP BY date
+        """;
+
+    public override string Timestamp(DateTime utc) => string.Create(CultureInfo.InvariantCulture, $"CAST('{utc:yyyy-MM-dd HH:mm:ss.ffffff}' AS TIMESTAMP)");
+}
