@@ -71,13 +71,13 @@ public sealed class Ga4ConnectorTests
     public async Task A_page_larger_than_a_batch_is_handed_on_in_bounded_slices_that_add_up_to_the_report()
     {
         await using var h = await Ga4Harness.StartAsync(
-            WorldOptions.Demo with { Days = 20, Ga4SegmentsPerDay = 400, Ga4OtherRowThreshold = int.MaxValue },
+            WorldOptions.Demo with { Days = 20, Ga4SegmentsPerDay = 400, Ga4UniqueLandingPages = true, Ga4OtherRowThreshold = int.MaxValue },
             (options, _) => options.Properties[0].PageSize = 25_000);
         var world = h.Sandbox.World;
         var expected = 0;
         for (var d = world.Options.StartDate; d <= world.Today; d = d.AddDays(1))
         {
-            expected += world.Ga4.Segments(d, world.ReadGeneration).Select(g => (g.Channel, g.Source, g.Medium, g.Campaign, g.Device, g.Country)).Distinct().Count();
+            expected += world.Ga4.Segments(d, world.ReadGeneration).Select(g => g.LandingPage).Distinct().Count();
         }
 
         var sizes = new List<int>();
@@ -85,7 +85,8 @@ public sealed class Ga4ConnectorTests
         {
             await using (connection)
             {
-                var traffic = connection.Streams.Single(s => s.Stream.Name == "traffic_daily");
+                // One row per landing page: every segment of the day is its own row.
+                var traffic = connection.Streams.Single(s => s.Stream.Name == "landing_pages_daily");
                 await foreach (var batch in traffic.ReadAsync(new Streams.StreamReadRequest(world.Options.StartDate, world.Today, null)))
                 {
                     Assert.That(batch.Rejects, Is.Empty);
