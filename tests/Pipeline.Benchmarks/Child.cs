@@ -138,7 +138,7 @@ internal static class Child
         long rows = 0;
         MemorySampler? sampler = null;
         var cpuAtStart = TimeSpan.Zero;
-        await using (var warehouse = DuckDbWarehouse.Open(new DuckDbWarehouseOptions { Path = spec.Warehouse, Reporting = Reporting, MemoryLimit = Environment.GetEnvironmentVariable("XMEM") ?? new DuckDbSettings().MemoryLimit }, NullLogger<DuckDbWarehouse>.Instance))
+        await using (var warehouse = DuckDbWarehouse.Open(new DuckDbWarehouseOptions { Path = spec.Warehouse, Reporting = Reporting, MemoryLimit = new DuckDbSettings().MemoryLimit, QueryMemoryLimit = new DuckDbSettings().QueryMemoryLimit }, NullLogger<DuckDbWarehouse>.Instance))
         {
             await warehouse.MigrateAsync(catalog.Streams);
             sampler = new MemorySampler(Path.GetFullPath(spec.Warehouse)); // the warehouse is open: the sampler shares its instance
@@ -459,7 +459,7 @@ internal static class Child
         }
 
         var publishStarted = Stopwatch.StartNew();
-        await using (var warehouse = DuckDbWarehouse.Open(new DuckDbWarehouseOptions { Path = spec.Warehouse, Reporting = Reporting, MemoryLimit = new DuckDbSettings().MemoryLimit }, NullLogger<DuckDbWarehouse>.Instance))
+        await using (var warehouse = DuckDbWarehouse.Open(new DuckDbWarehouseOptions { Path = spec.Warehouse, Reporting = Reporting, MemoryLimit = new DuckDbSettings().MemoryLimit, QueryMemoryLimit = new DuckDbSettings().QueryMemoryLimit }, NullLogger<DuckDbWarehouse>.Instance))
         {
             var result = await new MartPublisher(warehouse).PublishAsync(spec.PublishedPath!, "bench");
             figures["publish_seconds"] = publishStarted.Elapsed.TotalSeconds;
