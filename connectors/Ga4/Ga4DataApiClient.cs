@@ -64,13 +64,13 @@ public sealed record RunReportResponse
 
 public sealed record MetricHeader(string Name, string? Type);
 
-public sealed record ReportRow
-{
-    public IReadOnlyList<Ga4Value> DimensionValues { get; init => field = value ?? []; } = [];
-    public IReadOnlyList<Ga4Value> MetricValues { get; init => field = value ?? []; } = [];
-}
-
-public sealed record Ga4Value(string? Value);
+/// <summary>
+/// One report row: the <c>value</c> of each dimension and metric, in header order (null where GA4 sent none).
+/// Read by <see cref="ReportRowConverter"/> into two arrays, not a list of value objects per cell: a 25,000-row
+/// page is held while it is read, and this keeps it to the strings themselves.
+/// </summary>
+[JsonConverter(typeof(ReportRowConverter))]
+public sealed record ReportRow(IReadOnlyList<string?> DimensionValues, IReadOnlyList<string?> MetricValues);
 
 public sealed record ResponseMetadata
 {

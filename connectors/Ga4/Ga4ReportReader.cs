@@ -39,14 +39,29 @@ internal sealed class Ga4ReportReader(Ga4Connection connection, Ga4Report report
             cancellationToken);
         await foreach (var page in pages)
         {
-            yield return ToBatch(page);
+            foreach (var batch in ToBatches(page))
+            {
+                yield return batch;
+            }
         }
     }
 
-    private RecordBatch ToBatch(RunReportResponse page)
+    /// <summary>
+    /// The page's rows typed, in slices of at most <see cref="RecordBatch.MaxRows"/>. Each slice is built only when
+    /// asked for, so the typed copies of a 25,000-row page are never all alive at once.
+    /// </summary>
+    private IEnumerable<RecordBatch> ToBatches(RunReportResponse page)
+    {
+        var metricIndex = MetricPositions(page);
+        for (var start = 0; start < page.Rows.Count; start += RecordBatch.MaxRows)
+        {
+            yield return ToBatch(page, metricIndex, start, Math.Min(page.Rows.Count, start + RecordBatch.MaxRows));
+        }
+    }
+
+    private RecordBatch ToBatch(RunReportResponse page, int[] metricIndex, int start, int end)
     {
         var fields = report.Stream.Fields;
-        var metricIndex = MetricPositions(page);
         var meta = page.Metadata;
         object?[] responseValues =
         [
@@ -56,10 +71,11 @@ internal sealed class Ga4ReportReader(Ga4Connection connection, Ga4Report report
             meta?.SamplingMetadatas is { Count: > 0 },
             meta?.SubjectToThresholding ?? false,
         ];
-        var rows = new List<object?[]>(page.Rows.Count);
+        var rows = new List<object?[]>(end - start);
         var rejects = new List<RejectedRecord>();
-        foreach (var row in page.Rows)
+        for (var r = start; r < end; r++)
         {
+            var row = page.Rows[r];
             var values = new object?[fields.Count];
             var problem = Fill(row, values, metricIndex);
             if (problem is not null)
@@ -111,7 +127,7 @@ internal sealed class Ga4ReportReader(Ga4Connection connection, Ga4Report report
             return $"row has {row.DimensionValues.Count} dimension values, expected {report.Dimensions.Count + 1}";
         }
 
-        var date = row.DimensionValues[0].Value;
+        var date = row.DimensionValues[0];
         if (!DateOnly.TryParseExact(date, "yyyyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
         {
             return $"date '{date}' is not yyyyMMdd";
@@ -120,14 +136,14 @@ internal sealed class Ga4ReportReader(Ga4Connection connection, Ga4Report report
         values[0] = day;
         for (var d = 0; d < report.Dimensions.Count; d++)
         {
-            values[1 + d] = row.DimensionValues[1 + d].Value ?? "";
+            values[1 + d] = row.DimensionValues[1 + d] ?? "";
         }
 
         var offset = 1 + report.Dimensions.Count;
         for (var m = 0; m < report.Metrics.Count; m++)
         {
             var metric = report.Metrics[m];
-            var raw = metricIndex[m] < row.MetricValues.Count ? row.MetricValues[metricIndex[m]].Value : null;
+            var raw = metricIndex[m] < row.MetricValues.Count ? row.MetricValues[metricIndex[m]] : null;
             if (!TryParse(raw, metric.Type, out var value))
             {
                 return $"metric {metric.ApiName} value '{raw}' is not a {metric.Type}";

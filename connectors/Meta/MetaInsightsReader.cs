@@ -22,6 +22,8 @@ internal sealed class MetaInsightsReader(MetaConnection connection, MetaInsights
 
     private readonly Dictionary<string, int> index = report.Stream.Fields.Select((f, i) => (f.Name, i)).ToDictionary(x => x.Name, x => x.i, StringComparer.Ordinal);
 
+    private MetaRowLayout layout => field ??= new MetaRowLayout(report, name => index[name]);
+
     public StreamDescriptor Stream => report.Stream;
 
     public StreamSyncSettings Settings => settings;
@@ -347,10 +349,22 @@ internal sealed class MetaInsightsReader(MetaConnection connection, MetaInsights
     {
         var rows = new List<object?[]>(page.Data.Count);
         var rejects = new List<RejectedRecord>();
+        var members = new JsonElement[layout.SlotCount];
+        var present = new bool[layout.SlotCount];
         foreach (var row in page.Data)
         {
             var values = new object?[report.Stream.Fields.Count];
-            var problem = row.ValueKind == JsonValueKind.Object ? Fill(row, values) : "row is not a JSON object";
+            string? problem;
+            if (row.ValueKind == JsonValueKind.Object)
+            {
+                layout.Collect(row, members, present);
+                problem = Fill(members, present, values);
+            }
+            else
+            {
+                problem = "row is not a JSON object";
+            }
+
             if (problem is null)
             {
                 rows.Add(values);
@@ -364,14 +378,14 @@ internal sealed class MetaInsightsReader(MetaConnection connection, MetaInsights
         return new RecordBatch(rows, rejects);
     }
 
-    private string? Fill(JsonElement row, object?[] values)
+    private string? Fill(JsonElement[] members, bool[] present, object?[] values)
     {
-        foreach (var name in new[] { "date_start", "date_stop" })
+        foreach (var (slot, column, name) in (ReadOnlySpan<(int, int, string)>)[(layout.DateStartSlot, layout.DateStartColumn, "date_start"), (layout.DateStopSlot, layout.DateStopColumn, "date_stop")])
         {
-            var text = Text(row, name);
+            var text = MetaRowLayout.Text(members, present, slot);
             if (text is null)
             {
-                if (name == "date_start")
+                if (slot == layout.DateStartSlot)
                 {
                     return "date_start is missing";
                 }
@@ -384,25 +398,25 @@ internal sealed class MetaInsightsReader(MetaConnection connection, MetaInsights
                 return $"{name} '{text}' is not yyyy-MM-dd";
             }
 
-            values[index[name]] = day;
+            values[column] = day;
         }
 
-        values[index[MetaInsightsReport.ReachUnavailable]] = false;
+        values[layout.ReachUnavailableColumn] = false;
 
-        foreach (var name in (string[])["account_id", "account_currency", .. report.LevelFields, .. report.Breakdowns])
+        foreach (var (slot, column, nullable, name) in layout.TextColumns)
         {
-            var text = Text(row, name);
-            if (text is null && !report.Stream.Fields[index[name]].Nullable)
+            var text = MetaRowLayout.Text(members, present, slot);
+            if (text is null && !nullable)
             {
                 return $"{name} is missing";
             }
 
-            values[index[name]] = text;
+            values[column] = text;
         }
 
-        foreach (var name in (string[])["impressions", "reach", "clicks", "inline_link_clicks"])
+        foreach (var (slot, column, name) in layout.CountColumns)
         {
-            var text = Text(row, name);
+            var text = MetaRowLayout.Text(members, present, slot);
             if (text is null)
             {
                 continue;
@@ -410,11 +424,11 @@ internal sealed class MetaInsightsReader(MetaConnection connection, MetaInsights
 
             if (long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var l))
             {
-                values[index[name]] = l;
+                values[column] = l;
             }
             else if (decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && d == decimal.Truncate(d))
             {
-                values[index[name]] = (long)d;
+                values[column] = (long)d;
             }
             else
             {
@@ -422,54 +436,45 @@ internal sealed class MetaInsightsReader(MetaConnection connection, MetaInsights
             }
         }
 
-        if (Text(row, "frequency") is { } frequency)
+        if (MetaRowLayout.Text(members, present, layout.FrequencySlot) is { } frequency)
         {
             if (!double.TryParse(frequency, NumberStyles.Float, CultureInfo.InvariantCulture, out var f) || !double.IsFinite(f))
             {
                 return $"frequency '{frequency}' is not a number";
             }
 
-            values[index["frequency"]] = f;
+            values[layout.FrequencyColumn] = f;
         }
 
-        if (Text(row, "spend") is { } spend)
+        if (MetaRowLayout.Text(members, present, layout.SpendSlot) is { } spend)
         {
             if (!decimal.TryParse(spend, NumberStyles.Float, CultureInfo.InvariantCulture, out var money))
             {
                 return $"spend '{spend}' is not a number";
             }
 
-            values[index["spend"]] = money;
+            values[layout.SpendColumn] = money;
         }
 
-        foreach (var list in new[] { "actions", "action_values" })
-        {
-            var problem = FillActions(row, list, values);
-            if (problem is not null)
-            {
-                return problem;
-            }
-        }
-
-        return null;
+        return FillActions("actions", present[layout.ActionsSlot] ? members[layout.ActionsSlot] : null, layout.Lists[0], values)
+            ?? FillActions("action_values", present[layout.ActionValuesSlot] ? members[layout.ActionValuesSlot] : null, layout.Lists[1], values);
     }
 
     /// <summary>
     /// Flattens <c>[{action_type, value, 7d_click, 1d_view}]</c> into the configured columns. Meta leaves out action
     /// types and windows with nothing to report, so a missing one is 0. The raw array is kept as JSON.
     /// </summary>
-    private string? FillActions(JsonElement row, string list, object?[] values)
+    private static string? FillActions(string list, JsonElement? member, (int RawColumn, Dictionary<string, (string? Window, int Column)[]> ByType) columns, object?[] values)
     {
-        foreach (var type in report.ActionTypes)
+        foreach (var perType in columns.ByType.Values)
         {
-            values[index[MetaInsightsReport.ActionColumn(list, type, null)]] = 0m;
-            foreach (var window in report.AttributionWindows)
+            foreach (var (_, column) in perType)
             {
-                values[index[MetaInsightsReport.ActionColumn(list, type, window)]] = 0m;
+                values[column] = 0m;
             }
         }
 
-        if (!row.TryGetProperty(list, out var array) || array.ValueKind == JsonValueKind.Null)
+        if (member is not { } array || array.ValueKind == JsonValueKind.Null)
         {
             return null;
         }
@@ -479,16 +484,16 @@ internal sealed class MetaInsightsReader(MetaConnection connection, MetaInsights
             return $"{list} is not an array";
         }
 
-        values[index[list]] = array.GetRawText();
+        values[columns.RawColumn] = array.GetRawText();
         foreach (var entry in array.EnumerateArray())
         {
             var type = Text(entry, "action_type");
-            if (type is null || !report.ActionTypes.Contains(type, StringComparer.Ordinal))
+            if (type is null || !columns.ByType.TryGetValue(type, out var perType))
             {
                 continue;
             }
 
-            foreach (var window in (string?[])[null, .. report.AttributionWindows])
+            foreach (var (window, column) in perType)
             {
                 var text = Text(entry, window ?? "value");
                 if (text is null)
@@ -501,7 +506,7 @@ internal sealed class MetaInsightsReader(MetaConnection connection, MetaInsights
                     return $"{list} {type} {window ?? "value"} '{text}' is not a number";
                 }
 
-                values[index[MetaInsightsReport.ActionColumn(list, type, window)]] = amount;
+                values[column] = amount;
             }
         }
 

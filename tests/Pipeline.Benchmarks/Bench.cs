@@ -10,8 +10,11 @@ using Pipeline.Sandbox.World;
 namespace Pipeline.Benchmarks;
 
 /// <summary>One row of the result table.</summary>
-internal sealed record CaseRow(string Case, long Rows, double Seconds, long Bytes, double PeakMb, double? FloorRatio, string Note)
+internal sealed record CaseRow(string Case, long Rows, double Seconds, long Bytes, double PeakMb, double? FloorRatio, string Note, double CpuSeconds = 0)
 {
+    /// <summary>The measuring process's CPU seconds per million rows (0 where CPU was not measured).</summary>
+    public double CpuSecondsPerMillionRows => Rows > 0 ? CpuSeconds * 1_000_000 / Rows : 0;
+
     public double RowsPerSecond => Seconds > 0 ? Rows / Seconds : 0;
 
     public double MbPerSecond => Seconds > 0 ? Bytes / 1048576.0 / Seconds : 0;
@@ -107,7 +110,7 @@ internal sealed class Bench(string output, double scale, IReadOnlySet<string> ca
         {
             var floor = await ChildAsync(null, new ChildSpec { Kind = "floor", Warehouse = Path.Combine(work, $"floor-{id}.duckdb"), TeeFolder = tee });
             rows.Add(new CaseRow($"  floor: {name}", floor.Rows, floor.Seconds, floor.Bytes, floor.PeakWorkingSetMb, null,
-                floor.Error ?? "same bytes in memory: Utf8JsonReader + DuckDB Appender, text columns, no HTTP/mapping"));
+                floor.Error ?? "same bytes in memory: Utf8JsonReader + DuckDB Appender, text columns, no HTTP/mapping", floor.CpuSeconds));
             ratio = floor.Seconds / pipeline.Seconds; // pipeline throughput / floor throughput
         }
 
@@ -119,7 +122,7 @@ internal sealed class Bench(string output, double scale, IReadOnlySet<string> ca
         }
 
         note += string.Create(Inv, $"; peaks: managed heap {pipeline.Figures.GetValueOrDefault("peak_managed_mb"):0} MB, DuckDB buffers {pipeline.Figures.GetValueOrDefault("peak_duckdb_mb"):0} MB");
-        rows.Add(new CaseRow(name, pipeline.Rows, pipeline.Seconds, pipeline.Bytes, pipeline.PeakWorkingSetMb, ratio, pipeline.Error ?? note));
+        rows.Add(new CaseRow(name, pipeline.Rows, pipeline.Seconds, pipeline.Bytes, pipeline.PeakWorkingSetMb, ratio, pipeline.Error ?? note, pipeline.CpuSeconds));
         Directory.Delete(tee, recursive: true);
     }
 
@@ -301,13 +304,21 @@ internal sealed class Bench(string output, double scale, IReadOnlySet<string> ca
                 r.FloorRatio >= 0.5 ? "" : why));
         }
 
+        JudgeCpu();
         var ingest = rows.Where(r => r.Case.StartsWith("ingest", StringComparison.Ordinal) || r.Case.StartsWith("memory", StringComparison.Ordinal)).ToList();
         var peak = ingest.Count == 0 ? 0 : ingest.Max(r => r.PeakMb);
         var small = ingest.Where(r => r.Case.StartsWith("ingest ga4", StringComparison.Ordinal)).Select(r => r.PeakMb).FirstOrDefault();
         var big = ingest.Where(r => r.Case.StartsWith("memory", StringComparison.Ordinal)).Select(r => r.PeakMb).FirstOrDefault();
         var bigRows = ingest.Where(r => r.Case.StartsWith("memory", StringComparison.Ordinal)).Select(r => r.Rows).FirstOrDefault();
         goals.Add(new Goal("peak working set at any report size", "<= 300 MB", string.Create(Inv, $"{peak:0} MB (GA4 1M rows {small:0} MB, {bigRows:N0} rows {big:0} MB)"), peak <= 300,
-            peak <= 300 ? "" : "compare the GA4 peaks: little growth with report size is streaming, the level is per page/window: 25,000-row GA4 pages parsed whole, one page read ahead, DuckDB's buffers (memory_limit 512MB by default) and the runtime with DuckDB's native library"));
+            peak <= 300 ? "" : string.Create(Inv, $"the level is per window, not per report (compare the GA4 peaks): DuckDB's buffers (memory_limit {new Pipeline.Etl.Configuration.DuckDbSettings().MemoryLimit}), the managed heap the GC lets grow well past what is live (peaks in the notes), and ~100 MB of mapped runtime and DuckDB code")));
+        if (small > 0 && big > 0)
+        {
+            var growth = big / small;
+            goals.Add(new Goal("peak working set growth, GA4 1M -> 5M rows", "<= 1.2x", string.Create(Inv, $"{growth:0.00}x ({small:0} MB -> {big:0} MB)"), growth <= 1.2,
+                growth <= 1.2 ? "" : "something held grows with the report: read-ahead, DuckDB's load table or the managed heap (see the peaks in the notes)"));
+        }
+
         if (details["incremental"] is JsonObject inc)
         {
         var ratio = inc["ratio"]!.GetValue<double>();
@@ -333,15 +344,37 @@ internal sealed class Bench(string output, double scale, IReadOnlySet<string> ca
             minutes < 10 ? "" : "sizes too large for this machine"));
     }
 
+    /// <summary>
+    /// CPU per row against the floor's, both measured as the child process's own CPU time (the sandbox runs in this
+    /// parent process, so HTTP serving is not in the pipeline's figure; the wall-clock ratio above includes it).
+    /// </summary>
+    private void JudgeCpu()
+    {
+        foreach (var r in rows.Where(r => r.FloorRatio is not null))
+        {
+            var floor = rows.FirstOrDefault(f => f.Case == $"  floor: {r.Case}");
+            if (floor is not { CpuSecondsPerMillionRows: > 0 } || r.CpuSecondsPerMillionRows <= 0)
+            {
+                continue;
+            }
+
+            var times = r.CpuSecondsPerMillionRows / floor.CpuSecondsPerMillionRows;
+            var pass = times <= 2;
+            goals.Add(new Goal($"CPU per row vs floor: {r.Case}", "<= 2x floor CPU per row",
+                string.Create(Inv, $"{r.CpuSecondsPerMillionRows:0.0} CPU s/M rows vs floor {floor.CpuSecondsPerMillionRows:0.0} ({times:0.00}x)"), pass,
+                pass ? "" : "the pipeline also pays HTTP client work, typed parsing into records, per-row validation, the window's commit (delete + insert into staging) and the run log"));
+        }
+    }
+
     private void Print()
     {
         var sb = new StringBuilder();
         sb.AppendLine();
-        sb.AppendLine(string.Create(Inv, $"| case | rows | seconds | rows/s | MB/s | peak WS MB | vs floor | note |"));
-        sb.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
+        sb.AppendLine(string.Create(Inv, $"| case | rows | seconds | rows/s | MB/s | CPU s/M rows | peak WS MB | vs floor | note |"));
+        sb.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
         foreach (var r in rows)
         {
-            sb.AppendLine(string.Create(Inv, $"| {r.Case} | {r.Rows:N0} | {r.Seconds:0.00} | {r.RowsPerSecond:N0} | {(r.Bytes > 0 ? r.MbPerSecond.ToString("0.0", Inv) : "")} | {r.PeakMb:0} | {(r.FloorRatio is { } f ? f.ToString("P0", Inv) : "")} | {r.Note} |"));
+            sb.AppendLine(string.Create(Inv, $"| {r.Case} | {r.Rows:N0} | {r.Seconds:0.00} | {r.RowsPerSecond:N0} | {(r.Bytes > 0 ? r.MbPerSecond.ToString("0.0", Inv) : "")} | {(r.CpuSeconds > 0 ? r.CpuSecondsPerMillionRows.ToString("0.0", Inv) : "")} | {r.PeakMb:0} | {(r.FloorRatio is { } f ? f.ToString("P0", Inv) : "")} | {r.Note} |"));
         }
 
         if (details["incremental"] is JsonObject inc)
@@ -394,7 +427,7 @@ internal sealed class Bench(string output, double scale, IReadOnlySet<string> ca
             ["cases"] = JsonSerializer.SerializeToNode(rows.Select(r => new
             {
                 @case = r.Case, rows = r.Rows, seconds = r.Seconds, rows_per_second = r.RowsPerSecond, mb_per_second = r.MbPerSecond,
-                bytes = r.Bytes, peak_working_set_mb = r.PeakMb, floor_ratio = r.FloorRatio, note = r.Note,
+                bytes = r.Bytes, cpu_seconds = r.CpuSeconds, cpu_seconds_per_million_rows = r.CpuSecondsPerMillionRows, peak_working_set_mb = r.PeakMb, floor_ratio = r.FloorRatio, note = r.Note,
             })),
             ["goals"] = JsonSerializer.SerializeToNode(goals.Select(g => new { goal = g.Name, target = g.Target, measured = g.Measured, pass = g.Pass, why = g.Why })),
             ["details"] = details.DeepClone(),

@@ -43,6 +43,16 @@ internal static class Child
     }
 
     /// <summary>Peak resident set of this process (VmHWM), what Process.PeakWorkingSet64 reports on Linux.</summary>
+    /// <summary>
+    /// CPU time (user + kernel, all threads) of this process so far. The sandbox runs in the parent process, so a
+    /// child's figure is the pipeline's own work (plus the 100 ms memory sampler's small queries).
+    /// </summary>
+    public static TimeSpan CpuTime()
+    {
+        using var self = Process.GetCurrentProcess();
+        return self.TotalProcessorTime;
+    }
+
     public static double PeakWorkingSetMb()
     {
         using var self = Process.GetCurrentProcess();
@@ -127,11 +137,13 @@ internal static class Child
         var errors = new List<string>();
         long rows = 0;
         MemorySampler? sampler = null;
-        await using (var warehouse = DuckDbWarehouse.Open(new DuckDbWarehouseOptions { Path = spec.Warehouse, Reporting = Reporting, MemoryLimit = new DuckDbSettings().MemoryLimit }, NullLogger<DuckDbWarehouse>.Instance))
+        var cpuAtStart = TimeSpan.Zero;
+        await using (var warehouse = DuckDbWarehouse.Open(new DuckDbWarehouseOptions { Path = spec.Warehouse, Reporting = Reporting, MemoryLimit = new DuckDbSettings().MemoryLimit, QueryMemoryLimit = new DuckDbSettings().QueryMemoryLimit }, NullLogger<DuckDbWarehouse>.Instance))
         {
             await warehouse.MigrateAsync(catalog.Streams);
             sampler = new MemorySampler(Path.GetFullPath(spec.Warehouse)); // the warehouse is open: the sampler shares its instance
             started.Restart(); // migration (views) is not the sync
+            cpuAtStart = CpuTime();
             var runner = new SyncRunner(warehouse, clock, NullLogger<SyncRunner>.Instance);
             foreach (var source in catalog.Sources)
             {
@@ -148,6 +160,7 @@ internal static class Child
         }
 
         var seconds = started.Elapsed.TotalSeconds;
+        var cpuSeconds = (CpuTime() - cpuAtStart).TotalSeconds;
         var peak = PeakWorkingSetMb();
         await sampler!.DisposeAsync();
         var calls = new Dictionary<string, long>(StringComparer.Ordinal);
@@ -164,7 +177,7 @@ internal static class Child
         var bytes = spec.TeeFolder is { } folder ? Directory.GetFiles(folder).Sum(f => new FileInfo(f).Length) : 0;
         return new ChildResult
         {
-            Rows = rows, Seconds = seconds, Bytes = bytes, PeakWorkingSetMb = peak, ApiCallsBySource = calls,
+            Rows = rows, Seconds = seconds, CpuSeconds = cpuSeconds, Bytes = bytes, PeakWorkingSetMb = peak, ApiCallsBySource = calls,
             Figures = new Dictionary<string, double>(StringComparer.Ordinal) { ["peak_managed_mb"] = sampler.PeakManagedMb, ["peak_duckdb_mb"] = sampler.PeakDuckDbMb },
             Error = errors.Count == 0 ? null : $"{errors.Count} window(s) failed; first: {errors[0]}",
         };
@@ -182,6 +195,7 @@ internal static class Child
         connection.Open();
         connection.Execute("CREATE TABLE floor_rows (" + string.Join(", ", Enumerable.Range(0, width).Select(i => $"c{i} VARCHAR")) + ")");
         var started = Stopwatch.StartNew();
+        var cpuAtStart = CpuTime();
         long rows = 0;
         using (var appender = connection.CreateAppender("floor_rows"))
         {
@@ -192,10 +206,11 @@ internal static class Child
         }
 
         var seconds = started.Elapsed.TotalSeconds;
+        var cpuSeconds = (CpuTime() - cpuAtStart).TotalSeconds;
         var stored = connection.ExecuteScalar<long>("SELECT count(*) FROM floor_rows");
         return new ChildResult
         {
-            Rows = rows, Seconds = seconds, Bytes = bodies.Sum(b => (long)b.Length), PeakWorkingSetMb = PeakWorkingSetMb(),
+            Rows = rows, Seconds = seconds, CpuSeconds = cpuSeconds, Bytes = bodies.Sum(b => (long)b.Length), PeakWorkingSetMb = PeakWorkingSetMb(),
             Error = stored == rows ? null : $"floor stored {stored} rows of {rows}",
         };
     }
@@ -444,7 +459,7 @@ internal static class Child
         }
 
         var publishStarted = Stopwatch.StartNew();
-        await using (var warehouse = DuckDbWarehouse.Open(new DuckDbWarehouseOptions { Path = spec.Warehouse, Reporting = Reporting, MemoryLimit = new DuckDbSettings().MemoryLimit }, NullLogger<DuckDbWarehouse>.Instance))
+        await using (var warehouse = DuckDbWarehouse.Open(new DuckDbWarehouseOptions { Path = spec.Warehouse, Reporting = Reporting, MemoryLimit = new DuckDbSettings().MemoryLimit, QueryMemoryLimit = new DuckDbSettings().QueryMemoryLimit }, NullLogger<DuckDbWarehouse>.Instance))
         {
             var result = await new MartPublisher(warehouse).PublishAsync(spec.PublishedPath!, "bench");
             figures["publish_seconds"] = publishStarted.Elapsed.TotalSeconds;

@@ -67,6 +67,9 @@ internal sealed record ChildResult
 
     public double Seconds { get; init; }
 
+    /// <summary>CPU seconds (user + kernel, every thread) this child process spent in <see cref="Seconds"/>.</summary>
+    public double CpuSeconds { get; init; }
+
     public long Bytes { get; init; }
 
     public double PeakWorkingSetMb { get; init; }

@@ -67,6 +67,40 @@ public sealed class Ga4ConnectorTests
         Assert.That(loaded, Is.EquivalentTo(expected));
     }
 
+    [Test]
+    public async Task A_page_larger_than_a_batch_is_handed_on_in_bounded_slices_that_add_up_to_the_report()
+    {
+        await using var h = await Ga4Harness.StartAsync(
+            WorldOptions.Demo with { Days = 20, Ga4SegmentsPerDay = 400, Ga4UniqueLandingPages = true, Ga4OtherRowThreshold = int.MaxValue },
+            (options, _) => options.Properties[0].PageSize = 25_000);
+        var world = h.Sandbox.World;
+        var expected = 0;
+        for (var d = world.Options.StartDate; d <= world.Today; d = d.AddDays(1))
+        {
+            expected += world.Ga4.Segments(d, world.ReadGeneration).Select(g => g.LandingPage).Distinct().Count();
+        }
+
+        var sizes = new List<int>();
+        foreach (var connection in await h.Source.ConnectAsync(CancellationToken.None))
+        {
+            await using (connection)
+            {
+                // One row per landing page: every segment of the day is its own row.
+                var traffic = connection.Streams.Single(s => s.Stream.Name == "landing_pages_daily");
+                await foreach (var batch in traffic.ReadAsync(new Streams.StreamReadRequest(world.Options.StartDate, world.Today, null)))
+                {
+                    Assert.That(batch.Rejects, Is.Empty);
+                    sizes.Add(batch.Rows.Count);
+                }
+            }
+        }
+
+        Assert.That(expected, Is.GreaterThan(Streams.RecordBatch.MaxRows), "the world must give one page more rows than a batch holds");
+        Assert.That(sizes, Is.All.LessThanOrEqualTo(Streams.RecordBatch.MaxRows));
+        Assert.That(sizes[0], Is.EqualTo(Streams.RecordBatch.MaxRows), "the first page was sliced, not handed on whole");
+        Assert.That(sizes.Sum(), Is.EqualTo(expected));
+    }
+
     private static string Money(long cents) => (cents / 100m).ToString("0.00", System.Globalization.CultureInfo.InvariantCulture);
 
     [Test]

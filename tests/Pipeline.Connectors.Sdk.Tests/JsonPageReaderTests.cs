@@ -84,4 +84,28 @@ public class JsonPageReaderTests
 
         Assert.That(page, Is.EqualTo(new ItemsPage([4, 5], 9)).Using<ItemsPage>((a, b) => a.Items.SequenceEqual(b.Items) && a.TotalItems == b.TotalItems));
     }
+
+    [Test]
+    public async Task A_page_arriving_a_few_bytes_at_a_time_parses_as_it_arrives_to_the_same_values()
+    {
+        var items = Enumerable.Range(0, 3000).ToArray();
+        var body = Encoding.UTF8.GetBytes($$"""{"items":[{{string.Join(",", items)}}],"total_items":3000}""");
+        await using var api = await FakeApi.StartAsync(async (ctx, _) =>
+        {
+            // No length: chunked transfer, each write flushed on its own, so the reader sees many small reads.
+            ctx.Response.ContentType = "application/json";
+            for (var at = 0; at < body.Length; at += 7)
+            {
+                await ctx.Response.Body.WriteAsync(body.AsMemory(at, Math.Min(7, body.Length - at)));
+                await ctx.Response.Body.FlushAsync();
+            }
+        });
+        using var client = TestClients.Create(TestClients.FastOptions(api));
+
+        var page = await client.GetPageAsync("lists", TestJsonContext.Default.ItemsPage);
+
+        Assert.That(page.Items, Is.EqualTo(items));
+        Assert.That(page.TotalItems, Is.EqualTo(3000));
+        Assert.That(api.Requests, Is.EqualTo(1));
+    }
 }

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Pipeline.Connectors.Streams;
 using Pipeline.Etl.Sync;
 
 namespace Pipeline.Etl.Tests;
@@ -72,6 +73,67 @@ public sealed class ReadAheadTests
                 }
             }
         }, Throws.InstanceOf<OperationCanceledException>());
+    }
+
+    [Test]
+    public async Task Read_ahead_by_rows_stops_the_reader_once_the_waiting_batches_fill_the_row_budget()
+    {
+        var produced = 0;
+        var seen = new List<int>();
+        await using (var batches = ReadAhead.Rows(Batches(20, rowsEach: 100, onProduced: n => Volatile.Write(ref produced, n)), rows: 300).GetAsyncEnumerator())
+        {
+            Assert.That(await batches.MoveNextAsync(), Is.True);
+            seen.Add(batches.Current.Rows.Count);
+
+            // The loader is stuck on the first batch: the reader fills the budget (3 batches of 100 rows) and may
+            // hold one more it could not hand over, then waits.
+            var deadline = DateTime.UtcNow.AddSeconds(10);
+            while (Volatile.Read(ref produced) < 5 && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(5);
+            }
+
+            await Task.Delay(100);
+            Assert.That(Volatile.Read(ref produced), Is.EqualTo(5), "1 taken + 300 rows waiting + 1 in the reader's hands");
+
+            while (await batches.MoveNextAsync())
+            {
+                seen.Add(batches.Current.Rows.Count);
+            }
+        }
+
+        Assert.That(seen, Has.Count.EqualTo(20));
+    }
+
+    [Test]
+    public async Task A_batch_larger_than_the_row_budget_still_passes_alone_and_order_is_kept()
+    {
+        var sizes = new List<int>();
+        await foreach (var batch in ReadAhead.Rows(Sized([50, 1000, 10, 2000, 5]), rows: 100))
+        {
+            sizes.Add(batch.Rows.Count);
+        }
+
+        Assert.That(sizes, Is.EqualTo(new[] { 50, 1000, 10, 2000, 5 }));
+    }
+
+    private static async IAsyncEnumerable<RecordBatch> Batches(int count, int rowsEach, Action<int> onProduced)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            await Task.Yield();
+            onProduced(i + 1);
+            yield return new RecordBatch([.. Enumerable.Range(0, rowsEach).Select(r => new object?[] { i, r })]);
+        }
+    }
+
+    private static async IAsyncEnumerable<RecordBatch> Sized(int[] sizes)
+    {
+        foreach (var size in sizes)
+        {
+            await Task.Yield();
+            yield return new RecordBatch([.. Enumerable.Range(0, size).Select(r => new object?[] { r })]);
+        }
     }
 
     private static async IAsyncEnumerable<int> Pages(int count, Action<int>? onProduced = null, int failAt = -1)

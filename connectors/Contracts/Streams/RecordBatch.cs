@@ -6,6 +6,12 @@ namespace Pipeline.Connectors.Streams;
 /// </summary>
 public sealed class RecordBatch
 {
+    /// <summary>
+    /// Rows a connector puts in one batch at most: larger pages are handed on in slices of this size, so what waits
+    /// between reading and loading is bounded in rows (read-ahead counts rows) whatever page size an API uses.
+    /// </summary>
+    public const int MaxRows = 5_000;
+
     public RecordBatch(IReadOnlyList<object?[]> rows, IReadOnlyList<RejectedRecord>? rejects = null)
     {
         Rows = rows;

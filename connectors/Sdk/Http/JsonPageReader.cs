@@ -107,30 +107,23 @@ public static class JsonPageReader
                 $"{method} {url} failed with {(int)response.StatusCode} {response.ReasonPhrase}: {quote}", response.StatusCode, url);
         }
 
-        byte[] body;
+        // The body is parsed while it arrives (the serializer reads the stream through a small pooled buffer): no
+        // whole-page byte array on the large-object heap, and a page costs only what its parsed values hold.
+        T? page;
         using (var bodyTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
         {
             bodyTimeout.CancelAfter(options.BodyTimeout);
             try
             {
-                body = await response.Content.ReadAsByteArrayAsync(bodyTimeout.Token);
+                await using var body = await response.Content.ReadAsStreamAsync(bodyTimeout.Token);
+                page = await JsonSerializer.DeserializeAsync(body, typeInfo, bodyTimeout.Token);
             }
-            catch (Exception e) when (e is IOException or HttpRequestException
+            catch (Exception e) when (e is IOException or HttpRequestException or JsonException
                                       || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
             {
+                // A body cut short by a proxy parses as truncated JSON; another fetch usually gets it whole.
                 throw new PageAttemptException(method, url, e);
             }
-        }
-
-        T? page;
-        try
-        {
-            page = JsonSerializer.Deserialize(body, typeInfo);
-        }
-        catch (JsonException e)
-        {
-            // A body cut short by a proxy parses as truncated JSON; another fetch usually gets it whole.
-            throw new PageAttemptException(method, url, e);
         }
 
         return page ?? throw new SourceResponseFormatException($"{method} {url}: response body is JSON null", url, null, null, null);

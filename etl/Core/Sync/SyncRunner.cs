@@ -52,6 +52,9 @@ public sealed class SyncRunner(IWarehouseEngine warehouse, TimeProvider clock, I
     /// <summary>Scope property that keeps an event off the console (the CLI's PipelineLogging.FileOnly).</summary>
     private const string FileOnly = "FileOnly";
 
+    /// <summary>Rows (and rejects) a window reads ahead of the loader (see <see cref="ReadAhead.Rows"/>).</summary>
+    public int ReadAheadRows { get; init; } = ReadAhead.DefaultRows;
+
     public async Task<SyncSummary> SyncAsync(ISourceConnection connection, SyncRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(connection);
@@ -129,10 +132,10 @@ public sealed class SyncRunner(IWarehouseEngine warehouse, TimeProvider clock, I
         await warehouse.RunLog.RunStartedAsync(run, CancellationToken.None);
         try
         {
-            // One page read ahead: the next request and its parsing overlap this page's append.
-            var read = ReadAhead.Buffered(
+            // Rows read ahead: the next request and its parsing overlap this batch's append.
+            var read = ReadAhead.Rows(
                 WithoutAddresses(reader.ReadAsync(new StreamReadRequest(window?.From, window?.To, cursor), cancellationToken), cancellationToken),
-                pages: 1,
+                ReadAheadRows,
                 cancellationToken);
             var result = await warehouse.Loader.LoadWindowAsync(
                 stream, new LoadWindow(connection.AccountId, request.RunId, window?.From, window?.To), read, cancellationToken);
