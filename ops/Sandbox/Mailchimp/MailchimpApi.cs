@@ -14,7 +14,7 @@ internal static class MailchimpApi
     {
         // Each request is served by the account it names: an agency client's own world and limits, or the world's own.
         const string Root = "/mailchimp/3.0";
-        app.MapGet(Root + "/", AgencyTenants.Serve(agency, (ctx, state) => Authorized(ctx, state, QueryParameters.Object, () => AccountRoot(ctx))));
+        app.MapGet(Root + "/", AgencyTenants.Serve(agency, (ctx, state) => Authorized(ctx, state, QueryParameters.Object, () => AccountRoot(ctx, state))));
         app.MapGet(Root + "/ping", AgencyTenants.Serve(agency, (ctx, state) => Authorized(ctx, state, QueryParameters.Object, () => Respond(ctx, new JsonObject { ["health_status"] = "Everything's Chimpy!" }))));
         app.MapGet(Root + "/lists", AgencyTenants.Serve(agency, (ctx, state) => Authorized(ctx, state, QueryParameters.Collection, () => Lists(ctx, state))));
         app.MapGet(Root + "/lists/{listId}", AgencyTenants.Serve(agency, (ctx, state) => Authorized(ctx, state, QueryParameters.Object, () => WithList(ctx, state, list => Respond(ctx, ListJson(state, list))))));
@@ -92,9 +92,10 @@ internal static class MailchimpApi
         await Respond(ctx, body);
     }
 
-    private static Task AccountRoot(HttpContext ctx) => Respond(ctx, new JsonObject
+    private static Task AccountRoot(HttpContext ctx, SandboxState state) => Respond(ctx, new JsonObject
     {
-        ["account_id"] = "8d3a3db4d97663a9074efcc16",
+        // An agency's clients are accounts of their own (connectors tell accounts apart by this id).
+        ["account_id"] = state.ClientIndex is null ? "8d3a3db4d97663a9074efcc16" : Det.Hex(25, state.World.Options.Seed, Salt.MailKey, 99),
         ["login_id"] = "123456789",
         ["account_name"] = "Nordlicht GmbH (sandbox)",
         ["email"] = "marketing@nordlicht.example",
