@@ -17,7 +17,7 @@ namespace Pipeline.Benchmarks;
 internal sealed class ManyAccountsCase(string work, double scale)
 {
     /// <summary>Sync:MaxConcurrentAccounts of the measured runs.</summary>
-    public static readonly int AccountsAtOnce = int.TryParse(Environment.GetEnvironmentVariable("MANY_AT_ONCE"), out var n) ? n : 8;
+    public const int AccountsAtOnce = 8;
 
     private const int FirstRunDays = 3;
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
@@ -41,12 +41,18 @@ internal sealed class ManyAccountsCase(string work, double scale)
     {
         var full = Full;
         var quarter = Sized(full.Ga4Properties / 4);
-        var small = await SizeAsync(quarter, "quarter");
-        var large = await SizeAsync(full, "full");
-        foreach (var (size, (result, stats)) in new[] { (quarter, small), (full, large) })
+        var (small, sequential) = await SizeAsync(quarter, "quarter", alsoOneAtATime: true);
+        var (large, _) = await SizeAsync(full, "full", alsoOneAtATime: false);
+        foreach (var (size, result) in new[] { (quarter, small.Result), (full, large.Result) })
         {
             rows.Add(new CaseRow($"many accounts: daily incremental, {Describe(size)}", result.Rows, result.Seconds, 0, result.PeakWorkingSetMb, null,
-                result.Error ?? string.Create(Inv, $"{AccountsAtOnce} accounts at a time; API calls per account (min/median/max) {Calls(result)}; peaks: managed heap {result.PeakManagedMb:0} MB, DuckDB buffers {result.PeakDuckDbMb:0} MB")));
+                result.Error ?? string.Create(Inv, $"{AccountsAtOnce} accounts at a time; API calls per account (min/median/max) {Calls(result)}; CPU: pipeline {result.CpuSeconds:0.0} s, sandbox {result.SandboxCpuSeconds:0.0} s (child run incl. start); peaks: managed heap {result.PeakManagedMb:0} MB, DuckDB buffers {result.PeakDuckDbMb:0} MB")));
+        }
+
+        if (sequential is { } one)
+        {
+            rows.Add(new CaseRow($"many accounts: same, one account at a time ({Describe(quarter)})", one.Result.Rows, one.Result.Seconds, 0, one.Result.PeakWorkingSetMb, null,
+                one.Result.Error ?? string.Create(Inv, $"Sync:MaxConcurrentAccounts 1 on a copy of the same first run: {one.Result.Seconds / small.Result.Seconds:0.0}x the time of {AccountsAtOnce} at a time; CPU: pipeline {one.Result.CpuSeconds:0.0} s, sandbox {one.Result.SandboxCpuSeconds:0.0} s")));
         }
 
         var ratio = large.Result.Seconds / small.Result.Seconds;
@@ -80,6 +86,7 @@ internal sealed class ManyAccountsCase(string work, double scale)
             ["accounts_at_once"] = AccountsAtOnce,
             ["scaled"] = full.Ga4Properties < 100 ? $"scaled to {full.Ga4Properties} of each ad platform" : null,
             ["quarter"] = JsonSerializer.SerializeToNode(small.Result),
+            ["quarter_one_at_a_time"] = JsonSerializer.SerializeToNode(sequential?.Result),
             ["full"] = JsonSerializer.SerializeToNode(large.Result),
             ["quota_stats_full"] = JsonSerializer.SerializeToNode(large.Stats),
         };
@@ -91,27 +98,36 @@ internal sealed class ManyAccountsCase(string work, double scale)
         return string.Create(Inv, $"{kv.Key} {sorted[0]}/{sorted[sorted.Count / 2]}/{sorted[^1]} ({sorted.Count} accounts)");
     }));
 
-    /// <summary>First run (setup, a few days) then the measured daily run, each against its own sandbox.</summary>
-    private async Task<(ManyAccountsResult Result, IReadOnlyList<AccountQuotaStats> Stats)> SizeAsync(AgencyAccounts accounts, string name)
+    /// <summary>
+    /// First run (setup, a few days) then the measured daily run, each against its own sandbox; with
+    /// <paramref name="alsoOneAtATime"/> the daily run is repeated one account at a time on a copy of the first run.
+    /// </summary>
+    private async Task<(Measured Daily, Measured? OneAtATime)> SizeAsync(AgencyAccounts accounts, string name, bool alsoOneAtATime)
     {
         var warehouse = Path.Combine(work, $"many-accounts-{name}.duckdb");
-        var (first, _) = await ChildAsync(accounts, warehouse, World.EndDate.AddDays(-1), name + " first run");
+        var (first, _) = await ChildAsync(accounts, warehouse, World.EndDate.AddDays(-1), AccountsAtOnce, name + " first run");
         if (first.Error is not null)
         {
-            return (first, []);
+            return (new Measured(first, []), null);
         }
 
-        return await ChildAsync(accounts, warehouse, World.EndDate, name + " daily");
+        var copy = Path.Combine(work, $"many-accounts-{name}-one-at-a-time.duckdb");
+        File.Copy(warehouse, copy);
+        var daily = await ChildAsync(accounts, warehouse, World.EndDate, AccountsAtOnce, name + " daily");
+        var one = alsoOneAtATime ? await ChildAsync(accounts, copy, World.EndDate, 1, name + " daily, one account at a time") : null;
+        return (daily, one);
     }
 
-    private async Task<(ManyAccountsResult Result, IReadOnlyList<AccountQuotaStats> Stats)> ChildAsync(AgencyAccounts accounts, string warehouse, DateOnly today, string label)
+    private sealed record Measured(ManyAccountsResult Result, IReadOnlyList<AccountQuotaStats> Stats);
+
+    private async Task<Measured> ChildAsync(AgencyAccounts accounts, string warehouse, DateOnly today, int accountsAtOnce, string label)
     {
         // Meta refuses calls at 100 % usage here, so the pipeline's pacing (not the sandbox's leniency) keeps it below.
         await using var server = await SandboxServer.StartAsync(new SandboxOptions { World = World, Agency = accounts, MetaEnforcesUsage = true, MetaThrottleRegainMinutes = 1 });
         var c = server.Credentials;
         var spec = new ManyAccountsSpec
         {
-            Warehouse = warehouse, Today = today, FirstRunDays = FirstRunDays, MaxConcurrentAccounts = AccountsAtOnce,
+            Warehouse = warehouse, Today = today, FirstRunDays = FirstRunDays, MaxConcurrentAccounts = accountsAtOnce,
             Ga4Base = server.Ga4BaseAddress.ToString(), TokenUrl = server.GoogleTokenUri.ToString(), Ga4KeyJson = c.GoogleServiceAccountKeyJson,
             Ga4Properties = [.. c.Clients.Select(x => x.Ga4PropertyId).OfType<string>()],
             MetaBase = server.MetaBaseAddress.ToString(), MetaToken = c.MetaAccessToken, MetaAccounts = [.. c.Clients.Select(x => x.MetaAdAccountId).OfType<string>()],
@@ -132,6 +148,7 @@ internal sealed class ManyAccountsCase(string work, double scale)
         start.ArgumentList.Add(specFile);
         start.ArgumentList.Add(resultFile);
         var watch = Stopwatch.StartNew();
+        var sandboxCpu = Process.GetCurrentProcess().TotalProcessorTime;
         Console.Error.Write($"  many accounts {label} ({Describe(accounts)}) ... ");
         using (var process = Process.Start(start)!)
         {
@@ -142,13 +159,15 @@ internal sealed class ManyAccountsCase(string work, double scale)
         var result = File.Exists(resultFile)
             ? JsonSerializer.Deserialize<ManyAccountsResult>(await File.ReadAllTextAsync(resultFile))!
             : new ManyAccountsResult { Error = "the many-accounts child crashed without a result" };
+        // The parent does nothing but serve the sandbox while the child runs.
+        result = result with { SandboxCpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - sandboxCpu).TotalSeconds };
         if (result.Error is not null)
         {
             Console.Error.WriteLine($"    many accounts {label}: {result.Error}");
         }
 
         // The agency's own accounts (one per platform) come first and were not read; the clients' are the case.
-        return (result, [.. server.QuotaStats().Skip(4)]);
+        return new Measured(result, [.. server.QuotaStats().Skip(4)]);
     }
 
     /// <summary>The first argument that makes Program.cs run <see cref="ManyAccountsChild"/>.</summary>

@@ -62,6 +62,12 @@ internal sealed record ManyAccountsResult
 
     public double PeakDuckDbMb { get; init; }
 
+    /// <summary>CPU seconds the pipeline process spent in the sync (all threads).</summary>
+    public double CpuSeconds { get; init; }
+
+    /// <summary>CPU seconds the sandbox (the parent process) spent while the child ran; set by the parent.</summary>
+    public double SandboxCpuSeconds { get; init; }
+
     public long Rows { get; init; }
 
     public int Windows { get; init; }
@@ -129,11 +135,13 @@ internal static class ManyAccountsChild
         var windows = 0;
         var watch = new Stopwatch();
         MemorySampler sampler;
+        double cpu;
         await using (var warehouse = DuckDbWarehouse.Open(new DuckDbWarehouseOptions { Path = spec.Warehouse, Reporting = Child.Reporting, MemoryLimit = new DuckDbSettings().MemoryLimit }, NullLogger<DuckDbWarehouse>.Instance))
         {
             await warehouse.MigrateAsync(catalog.Streams);
             sampler = new MemorySampler(Path.GetFullPath(spec.Warehouse));
             watch.Start();
+            var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
             await using var writes = new SingleWriterWarehouse(warehouse);
             var runner = new SyncRunner(writes, clock, NullLogger<SyncRunner>.Instance);
             foreach (var source in catalog.Sources)
@@ -155,6 +163,7 @@ internal static class ManyAccountsChild
             }
 
             watch.Stop();
+            cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;
         }
 
         var peak = Child.PeakWorkingSetMb();
@@ -172,7 +181,7 @@ internal static class ManyAccountsChild
 
         return new ManyAccountsResult
         {
-            Seconds = watch.Elapsed.TotalSeconds, PeakWorkingSetMb = peak, PeakManagedMb = sampler.PeakManagedMb, PeakDuckDbMb = sampler.PeakDuckDbMb, Rows = rows, Windows = windows,
+            Seconds = watch.Elapsed.TotalSeconds, PeakWorkingSetMb = peak, PeakManagedMb = sampler.PeakManagedMb, PeakDuckDbMb = sampler.PeakDuckDbMb, CpuSeconds = cpu, Rows = rows, Windows = windows,
             ApiCallsPerAccount = calls, Error = errors.Count == 0 ? null : $"{errors.Count} window(s) failed; first: {errors[0]}",
         };
     }
