@@ -46,7 +46,7 @@ internal sealed class ManyAccountsCase(string work, double scale)
         foreach (var (size, result) in new[] { (quarter, small.Result), (full, large.Result) })
         {
             rows.Add(new CaseRow($"many accounts: daily incremental, {Describe(size)}", result.Rows, result.Seconds, 0, result.PeakWorkingSetMb, null,
-                result.Error ?? string.Create(Inv, $"{AccountsAtOnce} accounts at a time; API calls per account (min/median/max) {Calls(result)}; CPU: pipeline {result.CpuSeconds:0.0} s, sandbox {result.SandboxCpuSeconds:0.0} s (child run incl. start); peaks: managed heap {result.PeakManagedMb:0} MB, DuckDB buffers {result.PeakDuckDbMb:0} MB")));
+                result.Error ?? string.Create(Inv, $"{AccountsAtOnce} accounts at a time; API calls per account (min/median/max) {Calls(result)}; {result.Windows:N0} windows, the single writer busy {result.WriterBusySeconds:0.0} s; CPU: pipeline {result.CpuSeconds:0.0} s, sandbox {result.SandboxCpuSeconds:0.0} s (child run incl. start); peaks: managed heap {result.PeakManagedMb:0} MB, DuckDB buffers {result.PeakDuckDbMb:0} MB")));
         }
 
         if (sequential is { } one)

@@ -62,6 +62,9 @@ internal sealed record ManyAccountsResult
 
     public double PeakDuckDbMb { get; init; }
 
+    /// <summary>Seconds the single writer was held (window loads, run log): the part of the run accounts cannot overlap.</summary>
+    public double WriterBusySeconds { get; init; }
+
     /// <summary>CPU seconds the pipeline process spent in the sync (all threads).</summary>
     public double CpuSeconds { get; init; }
 
@@ -136,6 +139,7 @@ internal static class ManyAccountsChild
         var watch = new Stopwatch();
         MemorySampler sampler;
         double cpu;
+        double writerBusy;
         await using (var warehouse = DuckDbWarehouse.Open(new DuckDbWarehouseOptions { Path = spec.Warehouse, Reporting = Child.Reporting, MemoryLimit = new DuckDbSettings().MemoryLimit }, NullLogger<DuckDbWarehouse>.Instance))
         {
             await warehouse.MigrateAsync(catalog.Streams);
@@ -164,6 +168,7 @@ internal static class ManyAccountsChild
 
             watch.Stop();
             cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;
+            writerBusy = writes.WriterBusy.TotalSeconds;
         }
 
         var peak = Child.PeakWorkingSetMb();
@@ -181,7 +186,7 @@ internal static class ManyAccountsChild
 
         return new ManyAccountsResult
         {
-            Seconds = watch.Elapsed.TotalSeconds, PeakWorkingSetMb = peak, PeakManagedMb = sampler.PeakManagedMb, PeakDuckDbMb = sampler.PeakDuckDbMb, CpuSeconds = cpu, Rows = rows, Windows = windows,
+            Seconds = watch.Elapsed.TotalSeconds, PeakWorkingSetMb = peak, PeakManagedMb = sampler.PeakManagedMb, PeakDuckDbMb = sampler.PeakDuckDbMb, CpuSeconds = cpu, WriterBusySeconds = writerBusy, Rows = rows, Windows = windows,
             ApiCallsPerAccount = calls, Error = errors.Count == 0 ? null : $"{errors.Count} window(s) failed; first: {errors[0]}",
         };
     }

@@ -29,6 +29,7 @@ public sealed class SingleWriterWarehouseTests
 
         Assert.That(results.Select(r => r.RowsRead), Is.EqualTo(new long[] { 2, 3 }));
         Assert.That((loader.Started, loader.MostAtOnce), Is.EqualTo((new List<string> { "a", "b" }, 1)));
+        Assert.That(writes.WriterBusy, Is.GreaterThan(TimeSpan.Zero), "the turns' time is counted");
     }
 
     [Test]

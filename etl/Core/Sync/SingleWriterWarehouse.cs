@@ -12,11 +12,14 @@ namespace Pipeline.Etl.Sync;
 /// </summary>
 public sealed class SingleWriterWarehouse(IWarehouseEngine inner) : IWarehouseEngine
 {
-    private readonly SemaphoreSlim writer = new(1, 1);
+    private readonly Writer writer = new();
 
     public string Name => inner.Name;
 
     public string Location => inner.Location;
+
+    /// <summary>How long writes held the writer in all: near the run's wall time, the writes are what accounts wait for.</summary>
+    public TimeSpan WriterBusy => TimeSpan.FromTicks(Interlocked.Read(ref writer.BusyTicks));
 
     public IStagingLoader Loader => field ??= new TurnTakingLoader(inner.Loader, writer);
 
@@ -45,31 +48,33 @@ public sealed class SingleWriterWarehouse(IWarehouseEngine inner) : IWarehouseEn
     /// <summary>The caller owns the warehouse it wrapped and disposes it.</summary>
     public ValueTask DisposeAsync()
     {
-        writer.Dispose();
+        writer.Turns.Dispose();
         return ValueTask.CompletedTask;
     }
 
-    private static async Task<T> Turn<T>(SemaphoreSlim writer, Func<Task<T>> write, CancellationToken cancellationToken)
+    private static async Task<T> Turn<T>(Writer writer, Func<Task<T>> write, CancellationToken cancellationToken)
     {
-        await writer.WaitAsync(cancellationToken);
+        await writer.Turns.WaitAsync(cancellationToken);
+        var started = TimeProvider.System.GetTimestamp();
         try
         {
             return await write();
         }
         finally
         {
-            writer.Release();
+            Interlocked.Add(ref writer.BusyTicks, TimeProvider.System.GetElapsedTime(started).Ticks);
+            writer.Turns.Release();
         }
     }
 
-    private static Task Turn(SemaphoreSlim writer, Func<Task> write, CancellationToken cancellationToken) =>
+    private static Task Turn(Writer writer, Func<Task> write, CancellationToken cancellationToken) =>
         Turn(writer, async () =>
         {
             await write();
             return true;
         }, cancellationToken);
 
-    private sealed class TurnTakingLoader(IStagingLoader inner, SemaphoreSlim writer) : IStagingLoader
+    private sealed class TurnTakingLoader(IStagingLoader inner, Writer writer) : IStagingLoader
     {
         public async Task<WindowLoadResult> LoadWindowAsync(StreamDescriptor stream, LoadWindow window, IAsyncEnumerable<RecordBatch> batches, CancellationToken cancellationToken = default)
         {
@@ -105,7 +110,7 @@ public sealed class SingleWriterWarehouse(IWarehouseEngine inner) : IWarehouseEn
         }
     }
 
-    private sealed class TurnTakingRunLog(IRunLog inner, SemaphoreSlim writer) : IRunLog
+    private sealed class TurnTakingRunLog(IRunLog inner, Writer writer) : IRunLog
     {
         public Task RunStartedAsync(SyncRunRecord run, CancellationToken cancellationToken = default) =>
             Turn(writer, () => inner.RunStartedAsync(run, cancellationToken), cancellationToken);
@@ -120,11 +125,18 @@ public sealed class SingleWriterWarehouse(IWarehouseEngine inner) : IWarehouseEn
             Turn(writer, () => inner.ResetStateAsync(source, stream, accountId, cancellationToken), cancellationToken);
     }
 
-    private sealed class TurnTakingAlertState(IAlertState inner, SemaphoreSlim writer) : IAlertState
+    private sealed class TurnTakingAlertState(IAlertState inner, Writer writer) : IAlertState
     {
         public Task<string?> GetAsync(string key, CancellationToken cancellationToken = default) => inner.GetAsync(key, cancellationToken);
 
         public Task SetAsync(string key, string? value, CancellationToken cancellationToken = default) =>
             Turn(writer, () => inner.SetAsync(key, value, cancellationToken), cancellationToken);
+    }
+
+    /// <summary>One write at a time, and how long writes took in all.</summary>
+    private sealed class Writer
+    {
+        public readonly SemaphoreSlim Turns = new(1, 1);
+        public long BusyTicks;
     }
 }
