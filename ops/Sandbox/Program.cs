@@ -2,7 +2,7 @@ using System.Globalization;
 using Pipeline.Sandbox;
 using Pipeline.Sandbox.World;
 
-// dotnet run --project ops/Sandbox -- --port 5055 --seed 42 --days 90 [--end-date 2026-03-31] [--benchmark-scale 0.1] [--quiet] [--json]
+// dotnet run --project ops/Sandbox -- --port 5055 --seed 42 --days 90 [--end-date 2026-03-31] [--benchmark-scale 0.1] [--agency 100,100,20,20] [--quiet] [--json]
 // --port 0 picks a free port; --json prints one machine-readable line (addresses and credentials) instead of the
 // text banner: `pipeline demo` starts this program as a child process and reads that line.
 var port = 5055;
@@ -10,6 +10,7 @@ var seed = 42;
 int? days = null;
 double? scale = null;
 DateOnly? endDate = null;
+var agency = new AgencyAccounts();
 var quiet = false;
 var json = false;
 for (var i = 0; i < args.Length; i++)
@@ -22,10 +23,11 @@ for (var i = 0; i < args.Length; i++)
         case "--days": days = int.Parse(Value(), CultureInfo.InvariantCulture); break;
         case "--benchmark-scale": scale = double.Parse(Value(), CultureInfo.InvariantCulture); break;
         case "--end-date": endDate = DateOnly.ParseExact(Value(), "yyyy-MM-dd", CultureInfo.InvariantCulture); break;
+        case "--agency": agency = Agency(Value()); break;
         case "--quiet": quiet = true; break;
         case "--json": json = true; break;
         default:
-            Console.Error.WriteLine("usage: pipeline-sandbox [--port 5055] [--seed 42] [--days 90] [--end-date yyyy-MM-dd] [--benchmark-scale 1.0] [--quiet] [--json]");
+            Console.Error.WriteLine("usage: pipeline-sandbox [--port 5055] [--seed 42] [--days 90] [--end-date yyyy-MM-dd] [--benchmark-scale 1.0] [--agency ga4,meta,mailchimp,hubspot] [--quiet] [--json]");
             return 2;
     }
 }
@@ -40,7 +42,7 @@ var world = scale is { } s
 SandboxServer server;
 try
 {
-    server = await SandboxServer.StartAsync(new SandboxOptions { Port = port, World = world, ConsoleLogging = !quiet && !json });
+    server = await SandboxServer.StartAsync(new SandboxOptions { Port = port, World = world, Agency = agency, ConsoleLogging = !quiet && !json });
 }
 catch (SandboxPortInUseException ex)
 {
@@ -78,6 +80,21 @@ Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"""
     POST {server.BaseAddress}_sandbox/advance-read-generation restates recent data. Ctrl+C stops.
     """));
 
+if (c.Clients.Count > 0)
+{
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"Agency clients: {agency.Ga4Properties} GA4 properties, {agency.MetaAdAccounts} Meta ad accounts, {agency.MailchimpAccounts} Mailchimp keys, {agency.HubSpotAccounts} HubSpot tokens; GET {server.BaseAddress}_sandbox/description lists them, GET {server.BaseAddress}_sandbox/stats what their limits saw."));
+}
+
 // The host's console lifetime turns Ctrl+C and SIGTERM into a shutdown request.
 await server.WaitForShutdownAsync();
 return 0;
+
+// "100,100,20,20": client GA4 properties, Meta ad accounts, Mailchimp accounts, HubSpot portals.
+static AgencyAccounts Agency(string text)
+{
+    var counts = text.Split(',').Select(n => int.Parse(n, CultureInfo.InvariantCulture)).ToArray();
+    return counts.Length == 4
+        ? new AgencyAccounts { Ga4Properties = counts[0], MetaAdAccounts = counts[1], MailchimpAccounts = counts[2], HubSpotAccounts = counts[3] }
+        : throw new ArgumentException("--agency takes four counts: ga4,meta,mailchimp,hubspot");
+}

@@ -35,6 +35,12 @@ public sealed record SandboxCredentials
     /// <summary>The portal (hub) id the HubSpot token belongs to, as <c>GET /account-info/v3/details</c> reports it.</summary>
     public required string HubSpotPortalId { get; init; }
 
+    /// <summary>The agency's client accounts (<see cref="SandboxOptions.Agency"/>); empty by default.</summary>
+    public IReadOnlyList<SandboxClientCredentials> Clients { get; init; } = [];
+
     /// <summary>The Pipedrive API token (sent as <c>x-api-token</c> or <c>api_token</c>).</summary>
     public string PipedriveApiToken { get; init; } = World.PipedriveWorld.ApiToken;
 }
+
+/// <summary>One agency client's accounts; a platform the client does not use is null.</summary>
+public sealed record SandboxClientCredentials(int Index, string? Ga4PropertyId, string? MetaAdAccountId, string? MailchimpApiKey, string? HubSpotAccessToken, string? HubSpotPortalId);

@@ -23,15 +23,18 @@ public static class SandboxDescription
             w.WriteString("ga4BaseAddress", server.Ga4BaseAddress.ToString());
             w.WriteString("googleTokenUri", server.GoogleTokenUri.ToString());
             w.WriteString("ga4PropertyId", c.Ga4PropertyId);
+            // Every property, ad account, key and token, an agency's clients after the world's own.
+            Strings(w, "ga4PropertyIds", [c.Ga4PropertyId, .. c.Clients.Select(x => x.Ga4PropertyId).OfType<string>()]);
             w.WriteString("googleServiceAccountKeyJson", c.GoogleServiceAccountKeyJson);
             w.WriteString("metaBaseAddress", server.MetaBaseAddress.ToString());
             w.WriteString("metaAccessToken", c.MetaAccessToken);
-            Strings(w, "metaAdAccountIds", c.MetaAdAccountIds);
+            Strings(w, "metaAdAccountIds", [.. c.MetaAdAccountIds, .. c.Clients.Select(x => x.MetaAdAccountId).OfType<string>()]);
             w.WriteString("mailchimpBaseAddress", server.MailchimpBaseAddress.ToString());
-            Strings(w, "mailchimpApiKeys", c.MailchimpApiKeys);
+            Strings(w, "mailchimpApiKeys", [.. c.MailchimpApiKeys, .. c.Clients.Select(x => x.MailchimpApiKey).OfType<string>()]);
             w.WriteString("hubSpotBaseAddress", server.HubSpotBaseAddress.ToString());
             w.WriteString("hubSpotAccessToken", c.HubSpotAccessToken);
             w.WriteString("hubSpotPortalId", c.HubSpotPortalId);
+            Strings(w, "hubSpotAccessTokens", [c.HubSpotAccessToken, .. c.Clients.Select(x => x.HubSpotAccessToken).OfType<string>()]);
             w.WriteString("pipedriveBaseAddress", server.PipedriveBaseAddress.ToString());
             w.WriteString("pipedriveApiToken", c.PipedriveApiToken);
             w.WriteEndObject();

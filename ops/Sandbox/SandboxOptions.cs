@@ -52,6 +52,15 @@ public sealed record SandboxOptions
     /// </summary>
     public SandboxCredentialOverrides? Credentials { get; init; }
 
+    /// <summary>
+    /// Meta answers a call over the account's usage (100 % of about 400 calls in 10 minutes) with its throttling error
+    /// (code 80000) instead of only reporting the usage. Off by default: history loads with pacing off rely on it.
+    /// </summary>
+    public bool MetaEnforcesUsage { get; init; }
+
+    /// <summary>Client accounts served besides the world's own (an agency's clients); none by default.</summary>
+    public AgencyAccounts Agency { get; init; } = new();
+
     /// <summary>Log requests to the console (the CLI turns this on).</summary>
     public bool ConsoleLogging { get; init; }
 }

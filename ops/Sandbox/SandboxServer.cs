@@ -40,6 +40,7 @@ public sealed class SandboxServer : IAsyncDisposable
             MailchimpListIds = state.World.Mailchimp.Lists.Select(l => l.Id).ToList(),
             HubSpotAccessToken = state.HubSpotAccessToken,
             HubSpotPortalId = state.World.Crm.PortalId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            Clients = [.. state.Clients.Select(ClientCredentials)],
         };
     }
 
@@ -70,6 +71,12 @@ public sealed class SandboxServer : IAsyncDisposable
 
     /// <summary>Fault injection; change <see cref="FaultController.Options"/> or force faults while running.</summary>
     public FaultController Faults => state.Faults;
+
+    /// <summary>
+    /// Per account, the highest load each platform limit measured and what it refused: the agency's own accounts first,
+    /// then each client's (also served as JSON at <c>GET _sandbox/stats</c>).
+    /// </summary>
+    public IReadOnlyList<AccountQuotaStats> QuotaStats() => Sandbox.QuotaStats.Read(state);
 
     /// <summary>Requests received by an API so far, including throttled and faulted ones.</summary>
     public long RequestCount(SandboxApi api) => Interlocked.Read(ref state.RequestCounts[(int)api]);
@@ -106,6 +113,7 @@ public sealed class SandboxServer : IAsyncDisposable
         MailchimpApi.Map(app, state);
         HubSpotApi.Map(app, state);
         Pipedrive.PipedriveApi.Map(app, state);
+        app.MapGet("/_sandbox/stats", () => Results.Json(Sandbox.QuotaStats.Read(state)));
         app.MapPost("/_sandbox/advance-read-generation", () => Results.Json(new { readGeneration = state.World.AdvanceReadGeneration() }));
 
         // What `pipeline init --sandbox URL` asks: the same description `--json` prints (addresses, fake credentials).
@@ -134,6 +142,20 @@ public sealed class SandboxServer : IAsyncDisposable
         state.BaseAddress = new Uri(address.TrimEnd('/') + "/");
         self = new SandboxServer(app, state, state.BaseAddress);
         return self;
+    }
+
+    private SandboxClientCredentials ClientCredentials(SandboxState client)
+    {
+        var i = client.ClientIndex!.Value;
+        var counts = state.Options.Agency;
+        var hubSpot = i < counts.HubSpotAccounts;
+        return new SandboxClientCredentials(
+            i,
+            i < counts.Ga4Properties ? client.World.Ga4.PropertyId : null,
+            i < counts.MetaAdAccounts ? client.World.Meta.Accounts[0].AccountId : null,
+            i < counts.MailchimpAccounts ? client.MailchimpApiKeys[0] : null,
+            hubSpot ? client.HubSpotAccessToken : null,
+            hubSpot ? client.World.Crm.PortalId.ToString(System.Globalization.CultureInfo.InvariantCulture) : null);
     }
 
     public async ValueTask DisposeAsync()

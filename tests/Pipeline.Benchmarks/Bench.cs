@@ -77,6 +77,11 @@ internal sealed class Bench(string output, double scale, IReadOnlySet<string> ca
             await IncrementalAndQueriesAsync();
         }
 
+        if (cases.Contains("many-accounts"))
+        {
+            await new ManyAccountsCase(work, scale).RunAsync(rows, goals, details);
+        }
+
         Judge();
         Print();
         await WriteAsync();

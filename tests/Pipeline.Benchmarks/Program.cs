@@ -22,9 +22,14 @@ if (args is ["child", var specFile, var resultFile])
     return result.Error is null ? 0 : 1;
 }
 
+if (args is [ManyAccountsCase.ManyAccountsChildArgument, var manySpec, var manyResult])
+{
+    return await ManyAccountsChild.MainAsync(manySpec, manyResult);
+}
+
 var output = "bench/results.json";
 var scale = 1.0;
-var cases = new HashSet<string>(["ingest", "memory", "incremental"], StringComparer.Ordinal);
+var cases = new HashSet<string>(["ingest", "memory", "incremental", "many-accounts"], StringComparer.Ordinal);
 for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -33,7 +38,7 @@ for (var i = 0; i < args.Length; i++)
         case "--scale" when i + 1 < args.Length: scale = double.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--cases" when i + 1 < args.Length: cases = [.. args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)]; break;
         default:
-            Console.Error.WriteLine($"unknown argument '{args[i]}'; usage: Pipeline.Benchmarks [--out bench/results.json] [--scale 1.0] [--cases ingest|ingest-ga4|ingest-meta,memory,incremental]");
+            Console.Error.WriteLine($"unknown argument '{args[i]}'; usage: Pipeline.Benchmarks [--out bench/results.json] [--scale 1.0] [--cases ingest|ingest-ga4|ingest-meta,memory,incremental,many-accounts]");
             return 2;
     }
 }

@@ -50,7 +50,9 @@ internal sealed class SyncCommand(
         await using var warehouse = warehouses.Open();
         await warehouse.ThrowIfFailedCheckAsync(cancellationToken);
         await warehouse.MigrateAsync(catalog.Streams, cancellationToken);
-        var runner = new SyncRunner(warehouse, clock, loggers.CreateLogger<SyncRunner>());
+        var accountsAtOnce = options.Sync.MaxConcurrentAccounts;
+        await using var writes = new SingleWriterWarehouse(warehouse);
+        var runner = new SyncRunner(accountsAtOnce > 1 ? writes : warehouse, clock, loggers.CreateLogger<SyncRunner>());
         var request = new SyncRequest(run.RunId)
         {
             Streams = arguments.Stream is null ? null : new HashSet<string>(StringComparer.Ordinal) { arguments.Stream },
@@ -84,21 +86,34 @@ internal sealed class SyncCommand(
                     continue;
                 }
 
-                foreach (var connection in connections)
+                // Accounts of a source may sync side by side (Sync:MaxConcurrentAccounts); their writes take turns.
+                var turns = new Lock();
+                var done = await AccountFanOut.RunAsync(connections, accountsAtOnce, async (connection, ct) =>
                 {
                     await using (connection)
                     {
                         // One bar (or one line per window without a terminal) per account.
-                        var shown = progress.Account(source.Name, connection.AccountId);
+                        IAccountSyncProgress shown;
+                        lock (turns)
+                        {
+                            shown = progress.Account(source.Name, connection.AccountId);
+                        }
+
                         var perAccount = request with
                         {
-                            Planned = new InlineProgress<int>(shown.Planned),
-                            Progress = new InlineProgress<WindowOutcome>(shown.Completed),
+                            Planned = new InlineProgress<int>(n => { lock (turns) { shown.Planned(n); } }),
+                            Progress = new InlineProgress<WindowOutcome>(w => { lock (turns) { shown.Completed(w); } }),
                         };
-                        summaries.Add(await runner.SyncAsync(connection, perAccount, cancellationToken));
-                        shown.Finished();
+                        var summary = await runner.SyncAsync(connection, perAccount, ct);
+                        lock (turns)
+                        {
+                            shown.Finished();
+                        }
+
+                        return summary;
                     }
-                }
+                }, cancellationToken);
+                summaries.AddRange(done);
             }
         }
 

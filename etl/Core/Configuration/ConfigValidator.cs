@@ -260,6 +260,7 @@ public static class ConfigValidator
         CheckReporting(options.Reporting, Fail);
         Scheduling.OperationsConfig.Check(options, Fail);
         BackupOptions.Check(options.Backup, Fail);
+        SyncOptions.Check(options.Sync, Fail);
         Delivery.DeliveryConfig.Check(options, Fail);
 
         if (!LogLevels.Contains(options.Logging.Level, StringComparer.OrdinalIgnoreCase))

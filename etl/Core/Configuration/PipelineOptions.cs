@@ -23,6 +23,9 @@ public sealed class PipelineOptions
     /// <summary>Reporting currency, time zone and business settings of the KPI marts.</summary>
     public Warehouse.ReportingSettings Reporting { get; set; } = new();
 
+    /// <summary>How <c>pipeline sync</c> runs a source's accounts (how many at once).</summary>
+    public SyncOptions Sync { get; set; } = new();
+
     /// <summary>When <c>pipeline schedule</c> syncs each source account, and how it stops.</summary>
     public Scheduling.ScheduleOptions Schedule { get; set; } = new();
 

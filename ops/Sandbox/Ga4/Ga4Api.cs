@@ -7,13 +7,14 @@ namespace Pipeline.Sandbox.Ga4;
 /// <summary>GA4 Data API v1beta: runReport, batchRunReports and metadata for the world's one property.</summary>
 internal static class Ga4Api
 {
-    public static void Map(WebApplication app, SandboxState state)
+    public static void Map(WebApplication app, SandboxState agency)
     {
+        // Each request is served by the account it names: an agency client's own world and limits, or the world's own.
         // "{id}:runReport" is one path segment, so the method is split off by hand.
-        app.MapPost("/ga4/v1beta/properties/{target}", ctx => Post(ctx, state, (string)ctx.Request.RouteValues["target"]!));
+        app.MapPost("/ga4/v1beta/properties/{target}", AgencyTenants.Serve(agency, (ctx, state) => Post(ctx, state, (string)ctx.Request.RouteValues["target"]!)));
         // Admin API v1beta properties.get (analyticsadmin.googleapis.com on Google; one root here, the paths do not collide).
-        app.MapGet("/ga4/v1beta/properties/{propertyId}", ctx => Property(ctx, state, (string)ctx.Request.RouteValues["propertyId"]!));
-        app.MapGet("/ga4/v1beta/properties/{propertyId}/metadata", ctx => Metadata(ctx, state, (string)ctx.Request.RouteValues["propertyId"]!));
+        app.MapGet("/ga4/v1beta/properties/{propertyId}", AgencyTenants.Serve(agency, (ctx, state) => Property(ctx, state, (string)ctx.Request.RouteValues["propertyId"]!)));
+        app.MapGet("/ga4/v1beta/properties/{propertyId}/metadata", AgencyTenants.Serve(agency, (ctx, state) => Metadata(ctx, state, (string)ctx.Request.RouteValues["propertyId"]!)));
     }
 
     private static async Task Post(HttpContext ctx, SandboxState state, string target)
@@ -105,6 +106,7 @@ internal static class Ga4Api
 
         if (state.Ga4Quota.Exhausted)
         {
+            state.Observed.Refuse(SandboxApi.Ga4);
             await GoogleErrors.TokensPerDayExhausted(ctx);
             return;
         }

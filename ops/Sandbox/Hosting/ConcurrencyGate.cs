@@ -7,11 +7,14 @@ internal sealed class ConcurrencyGate(int maxConcurrent)
 {
     private readonly ConcurrentDictionary<string, int[]> inFlight = new(StringComparer.Ordinal);
 
-    public bool TryEnter(string key)
+    /// <summary>Admits the request if the key has a free slot; <paramref name="admitted"/> hears the in-flight count it made.</summary>
+    public bool TryEnter(string key, Action<int>? admitted = null)
     {
         var counter = inFlight.GetOrAdd(key, _ => new int[1]);
-        if (Interlocked.Increment(ref counter[0]) <= maxConcurrent)
+        var now = Interlocked.Increment(ref counter[0]);
+        if (now <= maxConcurrent)
         {
+            admitted?.Invoke(now);
             return true;
         }
 

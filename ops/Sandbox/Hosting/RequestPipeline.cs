@@ -25,22 +25,25 @@ internal static class RequestPipeline
 
             ctx.Items[ApiKey] = known;
             Interlocked.Increment(ref state.RequestCounts[(int)known]);
-            if (known == SandboxApi.Meta)
+            // Limits are per account (property, ad account, API key, token): a client's request meets its own.
+            var tenant = state.TenantOf(ctx);
+            if (known == SandboxApi.Meta && MetaUsage.OverLimit(ctx, tenant))
             {
-                MetaUsage.AttachHeaders(ctx, state);
+                await MetaErrors.Throttled(ctx, userLimit: false);
+                return;
             }
 
             switch (known)
             {
                 // Limits wrap the fault step so a slow response still holds its concurrency slot.
                 case SandboxApi.Mailchimp:
-                    await MailchimpAuth.WithinConcurrencyLimit(ctx, state, () => ApplyFaults(ctx, next, state, known));
+                    await MailchimpAuth.WithinConcurrencyLimit(ctx, tenant, () => ApplyFaults(ctx, next, state, known));
                     break;
                 case SandboxApi.Ga4:
-                    await WithinGa4Concurrency(ctx, state, () => ApplyFaults(ctx, next, state, known));
+                    await WithinGa4Concurrency(ctx, tenant, () => ApplyFaults(ctx, next, state, known));
                     break;
                 case SandboxApi.HubSpot:
-                    await HubSpotRateLimiter.WithinRateLimit(ctx, state, () => ApplyFaults(ctx, next, state, known));
+                    await HubSpotRateLimiter.WithinRateLimit(ctx, tenant, () => ApplyFaults(ctx, next, state, known));
                     break;
                 default:
                     await ApplyFaults(ctx, next, state, known);
@@ -51,9 +54,10 @@ internal static class RequestPipeline
 
     private static async Task WithinGa4Concurrency(HttpContext ctx, SandboxState state, Func<Task> next)
     {
-        // One property per world, so one budget.
-        if (!state.Ga4Gate.TryEnter("property"))
+        // One budget per property: each state serves one.
+        if (!state.Ga4Gate.TryEnter("property", state.Observed.Ga4Concurrent))
         {
+            state.Observed.Refuse(SandboxApi.Ga4);
             await Ga4.GoogleErrors.ConcurrentRequestsExhausted(ctx);
             return;
         }

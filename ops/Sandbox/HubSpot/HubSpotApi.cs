@@ -11,15 +11,16 @@ internal static class HubSpotApi
 {
     private const int ListMaxLimit = 100, SearchMaxLimit = 200, SearchResultCap = 10_000;
 
-    public static void Map(WebApplication app, SandboxState state)
+    public static void Map(WebApplication app, SandboxState agency)
     {
-        app.MapGet("/hubspot/crm/v3/objects/{objectType}", ctx => Authorized(ctx, state, type => List(ctx, state, type)));
-        app.MapGet("/hubspot/crm/v3/objects/{objectType}/{id}", ctx => Authorized(ctx, state, type => Single(ctx, state, type)));
-        app.MapPost("/hubspot/crm/v3/objects/{objectType}/search", ctx => Authorized(ctx, state, type => Search(ctx, state, type)));
-        app.MapGet("/hubspot/crm/v3/pipelines/deals", ctx => AuthorizedAny(ctx, state, () => Pipelines(ctx)));
-        app.MapPost("/hubspot/crm/v4/associations/{fromType}/{toType}/batch/read", ctx => AuthorizedAny(ctx, state, () => Associations(ctx, state)));
-        app.MapGet("/hubspot/account-info/v3/details", ctx => AuthorizedAny(ctx, state, () => AccountDetails(ctx, state)));
-        app.MapGet("/hubspot/crm/v3/properties/{objectType}", ctx => Authorized(ctx, state, type => PropertyDefinitions(ctx, state, type)));
+        // Each request is served by the account it names: an agency client's own world and limits, or the world's own.
+        app.MapGet("/hubspot/crm/v3/objects/{objectType}", AgencyTenants.Serve(agency, (ctx, state) => Authorized(ctx, state, type => List(ctx, state, type))));
+        app.MapGet("/hubspot/crm/v3/objects/{objectType}/{id}", AgencyTenants.Serve(agency, (ctx, state) => Authorized(ctx, state, type => Single(ctx, state, type))));
+        app.MapPost("/hubspot/crm/v3/objects/{objectType}/search", AgencyTenants.Serve(agency, (ctx, state) => Authorized(ctx, state, type => Search(ctx, state, type))));
+        app.MapGet("/hubspot/crm/v3/pipelines/deals", AgencyTenants.Serve(agency, (ctx, state) => AuthorizedAny(ctx, state, () => Pipelines(ctx))));
+        app.MapPost("/hubspot/crm/v4/associations/{fromType}/{toType}/batch/read", AgencyTenants.Serve(agency, (ctx, state) => AuthorizedAny(ctx, state, () => Associations(ctx, state))));
+        app.MapGet("/hubspot/account-info/v3/details", AgencyTenants.Serve(agency, (ctx, state) => AuthorizedAny(ctx, state, () => AccountDetails(ctx, state))));
+        app.MapGet("/hubspot/crm/v3/properties/{objectType}", AgencyTenants.Serve(agency, (ctx, state) => Authorized(ctx, state, type => PropertyDefinitions(ctx, state, type))));
     }
 
     private static Task AccountDetails(HttpContext ctx, SandboxState state) => HttpJson.Write(ctx, 200, new JsonObject

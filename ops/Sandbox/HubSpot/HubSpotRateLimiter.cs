@@ -63,10 +63,13 @@ internal sealed class HubSpotRateLimiter(int perTenSeconds, int searchPerSecond)
         var (policy, remaining) = state.HubSpotLimiter.TryAcquire(state.HubSpotAccessToken, isSearch);
         if (policy is not null)
         {
+            state.Observed.Refuse(SandboxApi.HubSpot);
             await HubSpotErrors.RateLimited(ctx, policy);
             return;
         }
 
+        // Requests in the rolling 10 s window, this one included: the most any 10 s saw from this token.
+        state.Observed.HubSpotTenSeconds(state.Options.HubSpotRequestsPerTenSeconds - remaining);
         if (!isSearch)
         {
             // Search responses carry no rate-limit headers in HubSpot either.

@@ -10,21 +10,22 @@ internal static class MailchimpApi
 {
     private const int DefaultCount = 10, MaxCount = 1000;
 
-    public static void Map(WebApplication app, SandboxState state)
+    public static void Map(WebApplication app, SandboxState agency)
     {
+        // Each request is served by the account it names: an agency client's own world and limits, or the world's own.
         const string Root = "/mailchimp/3.0";
-        app.MapGet(Root + "/", ctx => Authorized(ctx, state, QueryParameters.Object, () => AccountRoot(ctx)));
-        app.MapGet(Root + "/ping", ctx => Authorized(ctx, state, QueryParameters.Object, () => Respond(ctx, new JsonObject { ["health_status"] = "Everything's Chimpy!" })));
-        app.MapGet(Root + "/lists", ctx => Authorized(ctx, state, QueryParameters.Collection, () => Lists(ctx, state)));
-        app.MapGet(Root + "/lists/{listId}", ctx => Authorized(ctx, state, QueryParameters.Object, () => WithList(ctx, state, list => Respond(ctx, ListJson(state, list)))));
-        app.MapGet(Root + "/lists/{listId}/members", ctx => Authorized(ctx, state, QueryParameters.Members, () => WithList(ctx, state, list => Members(ctx, state, list))));
-        app.MapGet(Root + "/lists/{listId}/activity", ctx => Authorized(ctx, state, QueryParameters.Collection, () => WithList(ctx, state, list => Activity(ctx, state, list))));
-        app.MapGet(Root + "/campaigns", ctx => Authorized(ctx, state, QueryParameters.Campaigns, () => Campaigns(ctx, state)));
-        app.MapGet(Root + "/campaigns/{campaignId}", ctx => Authorized(ctx, state, QueryParameters.Object, () => WithCampaign(ctx, state, c => Respond(ctx, CampaignJson(state, c)))));
-        app.MapGet(Root + "/reports", ctx => Authorized(ctx, state, QueryParameters.Reports, () => Reports(ctx, state)));
-        app.MapGet(Root + "/reports/{campaignId}", ctx => Authorized(ctx, state, QueryParameters.Object, () => WithCampaign(ctx, state, c =>
-            state.World.Mailchimp.Report(c, state.World.ReadGeneration) is null ? MailchimpErrors.NotFound(ctx) : Respond(ctx, ReportJson(state, c)))));
-        app.MapGet(Root + "/reports/{campaignId}/unsubscribed", ctx => Authorized(ctx, state, QueryParameters.Collection, () => WithCampaign(ctx, state, c => Unsubscribed(ctx, state, c))));
+        app.MapGet(Root + "/", AgencyTenants.Serve(agency, (ctx, state) => Authorized(ctx, state, QueryParameters.Object, () => AccountRoot(ctx, state))));
+        app.MapGet(Root + "/ping", AgencyTenants.Serve(agency, (ctx, state) => Authorized(ctx, state, QueryParameters.Object, () => Respond(ctx, new JsonObject { ["health_status"] = "Everything's Chimpy!" }))));
+        app.MapGet(Root + "/lists", AgencyTenants.Serve(agency, (ctx, state) => Authorized(ctx, state, QueryParameters.Collection, () => Lists(ctx, state))));
+        app.MapGet(Root + "/lists/{listId}", AgencyTenants.Serve(agency, (ctx, state) => Authorized(ctx, state, QueryParameters.Object, () => WithList(ctx, state, list => Respond(ctx, ListJson(state, list))))));
+        app.MapGet(Root + "/lists/{listId}/members", AgencyTenants.Serve(agency, (ctx, state) => Authorized(ctx, state, QueryParameters.Members, () => WithList(ctx, state, list => Members(ctx, state, list)))));
+        app.MapGet(Root + "/lists/{listId}/activity", AgencyTenants.Serve(agency, (ctx, state) => Authorized(ctx, state, QueryParameters.Collection, () => WithList(ctx, state, list => Activity(ctx, state, list)))));
+        app.MapGet(Root + "/campaigns", AgencyTenants.Serve(agency, (ctx, state) => Authorized(ctx, state, QueryParameters.Campaigns, () => Campaigns(ctx, state))));
+        app.MapGet(Root + "/campaigns/{campaignId}", AgencyTenants.Serve(agency, (ctx, state) => Authorized(ctx, state, QueryParameters.Object, () => WithCampaign(ctx, state, c => Respond(ctx, CampaignJson(state, c))))));
+        app.MapGet(Root + "/reports", AgencyTenants.Serve(agency, (ctx, state) => Authorized(ctx, state, QueryParameters.Reports, () => Reports(ctx, state))));
+        app.MapGet(Root + "/reports/{campaignId}", AgencyTenants.Serve(agency, (ctx, state) => Authorized(ctx, state, QueryParameters.Object, () => WithCampaign(ctx, state, c =>
+            state.World.Mailchimp.Report(c, state.World.ReadGeneration) is null ? MailchimpErrors.NotFound(ctx) : Respond(ctx, ReportJson(state, c))))));
+        app.MapGet(Root + "/reports/{campaignId}/unsubscribed", AgencyTenants.Serve(agency, (ctx, state) => Authorized(ctx, state, QueryParameters.Collection, () => WithCampaign(ctx, state, c => Unsubscribed(ctx, state, c)))));
     }
 
     /// <summary>Checks the key, then refuses any query parameter the route does not emulate.</summary>
@@ -91,9 +92,10 @@ internal static class MailchimpApi
         await Respond(ctx, body);
     }
 
-    private static Task AccountRoot(HttpContext ctx) => Respond(ctx, new JsonObject
+    private static Task AccountRoot(HttpContext ctx, SandboxState state) => Respond(ctx, new JsonObject
     {
-        ["account_id"] = "8d3a3db4d97663a9074efcc16",
+        // An agency's clients are accounts of their own (connectors tell accounts apart by this id).
+        ["account_id"] = state.ClientIndex is null ? "8d3a3db4d97663a9074efcc16" : Det.Hex(25, state.World.Options.Seed, Salt.MailKey, 99),
         ["login_id"] = "123456789",
         ["account_name"] = "Nordlicht GmbH (sandbox)",
         ["email"] = "marketing@nordlicht.example",

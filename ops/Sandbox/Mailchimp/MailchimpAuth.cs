@@ -37,8 +37,9 @@ internal static class MailchimpAuth
             return;
         }
 
-        if (!state.MailchimpGate.TryEnter(key))
+        if (!state.MailchimpGate.TryEnter(key, state.Observed.MailchimpConnections))
         {
+            state.Observed.Refuse(SandboxApi.Mailchimp);
             await MailchimpErrors.TooManyRequests(ctx);
             return;
         }

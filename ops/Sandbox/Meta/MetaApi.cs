@@ -14,10 +14,11 @@ internal static partial class MetaApi
     [GeneratedRegex(@"^v\d+\.\d+$")]
     private static partial Regex VersionPattern();
 
-    public static void Map(WebApplication app, SandboxState state)
+    public static void Map(WebApplication app, SandboxState agency)
     {
-        app.MapMethods("/meta/{version}/{node}", ["GET", "POST"], ctx => Handle(ctx, state, null));
-        app.MapMethods("/meta/{version}/{node}/{edge}", ["GET", "POST"], ctx => Handle(ctx, state, (string)ctx.Request.RouteValues["edge"]!));
+        // Each request is served by the account it names: an agency client's own world and limits, or the world's own.
+        app.MapMethods("/meta/{version}/{node}", ["GET", "POST"], AgencyTenants.Serve(agency, (ctx, state) => Handle(ctx, state, null)));
+        app.MapMethods("/meta/{version}/{node}/{edge}", ["GET", "POST"], AgencyTenants.Serve(agency, (ctx, state) => Handle(ctx, state, (string)ctx.Request.RouteValues["edge"]!)));
     }
 
     private static async Task Handle(HttpContext ctx, SandboxState state, string? edge)

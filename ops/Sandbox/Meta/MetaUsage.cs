@@ -26,7 +26,25 @@ internal sealed class MetaUsage
 
     public static void MarkThrottled(HttpContext ctx) => ctx.Items[ThrottledKey] = true;
 
-    public static void AttachHeaders(HttpContext ctx, SandboxState state)
+    /// <summary>
+    /// Counts the call against the account's usage and attaches the usage headers; true when the sandbox enforces the
+    /// limit and this call finds the account at 100 % (Meta then answers with its throttling error).
+    /// </summary>
+    public static bool OverLimit(HttpContext ctx, SandboxState state)
+    {
+        var pct = AttachHeaders(ctx, state);
+        state.Observed.MetaUsagePercent(pct);
+        if (!state.Options.MetaEnforcesUsage || pct < 100)
+        {
+            return false;
+        }
+
+        MarkThrottled(ctx);
+        state.Observed.Refuse(SandboxApi.Meta);
+        return true;
+    }
+
+    private static int AttachHeaders(HttpContext ctx, SandboxState state)
     {
         var pct = state.MetaUsage.UtilizationPercent();
         ctx.Response.OnStarting(() =>
@@ -45,5 +63,6 @@ internal sealed class MetaUsage
             h["x-app-usage"] = string.Create(CultureInfo.InvariantCulture, $$"""{"call_count":{{used / 2}},"total_cputime":{{used / 4}},"total_time":{{used / 4}}}""");
             return Task.CompletedTask;
         });
+        return pct;
     }
 }
