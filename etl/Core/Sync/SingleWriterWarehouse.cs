@@ -33,6 +33,9 @@ public sealed class SingleWriterWarehouse(IWarehouseEngine inner) : IWarehouseEn
 
     public string? ReadingPublishedCopy => inner.ReadingPublishedCopy;
 
+    /// <summary>A refresh writes the mart tables: it takes its turn like a window load.</summary>
+    public Warehouse.Marts.IMartRefresher? Marts => inner.Marts is { } marts ? field ??= new TurnTakingMarts(marts, writer) : null;
+
     public Task<MigrationReport> MigrateAsync(IReadOnlyCollection<StreamDescriptor> streams, CancellationToken cancellationToken = default) =>
         Turn(writer, () => inner.MigrateAsync(streams, cancellationToken), cancellationToken);
 
@@ -121,8 +124,20 @@ public sealed class SingleWriterWarehouse(IWarehouseEngine inner) : IWarehouseEn
         public Task<string?> GetCursorAsync(string source, string stream, string accountId, CancellationToken cancellationToken = default) =>
             inner.GetCursorAsync(source, stream, accountId, cancellationToken);
 
+        public Task<DateOnly?> GetLoadedFromAsync(string source, string stream, string accountId, CancellationToken cancellationToken = default) =>
+            inner.GetLoadedFromAsync(source, stream, accountId, cancellationToken);
+
         public Task<IReadOnlyList<ResetStreamState>> ResetStateAsync(string source, string? stream, string? accountId, CancellationToken cancellationToken = default) =>
             Turn(writer, () => inner.ResetStateAsync(source, stream, accountId, cancellationToken), cancellationToken);
+    }
+
+    private sealed class TurnTakingMarts(Warehouse.Marts.IMartRefresher inner, Writer writer) : Warehouse.Marts.IMartRefresher
+    {
+        public Task<Warehouse.Marts.MartRefreshResult> RefreshAsync(CancellationToken cancellationToken = default) =>
+            Turn(writer, () => inner.RefreshAsync(cancellationToken), cancellationToken);
+
+        public Task<Warehouse.Marts.MartRefreshResult> RebuildAsync(CancellationToken cancellationToken = default) =>
+            Turn(writer, () => inner.RebuildAsync(cancellationToken), cancellationToken);
     }
 
     private sealed class TurnTakingAlertState(IAlertState inner, Writer writer) : IAlertState
