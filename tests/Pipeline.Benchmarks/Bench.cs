@@ -145,6 +145,9 @@ internal sealed class Bench(string output, double scale, IReadOnlySet<string> ca
             load.Error ?? "setup of the incremental case: every source, first run, Meta pacing off, Meta pages of 5,000"));
         File.Copy(history, empty);
         var emptied = await ChildAsync(null, new ChildSpec { Kind = "empty-history", Warehouse = empty });
+        // The query world starts from the history before its daily run: that run is measured on it again at ~10M rows.
+        var queryWorld = Path.Combine(work, "query-world.duckdb");
+        File.Copy(history, queryWorld);
 
         var (onHistory, historyTokens) = await DailyAsync(world, history);
         var (onEmpty, emptyTokens) = await DailyAsync(world, empty);
@@ -162,16 +165,28 @@ internal sealed class Bench(string output, double scale, IReadOnlySet<string> ca
         };
 
         // The query world: the 3-year history grown to ~10M staging rows (ad and web streams copied with renamed campaigns).
-        var queryWorld = Path.Combine(work, "query-world.duckdb");
-        File.Copy(history, queryWorld);
         var grown = await ChildAsync(null, new ChildSpec { Kind = "scale-up", Warehouse = queryWorld, TargetRows = QueryWorldRows });
         rows.Add(new CaseRow("query world (3-year history grown in SQL)", grown.Rows, grown.Seconds, 0, grown.PeakWorkingSetMb, null,
             grown.Error ?? string.Create(Inv, $"{grown.Figures.GetValueOrDefault("synced_rows"):N0} synced rows; ad and web streams x{grown.Figures.GetValueOrDefault("copies"):0} with renamed campaigns")));
+        // Grown in SQL behind the refresher's back: the mart tables are recomputed whole, as `pipeline marts rebuild` does.
+        var rebuilt = await ChildAsync(null, new ChildSpec { Kind = "rebuild-marts", Warehouse = queryWorld });
+        rows.Add(new CaseRow("mart tables rebuilt whole (query world)", rebuilt.Rows, rebuilt.Seconds, 0, rebuilt.PeakWorkingSetMb, null,
+            rebuilt.Error ?? string.Create(Inv, $"{rebuilt.Figures.GetValueOrDefault("marts"):0} mart tables from their definitions, one transaction; rows = mart rows written")));
         var queries = await ChildAsync(null, new ChildSpec { Kind = "queries", Warehouse = queryWorld, PublishedPath = Path.Combine(work, "marts.duckdb") });
         details["queries"] = JsonSerializer.SerializeToNode(queries.Figures);
         details["queries_fact_rows"] = queries.Rows;
         details["queries_error"] = queries.Error;
         rows.Add(new CaseRow("mart queries (staging rows)", queries.Rows, 0, 0, queries.PeakWorkingSetMb, null, queries.Error ?? "see query latencies"));
+        // The next day's run on the ~10M-row warehouse, then the refresh the CLI runs after it (timed on its own).
+        var daily = await ChildAsync(world, new ChildSpec { Kind = "sync", Warehouse = queryWorld, Today = world.EndDate, FirstRunDays = world.Days, Sources = "all", RefreshMarts = true });
+        var refreshSeconds = daily.Figures.GetValueOrDefault("refresh_seconds");
+        rows.Add(new CaseRow("mart refresh after a daily incremental (query world)", daily.Rows, refreshSeconds, 0, daily.PeakWorkingSetMb, null,
+            daily.Error ?? string.Create(Inv, $"{daily.Figures.GetValueOrDefault("refresh_marts"):0} mart tables, periods from {daily.Figures.GetValueOrDefault("refresh_days"):0} days back; the sync itself took {daily.Seconds:0.0} s (rows = rows it wrote)")));
+        details["refresh"] = new JsonObject
+        {
+            ["rebuild_seconds"] = rebuilt.Seconds, ["refresh_seconds"] = refreshSeconds, ["refresh_days"] = daily.Figures.GetValueOrDefault("refresh_days"),
+            ["daily_sync_seconds"] = daily.Seconds, ["daily_rows"] = daily.Rows, ["error"] = daily.Error ?? rebuilt.Error,
+        };
     }
 
     /// <summary>The daily run on the day after the history, against a fresh sandbox; GA4 tokens read back from the sandbox's quota.</summary>
@@ -333,8 +348,25 @@ internal sealed class Bench(string output, double scale, IReadOnlySet<string> ca
         {
             var p95 = q.Where(kv => kv.Key.StartsWith("published.", StringComparison.Ordinal) && kv.Key.EndsWith(".p95_ms", StringComparison.Ordinal)).Max(kv => kv.Value!.GetValue<double>());
             var live = q.Where(kv => kv.Key.StartsWith("live.", StringComparison.Ordinal) && kv.Key.EndsWith(".p95_ms", StringComparison.Ordinal)).Max(kv => kv.Value!.GetValue<double>());
-            goals.Add(new Goal("dashboard query p95 (published copy BI tools read)", "<= 100 ms", string.Create(Inv, $"{p95:0} ms (live views: {live:0} ms)"), p95 <= 100,
+            goals.Add(new Goal("dashboard query p95 on the live warehouse (DuckDB mart tables)", "<= 100 ms", string.Create(Inv, $"{live:0} ms"), live <= 100,
+                live <= 100 ? "" : "see the per-query figures; SQL Server cannot run here (its mart tables are columnstore, same refresh)"));
+            goals.Add(new Goal("dashboard query p95 (published copy BI tools read)", "<= 100 ms", string.Create(Inv, $"{p95:0} ms"), p95 <= 100,
                 p95 <= 100 ? "" : "the published tables are read whole; see the per-query figures"));
+            if (q["publish_seconds"] is JsonNode publish)
+            {
+                var seconds = publish.GetValue<double>();
+                goals.Add(new Goal("BI copy export (mart tables copied, not recomputed)", "cheap: <= 15 s at ~10M rows", string.Create(Inv, $"{seconds:0.0} s"), seconds <= 15,
+                    seconds <= 15 ? "" : "the copy still writes every dw table (views over staging) beside the mart tables"));
+            }
+        }
+
+        if (details["refresh"] is JsonObject refresh)
+        {
+            var seconds = refresh["refresh_seconds"]!.GetValue<double>();
+            var days = refresh["refresh_days"]!.GetValue<double>();
+            goals.Add(new Goal("mart refresh after a daily incremental (~10M staging rows)", "<= 5 s",
+                string.Create(Inv, $"{seconds:0.0} s (periods from {days:0} days back; full rebuild {refresh["rebuild_seconds"]!.GetValue<double>():0.0} s)"), seconds > 0 && seconds <= 5,
+                seconds > 0 && seconds <= 5 ? "" : refresh["error"]?.GetValue<string>() ?? "the refresh recomputes every period from the earliest affected day (Meta's 28-day lookback, CRM changes) to today"));
         }
 
         if (details["queries_fact_rows"] is JsonNode factRows)

@@ -22,6 +22,9 @@ internal sealed record ChildSpec
 
     public string? PublishedPath { get; init; }
 
+    /// <summary>sync: after the sync, refresh the mart tables as the CLI does, timed on its own (figure refresh_seconds).</summary>
+    public bool RefreshMarts { get; init; }
+
     /// <summary>serve-ga4: a bearer token the sandbox issued, so the child can call the Data API without the connector.</summary>
     public string? Ga4AccessToken { get; init; }
 
