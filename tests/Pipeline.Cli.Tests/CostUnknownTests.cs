@@ -28,6 +28,8 @@ public sealed class CostUnknownTests : CliTestBase
                   ('2026-01-05', '2026-01-05', 'act_1', 'EUR', 'c1', 'winter_sale', 's1', 'a1', 1000, 10, 20.00, false, 'act_1', 'test', now());
                 """;
             await command.ExecuteNonQueryAsync();
+            // Rows written straight into staging: no sync, so no refresh; the mart tables are rebuilt as `pipeline marts rebuild` would.
+            await MartTables.RebuildAsync(connection);
         }
 
         var result = await RunWithConfigAsync("kpi", "roi", "cac", "cpl", "--by", "channel", "--from", "2026-01-01", "--to", "2026-01-31", "--layout", "wide");

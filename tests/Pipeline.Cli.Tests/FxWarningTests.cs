@@ -27,6 +27,8 @@ public sealed class FxWarningTests : CliTestBase
               ('2026-01-07', '2026-01-07', 'act_1', '{currency}', 'c2', 'spring', 's2', 'a3', 3000, 90, 40.00, false, 'act_1', 'test', now());
             """;
         await command.ExecuteNonQueryAsync();
+        // Rows written straight into staging: no sync, so no refresh; the mart tables are rebuilt as `pipeline marts rebuild` would.
+        await MartTables.RebuildAsync(connection);
     }
 
     private static string[] FxLines(CliResult result) => result.ErrorLines.Where(l => l.Contains("FX rate", StringComparison.Ordinal)).ToArray();

@@ -55,6 +55,8 @@ public sealed class KpiCommandTests : CliTestBase
               ('2026-01-06', '2026-01-06', 'act_1', 'EUR', 'c2', 'Spring, "Promo"', 's2', 'a2', 3000, 90, 40.00, false, 'act_1', 'test', now());
             """;
         await command.ExecuteNonQueryAsync();
+        // Rows written straight into staging: no sync, so no refresh; the mart tables are rebuilt as `pipeline marts rebuild` would.
+        await MartTables.RebuildAsync(connection);
     }
 
     [OneTimeTearDown]

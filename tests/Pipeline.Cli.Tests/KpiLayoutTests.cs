@@ -50,6 +50,8 @@ public sealed class KpiLayoutTests : CliTestBase
               ('2026-01-06', '2026-01-06', 'act_1', 'EUR', 'c2', 'spring', 's2', 'a2', 87654321, 765432, 2345678.91, false, 'act_1', 'test', now());
             """;
         await command.ExecuteNonQueryAsync();
+        // Rows written straight into staging: no sync, so no refresh; the mart tables are rebuilt as `pipeline marts rebuild` would.
+        await MartTables.RebuildAsync(connection);
     }
 
     [OneTimeTearDown]

@@ -29,6 +29,8 @@ public sealed class ReadsNeverBlockTests : CliTestBase
               VALUES ('run-1', 'meta', 'insights_daily', 'act_1', now()::TIMESTAMP, now()::TIMESTAMP, 'Succeeded', 1, DATE '2026-01-05', DATE '2026-01-05');
             """;
         await command.ExecuteNonQueryAsync();
+        // Rows written straight into staging: no sync, so no refresh; the mart tables are rebuilt as `pipeline marts rebuild` would.
+        await MartTables.RebuildAsync(connection);
     }
 
     [Test]

@@ -216,6 +216,12 @@ public sealed class AttributionTests
         return InTransaction(() =>
         {
             Query(select.ToString());
+            // The marts are tables: recompute them under the republished setting, as migrate would.
+            foreach (var statement in MartTables.RebuildStatements())
+            {
+                Query(statement);
+            }
+
             return read();
         });
     }

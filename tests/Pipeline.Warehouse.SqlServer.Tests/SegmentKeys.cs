@@ -21,8 +21,10 @@ internal static class SegmentKeys
             $"('2026-01-05', 'p1', '{r.Channel}', 'segment-test', 'partner', '{r.Campaign}', 'desktop', '{r.Country}', {r.Sessions}, 'run-1', '2026-01-06 00:00:00')"));
 
     /// <summary>Day sessions by segment for one segment type, as "segment=sessions" in ordinal order.</summary>
+    // The definition of mart.kpi_measures (it reads dw only): the rows are written straight into staging, without a
+    // sync and so without the refresh that would copy them into the table.
     public static string SessionsSql(string segmentType) =>
-        $"SELECT segment, CAST(value AS INTEGER) FROM mart.kpi_measures WHERE grain = 'day' AND measure = 'sessions' AND segment_type = '{segmentType}'";
+        $"SELECT segment, CAST(value AS INTEGER) FROM mart_def.kpi_measures WHERE grain = 'day' AND measure = 'sessions' AND segment_type = '{segmentType}'";
 
     public static IEnumerable<string> Format(IEnumerable<(string Segment, int Sessions)> rows) =>
         rows.Select(r => $"[{r.Segment}]={r.Sessions}").Order(StringComparer.Ordinal);

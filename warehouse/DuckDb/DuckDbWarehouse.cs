@@ -37,7 +37,7 @@ public sealed class DuckDbWarehouse : IWarehouseEngine
         Loader = new DuckDbStagingLoader(this, options.BeforeCommit);
         marts = new Lazy<MartRefresher?>(() => options.Reporting is { } reporting
             ? new MartRefresher(_ => Task.FromResult<System.Data.Common.DbConnection>(OpenConnection()), DuckDbMartRefreshSql.Instance,
-                new SemanticLayerScriptProvider(reporting).Marts, logger: logger)
+                new SemanticLayerScriptProvider(reporting).Marts, logger: logger, scope: WithQueryMemoryAsync)
             : null);
         RunLog = new DuckDbRunLog(this);
         Reader = new DuckDbReader(this);
@@ -98,6 +98,13 @@ public sealed class DuckDbWarehouse : IWarehouseEngine
         }
     }
 
+    /// <summary>A mart refresh computes the mart definitions: it runs under the query memory limit, as mart queries do.</summary>
+    private async Task<T> WithQueryMemoryAsync<T>(Func<Task<T>> work)
+    {
+        await using var connection = OpenConnection();
+        return await WithQueryMemoryAsync(connection, work);
+    }
+
     /// <summary>Sets DuckDB's memory_limit, or resets it to DuckDB's default when none is configured.</summary>
     private static async Task SetMemoryLimitAsync(DuckDBConnection connection, string? limit)
     {
@@ -118,6 +125,9 @@ public sealed class DuckDbWarehouse : IWarehouseEngine
 
     /// <summary>The mart tables' refresher (null without Reporting settings: no semantic layer is deployed then).</summary>
     public MartRefresher? Marts => marts.Value;
+
+    /// <summary>The materialized marts of this engine in dependency order, as a deploy with <paramref name="reporting"/> installs them.</summary>
+    public static IReadOnlyList<MartDefinition> MartDefinitions(ReportingSettings reporting) => new SemanticLayerScriptProvider(reporting).Marts;
 
     IMartRefresher? IWarehouseEngine.Marts => Marts;
 
@@ -258,7 +268,10 @@ public sealed class DuckDbWarehouse : IWarehouseEngine
         }
 
         var upgrader = builder.Build();
-        var result = upgrader.PerformUpgrade();
+        // Building mart tables computes their definitions: under the query memory limit, as a refresh.
+        var result = semantic is { Rebuilt.Count: > 0 }
+            ? WithQueryMemoryAsync(() => Task.FromResult(upgrader.PerformUpgrade())).GetAwaiter().GetResult()
+            : upgrader.PerformUpgrade();
         foreach (var script in result.Scripts)
         {
             (script.SqlScriptOptions.ScriptType == global::DbUp.Support.ScriptType.RunOnce ? versioned : always).Add(DisplayName(script.Name));

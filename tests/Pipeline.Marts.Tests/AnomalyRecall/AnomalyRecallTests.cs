@@ -155,7 +155,8 @@ public sealed class AnomalyRecallTests
         List<object?[]> rows;
         try
         {
-            rows = world.Query("SELECT date, baseline_median, observations FROM mart.kpi_anomalies WHERE kpi_id = 'revenue' AND segment_type = 'all' ORDER BY date");
+            // The definition (mart_def) reads the setting live; the table would get its rows at the next rebuild.
+            rows = world.Query("SELECT date, baseline_median, observations FROM mart_def.kpi_anomalies WHERE kpi_id = 'revenue' AND segment_type = 'all' ORDER BY date");
         }
         finally
         {

@@ -7,6 +7,7 @@ using Pipeline.Etl.Sync;
 using Pipeline.Marts.Tests;
 using Pipeline.Sandbox;
 using Pipeline.Sandbox.World;
+using Pipeline.Warehouse;
 using Pipeline.Warehouse.DuckDb;
 using Pipeline.Warehouse.Marts;
 
@@ -25,8 +26,14 @@ namespace Pipeline.MartTables.Tests;
 [NonParallelizable]
 public sealed class MaterializedMartsTests
 {
-    private const int Days = 40;
-    private const int FirstRunDays = 30;
+    // Longer than the refresh's clock horizon (the longest restatement window, 30 days, with CrmMaturityDays at 3,
+    // then back to the quarter's start): edits to the first weeks are found only from the run log and the CRM
+    // fingerprints, so a refresh that missed them would leave stale rows this test sees.
+    private const int Days = 100;
+    private const int FirstRunDays = 100;
+    private const int OutsideHorizonDays = 35;
+
+    private static readonly ReportingSettings Reporting = SandboxWarehouse.Reporting with { CrmMaturityDays = 3 };
 
     private string folder = null!;
 
@@ -100,12 +107,13 @@ public sealed class MaterializedMartsTests
                     await LoadAsync(sandbox, catalog, path, new SyncRequest(runId));
                     break;
                 case 2:
-                    var from = world.StartDate.AddDays(random.Next(Days - 10));
-                    var to = from.AddDays(random.Next(3, 10));
+                    var from = world.StartDate.AddDays(random.Next(OutsideHorizonDays));
+                    var to = from.AddDays(random.Next(3, 8));
                     var source = random.Next(2) == 0 ? "ga4" : "meta";
-                    what = string.Create(CultureInfo.InvariantCulture, $"restatement and backfill of {source} {from:yyyy-MM-dd}..{to:yyyy-MM-dd}");
+                    what = string.Create(CultureInfo.InvariantCulture, $"restatement and backfill of {source} {from:yyyy-MM-dd}..{to:yyyy-MM-dd}, and an old GA4 window restated");
                     sandbox.World.AdvanceReadGeneration();
                     await LoadAsync(sandbox, catalog, path, new SyncRequest(runId) { BackfillFrom = from, BackfillTo = to }, s => s == source);
+                    await RestateOldWindowAsync(path, from, to, runId);
                     break;
                 case 3:
                     what = await EditCrmAsync(path, random, runId);
@@ -173,7 +181,7 @@ public sealed class MaterializedMartsTests
             await warehouse.MigrateAsync(Pipeline.Etl.Sources.BuiltInStreams);
         }
 
-        var margin = SandboxWarehouse.Reporting with { GrossMargin = SandboxWarehouse.Reporting.GrossMargin / 2 };
+        var margin = Reporting with { GrossMargin = Reporting.GrossMargin / 2 };
         await using (var warehouse = DuckDbWarehouse.Open(new DuckDbWarehouseOptions { Path = path, Reporting = margin }))
         {
             var report = await warehouse.MigrateAsync(Pipeline.Etl.Sources.BuiltInStreams);
@@ -202,7 +210,19 @@ public sealed class MaterializedMartsTests
         Assert.That(await ScalarAsync(path, "SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'mart' AND table_name = 'kpi_measures'"), Is.EqualTo(1L));
     }
 
-    private static DuckDbWarehouse Open(string path) => DuckDbWarehouse.Open(new DuckDbWarehouseOptions { Path = path, Reporting = SandboxWarehouse.Reporting });
+    private static DuckDbWarehouse Open(string path) => DuckDbWarehouse.Open(new DuckDbWarehouseOptions { Path = path, Reporting = Reporting });
+
+    /// <summary>
+    /// What a backfill of a window the platform restated does (the sandbox restates only recent days): the window's
+    /// GA4 sessions change and the run log gets the succeeded window.
+    /// </summary>
+    private static Task RestateOldWindowAsync(string path, DateOnly from, DateOnly to, string runId) =>
+        ExecuteAsync(path, string.Create(CultureInfo.InvariantCulture, $"""
+            UPDATE staging.ga4_traffic_daily SET sessions = sessions + 7, _run_id = '{runId}' WHERE date BETWEEN DATE '{from:yyyy-MM-dd}' AND DATE '{to:yyyy-MM-dd}';
+            INSERT INTO etl.sync_runs (run_id, source, stream, account_id, started_at, finished_at, status, window_from, window_to)
+            SELECT '{runId}-restated', 'ga4', 'traffic_daily', any_value(_account_id), now()::TIMESTAMP, now()::TIMESTAMP, 'Succeeded', DATE '{from:yyyy-MM-dd}', DATE '{to:yyyy-MM-dd}'
+            FROM staging.ga4_traffic_daily;
+            """));
 
     /// <summary>
     /// What a CRM sync does to the warehouse, without a sandbox that can change its CRM: a few deals move to another
@@ -210,7 +230,7 @@ public sealed class MaterializedMartsTests
     /// </summary>
     private static async Task<string> EditCrmAsync(string path, Random random, string runId)
     {
-        var days = random.Next(1, 35);
+        var days = random.Next(OutsideHorizonDays, Days - 20);
         var share = random.Next(5, 20);
         await ExecuteAsync(path, string.Create(CultureInfo.InvariantCulture, $"""
             UPDATE staging.hubspot_deals

@@ -23,8 +23,17 @@ namespace Pipeline.Warehouse.Marts;
 /// A crash or error anywhere rolls everything back, watermark included, so the next refresh recomputes the same days
 /// and more: refreshing is idempotent and catches up any number of runs.
 /// </summary>
+/// <param name="scope">
+/// Runs a refresh or rebuild inside what the engine needs for heavy queries (DuckDB: its query memory limit instead
+/// of the smaller load limit); null runs it as is.
+/// </param>
 public sealed class MartRefresher(
-    Func<CancellationToken, Task<DbConnection>> open, MartRefreshSql sql, IReadOnlyList<MartDefinition> marts, TimeProvider? clock = null, ILogger? logger = null)
+    Func<CancellationToken, Task<DbConnection>> open,
+    MartRefreshSql sql,
+    IReadOnlyList<MartDefinition> marts,
+    TimeProvider? clock = null,
+    ILogger? logger = null,
+    Func<Func<Task<MartRefreshResult>>, Task<MartRefreshResult>>? scope = null)
     : IMartRefresher
 {
     private readonly TimeProvider time = clock ?? TimeProvider.System;
@@ -39,7 +48,13 @@ public sealed class MartRefresher(
     /// </summary>
     public Func<string, CancellationToken, Task>? AfterDelete { get; set; }
 
-    public async Task<MartRefreshResult> RefreshAsync(CancellationToken cancellationToken = default)
+    public Task<MartRefreshResult> RefreshAsync(CancellationToken cancellationToken = default) =>
+        scope is null ? RefreshInScopeAsync(cancellationToken) : scope(() => RefreshInScopeAsync(cancellationToken));
+
+    public Task<MartRefreshResult> RebuildAsync(CancellationToken cancellationToken = default) =>
+        scope is null ? RebuildInScopeAsync(cancellationToken) : scope(() => RebuildInScopeAsync(cancellationToken));
+
+    private async Task<MartRefreshResult> RefreshInScopeAsync(CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         await using var connection = await open(cancellationToken);
@@ -64,7 +79,7 @@ public sealed class MartRefresher(
         return result;
     }
 
-    public async Task<MartRefreshResult> RebuildAsync(CancellationToken cancellationToken = default)
+    private async Task<MartRefreshResult> RebuildInScopeAsync(CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         await using var connection = await open(cancellationToken);
