@@ -61,7 +61,9 @@ public sealed class MaterializedMartsTests
         var steps = new List<string>();
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
         var world = WorldOptions.Demo with { StartDate = today.AddDays(-(Days - 1)), Days = Days };
-        await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions { World = world });
+        // Many syncs in a row: Meta's throttle lets the connector retry at once instead of announcing minutes, and
+        // GA4's daily token quota does not run out, so the test waits for nothing but the work.
+        await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions { World = world, MetaThrottleRegainMinutes = 0, Ga4TokensPerDay = 100_000_000 });
         var sources = SandboxWarehouse.Sources(sandbox, FirstRunDays);
         await using var provider = new ServiceCollection().AddSingleton(TimeProvider.System).AddLogging().AddConfiguredSources(sources).BuildServiceProvider();
         var catalog = new SourceCatalog(provider.GetServices<ISource>());
@@ -98,8 +100,8 @@ public sealed class MaterializedMartsTests
             switch (kind)
             {
                 case 0:
-                    what = "incremental sync";
-                    await LoadAsync(sandbox, catalog, path, new SyncRequest(runId));
+                    what = "incremental sync (Meta aside)";
+                    await LoadAsync(sandbox, catalog, path, new SyncRequest(runId), NotMeta);
                     break;
                 case 1:
                     what = "restatement (platforms reprocess recent days) and incremental sync";
@@ -123,8 +125,8 @@ public sealed class MaterializedMartsTests
                     await AssertCrashLeavesPreviousTablesAsync(path, random, seed, steps);
                     break;
                 default:
-                    what = "incremental sync, no refresh (the next one catches up)";
-                    await LoadAsync(sandbox, catalog, path, new SyncRequest(runId));
+                    what = "incremental sync (Meta aside), no refresh (the next one catches up)";
+                    await LoadAsync(sandbox, catalog, path, new SyncRequest(runId), NotMeta);
                     steps.Add(what);
                     pendingRefresh = true;
                     continue;
@@ -209,6 +211,10 @@ public sealed class MaterializedMartsTests
 
         Assert.That(await ScalarAsync(path, "SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'mart' AND table_name = 'kpi_measures'"), Is.EqualTo(1L));
     }
+
+    // The sandbox's Meta usage counts calls over 10 minutes and the connector paces itself near the limit: Meta's
+    // 28-day incremental re-read runs in the restatement step only, so the test does not wait on the pacing.
+    private static bool NotMeta(string source) => source != "meta";
 
     private static DuckDbWarehouse Open(string path) => DuckDbWarehouse.Open(new DuckDbWarehouseOptions { Path = path, Reporting = Reporting });
 
