@@ -11,8 +11,9 @@ namespace Pipeline.Reliability.Tests;
 /// duplicated, cursors where they belong, and the interrupted window recorded as failed rather than left "Running".
 /// </summary>
 /// <remarks>
-/// Trials compare every staging table, every dw object, the cursors and the rejects. The marts are views over
-/// exactly those, so equal inputs give equal marts; the fault storm compares the marts themselves.
+/// Trials compare every staging table, every dw object, the cursors and the rejects. The mart tables are refreshed
+/// from exactly those (and proven equal to their definitions in tests/Pipeline.Marts.Tests), so equal inputs give
+/// equal marts; the fault storm compares the marts themselves.
 /// </remarks>
 public sealed class CrashRecoveryTests
 {

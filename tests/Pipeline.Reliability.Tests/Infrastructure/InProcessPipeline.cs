@@ -63,6 +63,12 @@ internal static class InProcessPipeline
             }
         }
 
+        // As `pipeline sync` does after its windows: the mart tables follow what was committed.
+        if (warehouse.Marts is { } marts)
+        {
+            await marts.RefreshAsync(cancellationToken);
+        }
+
         return new SyncOutcome(summaries, connectErrors);
     }
 }
