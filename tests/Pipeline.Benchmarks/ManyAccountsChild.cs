@@ -140,7 +140,7 @@ internal static class ManyAccountsChild
         MemorySampler sampler;
         double cpu;
         double writerBusy;
-        await using (var warehouse = DuckDbWarehouse.Open(new DuckDbWarehouseOptions { Path = spec.Warehouse, Reporting = Child.Reporting, MemoryLimit = new DuckDbSettings().MemoryLimit }, NullLogger<DuckDbWarehouse>.Instance))
+        await using (var warehouse = DuckDbWarehouse.Open(new DuckDbWarehouseOptions { Path = spec.Warehouse, Reporting = Child.Reporting, MemoryLimit = new DuckDbSettings().MemoryLimit, QueryMemoryLimit = new DuckDbSettings().QueryMemoryLimit }, NullLogger<DuckDbWarehouse>.Instance))
         {
             await warehouse.MigrateAsync(catalog.Streams);
             sampler = new MemorySampler(Path.GetFullPath(spec.Warehouse));
