@@ -27,7 +27,8 @@ internal static class MartRefreshStep
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             var line = string.Join(' ', ex.Message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
-            logger.LogError(ex, "Refreshing the mart tables failed: {Error}", line);
+            // One line, as every failure the CLI prints: the message names the cause (a full disk, a lost connection).
+            logger.LogError("Refreshing the mart tables failed: {Error}", line);
             await env.Error.WriteLineAsync($"error: refreshing the mart tables failed ({line}); the loads are kept and the marts keep their previous rows: run 'pipeline marts refresh'");
             return false;
         }
