@@ -88,7 +88,7 @@ public sealed class UncostedPaidChannelTests
         await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions { World = world });
         truth = sandbox.World.Truth;
         var path = Path.Combine(folder, "warehouse.duckdb");
-        await SandboxWarehouse.SyncAsync(sandbox, SandboxWarehouse.Sources(sandbox, Days, mailchimp: false), path, "uncosted-tests");
+        await SandboxWarehouse.SyncAsync(sandbox, SandboxSources.For(sandbox, Days, mailchimp: false), path, "uncosted-tests");
 
         connection = new DuckDBConnection($"Data Source={path}");
         await connection.OpenAsync();

@@ -47,7 +47,7 @@ public sealed class MartsFixture
         SandboxWorld = sandbox.World;
         Files = TestFiles.Create(World.StartDate, World.EndDate, ZeroCostDay(sandbox.World.Truth));
         Files.WriteTo(filesFolder);
-        await SandboxWarehouse.SyncAsync(sandbox, SandboxWarehouse.Sources(sandbox, WorldDays, filesFolder: filesFolder), WarehousePath, "marts-tests");
+        await SandboxWarehouse.SyncAsync(sandbox, SandboxSources.For(sandbox, WorldDays, filesFolder: filesFolder), WarehousePath, "marts-tests");
 
         // The activity endpoint's history the Mailchimp connector loads on its first run.
         var firstListActivityDay = World.EndDate.AddDays(-(MailchimpOptions.ActivityHistoryDays - 1));

@@ -1,10 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
-using Pipeline.Connectors.Files;
-using Pipeline.Connectors.Ga4;
-using Pipeline.Connectors.HubSpot;
-using Pipeline.Connectors.Mailchimp;
-using Pipeline.Connectors.Meta;
 using Pipeline.Connectors.Streams;
 using Pipeline.Etl;
 using Pipeline.Etl.Configuration;
@@ -23,33 +18,6 @@ internal static class SandboxWarehouse
 {
     /// <summary>Reporting in EUR, Europe/Berlin, as every reference of this project computes.</summary>
     public static ReportingSettings Reporting { get; } = new() { Currency = "EUR", TimeZone = "Europe/Berlin" };
-
-    /// <param name="mailchimp">False leaves Mailchimp out (a small world that only needs ads, web and CRM).</param>
-    /// <param name="filesFolder">The test's CSV files, or null for none.</param>
-    public static SourcesOptions Sources(SandboxServer sandbox, int firstRunDays, bool mailchimp = true, string? filesFolder = null)
-    {
-        var credentials = sandbox.Credentials;
-        return new SourcesOptions
-        {
-            Ga4 = new Ga4Options
-            {
-                BaseUrl = sandbox.Ga4BaseAddress,
-                TokenUrl = sandbox.GoogleTokenUri,
-                Properties = [new Ga4PropertyOptions { PropertyId = credentials.Ga4PropertyId, ServiceAccountKeyJson = credentials.GoogleServiceAccountKeyJson, FirstRunDays = firstRunDays }],
-            },
-            Meta = new MetaOptions
-            {
-                BaseUrl = sandbox.MetaBaseAddress,
-                AccessToken = credentials.MetaAccessToken,
-                AdAccountIds = [.. credentials.MetaAdAccountIds],
-                FirstRunDays = firstRunDays,
-                AsyncPollInterval = TimeSpan.FromMilliseconds(50),
-            },
-            Mailchimp = mailchimp ? new MailchimpOptions { BaseUrl = sandbox.MailchimpBaseAddress, Accounts = [new MailchimpAccountOptions { ApiKey = credentials.MailchimpApiKey }] } : null,
-            HubSpot = new HubSpotOptions { BaseUrl = sandbox.HubSpotBaseAddress, Accounts = [new HubSpotAccountOptions { AccessToken = credentials.HubSpotAccessToken }] },
-            Files = filesFolder is null ? null : new FilesOptions { Folder = filesFolder },
-        };
-    }
 
     /// <summary>Migrates a new warehouse at <paramref name="path"/>, syncs every source of <paramref name="sources"/> into it, and migrates again.</summary>
     public static async Task SyncAsync(SandboxServer sandbox, SourcesOptions sources, string path, string runName)

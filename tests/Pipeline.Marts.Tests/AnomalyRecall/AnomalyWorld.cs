@@ -92,7 +92,7 @@ public sealed class AnomalyWorld : IAsyncDisposable
         var options = WorldOptionsFor(Injected);
         await using (var sandbox = await SandboxServer.StartAsync(new SandboxOptions { World = options }))
         {
-            await SandboxWarehouse.SyncAsync(sandbox, SandboxWarehouse.Sources(sandbox, Days), path, "anomaly-recall");
+            await SandboxWarehouse.SyncAsync(sandbox, SandboxSources.For(sandbox, Days), path, "anomaly-recall");
         }
 
         var db = new DuckDBConnection($"Data Source={path}");

@@ -6,15 +6,10 @@ using DuckDB.NET.Data;
 using Microsoft.Data.SqlClient;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
-using Pipeline.Connectors.Files;
-using Pipeline.Connectors.Ga4;
-using Pipeline.Connectors.HubSpot;
-using Pipeline.Connectors.Mailchimp;
-using Pipeline.Connectors.Meta;
 using Pipeline.Connectors.Streams;
 using Pipeline.Etl;
-using Pipeline.Etl.Configuration;
 using Pipeline.Etl.Sync;
+using Pipeline.Marts.Tests;
 using Pipeline.Sandbox;
 using Pipeline.Sandbox.World;
 using Pipeline.Warehouse.DuckDb;
@@ -85,27 +80,7 @@ public sealed partial class MartParityTests : SqlServerTestBase
         var filesFolder = Path.Combine(folder, "files");
         ExampleFiles.WriteShifted(filesFolder, world.StartDate);
         await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions { World = world });
-        var credentials = sandbox.Credentials;
-        var sources = new SourcesOptions
-        {
-            Ga4 = new Ga4Options
-            {
-                BaseUrl = sandbox.Ga4BaseAddress,
-                TokenUrl = sandbox.GoogleTokenUri,
-                Properties = [new Ga4PropertyOptions { PropertyId = credentials.Ga4PropertyId, ServiceAccountKeyJson = credentials.GoogleServiceAccountKeyJson, FirstRunDays = WorldDays }],
-            },
-            Meta = new MetaOptions
-            {
-                BaseUrl = sandbox.MetaBaseAddress,
-                AccessToken = credentials.MetaAccessToken,
-                AdAccountIds = [.. credentials.MetaAdAccountIds],
-                FirstRunDays = WorldDays,
-                AsyncPollInterval = TimeSpan.FromMilliseconds(50),
-            },
-            Mailchimp = new MailchimpOptions { BaseUrl = sandbox.MailchimpBaseAddress, Accounts = [new MailchimpAccountOptions { ApiKey = credentials.MailchimpApiKey }] },
-            HubSpot = new HubSpotOptions { BaseUrl = sandbox.HubSpotBaseAddress, Accounts = [new HubSpotAccountOptions { AccessToken = credentials.HubSpotAccessToken }] },
-            Files = new FilesOptions { Folder = filesFolder },
-        };
+        var sources = SandboxSources.For(sandbox, WorldDays, filesFolder: filesFolder);
 
         await using var provider = new ServiceCollection().AddSingleton(TimeProvider.System).AddLogging().AddConfiguredSources(sources).BuildServiceProvider();
         var catalog = new SourceCatalog(provider.GetServices<ISource>());
