@@ -64,7 +64,7 @@ public sealed class MaterializedMartsTests
         // Many syncs in a row: Meta's throttle lets the connector retry at once instead of announcing minutes, and
         // GA4's daily token quota does not run out, so the test waits for nothing but the work.
         await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions { World = world, MetaThrottleRegainMinutes = 0, Ga4TokensPerDay = 100_000_000 });
-        var sources = SandboxWarehouse.Sources(sandbox, FirstRunDays);
+        var sources = SandboxSources.For(sandbox, FirstRunDays);
         await using var provider = new ServiceCollection().AddSingleton(TimeProvider.System).AddLogging().AddConfiguredSources(sources).BuildServiceProvider();
         var catalog = new SourceCatalog(provider.GetServices<ISource>());
         var path = Path.Combine(folder, "warehouse.duckdb");
