@@ -57,19 +57,9 @@ public static class PipelineCli
 
     private static async Task<int> FailAsync(CliEnvironment env, string message, int code)
     {
-        await env.Error.WriteLineAsync($"pipeline: error: {OneLine(NameDiskFull(message))}");
+        await env.Error.WriteLineAsync($"pipeline: error: {OneLine(Warehouse.DuckDb.DuckDbDiskFull.Name(message))}");
         return code;
     }
-
-    /// <summary>
-    /// DuckDB reports a disk too full for the temporary files it spills to past its memory_limit as "Out of Memory
-    /// Error: failed to offload data block ... max_temp_directory_size" (that setting defaults to the free space): the
-    /// cause a user must act on is the disk, so the line says so first.
-    /// </summary>
-    private static string NameDiskFull(string message) =>
-        message.Contains("failed to offload data block", StringComparison.Ordinal) && message.Contains("max_temp_directory_size", StringComparison.Ordinal)
-            ? $"No space left on device for DuckDB's temporary files (it spills there past Warehouse:DuckDb:MemoryLimit): {message}"
-            : message;
 
     private static string OneLine(string message) =>
         string.Join(' ', message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));

@@ -61,7 +61,7 @@ public sealed class DiskTests
                 break;
             }
 
-            TestContext.Out.WriteLine($"{headroom} KB headroom did not fill up among the windows: {err.Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault()}");
+            TestContext.Out.WriteLine($"{headroom} KB headroom did not fill up among the windows:\n{err}");
             // Full before the windows (migrate) needs more room; full after them (the mart refresh spills more than a
             // window does) or not full at all needs less.
             var afterWindows = err.Contains("refreshing the mart tables failed", StringComparison.Ordinal);

@@ -43,3 +43,16 @@ public sealed class LoadRejectedException : Exception
 
     public LoadRejectedException(string message, Exception inner) : base(message, inner) { }
 }
+
+/// <summary>
+/// The warehouse's disk (or the disk of its temporary files) is full; the message names it first, whatever words the
+/// engine used. Whatever the failed statement wrote was rolled back.
+/// </summary>
+public sealed class WarehouseDiskFullException : Exception
+{
+    public WarehouseDiskFullException(string message, Exception? inner = null) : base(message, inner) { }
+
+    public WarehouseDiskFullException() { }
+
+    public WarehouseDiskFullException(string message) : base(message) { }
+}

@@ -34,10 +34,10 @@ public sealed class DuckDbWarehouse : IWarehouseEngine
         this.logger = logger;
         ConnectionString = connectionString;
         this.lockHolder = lockHolder;
-        Loader = new DuckDbStagingLoader(this, options.BeforeCommit);
+        Loader = new DuckDbDiskFull.Loader(new DuckDbStagingLoader(this, options.BeforeCommit));
         marts = new Lazy<MartRefresher?>(() => options.Reporting is { } reporting
             ? new MartRefresher(_ => Task.FromResult<System.Data.Common.DbConnection>(OpenConnection()), DuckDbMartRefreshSql.Instance,
-                new SemanticLayerScriptProvider(reporting).Marts, logger: logger, scope: WithQueryMemoryAsync)
+                new SemanticLayerScriptProvider(reporting).Marts, logger: logger, scope: work => DuckDbDiskFull.NamedAsync(() => WithQueryMemoryAsync(work)))
             : null);
         RunLog = new DuckDbRunLog(this);
         Reader = new DuckDbReader(this);

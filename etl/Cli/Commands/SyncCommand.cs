@@ -128,10 +128,18 @@ internal sealed class SyncCommand(
 
         Write(summaries);
         var martsFailed = !await MartRefreshStep.RunAsync(warehouse, summaries, env, logger, cancellationToken);
-        // What was loaded may hold money in a currency without a rate: say so now, not when a total looks small.
-        foreach (var line in await FxWarnings.ReadAsync(warehouse.Reader, cancellationToken))
+        // What was loaded may hold money in a currency without a rate: say so now, not when a total looks small. Only
+        // a warning: when the warehouse cannot answer (its disk just filled up), the failure below is what the run ends on.
+        try
         {
-            await env.Error.WriteLineAsync(line);
+            foreach (var line in await FxWarnings.ReadAsync(warehouse.Reader, cancellationToken))
+            {
+                await env.Error.WriteLineAsync(line);
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException && (martsFailed || summaries.Any(s => s.Windows.Any(w => w.Status != SyncRunStatus.Succeeded))))
+        {
+            logger.LogWarning("Could not check for money without an FX rate: {Error}", ex.Message);
         }
 
         if (connectFailures.Count > 0)
