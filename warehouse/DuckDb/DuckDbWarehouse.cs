@@ -233,7 +233,7 @@ public sealed class DuckDbWarehouse : IWarehouseEngine
     /// <summary>A new connection to the same database (shares the in-process instance and its lock).</summary>
     internal DuckDBConnection OpenConnection() => DuckDbConnections.Open(ConnectionString);
 
-    public Task<MigrationReport> MigrateAsync(IReadOnlyCollection<StreamDescriptor> streams, CancellationToken cancellationToken = default)
+    public async Task<MigrationReport> MigrateAsync(IReadOnlyCollection<StreamDescriptor> streams, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(streams);
         cancellationToken.ThrowIfCancellationRequested();
@@ -270,7 +270,7 @@ public sealed class DuckDbWarehouse : IWarehouseEngine
         var upgrader = builder.Build();
         // Building mart tables computes their definitions: under the query memory limit, as a refresh.
         var result = semantic is { Rebuilt.Count: > 0 }
-            ? WithQueryMemoryAsync(() => Task.FromResult(upgrader.PerformUpgrade())).GetAwaiter().GetResult()
+            ? await WithQueryMemoryAsync(() => Task.FromResult(upgrader.PerformUpgrade()))
             : upgrader.PerformUpgrade();
         foreach (var script in result.Scripts)
         {
@@ -290,11 +290,11 @@ public sealed class DuckDbWarehouse : IWarehouseEngine
             rebuilt = [.. semantic.Rebuilt.Select(m => m.Table)];
             if (Marts is { } marts)
             {
-                marts.RecordDeployAsync(semantic.Rebuilt, cancellationToken).GetAwaiter().GetResult();
+                await marts.RecordDeployAsync(semantic.Rebuilt, cancellationToken);
             }
         }
 
-        return Task.FromResult(new MigrationReport(versioned, always) { MartsRebuilt = rebuilt });
+        return new MigrationReport(versioned, always) { MartsRebuilt = rebuilt };
     }
 
     /// <summary>The mart views and tables there are before a deploy, with the definition hashes recorded for the tables.</summary>
