@@ -64,13 +64,6 @@ public sealed record RunReportResponse
 
 public sealed record MetricHeader(string Name, string? Type);
 
-/// <summary>
-/// One report row: the <c>value</c> of each dimension and metric, in header order (null where GA4 sent none).
-/// Read by <see cref="ReportRowConverter"/> into two arrays, not a list of value objects per cell: a 25,000-row
-/// page is held while it is read, and this keeps it to the strings themselves.
-/// </summary>
-[JsonConverter(typeof(ReportRowConverter))]
-public sealed record ReportRow(IReadOnlyList<string?> DimensionValues, IReadOnlyList<string?> MetricValues);
 
 public sealed record ResponseMetadata
 {

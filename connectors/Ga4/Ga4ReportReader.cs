@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
+using System.Text;
 using System.Text.Json;
 using Pipeline.Connectors.Paging;
 using Pipeline.Connectors.Streams;
@@ -122,12 +123,12 @@ internal sealed class Ga4ReportReader(Ga4Connection connection, Ga4Report report
 
     private string? Fill(ReportRow row, object?[] values, int[] metricIndex)
     {
-        if (row.DimensionValues.Count != report.Dimensions.Count + 1)
+        if (row.DimensionCount != report.Dimensions.Count + 1)
         {
-            return $"row has {row.DimensionValues.Count} dimension values, expected {report.Dimensions.Count + 1}";
+            return $"row has {row.DimensionCount} dimension values, expected {report.Dimensions.Count + 1}";
         }
 
-        var date = row.DimensionValues[0];
+        var date = row.Dimension(0);
         if (!DateOnly.TryParseExact(date, "yyyyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
         {
             return $"date '{date}' is not yyyyMMdd";
@@ -136,17 +137,18 @@ internal sealed class Ga4ReportReader(Ga4Connection connection, Ga4Report report
         values[0] = day;
         for (var d = 0; d < report.Dimensions.Count; d++)
         {
-            values[1 + d] = row.DimensionValues[1 + d] ?? "";
+            values[1 + d] = row.Dimension(1 + d) ?? "";
         }
 
         var offset = 1 + report.Dimensions.Count;
         for (var m = 0; m < report.Metrics.Count; m++)
         {
             var metric = report.Metrics[m];
-            var raw = metricIndex[m] < row.MetricValues.Count ? row.MetricValues[metricIndex[m]] : null;
-            if (!TryParse(raw, metric.Type, out var value))
+            ReadOnlySpan<byte> raw = default;
+            var present = metricIndex[m] < row.MetricCount && row.TryGetMetric(metricIndex[m], out raw);
+            if (!TryParse(present, raw, metric.Type, out var value))
             {
-                return $"metric {metric.ApiName} value '{raw}' is not a {metric.Type}";
+                return $"metric {metric.ApiName} value '{(present ? Encoding.UTF8.GetString(raw) : "")}' is not a {metric.Type}";
             }
 
             values[offset + m] = value;
@@ -155,10 +157,11 @@ internal sealed class Ga4ReportReader(Ga4Connection connection, Ga4Report report
         return null;
     }
 
-    private static bool TryParse(string? raw, Streams.FieldType type, out object? value)
+    /// <summary>A metric's UTF-8 text typed (the same rules as parsing its string: invariant culture, integers may come as "12.0" or "1e3").</summary>
+    private static bool TryParse(bool present, ReadOnlySpan<byte> raw, Streams.FieldType type, out object? value)
     {
         value = null;
-        if (raw is null)
+        if (!present)
         {
             return true;
         }

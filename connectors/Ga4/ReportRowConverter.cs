@@ -13,19 +13,32 @@ internal sealed class ReportRowConverter : JsonConverter<ReportRow>
     public override ReportRow Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
         Expect(ref reader, JsonTokenType.StartObject, "a report row");
-        IReadOnlyList<string?> dimensions = [], metrics = [];
+        // GA4 sends dimensionValues before metricValues; the other order is read into a second writer and appended.
+        var dimensions = new ReportRowWriter();
+        ReportRowWriter? metricsFirst = null;
+        var dimensionCount = 0;
+        var sawDimensions = false;
         while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
         {
             Expect(ref reader, JsonTokenType.PropertyName, "a row member");
             if (reader.ValueTextEquals("dimensionValues"u8))
             {
                 reader.Read();
-                dimensions = ReadCells(ref reader);
+                dimensionCount = ReadCells(ref reader, dimensions);
+                sawDimensions = true;
             }
             else if (reader.ValueTextEquals("metricValues"u8))
             {
                 reader.Read();
-                metrics = ReadCells(ref reader);
+                if (sawDimensions)
+                {
+                    ReadCells(ref reader, dimensions);
+                }
+                else
+                {
+                    metricsFirst = new ReportRowWriter();
+                    ReadCells(ref reader, metricsFirst);
+                }
             }
             else
             {
@@ -34,7 +47,15 @@ internal sealed class ReportRowConverter : JsonConverter<ReportRow>
             }
         }
 
-        return new ReportRow(dimensions, metrics);
+        if (metricsFirst is not null)
+        {
+            // Rare (not GA4's order): rebuild through strings, simplest to get right.
+            var metrics = new ReportRow(metricsFirst.ToArray(), 0).MetricValues;
+            var dims = new ReportRow(dimensions.ToArray(), dimensionCount).DimensionValues;
+            return new ReportRow(dims, metrics);
+        }
+
+        return new ReportRow(dimensions.ToArray(), dimensionCount);
     }
 
     public override void Write(Utf8JsonWriter writer, ReportRow value, JsonSerializerOptions options)
@@ -45,27 +66,30 @@ internal sealed class ReportRowConverter : JsonConverter<ReportRow>
         writer.WriteEndObject();
     }
 
-    /// <summary>[{"value": "…"}, …] (or null) → the values; a small list first, since a row has a handful of cells.</summary>
-    private static string?[] ReadCells(ref Utf8JsonReader reader)
+    /// <summary>[{"value": "…"}, …] (or null) → the values, appended to <paramref name="row"/>; returns how many.</summary>
+    private static int ReadCells(ref Utf8JsonReader reader, ReportRowWriter row)
     {
         if (reader.TokenType == JsonTokenType.Null)
         {
-            return [];
+            return 0;
         }
 
         Expect(ref reader, JsonTokenType.StartArray, "an array of values");
-        var cells = new List<string?>(8);
+        var count = 0;
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
             Expect(ref reader, JsonTokenType.StartObject, "a value object");
-            string? value = null;
+            var found = false;
             while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
             {
                 var isValue = reader.ValueTextEquals("value"u8);
                 reader.Read();
-                if (isValue && reader.TokenType == JsonTokenType.String)
+                if (isValue && reader.TokenType == JsonTokenType.String && !found)
                 {
-                    value = reader.GetString();
+                    // Unescaped UTF-8 is never longer than the escaped token.
+                    var room = reader.HasValueSequence ? checked((int)reader.ValueSequence.Length) : reader.ValueSpan.Length;
+                    row.Commit(reader.CopyString(row.Reserve(room)));
+                    found = true;
                 }
                 else
                 {
@@ -73,10 +97,15 @@ internal sealed class ReportRowConverter : JsonConverter<ReportRow>
                 }
             }
 
-            cells.Add(value);
+            if (!found)
+            {
+                row.AddNull();
+            }
+
+            count++;
         }
 
-        return [.. cells];
+        return count;
     }
 
     private static void WriteCells(Utf8JsonWriter writer, string name, IReadOnlyList<string?> cells)

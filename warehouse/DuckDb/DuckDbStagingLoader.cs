@@ -6,9 +6,11 @@ using static Pipeline.Warehouse.DuckDb.DuckDbTypes;
 namespace Pipeline.Warehouse.DuckDb;
 
 /// <summary>
-/// DuckDB load path. Batches are appended with the Appender into a connection-local temp table as they arrive
-/// (nothing holds a whole report in memory); then one transaction replaces the window or upserts by key, stores
-/// rejects and advances the cursor.
+/// DuckDB load path. Report windows are appended straight into staging inside their transaction
+/// (<see cref="DuckDbReportWindowLoader"/>). Entity and snapshot streams are appended with the Appender into a
+/// connection-local temp table as they arrive (nothing holds a whole load in memory), because which staging rows they
+/// replace is known only from their keys; then one transaction replaces or upserts by key, stores rejects and advances
+/// the cursor.
 /// </summary>
 internal sealed class DuckDbStagingLoader(
     DuckDbWarehouse warehouse,
@@ -29,6 +31,19 @@ internal sealed class DuckDbStagingLoader(
         var suffix = Guid.NewGuid().ToString("N");
         var loadTable = $"load_{suffix}";
         var rejectTable = $"reject_{suffix}";
+        if (stream.Kind == StreamKind.Report)
+        {
+            await connection.ExecuteAsync($"CREATE TEMP TABLE {Quote(rejectTable)} (reason VARCHAR NOT NULL, payload VARCHAR);");
+            try
+            {
+                return await DuckDbReportWindowLoader.LoadAsync(connection, stream, window, batches, rejectTable, beforeCommit, cancellationToken);
+            }
+            finally
+            {
+                await connection.ExecuteAsync($"DROP TABLE IF EXISTS temp.{Quote(rejectTable)};");
+            }
+        }
+
         await CreateLoadTablesAsync(connection, stream, loadTable, rejectTable);
         try
         {
@@ -91,12 +106,8 @@ internal sealed class DuckDbStagingLoader(
         await foreach (var batch in batches.WithCancellation(cancellationToken))
         {
             batchCount++;
-            foreach (var reject in batch.Rejects.Select(StagingRows.Redacted))
-            {
-                read++;
-                rejects++;
-                rejectAppender.CreateRow().AppendValue(reject.Reason).AppendValue(reject.Payload).EndRow();
-            }
+            read += batch.Rejects.Count;
+            rejects += AppendConnectorRejects(rejectAppender, batch);
 
             foreach (var row in batch.Rows)
             {
@@ -122,7 +133,18 @@ internal sealed class DuckDbStagingLoader(
         return (read, rejects, batchCount);
     }
 
-    private static IDuckDBAppenderRow AppendTyped(IDuckDBAppenderRow row, FieldType type, object? value)
+    /// <summary>The batch's connector rejects, redacted, into the load's reject table; returns how many.</summary>
+    internal static int AppendConnectorRejects(DuckDBAppender rejectAppender, RecordBatch batch)
+    {
+        foreach (var reject in batch.Rejects.Select(StagingRows.Redacted))
+        {
+            rejectAppender.CreateRow().AppendValue(reject.Reason).AppendValue(reject.Payload).EndRow();
+        }
+
+        return batch.Rejects.Count;
+    }
+
+    internal static IDuckDBAppenderRow AppendTyped(IDuckDBAppenderRow row, FieldType type, object? value)
     {
         if (value is null)
         {
@@ -186,22 +208,9 @@ internal sealed class DuckDbStagingLoader(
             """,
             p,
             tx);
-        await connection.ExecuteAsync(
-            $"""
-            INSERT INTO etl.rejected_records (run_id, source, stream, account_id, rejected_at, reason, payload)
-            SELECT $run_id, $source, $stream, $account_id, $now, reason, payload FROM {Quote(rejectTable)}
-            """,
-            p,
-            tx);
+        await SaveRejectsAsync(connection, tx, rejectTable, p);
 
-        if (stream.Kind == StreamKind.Report)
-        {
-            await connection.ExecuteAsync(
-                $"DELETE FROM {staging} WHERE _account_id = $account_id AND {Quote(stream.CursorField)} BETWEEN $from AND $to",
-                p,
-                tx);
-        }
-        else if (stream.Kind == StreamKind.Snapshot)
+        if (stream.Kind == StreamKind.Snapshot)
         {
             await connection.ExecuteAsync($"DELETE FROM {staging} WHERE _account_id = $account_id", p, tx);
         }
@@ -226,16 +235,8 @@ internal sealed class DuckDbStagingLoader(
             p,
             tx);
 
-        var cursor = await NextCursorAsync(connection, tx, stream, window, load);
-        await connection.ExecuteAsync(
-            """
-            INSERT INTO etl.sync_state (source, stream, account_id, cursor_value, updated_at, run_id)
-            VALUES ($source, $stream, $account_id, $cursor, $now, $run_id)
-            ON CONFLICT (source, stream, account_id) DO UPDATE
-            SET cursor_value = excluded.cursor_value, updated_at = excluded.updated_at, run_id = excluded.run_id
-            """,
-            new { p.source, p.stream, p.account_id, cursor, p.now, p.run_id },
-            tx);
+        var maxSeen = await connection.ExecuteScalarAsync<object?>($"SELECT max({Quote(stream.CursorField)}) FROM {load}", transaction: tx);
+        var cursor = await SaveCursorAsync(connection, tx, stream, window, maxSeen, now);
 
         if (beforeCommit is not null)
         {
@@ -247,16 +248,35 @@ internal sealed class DuckDbStagingLoader(
         return new WindowLoadResult(read, written, appendedRejects + duplicates, cursor);
     }
 
-    /// <summary>The stored cursor moved by this load's rows, by the stream kind's rule (<see cref="StreamCursor.Advance"/>).</summary>
-    private static async Task<string?> NextCursorAsync(DuckDBConnection connection, System.Data.Common.DbTransaction tx, StreamDescriptor stream, LoadWindow window, string load)
-    {
-        var previous = await connection.ExecuteScalarAsync<string?>(
-            "SELECT cursor_value FROM etl.sync_state WHERE source = $source AND stream = $stream AND account_id = $account_id",
-            new { source = stream.Source, stream = stream.Name, account_id = window.AccountId },
+    /// <summary>The load's rejects (connector rejects and rows that failed the checks) into etl.rejected_records.</summary>
+    internal static Task SaveRejectsAsync(DuckDBConnection connection, System.Data.Common.DbTransaction tx, string rejectTable, object p) =>
+        connection.ExecuteAsync(
+            $"""
+            INSERT INTO etl.rejected_records (run_id, source, stream, account_id, rejected_at, reason, payload)
+            SELECT $run_id, $source, $stream, $account_id, $now, reason, payload FROM {Quote(rejectTable)}
+            """,
+            p,
             tx);
-        var max = stream.Kind == StreamKind.Report
-            ? null
-            : await connection.ExecuteScalarAsync<object?>($"SELECT max({Quote(stream.CursorField)}) FROM {load}", transaction: tx);
-        return StreamCursor.Advance(stream, StreamCursor.Parse(stream, previous), window.To, max)?.Text;
+
+    /// <summary>
+    /// Moves the stored cursor by this load's rows, by the stream kind's rule (<see cref="StreamCursor.Advance"/>:
+    /// a report's is its window end, so <paramref name="maxSeen"/> is null there), and stores it.
+    /// </summary>
+    internal static async Task<string?> SaveCursorAsync(DuckDBConnection connection, System.Data.Common.DbTransaction tx, StreamDescriptor stream, LoadWindow window, object? maxSeen, DateTime now)
+    {
+        var key = new { source = stream.Source, stream = stream.Name, account_id = window.AccountId };
+        var previous = await connection.ExecuteScalarAsync<string?>(
+            "SELECT cursor_value FROM etl.sync_state WHERE source = $source AND stream = $stream AND account_id = $account_id", key, tx);
+        var cursor = StreamCursor.Advance(stream, StreamCursor.Parse(stream, previous), window.To, maxSeen)?.Text;
+        await connection.ExecuteAsync(
+            """
+            INSERT INTO etl.sync_state (source, stream, account_id, cursor_value, updated_at, run_id)
+            VALUES ($source, $stream, $account_id, $cursor, $now, $run_id)
+            ON CONFLICT (source, stream, account_id) DO UPDATE
+            SET cursor_value = excluded.cursor_value, updated_at = excluded.updated_at, run_id = excluded.run_id
+            """,
+            new { key.source, key.stream, key.account_id, cursor, now, run_id = window.RunId },
+            tx);
+        return cursor;
     }
 }
