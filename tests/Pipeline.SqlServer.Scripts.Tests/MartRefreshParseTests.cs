@@ -45,6 +45,18 @@ public sealed class MartRefreshParseTests
         Assert.That(SqlServerSemanticDialect.Instance.MartTable("kpi_values", MartTableAction.Keep), Is.Empty);
 
     [Test]
+    public void The_daily_measures_are_a_full_mart_of_dw_alone_that_the_KPI_marts_read_after_it()
+    {
+        var names = Marts.Select(m => m.Name).ToList();
+        var daily = Marts.Single(m => m.Name == "kpi_measure_daily");
+
+        Assert.That(daily.Refresh.IsFull, Is.True, "its labels and cost scope span the whole history");
+        Assert.That(daily.ReadsMarts, Is.False, "read from dw only, so the refresh can recompute it before the fingerprints");
+        Assert.That(Marts.Where(m => m.Name is "kpi_measures" or "kpi_values" or "kpi_target_progress").Select(m => m.ReadsMarts), Is.All.True);
+        Assert.That(names.IndexOf("kpi_measure_daily"), Is.LessThan(names.IndexOf("kpi_measures")).And.LessThan(names.IndexOf("kpi_values")));
+    }
+
+    [Test]
     public void Every_materialized_mart_declares_a_refresh_and_range_ones_a_key()
     {
         Assert.That(Marts.Select(m => m.Name), Is.SupersetOf(new[] { "kpi_values", "kpi_measures", "dashboard_executive", "dashboard_marketing", "dashboard_specialist" }));

@@ -18,11 +18,13 @@ internal static class SegmentKeys
         "INSERT INTO staging.ga4_traffic_daily (date, _account_id, session_default_channel_group, session_source, session_medium, "
         + "session_campaign_name, device_category, country, sessions, _run_id, _loaded_at) VALUES "
         + string.Join(", ", Rows.Select(r =>
-            $"('2026-01-05', 'p1', '{r.Channel}', 'segment-test', 'partner', '{r.Campaign}', 'desktop', '{r.Country}', {r.Sessions}, 'run-1', '2026-01-06 00:00:00')"));
+            $"('2026-01-05', 'p1', '{r.Channel}', 'segment-test', 'partner', '{r.Campaign}', 'desktop', '{r.Country}', {r.Sessions}, 'run-1', '2026-01-06 00:00:00')"))
+        // The daily measures the mart definitions read are a table: recomputed as the refresh does first.
+        + "; DELETE FROM mart.kpi_measure_daily; INSERT INTO mart.kpi_measure_daily SELECT * FROM mart_def.kpi_measure_daily";
 
     /// <summary>Day sessions by segment for one segment type, as "segment=sessions" in ordinal order.</summary>
-    // The definition of mart.kpi_measures (it reads dw only): the rows are written straight into staging, without a
-    // sync and so without the refresh that would copy them into the table.
+    // The definition of mart.kpi_measures (over the daily measures InsertSql recomputes): the rows are
+    // written straight into staging, without a sync and so without the refresh that would copy them into the table.
     public static string SessionsSql(string segmentType) =>
         $"SELECT segment, CAST(value AS INTEGER) FROM mart_def.kpi_measures WHERE grain = 'day' AND measure = 'sessions' AND segment_type = '{segmentType}'";
 

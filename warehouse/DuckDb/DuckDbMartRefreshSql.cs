@@ -12,7 +12,7 @@ internal sealed class DuckDbMartRefreshSql : MartRefreshSql
         SELECT date, CAST(sum(h) AS VARCHAR) AS fingerprint
         FROM (
             SELECT date, CAST(hash(measure, value, breakdown, platform, channel, campaign, device, country) AS HUGEINT) AS h
-            FROM dw.kpi_measure_daily WHERE measure IN ({EntityMeasures})
+            FROM mart.kpi_measure_daily WHERE measure IN ({EntityMeasures})
             UNION ALL
             SELECT date, CAST(hash(currency, rate_to_reporting) AS HUGEINT) FROM dw.fx_daily
         ) AS f

@@ -12,7 +12,7 @@ internal sealed class SqlServerMartRefreshSql : MartRefreshSql
         SELECT date, CAST(SUM(h) AS nvarchar(40)) AS fingerprint
         FROM (
             SELECT date, CAST(CHECKSUM(measure, value, breakdown, platform, channel, campaign, device, country) AS bigint) AS h
-            FROM dw.kpi_measure_daily WHERE measure IN ({EntityMeasures})
+            FROM mart.kpi_measure_daily WHERE measure IN ({EntityMeasures})
             UNION ALL
             SELECT date, CAST(CHECKSUM(currency, rate_to_reporting) AS bigint) FROM dw.fx_daily
         ) AS f

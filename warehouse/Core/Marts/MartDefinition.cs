@@ -7,7 +7,11 @@ namespace Pipeline.Warehouse.Marts;
 /// its docs file says, with the hash of its definition and of everything the definition reads (so a changed
 /// dw view or reporting setting rebuilds it as a changed mart view does).
 /// </summary>
-public sealed record MartDefinition(string Name, MartRefreshPolicy Refresh, string Hash)
+/// <param name="ReadsMarts">
+/// Whether the definition reads another mart table. A full mart that reads none (mart.kpi_measure_daily) can be
+/// refreshed before the refresh works out its affected days, so the CRM fingerprints read the fresh table.
+/// </param>
+public sealed record MartDefinition(string Name, MartRefreshPolicy Refresh, string Hash, bool ReadsMarts = true)
 {
     public string Table => MartLayer.TableSchema + "." + Name;
 

@@ -51,7 +51,10 @@ public static class MartLayer
             return hashes[key] = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
         }
 
-        return [.. ordered.Where(IsMaterialized).Select(s => new MartDefinition(s.Name, SemanticDocs.For(s.Schema, s.Name).Refresh!, HashOf(s.Key, [])))];
+        var materialized = ordered.Where(IsMaterialized).Select(s => s.Key).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        return [.. ordered.Where(IsMaterialized).Select(s => new MartDefinition(
+            s.Name, SemanticDocs.For(s.Schema, s.Name).Refresh!, HashOf(s.Key, []),
+            ReadsMarts: SemanticLayer.References(renderedByKey[s.Key]).Any(r => !r.Equals(s.Key, StringComparison.OrdinalIgnoreCase) && materialized.Contains(r))))];
     }
 
     /// <summary>What the deploy does with each mart's table, from what it found (by mart name).</summary>

@@ -12,7 +12,8 @@ public abstract class MartRefreshSql
     /// <summary>
     /// Rows (date, fingerprint): per day, an order-independent hash of the daily measures read from entity and
     /// snapshot streams (CRM deals, contacts, companies, email campaigns, cost files) and of the FX rates. A day
-    /// whose fingerprint differs from the stored one is a day such a load changed.
+    /// whose fingerprint differs from the stored one is a day such a load changed. Read from table
+    /// mart.kpi_measure_daily, which the refresh recomputes first (<see cref="MartRefresher"/>).
     /// </summary>
     public abstract string EntityFingerprints { get; }
 

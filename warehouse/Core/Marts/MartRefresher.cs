@@ -20,6 +20,8 @@ namespace Pipeline.Warehouse.Marts;
 /// day on (later rows can depend on earlier days, never the reverse: trailing windows, year-over-year); full marts are
 /// recomputed whole.</item>
 /// </list>
+/// Full marts that read no other mart (mart.kpi_measure_daily, the daily measures every KPI mart sums) are
+/// recomputed before the affected days are worked out, since the CRM fingerprints read them.
 /// A crash or error anywhere rolls everything back, watermark included, so the next refresh recomputes the same days
 /// and more: refreshing is idempotent and catches up any number of runs.
 /// </summary>
@@ -59,17 +61,20 @@ public sealed class MartRefresher(
         var started = Stopwatch.GetTimestamp();
         await using var connection = await open(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+
+        // Full marts that read no other mart need no affected days: recomputed first, so the CRM fingerprints below
+        // read the fresh mart.kpi_measure_daily instead of recomputing the daily measures from staging once more.
+        var first = marts.Where(m => m.Refresh.IsFull && !m.ReadsMarts).ToList();
+        foreach (var mart in first)
+        {
+            await RecomputeAsync(connection, transaction, mart, null, cancellationToken);
+        }
+
         var (from, fingerprints) = await AffectedFromAsync(connection, transaction, cancellationToken);
-        foreach (var mart in marts)
+        foreach (var mart in marts.Except(first))
         {
             var start = from is { } day && !mart.Refresh.IsFull ? (DateOnly?)MartPeriods.Start(day, mart.Refresh.Period) : null;
-            await ExecuteAsync(connection, transaction, MartRefreshStatements.Delete(mart, start), cancellationToken);
-            if (AfterDelete is { } fault)
-            {
-                await fault(mart.Name, cancellationToken);
-            }
-
-            await ExecuteAsync(connection, transaction, MartRefreshStatements.Insert(mart, start), cancellationToken);
+            await RecomputeAsync(connection, transaction, mart, start, cancellationToken);
         }
 
         await SaveWatermarkAsync(connection, transaction, fingerprints, cancellationToken);
@@ -215,6 +220,18 @@ public sealed class MartRefresher(
         }
 
         await ExecuteAsync(connection, transaction, MartRefreshStatements.MarkRefreshed(sql, time.GetUtcNow().UtcDateTime), cancellationToken);
+    }
+
+    /// <summary>The mart's rows from <paramref name="start"/> on (every row when null) deleted and recomputed from its definition.</summary>
+    private async Task RecomputeAsync(DbConnection connection, DbTransaction transaction, MartDefinition mart, DateOnly? start, CancellationToken cancellationToken)
+    {
+        await ExecuteAsync(connection, transaction, MartRefreshStatements.Delete(mart, start), cancellationToken);
+        if (AfterDelete is { } fault)
+        {
+            await fault(mart.Name, cancellationToken);
+        }
+
+        await ExecuteAsync(connection, transaction, MartRefreshStatements.Insert(mart, start), cancellationToken);
     }
 
     private static DateOnly Min(DateOnly a, DateOnly b) => a < b ? a : b;

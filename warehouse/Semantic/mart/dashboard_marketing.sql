@@ -37,7 +37,7 @@ m AS (
     GROUP BY grain, period_start, segment
 ),
 last_loaded AS (
-    SELECT COALESCE(MAX(date), CAST('1900-01-01' AS DATE)) AS last_date FROM dw.kpi_measure_daily WHERE platform = 'ga4'
+    SELECT COALESCE(MAX(date), CAST('1900-01-01' AS DATE)) AS last_date FROM mart.kpi_measure_daily WHERE platform = 'ga4'
 ),
 -- Distinct pairs first: T-SQL's STRING_AGG has no DISTINCT.
 platforms AS (

@@ -4,7 +4,7 @@
 CREATE OR REPLACE VIEW mart.kpi_measures AS
 WITH m AS (
     SELECT k.*, d.iso_week_start, d.month_start, d.month_end
-    FROM dw.kpi_measure_daily AS k
+    FROM mart.kpi_measure_daily AS k
     JOIN dw.dim_date AS d ON d.date = k.date
 ),
 seg AS (

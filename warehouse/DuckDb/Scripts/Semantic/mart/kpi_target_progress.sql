@@ -14,7 +14,7 @@
 CREATE OR REPLACE VIEW mart.kpi_target_progress AS
 WITH as_of AS (
     SELECT COALESCE(max(date) FILTER (WHERE platform IN ('ga4', 'meta')), max(date)) AS as_of_date
-    FROM dw.kpi_measure_daily
+    FROM mart.kpi_measure_daily
 ),
 targets AS (
     SELECT row_number() OVER (ORDER BY t.kpi_id, t.segment, t.period_start, t.period_end, t.target) AS target_no, t.*
@@ -22,10 +22,10 @@ targets AS (
 ),
 families AS (
     SELECT DISTINCT 'channel' AS segment_type, 1 AS priority, lower(channel) AS label, NULL AS country
-    FROM dw.kpi_measure_daily WHERE channel IS NOT NULL AND breakdown IN ('all', 'total')
+    FROM mart.kpi_measure_daily WHERE channel IS NOT NULL AND breakdown IN ('all', 'total')
     UNION ALL
     SELECT DISTINCT 'campaign', 2, lower(campaign), NULL
-    FROM dw.kpi_measure_daily WHERE campaign IS NOT NULL AND breakdown IN ('all', 'total')
+    FROM mart.kpi_measure_daily WHERE campaign IS NOT NULL AND breakdown IN ('all', 'total')
     UNION ALL
     SELECT DISTINCT 'country', 3, lower(country), country FROM dw.dim_geo WHERE country IS NOT NULL
     UNION ALL
@@ -50,7 +50,7 @@ matched AS (
     CROSS JOIN as_of AS a
     JOIN dw.kpi_formula_terms AS ft ON ft.kpi_id = t.kpi_id
     JOIN mart.kpi_catalog AS k ON k.kpi_id = t.kpi_id
-    JOIN dw.kpi_measure_daily AS m
+    JOIN mart.kpi_measure_daily AS m
       ON m.measure = ft.measure
      AND m.date BETWEEN t.period_start AND LEAST(t.period_end, a.as_of_date)
     LEFT JOIN dw.kpi_coverage_daily AS c ON c.kpi_id = t.kpi_id AND c.date = m.date

@@ -44,7 +44,7 @@ cohorts AS (
       ON c.cohort_month = l.cohort_month AND c.segment_type = l.segment_type AND c.segment = l.segment
 ),
 last_loaded AS (
-    SELECT COALESCE(MAX(date), DATEFROMPARTS(1900, 1, 1)) AS last_date FROM dw.kpi_measure_daily WHERE platform = 'ga4'
+    SELECT COALESCE(MAX(date), DATEFROMPARTS(1900, 1, 1)) AS last_date FROM mart.kpi_measure_daily WHERE platform = 'ga4'
 )
 SELECT
     COALESCE(k.period_start, c.cohort_month)                                         AS period_start,

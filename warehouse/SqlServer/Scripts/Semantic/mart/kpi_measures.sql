@@ -9,7 +9,7 @@ CREATE OR ALTER VIEW mart.kpi_measures AS
 WITH m AS (
     SELECT k.date, k.measure, k.value, k.breakdown, k.channel, k.campaign, k.device, k.country,
            d.iso_week_start, d.month_start, d.month_end, d.quarter_start
-    FROM dw.kpi_measure_daily AS k
+    FROM mart.kpi_measure_daily AS k
     JOIN dw.dim_date AS d ON d.date = k.date
 ),
 seg AS (

@@ -14,7 +14,7 @@
 CREATE OR ALTER VIEW mart.kpi_target_progress AS
 WITH as_of AS (
     SELECT COALESCE(MAX(CASE WHEN platform IN ('ga4', 'meta') THEN date END), MAX(date)) AS as_of_date
-    FROM dw.kpi_measure_daily
+    FROM mart.kpi_measure_daily
 ),
 -- SQL Server evaluates this CTE once per reference: the binary-collation tie-breakers keep target_no the same
 -- target in every evaluation, whatever the database collation.
@@ -26,10 +26,10 @@ targets AS (
 ),
 families AS (
     SELECT DISTINCT 'channel' AS segment_type, 1 AS priority, LOWER(channel) AS label, CAST(NULL AS nvarchar(4000)) AS country
-    FROM dw.kpi_measure_daily WHERE channel IS NOT NULL AND breakdown IN ('all', 'total')
+    FROM mart.kpi_measure_daily WHERE channel IS NOT NULL AND breakdown IN ('all', 'total')
     UNION ALL
     SELECT DISTINCT 'campaign', 2, LOWER(campaign), NULL
-    FROM dw.kpi_measure_daily WHERE campaign IS NOT NULL AND breakdown IN ('all', 'total')
+    FROM mart.kpi_measure_daily WHERE campaign IS NOT NULL AND breakdown IN ('all', 'total')
     UNION ALL
     SELECT DISTINCT 'country', 3, LOWER(country), country FROM dw.dim_geo WHERE country IS NOT NULL
     UNION ALL
@@ -54,7 +54,7 @@ matched AS (
     CROSS JOIN as_of AS a
     JOIN dw.kpi_formula_terms AS ft ON ft.kpi_id = t.kpi_id
     JOIN mart.kpi_catalog AS k ON k.kpi_id = t.kpi_id
-    JOIN dw.kpi_measure_daily AS m
+    JOIN mart.kpi_measure_daily AS m
       ON m.measure = ft.measure
      AND m.date BETWEEN t.period_start AND LEAST(t.period_end, a.as_of_date)
     LEFT JOIN dw.kpi_coverage_daily AS c ON c.kpi_id = t.kpi_id AND c.date = m.date

@@ -26,7 +26,7 @@ class_gap AS (
 m AS (
     SELECT k.date, k.measure, k.value, k.breakdown, k.channel, k.campaign, k.device, k.country,
            d.iso_week_start, d.month_start, d.month_end, d.quarter_start, COALESCE(dc.class_id, 0) AS class_id
-    FROM dw.kpi_measure_daily AS k
+    FROM mart.kpi_measure_daily AS k
     JOIN dw.dim_date AS d ON d.date = k.date
     LEFT JOIN day_class AS dc ON dc.date = k.date
 ),
