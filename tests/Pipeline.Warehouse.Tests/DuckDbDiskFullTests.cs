@@ -9,8 +9,8 @@ public sealed class DuckDbDiskFullTests
     [Test]
     public async Task A_query_that_cannot_spill_is_named_as_a_full_disk()
     {
-        using var folder = new TempDirectory();
-        await using var connection = new DuckDBConnection($"Data Source={Path.Combine(folder.Path, "w.duckdb")}");
+        using var folder = new TempWarehouseFolder();
+        await using var connection = new DuckDBConnection($"Data Source={folder.DbPath}");
         await connection.OpenAsync();
         await using (var setup = connection.CreateCommand())
         {
@@ -31,12 +31,5 @@ public sealed class DuckDbDiskFullTests
     public void Other_errors_keep_their_words()
     {
         Assert.That(DuckDbDiskFull.Name("Catalog Error: Table with name x does not exist!"), Is.EqualTo("Catalog Error: Table with name x does not exist!"));
-    }
-
-    private sealed class TempDirectory : IDisposable
-    {
-        public string Path { get; } = Directory.CreateTempSubdirectory("pipeline-diskfull-").FullName;
-
-        public void Dispose() => Directory.Delete(Path, recursive: true);
     }
 }

@@ -8,29 +8,15 @@ namespace Pipeline.Warehouse.Tests.LoaderContract;
 /// <summary>The load contract on DuckDB: a fresh warehouse file per test, in its own temp folder.</summary>
 public sealed class DuckDbLoaderContractTests : StagingLoaderContractTests
 {
-    private string folder = "";
+    private TempWarehouseFolder folder = null!;
 
-    private string DbPath => Path.Combine(folder, "warehouse.duckdb");
+    private string DbPath => folder.DbPath;
 
     [SetUp]
-    public void CreateFolder()
-    {
-        folder = Path.Combine(Path.GetTempPath(), "pipeline-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(folder);
-    }
+    public void CreateFolder() => folder = new TempWarehouseFolder();
 
     [TearDown]
-    public void DeleteFolder()
-    {
-        try
-        {
-            Directory.Delete(folder, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A file still mapped by a failed test; the temp folder is cleaned by the OS.
-        }
-    }
+    public void DeleteFolder() => folder.Dispose();
 
     protected override async Task<IWarehouseEngine> OpenMigratedAsync(Func<StreamDescriptor, LoadWindow, CancellationToken, Task>? beforeCommit = null)
     {

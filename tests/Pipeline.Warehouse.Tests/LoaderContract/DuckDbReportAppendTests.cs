@@ -17,29 +17,15 @@ public sealed class DuckDbReportAppendTests
     private const int RowGroup = 122_880;
     private static readonly DateOnly D1 = new(2026, 3, 1);
 
-    private string folder = "";
+    private TempWarehouseFolder folder = null!;
 
-    private string DbPath => Path.Combine(folder, "warehouse.duckdb");
+    private string DbPath => folder.DbPath;
 
     [SetUp]
-    public void CreateFolder()
-    {
-        folder = Path.Combine(Path.GetTempPath(), "pipeline-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(folder);
-    }
+    public void CreateFolder() => folder = new TempWarehouseFolder();
 
     [TearDown]
-    public void DeleteFolder()
-    {
-        try
-        {
-            Directory.Delete(folder, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A file still mapped by a failed test; the temp folder is cleaned by the OS.
-        }
-    }
+    public void DeleteFolder() => folder.Dispose();
 
     [Test]
     public async Task A_window_of_several_row_groups_failing_at_its_end_leaves_staging_as_it_was_also_after_reopening()
