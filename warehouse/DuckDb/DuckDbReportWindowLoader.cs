@@ -87,11 +87,9 @@ internal static class DuckDbReportWindowLoader
             foreach (var row in batch.Rows)
             {
                 read++;
-                var problem = StagingRows.Problem(stream, window, row, keyIndexes, cursorIndex);
-                if (problem is not null)
+                if (DuckDbStagingLoader.RejectedAsProblem(rejectAppender, stream, window, row, keyIndexes, cursorIndex))
                 {
                     rejects++;
-                    rejectAppender.CreateRow().AppendValue(problem).AppendValue(StagingRows.Payload(stream, row)).EndRow();
                     continue;
                 }
 

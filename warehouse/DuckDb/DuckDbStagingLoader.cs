@@ -112,11 +112,9 @@ internal sealed class DuckDbStagingLoader(
             foreach (var row in batch.Rows)
             {
                 read++;
-                var problem = StagingRows.Problem(stream, window, row, keyIndexes, cursorIndex);
-                if (problem is not null)
+                if (RejectedAsProblem(rejectAppender, stream, window, row, keyIndexes, cursorIndex))
                 {
                     rejects++;
-                    rejectAppender.CreateRow().AppendValue(problem).AppendValue(StagingRows.Payload(stream, row)).EndRow();
                     continue;
                 }
 
@@ -131,6 +129,21 @@ internal sealed class DuckDbStagingLoader(
         }
 
         return (read, rejects, batchCount);
+    }
+
+    /// <summary>
+    /// Whether the row cannot be loaded (<see cref="StagingRows.Problem"/>: wrong shape, a required or key field missing,
+    /// a value of the wrong type); such a row goes to the load's reject table with its reason instead of staging.
+    /// </summary>
+    internal static bool RejectedAsProblem(DuckDBAppender rejectAppender, StreamDescriptor stream, LoadWindow window, object?[] row, int[] keyIndexes, int cursorIndex)
+    {
+        if (StagingRows.Problem(stream, window, row, keyIndexes, cursorIndex) is not { } problem)
+        {
+            return false;
+        }
+
+        rejectAppender.CreateRow().AppendValue(problem).AppendValue(StagingRows.Payload(stream, row)).EndRow();
+        return true;
     }
 
     /// <summary>The batch's connector rejects, redacted, into the load's reject table; returns how many.</summary>

@@ -46,7 +46,7 @@ public sealed class MartRefresher(
 
     /// <summary>
     /// Fault injection for crash-consistency tests: called after each mart's DELETE, before its INSERT, inside the
-    /// refresh transaction. Null in production.
+    /// refresh (or rebuild) transaction. Null in production.
     /// </summary>
     public Func<string, CancellationToken, Task>? AfterDelete { get; set; }
 
@@ -91,8 +91,7 @@ public sealed class MartRefresher(
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         foreach (var mart in marts)
         {
-            await ExecuteAsync(connection, transaction, MartRefreshStatements.Delete(mart, null), cancellationToken);
-            await ExecuteAsync(connection, transaction, MartRefreshStatements.Insert(mart, null), cancellationToken);
+            await RecomputeAsync(connection, transaction, mart, null, cancellationToken);
         }
 
         await SaveWatermarkAsync(connection, transaction, await FingerprintsAsync(connection, transaction, sql.EntityFingerprints, cancellationToken), cancellationToken);
