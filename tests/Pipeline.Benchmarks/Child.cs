@@ -450,12 +450,18 @@ internal static class Child
     {
         await using var warehouse = OpenWarehouse(spec.Warehouse);
         var result = await (warehouse.Marts ?? throw new InvalidOperationException("the bench warehouse has no mart tables")).RefreshAsync();
-        return new Dictionary<string, double>(StringComparer.Ordinal)
+        var figures = new Dictionary<string, double>(StringComparer.Ordinal)
         {
             ["refresh_seconds"] = result.Duration.TotalSeconds,
             ["refresh_marts"] = result.Marts.Count,
             ["refresh_days"] = result.From is { } from ? spec.Today.DayNumber - from.DayNumber + 1 : 0,
         };
+        foreach (var (step, took) in result.Timings ?? new Dictionary<string, TimeSpan>())
+        {
+            figures["refresh_seconds " + step] = took.TotalSeconds;
+        }
+
+        return figures;
     }
 
     /// <summary>The mart tables recomputed whole (the query world's staging was grown in SQL, behind the refresher's back).</summary>

@@ -29,6 +29,7 @@ if (args is [ManyAccountsCase.ManyAccountsChildArgument, var manySpec, var manyR
 
 var output = "bench/results.json";
 var scale = 1.0;
+string? queryWorld = null;
 var cases = new HashSet<string>(["ingest", "memory", "incremental", "many-accounts"], StringComparer.Ordinal);
 for (var i = 0; i < args.Length; i++)
 {
@@ -36,12 +37,13 @@ for (var i = 0; i < args.Length; i++)
     {
         case "--out" when i + 1 < args.Length: output = args[++i]; break;
         case "--scale" when i + 1 < args.Length: scale = double.Parse(args[++i], CultureInfo.InvariantCulture); break;
+        case "--query-world" when i + 1 < args.Length: queryWorld = Path.GetFullPath(args[++i]); break;
         case "--cases" when i + 1 < args.Length: cases = [.. args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)]; break;
         default:
-            Console.Error.WriteLine($"unknown argument '{args[i]}'; usage: Pipeline.Benchmarks [--out bench/results.json] [--scale 1.0] [--cases ingest|ingest-ga4|ingest-meta,memory,incremental,many-accounts]");
+            Console.Error.WriteLine($"unknown argument '{args[i]}'; usage: Pipeline.Benchmarks [--out bench/results.json] [--scale 1.0] [--cases ingest|ingest-ga4|ingest-meta,memory,incremental,many-accounts,refresh] [--query-world PATH (incremental keeps its ~10M-row world there; refresh reuses it)]");
             return 2;
     }
 }
 
-var bench = new Bench(Path.GetFullPath(output), scale, cases);
+var bench = new Bench(Path.GetFullPath(output), scale, cases, queryWorld);
 return await bench.RunAsync();

@@ -45,13 +45,15 @@ public sealed class MartRefreshParseTests
         Assert.That(SqlServerSemanticDialect.Instance.MartTable("kpi_values", MartTableAction.Keep), Is.Empty);
 
     [Test]
-    public void The_daily_measures_are_a_full_mart_of_dw_alone_that_the_KPI_marts_read_after_it()
+    public void The_daily_measures_are_refreshed_by_day_after_their_context_and_before_the_KPI_marts()
     {
         var names = Marts.Select(m => m.Name).ToList();
         var daily = Marts.Single(m => m.Name == "kpi_measure_daily");
+        var context = Marts.Single(m => m.Name == "kpi_measure_context");
 
-        Assert.That(daily.Refresh.IsFull, Is.True, "its labels and cost scope span the whole history");
-        Assert.That(daily.ReadsMarts, Is.False, "read from dw only, so the refresh can recompute it before the fingerprints");
+        Assert.That((daily.Refresh.Key, daily.Refresh.Period), Is.EqualTo(("date", "day")), "a day's measures depend on that day and the context only");
+        Assert.That(context.Refresh.IsContext, Is.True, "what spans the whole history is compared before and after each refresh");
+        Assert.That((daily.ReadsMarts, context.ReadsMarts), Is.EqualTo((false, false)), "both read dw only");
         Assert.That(Marts.Where(m => m.Name is "kpi_measures" or "kpi_values" or "kpi_target_progress").Select(m => m.ReadsMarts), Is.All.True);
         Assert.That(names.IndexOf("kpi_measure_daily"), Is.LessThan(names.IndexOf("kpi_measures")).And.LessThan(names.IndexOf("kpi_values")));
     }

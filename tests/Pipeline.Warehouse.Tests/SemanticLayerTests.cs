@@ -36,6 +36,8 @@ public sealed class SemanticLayerTests
 
         public override string SegmentLabel(string column) => $"LABEL({column})";
 
+        public override string RefreshFrom(int monthsBefore) => $"FROM_DAY(-{monthsBefore})";
+
         public override string Flag(string condition) => $"FLAG[{condition}]";
 
         public override string IsFalse(string column) => $"FALSE({column})";
@@ -109,6 +111,13 @@ public sealed class SemanticLayerTests
     [Test]
     public void Segment_labels_are_normalised_by_the_dialect() =>
         Assert.That(SemanticTemplates.Expand("SELECT {{segment_label(country)}} AS country", new MarkedDialect(), "t"), Is.EqualTo("SELECT LABEL(country) AS country"));
+
+    [Test]
+    public void The_refresh_range_bound_expands_with_its_months_and_rejects_anything_else()
+    {
+        Assert.That(SemanticTemplates.Expand("WHERE d >= {{refresh_from}} AND p >= {{refresh_from(13)}}", new MarkedDialect(), "t"), Is.EqualTo("WHERE d >= FROM_DAY(-0) AND p >= FROM_DAY(-13)"));
+        Assert.That(() => SemanticTemplates.Expand("{{refresh_from(a year)}}", new MarkedDialect(), "mart.x"), Throws.InvalidOperationException.With.Message.Contains("'a year'"));
+    }
 
     [Test]
     public void Small_differences_expand_with_nested_parentheses_intact() =>
@@ -230,7 +239,10 @@ public sealed class SemanticLayerTests
     [TestCase("2026-11-18", "month", "2026-11-01")]
     [TestCase("2026-11-18", "quarter", "2026-10-01")]
     [TestCase("2026-02-18", "year", "2026-01-01")]
-    public void A_range_refresh_starts_at_the_widest_period_holding_the_first_affected_day(string day, string period, string start) =>
+    [TestCase("2026-10-01", "quarter", "2026-09-28")]
+    [TestCase("2026-11-01", "month", "2026-10-26")]
+    [TestCase("2027-01-01", "year", "2026-12-28")]
+    public void A_range_refresh_starts_at_the_widest_period_or_the_iso_week_holding_the_first_affected_day(string day, string period, string start) =>
         Assert.That(MartPeriods.Start(DateOnly.Parse(day, System.Globalization.CultureInfo.InvariantCulture), period),
             Is.EqualTo(DateOnly.Parse(start, System.Globalization.CultureInfo.InvariantCulture)));
 }

@@ -12,12 +12,16 @@ internal sealed class DuckDbMartRefreshSql : MartRefreshSql
         SELECT date, CAST(sum(h) AS VARCHAR) AS fingerprint
         FROM (
             SELECT date, CAST(hash(measure, value, breakdown, platform, channel, campaign, device, country) AS HUGEINT) AS h
-            FROM mart.kpi_measure_daily WHERE measure IN ({EntityMeasures})
+            FROM dw.kpi_measure_daily WHERE platform IN ({EntityPlatforms}) AND measure IN ({EntityMeasures})
             UNION ALL
             SELECT date, CAST(hash(currency, rate_to_reporting) AS HUGEINT) FROM dw.fx_daily
         ) AS f
         GROUP BY date
         """;
+
+    // SET VARIABLE is per connection: a dashboard reading the definitions meanwhile never sees it.
+    public override string RefreshFrom(DateOnly? start) =>
+        start is { } s ? $"SET VARIABLE {RefreshFromVariable} = {Date(s)}" : $"RESET VARIABLE {RefreshFromVariable}";
 
     public override string Timestamp(DateTime utc) => string.Create(CultureInfo.InvariantCulture, $"CAST('{utc:yyyy-MM-dd HH:mm:ss.ffffff}' AS TIMESTAMP)");
 }

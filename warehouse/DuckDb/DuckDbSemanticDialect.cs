@@ -41,7 +41,11 @@ internal sealed class DuckDbSemanticDialect : SemanticDialect
 
     public override string AsFloat(string expression) => expression;
 
-    public override string SegmentLabel(string column) => $"min(trim({column})) OVER (PARTITION BY lower(trim({column})))";
+    public override string SegmentLabel(string column) => $"min(trim({column}))";
+
+    // getvariable() is folded to a constant when the query is bound, so the bound prunes the scan like a literal.
+    public override string RefreshFrom(int monthsBefore) =>
+        $"COALESCE(CAST(CAST(getvariable('{Marts.MartRefreshSql.RefreshFromVariable}') AS DATE) - INTERVAL {monthsBefore} MONTH AS DATE), DATE '0001-01-01')";
 
     public override string Flag(string condition) => $"({condition})";
 

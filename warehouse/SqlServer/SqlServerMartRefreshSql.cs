@@ -12,12 +12,17 @@ internal sealed class SqlServerMartRefreshSql : MartRefreshSql
         SELECT date, CAST(SUM(h) AS nvarchar(40)) AS fingerprint
         FROM (
             SELECT date, CAST(CHECKSUM(measure, value, breakdown, platform, channel, campaign, device, country) AS bigint) AS h
-            FROM mart.kpi_measure_daily WHERE measure IN ({EntityMeasures})
+            FROM dw.kpi_measure_daily WHERE platform IN ({EntityPlatforms}) AND measure IN ({EntityMeasures})
             UNION ALL
             SELECT date, CAST(CHECKSUM(currency, rate_to_reporting) AS bigint) FROM dw.fx_daily
         ) AS f
         GROUP BY date
         """;
+
+    // Session context is per session: a dashboard reading the definitions meanwhile never sees it. The value is text
+    // (yyyy-MM-dd, read the same under any language setting), cast to date where {{refresh_from}} reads it.
+    public override string RefreshFrom(DateOnly? start) =>
+        $"EXEC sp_set_session_context @key = N'{RefreshFromVariable}', @value = {(start is { } s ? string.Create(CultureInfo.InvariantCulture, $"'{s:yyyy-MM-dd}'") : "NULL")}";
 
     public override string Timestamp(DateTime utc) => string.Create(CultureInfo.InvariantCulture, $"CAST('{utc:yyyy-MM-ddTHH:mm:ss.ffffff}' AS datetime2(6))");
 }

@@ -43,7 +43,11 @@ internal sealed class SqlServerSemanticDialect : SemanticDialect
     // A binary collation for MIN, so the spelling chosen is the same as DuckDB's byte order would choose, then back to
     // the database collation so the column compares with every other text column without a collation conflict.
     public override string SegmentLabel(string column) =>
-        $"MIN(TRIM({column}) COLLATE Latin1_General_100_BIN2) OVER (PARTITION BY LOWER(TRIM({column}))) COLLATE DATABASE_DEFAULT";
+        $"MIN(TRIM({column}) COLLATE Latin1_General_100_BIN2) COLLATE DATABASE_DEFAULT";
+
+    // Session context holds sql_variant: the yyyy-MM-dd text the refresher sets, read as text, then as a date.
+    public override string RefreshFrom(int monthsBefore) =>
+        $"COALESCE(DATEADD(month, -{monthsBefore}, CAST(CAST(SESSION_CONTEXT(N'{Marts.MartRefreshSql.RefreshFromVariable}') AS nvarchar(10)) AS date)), CAST('0001-01-01' AS date))";
 
     // WHEN NOT: an unknown condition stays NULL, as DuckDB's boolean would.
     public override string Flag(string condition) => $"CAST(CASE WHEN {condition} THEN 1 WHEN NOT ({condition}) THEN 0 END AS bit)";

@@ -13,15 +13,31 @@ public abstract class MartRefreshSql
     /// Rows (date, fingerprint): per day, an order-independent hash of the daily measures read from entity and
     /// snapshot streams (CRM deals, contacts, companies, email campaigns, cost files) and of the FX rates. A day
     /// whose fingerprint differs from the stored one is a day such a load changed. Read from table
-    /// mart.kpi_measure_daily, which the refresh recomputes first (<see cref="MartRefresher"/>).
+    /// view dw.kpi_measure_daily: the mart table is refreshed by day range only after the affected days are known.
     /// </summary>
     public abstract string EntityFingerprints { get; }
 
     public abstract string Timestamp(DateTime utc);
 
+    /// <summary>The session variable <c>{{refresh_from}}</c> reads (SemanticDialect.RefreshFrom).</summary>
+    public const string RefreshFromVariable = "mart_refresh_from";
+
+    /// <summary>
+    /// Sets the first day the next INSERT of a range refresh keeps, for this connection only, or unsets it (null) for
+    /// a whole recompute. A definition may read fewer days while it is set, never rows the range needs.
+    /// </summary>
+    public abstract string RefreshFrom(DateOnly? start);
+
     public static string Date(DateOnly date) => string.Create(CultureInfo.InvariantCulture, $"CAST('{date:yyyy-MM-dd}' AS DATE)");
 
+    /// <summary>
+    /// The platforms whose daily measures come from streams without date windows (CRM, Mailchimp campaigns, files), as
+    /// constants: the engine then skips the report branches of dw.kpi_measure_daily (GA4, Meta, Google Ads: nearly every
+    /// row). A test checks that every entity measure's rows are on these platforms.
+    /// </summary>
+    public const string EntityPlatforms = "'hubspot', 'mailchimp', 'files'";
+
     /// <summary>The measures whose rows can move to any date: read from streams without date windows.</summary>
-    protected const string EntityMeasures =
+    public const string EntityMeasures =
         "SELECT ms.measure FROM dw.measure_sources AS ms JOIN dw.stream_catalog AS sc ON sc.source = ms.source AND sc.stream = ms.stream WHERE sc.kind <> 'Report'";
 }

@@ -37,6 +37,13 @@ public static class MartRefreshStatements
         return $"DELETE FROM {mart.Table}{Where(mart, start)}";
     }
 
+    /// <summary>Every row of the mart's table (for the small context marts the refresh compares).</summary>
+    public static string Rows(MartDefinition mart)
+    {
+        ArgumentNullException.ThrowIfNull(mart);
+        return $"SELECT * FROM {mart.Table}";
+    }
+
     public static string Insert(MartDefinition mart, DateOnly? start)
     {
         ArgumentNullException.ThrowIfNull(mart);
@@ -82,7 +89,9 @@ public static class MartRefreshStatements
         foreach (var mart in marts)
         {
             var from = mart.Refresh.IsFull ? (DateOnly?)null : MartPeriods.Start(start, mart.Refresh.Period);
+            yield return Rows(mart);
             yield return Delete(mart, from);
+            yield return sql.RefreshFrom(from);
             yield return Insert(mart, from);
             yield return ForgetState(mart);
             yield return RecordState(sql, mart, now);

@@ -20,8 +20,9 @@ namespace Pipeline.Warehouse.Marts;
 /// day on (later rows can depend on earlier days, never the reverse: trailing windows, year-over-year); full marts are
 /// recomputed whole.</item>
 /// </list>
-/// Full marts that read no other mart (mart.kpi_measure_daily, the daily measures every KPI mart sums) are
-/// recomputed before the affected days are worked out, since the CRM fingerprints read them.
+/// Context marts (mart.kpi_measure_context: segment labels, cost scope and Google Ads accounts over the whole history)
+/// are replaced first and compared with what they held: when they changed, rows outside any day range can change
+/// too, and every mart is recomputed whole.
 /// A crash or error anywhere rolls everything back, watermark included, so the next refresh recomputes the same days
 /// and more: refreshing is idempotent and catches up any number of runs.
 /// </summary>
@@ -64,23 +65,44 @@ public sealed class MartRefresher(
 
         // Full marts that read no other mart need no affected days: recomputed first, so the CRM fingerprints below
         // read the fresh mart.kpi_measure_daily instead of recomputing the daily measures from staging once more.
-        var first = marts.Where(m => m.Refresh.IsFull && !m.ReadsMarts).ToList();
-        foreach (var mart in first)
+        var timings = new Dictionary<string, TimeSpan>(StringComparer.Ordinal);
+
+        // Context marts first: when what rows depend on beyond their own days changed, no day range is enough.
+        var context = marts.Where(m => m.Refresh.IsContext).ToList();
+        var contextChanged = false;
+        foreach (var mart in context)
         {
-            await RecomputeAsync(connection, transaction, mart, null, cancellationToken);
+            var before = await RowsAsync(connection, transaction, mart, cancellationToken);
+            timings[mart.Table] = await RecomputeAsync(connection, transaction, mart, null, cancellationToken);
+            contextChanged |= !before.SetEquals(await RowsAsync(connection, transaction, mart, cancellationToken));
         }
 
+        // Full marts that read no other mart need no affected days either.
+        var first = marts.Where(m => m.Refresh.IsFull && !m.Refresh.IsContext && !m.ReadsMarts).ToList();
+        foreach (var mart in first)
+        {
+            timings[mart.Table] = await RecomputeAsync(connection, transaction, mart, null, cancellationToken);
+        }
+
+        var affectedStarted = Stopwatch.GetTimestamp();
         var (from, fingerprints) = await AffectedFromAsync(connection, transaction, cancellationToken);
-        foreach (var mart in marts.Except(first))
+        timings[AffectedDaysTiming] = Stopwatch.GetElapsedTime(affectedStarted);
+        if (contextChanged)
+        {
+            log.LogInformation("The marts' context changed (segment labels, cost scope or Google Ads accounts): every mart is recomputed whole");
+            from = null;
+        }
+
+        foreach (var mart in marts.Except(context).Except(first))
         {
             var start = from is { } day && !mart.Refresh.IsFull ? (DateOnly?)MartPeriods.Start(day, mart.Refresh.Period) : null;
-            await RecomputeAsync(connection, transaction, mart, start, cancellationToken);
+            timings[mart.Table] = await RecomputeAsync(connection, transaction, mart, start, cancellationToken);
         }
 
         await SaveWatermarkAsync(connection, transaction, fingerprints, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        var result = new MartRefreshResult(from, [.. marts.Select(m => m.Table)], Stopwatch.GetElapsedTime(started));
-        log.LogInformation("Refreshed {Count} mart tables from {From} in {Seconds:0.0} s", marts.Count, from?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? "the first day", result.Duration.TotalSeconds);
+        var result = new MartRefreshResult(from, [.. marts.Select(m => m.Table)], Stopwatch.GetElapsedTime(started), timings);
+        log.LogInformation("Refreshed {Count} mart tables from {From} in {Seconds:0.0} s; slowest {Slowest}", marts.Count, from?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? "the first day", result.Duration.TotalSeconds, Slowest(timings));
         return result;
     }
 
@@ -89,15 +111,16 @@ public sealed class MartRefresher(
         var started = Stopwatch.GetTimestamp();
         await using var connection = await open(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var timings = new Dictionary<string, TimeSpan>(StringComparer.Ordinal);
         foreach (var mart in marts)
         {
-            await RecomputeAsync(connection, transaction, mart, null, cancellationToken);
+            timings[mart.Table] = await RecomputeAsync(connection, transaction, mart, null, cancellationToken);
         }
 
         await SaveWatermarkAsync(connection, transaction, await FingerprintsAsync(connection, transaction, sql.EntityFingerprints, cancellationToken), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        var result = new MartRefreshResult(null, [.. marts.Select(m => m.Table)], Stopwatch.GetElapsedTime(started));
-        log.LogInformation("Rebuilt {Count} mart tables in {Seconds:0.0} s", marts.Count, result.Duration.TotalSeconds);
+        var result = new MartRefreshResult(null, [.. marts.Select(m => m.Table)], Stopwatch.GetElapsedTime(started), timings);
+        log.LogInformation("Rebuilt {Count} mart tables in {Seconds:0.0} s; slowest {Slowest}", marts.Count, result.Duration.TotalSeconds, Slowest(timings));
         return result;
     }
 
@@ -221,19 +244,33 @@ public sealed class MartRefresher(
         await ExecuteAsync(connection, transaction, MartRefreshStatements.MarkRefreshed(sql, time.GetUtcNow().UtcDateTime), cancellationToken);
     }
 
-    /// <summary>The mart's rows from <paramref name="start"/> on (every row when null) deleted and recomputed from its definition.</summary>
-    private async Task RecomputeAsync(DbConnection connection, DbTransaction transaction, MartDefinition mart, DateOnly? start, CancellationToken cancellationToken)
+    /// <summary>The key of <see cref="MartRefreshResult.Timings"/> for working out the affected days.</summary>
+    public const string AffectedDaysTiming = "affected days";
+
+    private static string Slowest(Dictionary<string, TimeSpan> timings) =>
+        string.Join(", ", timings.OrderByDescending(t => t.Value).Take(3).Select(t => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{t.Key} {t.Value.TotalSeconds:0.0} s")));
+
+    /// <summary>The mart's rows from <paramref name="start"/> on (every row when null) deleted and recomputed from its definition; returns the time it took.</summary>
+    private async Task<TimeSpan> RecomputeAsync(DbConnection connection, DbTransaction transaction, MartDefinition mart, DateOnly? start, CancellationToken cancellationToken)
     {
+        var started = Stopwatch.GetTimestamp();
         await ExecuteAsync(connection, transaction, MartRefreshStatements.Delete(mart, start), cancellationToken);
         if (AfterDelete is { } fault)
         {
             await fault(mart.Name, cancellationToken);
         }
 
+        await ExecuteAsync(connection, transaction, sql.RefreshFrom(mart.Refresh.IsFull ? null : start), cancellationToken);
         await ExecuteAsync(connection, transaction, MartRefreshStatements.Insert(mart, start), cancellationToken);
+        return Stopwatch.GetElapsedTime(started);
     }
 
     private static DateOnly Min(DateOnly a, DateOnly b) => a < b ? a : b;
+
+    /// <summary>A context mart's rows, each as one text (context marts are small by design).</summary>
+    private static async Task<HashSet<string>> RowsAsync(DbConnection connection, DbTransaction transaction, MartDefinition mart, CancellationToken cancellationToken) =>
+        [.. (await QueryAsync(connection, transaction, MartRefreshStatements.Rows(mart), cancellationToken))
+            .Select(r => string.Join('\u001f', r.Select(v => Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture) ?? "\u0000")))];
 
     private static async Task ExecuteAsync(DbConnection connection, DbTransaction transaction, string statement, CancellationToken cancellationToken)
     {

@@ -38,9 +38,18 @@ public abstract class SemanticDialect
 
     /// <summary>
     /// A channel, device or country segment label normalised so both engines group it alike: trimmed, and every
-    /// case variant shown as the variant that sorts first by code point (a window over the whole row set).
+    /// case variant shown as the variant that sorts first by code point (an aggregate over rows grouped by
+    /// lower(trim(column)), as dw.kpi_measure_context does).
     /// </summary>
     public abstract string SegmentLabel(string column);
+
+    /// <summary>
+    /// The first day a range refresh of a mart table recomputes, <paramref name="monthsBefore"/> months earlier: the
+    /// refresher sets it for the statement that fills the range (<see cref="Marts.MartRefreshSql.RefreshFrom"/>), so
+    /// a definition reads only the days its kept rows can depend on. Unset (every other reader, a full rebuild) it
+    /// is the first representable day: every row.
+    /// </summary>
+    public abstract string RefreshFrom(int monthsBefore);
 
     /// <summary>A condition as a boolean column (NULL when unknown): DuckDB's BOOLEAN, SQL Server's bit.</summary>
     public abstract string Flag(string condition);

@@ -64,12 +64,12 @@ public static class SemanticDocs
         return new ViewDocs(description, columns) { Refresh = refresh };
     }
 
-    /// <summary><c>"full"</c>, or <c>{"key": column, "period": day|week|month|quarter|year}</c>.</summary>
+    /// <summary><c>"full"</c>, <c>"context"</c>, or <c>{"key": column, "period": day|week|month|quarter|year}</c>.</summary>
     private static MartRefreshPolicy ParseRefresh(JsonElement value, string key)
     {
-        if (value.ValueKind == JsonValueKind.String && value.GetString() == "full")
+        if (value.ValueKind == JsonValueKind.String && value.GetString() is "full" or "context")
         {
-            return MartRefreshPolicy.Full;
+            return value.GetString() == "full" ? MartRefreshPolicy.Full : MartRefreshPolicy.Context;
         }
 
         if (value.ValueKind == JsonValueKind.Object
@@ -80,6 +80,6 @@ public static class SemanticDocs
         }
 
         throw new InvalidOperationException(
-            $"warehouse/Semantic/{key}.json: refresh must be \"full\" or {{\"key\": column, \"period\": {string.Join("|", MartRefreshPolicy.Periods)}}}");
+            $"warehouse/Semantic/{key}.json: refresh must be \"full\", \"context\" or {{\"key\": column, \"period\": {string.Join("|", MartRefreshPolicy.Periods)}}}");
     }
 }

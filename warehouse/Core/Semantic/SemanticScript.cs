@@ -19,13 +19,20 @@ public sealed record ViewDocs(string? Description, IReadOnlyList<ColumnDoc> Colu
 /// How a materialized mart is refreshed, declared once in its docs file: <c>"refresh": "full"</c> (small marts,
 /// replaced whole) or <c>"refresh": {"key": "period_start", "period": "quarter"}</c>: rows whose key is on or after
 /// the start of the widest period (day, week, month, quarter, year) holding the first affected day are recomputed.
-/// Rows before it cannot change, because every mart row depends only on its own period and earlier days.
+/// Rows before it cannot change, because every mart row depends only on its own period and earlier days, and on
+/// the context marts: <c>"refresh": "context"</c> (mart.kpi_measure_context) is a small mart of what rows depend on
+/// beyond their days (segment labels, cost scope over the whole history), replaced whole first; when its rows
+/// change, every mart is recomputed whole.
 /// </summary>
 public sealed record MartRefreshPolicy(string? Key, string Period)
 {
     public static MartRefreshPolicy Full { get; } = new(null, "all");
 
+    public static MartRefreshPolicy Context { get; } = new(null, "context");
+
     public bool IsFull => Key is null;
+
+    public bool IsContext => Period == Context.Period;
 
     internal static readonly string[] Periods = ["day", "week", "month", "quarter", "year"];
 }

@@ -15,6 +15,8 @@ namespace Pipeline.Warehouse.Semantic;
 /// the catalog row <c>k</c> (mart.kpi_catalog): scale × numerator / denominator, 1 − that for complements, the
 /// scaled numerator for sums; an optional third argument replaces the "is a sum" condition;</item>
 /// <item><c>{{segment_label(channel)}}</c>: a segment label compared alike on both engines (<see cref="SemanticDialect.SegmentLabel"/>);</item>
+/// <item><c>{{refresh_from}}</c>, <c>{{refresh_from(13)}}</c>: the first day a range refresh recomputes (months
+/// earlier), the first representable day otherwise (<see cref="SemanticDialect.RefreshFrom"/>);</item>
 /// <item><c>{{float}}</c>, <c>{{flag(condition)}}</c>, <c>{{is_false(column)}}</c>, <c>{{reporting_date(utc)}}</c>,
 /// <c>{{concat(a, ' / ', b)}}</c>, <c>{{all_true(column)}}</c>, <c>{{ordered_list(column)}}</c>, <c>{{url_param(url, name)}}</c>, <c>{{reason_list(column)}}</c>, <c>{{join_reason_parts(column)}}</c>: the
 /// small type and function differences that otherwise keep a view from being written once (warehouse/Semantic).</item>
@@ -46,12 +48,18 @@ public static partial class SemanticTemplates
                 "join_reason_parts" => dialect.JoinReasonParts(argument ?? throw Error(where, "join_reason_parts needs (column)")),
                 "concat" => Concat(dialect, argument ?? throw Error(where, "concat needs (part, part[, …])"), where),
                 "segment_label" => dialect.SegmentLabel(argument ?? throw Error(where, "segment_label needs (column)")),
+                "refresh_from" => dialect.RefreshFrom(Months(argument, where)),
                 "url_param" => UrlParameter(dialect, argument ?? throw Error(where, "url_param needs (url, name)"), where),
                 "kpi_value" => KpiValue(dialect, argument ?? throw Error(where, "kpi_value needs (numerator, denominator[, is-a-sum condition])"), indent, where),
-                _ => throw Error(where, $"unknown placeholder {{{{{name}}}}} (kpi_pivot, measure_pivot, kpi_value, segment_label, float, flag, is_false, reporting_date, concat, all_true, ordered_list, url_param, reason_list, join_reason_parts)"),
+                _ => throw Error(where, $"unknown placeholder {{{{{name}}}}} (kpi_pivot, measure_pivot, kpi_value, segment_label, refresh_from, float, flag, is_false, reporting_date, concat, all_true, ordered_list, url_param, reason_list, join_reason_parts)"),
             };
         });
     }
+
+    private static int Months(string? argument, string where) =>
+        argument is null ? 0
+        : int.TryParse(argument, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var months) ? months
+        : throw Error(where, $"refresh_from takes a number of months, not '{argument}'");
 
     private static string Pivot(SemanticDialect dialect, string aggregate, string keyColumn, string items, string? alias,
         Func<string, bool> known, string indent, string where)

@@ -1,8 +1,7 @@
 -- dw.kpi_measure_daily kept as a table: the KPI marts sum it over and over (kpi_measures, kpi_values, funnel,
--- target progress, the marketing dashboard, the refresh's CRM fingerprints), and as a view each of those reads
--- recomputed it from every staging row. Recomputed whole on each refresh, before the marts that read it: its
--- segment labels, cost scope and Google Ads accounts are decided over the whole history, so a day range of it is
--- not a function of those days alone.
+-- target progress, the marketing dashboard), and as a view each of those reads recomputed it from every staging
+-- row. Refreshed by day: what a day's rows depend on beyond that day (segment labels, cost scope, Google Ads
+-- accounts over the whole history) is mart.kpi_measure_context, and when that changes every mart is recomputed.
 CREATE VIEW mart.kpi_measure_daily AS
 SELECT date, platform, channel, campaign, device, country, breakdown, measure, value
 FROM dw.kpi_measure_daily;

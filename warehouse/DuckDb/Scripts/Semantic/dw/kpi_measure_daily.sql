@@ -61,7 +61,7 @@ google_ads_conversions AS (
            CAST(sum(w.purchase_revenue_reporting) AS DECIMAL(38, 9)) AS ad_conversion_value
     FROM dw.fact_web_sessions_daily AS w
     WHERE lower(w.source) = 'google' AND lower(w.medium) = 'cpc'
-      AND w.account_id IN (SELECT DISTINCT account_id FROM dw.fact_google_ads_daily)
+      AND w.account_id IN (SELECT k FROM dw.kpi_measure_context WHERE family = 'google_ads_account')
     GROUP BY ALL
 ),
 email AS (
@@ -116,12 +116,10 @@ other_costs AS (
     FROM dw.fact_marketing_cost WHERE platform = 'files' GROUP BY ALL
 ),
 -- Channels with a cost source (as dw.dim_channel.has_cost_source: any cost row books to them): their leads,
--- customers and revenue make the paid scope (SEMANTICS.md, "Cost scope"). Read from this view's own cost rows, so the
--- measures do not scan the cost facts a second time.
+-- customers and revenue make the paid scope (SEMANTICS.md, "Cost scope"). Over the whole history, so from
+-- dw.kpi_measure_context.
 costed AS (
-    SELECT channel FROM ads WHERE channel IS NOT NULL
-    UNION SELECT channel FROM google_ads WHERE channel IS NOT NULL
-    UNION SELECT channel FROM other_costs WHERE channel IS NOT NULL
+    SELECT k AS channel FROM dw.kpi_measure_context WHERE family = 'costed'
 ),
 nps AS (
     SELECT date, CAST(sum(nps_points) AS DECIMAL(38, 9)) AS nps_net, CAST(count(*) AS DECIMAL(38, 9)) AS nps_responses
@@ -129,7 +127,7 @@ nps AS (
 ),
 -- Segment keys as both engines compare them (warehouse/SEMANTICS.md, "Segment keys"): campaign trimmed, case kept;
 -- channel, device and country trimmed and merged case-insensitively under the spelling that sorts first.
-measure_rows AS MATERIALIZED (
+measure_rows AS (
 SELECT date, 'ga4' AS platform, channel, campaign, device, country, 'all' AS breakdown, measure, value
 FROM web UNPIVOT (value FOR measure IN (sessions, engaged_sessions, screen_page_views, engagement_seconds, key_events))
 UNION ALL
@@ -179,15 +177,10 @@ UNION ALL
 SELECT date, 'files', NULL, NULL, NULL, NULL, 'total', measure, value
 FROM nps UNPIVOT (value FOR measure IN (nps_net, nps_responses))
 ),
--- The labels segment_label() gives (each case or space variant shown as the trimmed spelling that sorts first),
--- looked up from one small grouped table per family instead of a window partitioned over every row: at ~10M staging
--- rows the three windows took about 80 % of this view's time.
+-- Labels over the whole history (each case or space variant shown as the trimmed spelling that sorts first), looked
+-- up from dw.kpi_measure_context: a day range of this view then reads only those days' facts.
 labels AS (
-    SELECT 'channel' AS family, lower(trim(channel)) AS k, min(trim(channel)) AS label FROM measure_rows WHERE channel IS NOT NULL GROUP BY ALL
-    UNION ALL
-    SELECT 'device', lower(trim(device)), min(trim(device)) FROM measure_rows WHERE device IS NOT NULL GROUP BY ALL
-    UNION ALL
-    SELECT 'country', lower(trim(country)), min(trim(country)) FROM measure_rows WHERE country IS NOT NULL GROUP BY ALL
+    SELECT family, k, label FROM dw.kpi_measure_context WHERE family IN ('channel', 'device', 'country')
 )
 SELECT r.date, r.platform,
        ch.label AS channel,

@@ -38,6 +38,8 @@ m AS (
     FROM mart.kpi_measure_daily AS k
     JOIN dw.dim_date AS d ON d.date = k.date
     LEFT JOIN day_class AS dc ON dc.date = k.date
+    -- A period's row reads its own days only: a range refresh (from a quarter's start) reads no earlier day.
+    WHERE k.date >= {{refresh_from}}
 ),
 seg AS (
     SELECT date, iso_week_start, month_start, month_end, class_id, measure, value, 'all' AS segment_type, 'All' AS segment

@@ -67,7 +67,7 @@ google_ads_conversions AS (
            CAST(SUM(w.purchase_revenue_reporting) AS decimal(38, 9)) AS ad_conversion_value
     FROM dw.fact_web_sessions_daily AS w
     WHERE LOWER(w.source) = 'google' AND LOWER(w.medium) = 'cpc'
-      AND w.account_id IN (SELECT account_id FROM dw.fact_google_ads_daily)
+      AND w.account_id IN (SELECT k FROM dw.kpi_measure_context WHERE family = 'google_ads_account')
     GROUP BY w.date, w.channel, w.campaign
 ),
 email AS (
@@ -131,12 +131,10 @@ other_costs AS (
     GROUP BY date, channel, campaign
 ),
 -- Channels with a cost source (as dw.dim_channel.has_cost_source: any cost row books to them): their leads,
--- customers and revenue make the paid scope (SEMANTICS.md, "Cost scope"). Read from this view's own cost rows, so the
--- measures do not scan the cost facts a second time.
+-- customers and revenue make the paid scope (SEMANTICS.md, "Cost scope"). Over the whole history, so from
+-- dw.kpi_measure_context.
 costed AS (
-    SELECT channel FROM ads WHERE channel IS NOT NULL
-    UNION SELECT channel FROM google_ads WHERE channel IS NOT NULL
-    UNION SELECT channel FROM other_costs WHERE channel IS NOT NULL
+    SELECT k AS channel FROM dw.kpi_measure_context WHERE family = 'costed'
 ),
 nps AS (
     SELECT date, CAST(SUM(nps_points) AS decimal(38, 9)) AS nps_net, CAST(COUNT_BIG(*) AS decimal(38, 9)) AS nps_responses
@@ -225,10 +223,15 @@ FROM nps AS n
 CROSS APPLY (VALUES ('nps_net', n.nps_net), ('nps_responses', n.nps_responses)) AS u(measure, value)
 WHERE u.value IS NOT NULL
 )
-SELECT date, platform,
-       {{segment_label(channel)}} AS channel,
-       TRIM(campaign) AS campaign,
-       {{segment_label(device)}} AS device,
-       {{segment_label(country)}} AS country,
-       breakdown, measure, value
-FROM measure_rows;
+-- Labels over the whole history (each case or space variant shown as the trimmed spelling that sorts first), looked
+-- up from dw.kpi_measure_context: a day range of this view then reads only those days' facts.
+SELECT r.date, r.platform,
+       ch.label AS channel,
+       TRIM(r.campaign) AS campaign,
+       dv.label AS device,
+       co.label AS country,
+       r.breakdown, r.measure, r.value
+FROM measure_rows AS r
+LEFT JOIN dw.kpi_measure_context AS ch ON ch.family = 'channel' AND ch.k = LOWER(TRIM(r.channel))
+LEFT JOIN dw.kpi_measure_context AS dv ON dv.family = 'device' AND dv.k = LOWER(TRIM(r.device))
+LEFT JOIN dw.kpi_measure_context AS co ON co.family = 'country' AND co.k = LOWER(TRIM(r.country));

@@ -11,6 +11,8 @@ WITH m AS (
            d.iso_week_start, d.month_start, d.month_end, d.quarter_start
     FROM mart.kpi_measure_daily AS k
     JOIN dw.dim_date AS d ON d.date = k.date
+    -- A period's row reads its own days only: a range refresh (from a quarter's start) reads no earlier day.
+    WHERE k.date >= {{refresh_from}}
 ),
 seg AS (
     SELECT date, iso_week_start, month_start, month_end, quarter_start, measure, value, 'all' AS segment_type, 'All' AS segment

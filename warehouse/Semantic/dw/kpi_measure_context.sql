@@ -1,0 +1,45 @@
+-- What a row of dw.kpi_measure_daily depends on beyond its own day: the whole history's segment labels, the
+-- channels with a cost source (the _costed measures) and the Google Ads accounts (GA4's google / cpc conversions).
+-- Kept apart so the daily measures can be refreshed a day range at a time: while this view's rows stay the same,
+-- a day's measures depend on that day's data only; when they change, every mart is recomputed whole
+-- (mart.kpi_measure_context, refresh "context"). The cost scope of each channel (dw.dim_channel) is here too, since
+-- the KPI marts' cost KPIs of every period read it.
+--
+-- family: channel, device or country (k = the trimmed lower-case key, label = the trimmed spelling that sorts first,
+-- warehouse/SEMANTICS.md "Segment keys"); costed (k = label = a channel as the cost rows spell it); google_ads_account
+-- (k = label = an account with Google Ads cost rows); cost_scope (k = a channel, label = its cost scope note or '').
+CREATE VIEW dw.kpi_measure_context AS
+WITH spellings AS (
+    SELECT DISTINCT channel, device, country FROM dw.fact_web_sessions_daily
+    UNION SELECT DISTINCT channel, NULL, NULL FROM dw.fact_ad_performance_daily
+    UNION SELECT DISTINCT channel, NULL, country FROM dw.fact_ad_performance_by_country_daily
+    UNION SELECT DISTINCT channel, device, NULL FROM dw.fact_ad_performance_by_device_daily
+    UNION SELECT DISTINCT channel, NULL, NULL FROM dw.fact_google_ads_daily
+    UNION SELECT DISTINCT channel, NULL, NULL FROM dw.fact_email_campaign
+    UNION SELECT DISTINCT l.channel, NULL, NULL
+          FROM dw.fact_email_list_daily AS e
+          CROSS JOIN (SELECT COALESCE((SELECT channel FROM dw.channel_mapping WHERE platform = 'mailchimp' AND source_value = '*'), 'Email') AS channel) AS l
+    UNION SELECT DISTINCT channel, NULL, NULL FROM dw.fact_lead WHERE stage IN ('lead', 'mql', 'sql')
+    UNION SELECT DISTINCT channel, NULL, NULL FROM dw.fact_deal
+    UNION SELECT DISTINCT acquisition_channel, NULL, NULL FROM dw.dim_customer
+    UNION SELECT DISTINCT channel, NULL, NULL FROM dw.fact_marketing_cost WHERE platform = 'files'
+),
+costed AS (
+    SELECT channel FROM dw.fact_ad_performance_daily WHERE channel IS NOT NULL
+    UNION SELECT channel FROM dw.fact_google_ads_daily WHERE channel IS NOT NULL
+    UNION SELECT channel FROM dw.fact_marketing_cost WHERE platform = 'files' AND channel IS NOT NULL
+)
+SELECT 'channel' AS family, lower(trim(channel)) AS k, {{segment_label(channel)}} AS label
+FROM spellings WHERE channel IS NOT NULL GROUP BY lower(trim(channel))
+UNION ALL
+SELECT 'device', lower(trim(device)), {{segment_label(device)}}
+FROM spellings WHERE device IS NOT NULL GROUP BY lower(trim(device))
+UNION ALL
+SELECT 'country', lower(trim(country)), {{segment_label(country)}}
+FROM spellings WHERE country IS NOT NULL GROUP BY lower(trim(country))
+UNION ALL
+SELECT 'costed', channel, channel FROM costed
+UNION ALL
+SELECT DISTINCT 'google_ads_account', account_id, account_id FROM dw.fact_google_ads_daily
+UNION ALL
+SELECT 'cost_scope', channel, COALESCE(cost_scope_note, '') FROM dw.dim_channel;
