@@ -59,6 +59,15 @@ public sealed class MartRefreshParseTests
     }
 
     [Test]
+    public void Only_marts_that_read_the_clock_or_the_run_log_are_refreshed_from_the_clock_horizon()
+    {
+        var clocked = Marts.Where(m => m.ReadsClock).Select(m => m.Name).ToList();
+
+        Assert.That(clocked, Does.Contain("kpi_values").And.Contain("kpi_trends").And.Contain("kpi_target_progress"), "coverage and status read now() and the run log");
+        Assert.That(clocked, Does.Not.Contain("kpi_measure_daily").And.Not.Contain("kpi_measures"), "sums of loaded data: they change only where data changed");
+    }
+
+    [Test]
     public void Every_materialized_mart_declares_a_refresh_and_range_ones_a_key()
     {
         Assert.That(Marts.Select(m => m.Name), Is.SupersetOf(new[] { "kpi_values", "kpi_measures", "dashboard_executive", "dashboard_marketing", "dashboard_specialist" }));

@@ -20,7 +20,7 @@ public interface IMartRefresher
 /// <param name="From">First day recomputed in the range-refreshed marts; null when they were recomputed whole.</param>
 /// <param name="Marts">The marts recomputed, in dependency order.</param>
 /// <param name="Timings">
-/// Where the time went: each mart table's delete and insert, and "affected days" (working out what changed since the
-/// last refresh); empty when not measured.
+/// Where the time went: each mart table's delete and insert, "affected days" (working out what changed since the
+/// last refresh) and "watermark and commit"; empty when not measured.
 /// </param>
 public sealed record MartRefreshResult(DateOnly? From, IReadOnlyList<string> Marts, TimeSpan Duration, IReadOnlyDictionary<string, TimeSpan>? Timings = null);

@@ -11,7 +11,12 @@ namespace Pipeline.Warehouse.Marts;
 /// Whether the definition reads another mart table. A full mart that reads none (mart.kpi_measure_daily) can be
 /// refreshed before the refresh works out its affected days, so the CRM fingerprints read the fresh table.
 /// </param>
-public sealed record MartDefinition(string Name, MartRefreshPolicy Refresh, string Hash, bool ReadsMarts = true)
+/// <param name="ReadsClock">
+/// Whether the definition reads, itself or through what it reads, the clock or the run log (coverage, status, periods
+/// in progress): its rows can change with time alone, so a refresh recomputes them from the clock horizon on. The
+/// others (the daily measures, the measures by grain) change only where data changed.
+/// </param>
+public sealed record MartDefinition(string Name, MartRefreshPolicy Refresh, string Hash, bool ReadsMarts = true, bool ReadsClock = true)
 {
     public string Table => MartLayer.TableSchema + "." + Name;
 

@@ -15,6 +15,12 @@ public static class MartLayer
 
     public const string DefinitionSchema = "mart_def";
 
+    /// <summary>
+    /// dw.dim_date reads the clock only to span the current year while the warehouse holds no data: no row of data
+    /// depends on it, so reading dw.dim_date alone does not make a mart's rows change with time.
+    /// </summary>
+    private const string ClockNeutral = "dw.dim_date";
+
     /// <summary>A mart view with a refresh policy; table macros/functions (mart.kpi_over_range) stay functions.</summary>
     public static bool IsMaterialized(SemanticScript script)
     {
@@ -51,10 +57,28 @@ public static class MartLayer
             return hashes[key] = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
         }
 
+        var clocked = new Dictionary<string, bool>(StringComparer.OrdinalIgnoreCase);
+        bool ReadsClock(string key, HashSet<string> visiting)
+        {
+            if (clocked.TryGetValue(key, out var known))
+            {
+                return known;
+            }
+
+            var sql = renderedByKey[key];
+            visiting.Add(key);
+            var reads = !key.Equals(ClockNeutral, StringComparison.OrdinalIgnoreCase)
+                && (SemanticLayer.ReadsClockOrRunLog(sql)
+                    || SemanticLayer.References(sql).Where(renderedByKey.ContainsKey).Where(d => !visiting.Contains(d)).Any(d => ReadsClock(d, visiting)));
+            visiting.Remove(key);
+            return clocked[key] = reads;
+        }
+
         var materialized = ordered.Where(IsMaterialized).Select(s => s.Key).ToHashSet(StringComparer.OrdinalIgnoreCase);
         return [.. ordered.Where(IsMaterialized).Select(s => new MartDefinition(
             s.Name, SemanticDocs.For(s.Schema, s.Name).Refresh!, HashOf(s.Key, []),
-            ReadsMarts: SemanticLayer.References(renderedByKey[s.Key]).Any(r => !r.Equals(s.Key, StringComparison.OrdinalIgnoreCase) && materialized.Contains(r))))];
+            ReadsMarts: SemanticLayer.References(renderedByKey[s.Key]).Any(r => !r.Equals(s.Key, StringComparison.OrdinalIgnoreCase) && materialized.Contains(r)),
+            ReadsClock: ReadsClock(s.Key, [])))];
     }
 
     /// <summary>What the deploy does with each mart's table, from what it found (by mart name).</summary>

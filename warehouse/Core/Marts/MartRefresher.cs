@@ -85,22 +85,26 @@ public sealed class MartRefresher(
         }
 
         var affectedStarted = Stopwatch.GetTimestamp();
-        var (from, fingerprints) = await AffectedFromAsync(connection, transaction, cancellationToken);
+        var (from, fromData, fingerprints) = await AffectedFromAsync(connection, transaction, cancellationToken);
         timings[AffectedDaysTiming] = Stopwatch.GetElapsedTime(affectedStarted);
         if (contextChanged)
         {
             log.LogInformation("The marts' context changed (segment labels, cost scope or Google Ads accounts): every mart is recomputed whole");
             from = null;
+            fromData = null;
         }
 
         foreach (var mart in marts.Except(context).Except(first))
         {
-            var start = from is { } day && !mart.Refresh.IsFull ? (DateOnly?)MartPeriods.Start(day, mart.Refresh.Period) : null;
+            var firstDay = mart.ReadsClock ? from : fromData;
+            var start = firstDay is { } day && !mart.Refresh.IsFull ? (DateOnly?)MartPeriods.Start(day, mart.Refresh.Period) : null;
             timings[mart.Table] = await RecomputeAsync(connection, transaction, mart, start, cancellationToken);
         }
 
+        var committing = Stopwatch.GetTimestamp();
         await SaveWatermarkAsync(connection, transaction, fingerprints, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        timings[CommitTiming] = Stopwatch.GetElapsedTime(committing);
         var result = new MartRefreshResult(from, [.. marts.Select(m => m.Table)], Stopwatch.GetElapsedTime(started), timings);
         log.LogInformation("Refreshed {Count} mart tables from {From} in {Seconds:0.0} s; slowest {Slowest}", marts.Count, from?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? "the first day", result.Duration.TotalSeconds, Slowest(timings));
         return result;
@@ -155,11 +159,12 @@ public sealed class MartRefresher(
     }
 
     /// <summary>
-    /// The first day any mart row may have changed since the watermark (null when that is every day), and
-    /// the entity fingerprints as of now when an entity or snapshot stream ran
-    /// since (null: they cannot have changed, the stored ones stay).
+    /// The first day any mart row may have changed since the watermark (null when that is every day); the first day
+    /// whose data changed (report windows, entity fingerprints: what a mart that reads neither the clock nor the run
+    /// log can have changed on, <see cref="MartDefinition.ReadsClock"/>); and the entity fingerprints as of now when an
+    /// entity or snapshot stream ran since (null: they cannot have changed, the stored ones stay).
     /// </summary>
-    private async Task<(DateOnly? From, Dictionary<DateOnly, string>? Fingerprints)> AffectedFromAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
+    private async Task<(DateOnly? From, DateOnly? FromData, Dictionary<DateOnly, string>? Fingerprints)> AffectedFromAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
     {
         Dictionary<DateOnly, string>? fingerprints = null;
         var kinds = new Dictionary<(string, string), string>();
@@ -178,6 +183,7 @@ public sealed class MartRefresher(
         var last = await QueryAsync(connection, transaction, MartRefreshStatements.LastRefresh, cancellationToken);
         var lastRefresh = last.Count == 0 || last[0][0] is not DateTime at ? today : DateOnly.FromDateTime(at);
         var from = (lastRefresh < today ? lastRefresh : today).AddDays(-horizon - 2);
+        var fromData = today;
 
         var changed = await QueryAsync(connection, transaction, MartRefreshStatements.RunLogChanges, cancellationToken);
         var entityStreams = new List<(string Source, string Stream, string Account)>();
@@ -187,6 +193,7 @@ public sealed class MartRefresher(
             if (row[3] is DateTime windowFrom && kinds.GetValueOrDefault(key) == "Report")
             {
                 from = Min(from, DateOnly.FromDateTime(windowFrom));
+                fromData = Min(fromData, DateOnly.FromDateTime(windowFrom));
             }
             else
             {
@@ -202,7 +209,7 @@ public sealed class MartRefresher(
                 var previous = await QueryAsync(connection, transaction, MartRefreshStatements.PreviousSuccess(source, stream, account), cancellationToken);
                 if (previous.Count == 0 || previous[0][0] is not DateTime success)
                 {
-                    return (null, await FingerprintsAsync(connection, transaction, sql.EntityFingerprints, cancellationToken));
+                    return (null, null, await FingerprintsAsync(connection, transaction, sql.EntityFingerprints, cancellationToken));
                 }
 
                 from = Min(from, DateOnly.FromDateTime(success).AddDays(-horizon - 2));
@@ -214,10 +221,11 @@ public sealed class MartRefresher(
             foreach (var day in fingerprints.Keys.Union(stored.Keys).Where(d => fingerprints.GetValueOrDefault(d) != stored.GetValueOrDefault(d)))
             {
                 from = Min(from, day);
+                fromData = Min(fromData, day);
             }
         }
 
-        return (from, fingerprints);
+        return (from, fromData, fingerprints);
     }
 
     private static async Task<Dictionary<DateOnly, string>> FingerprintsAsync(DbConnection connection, DbTransaction transaction, string query, CancellationToken cancellationToken) =>
@@ -246,6 +254,9 @@ public sealed class MartRefresher(
 
     /// <summary>The key of <see cref="MartRefreshResult.Timings"/> for working out the affected days.</summary>
     public const string AffectedDaysTiming = "affected days";
+
+    /// <summary>The key of <see cref="MartRefreshResult.Timings"/> for saving the watermark and committing (the engine writes the changed rows then).</summary>
+    public const string CommitTiming = "watermark and commit";
 
     private static string Slowest(Dictionary<string, TimeSpan> timings) =>
         string.Join(", ", timings.OrderByDescending(t => t.Value).Take(3).Select(t => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{t.Key} {t.Value.TotalSeconds:0.0} s")));

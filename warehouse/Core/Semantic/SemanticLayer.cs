@@ -100,6 +100,13 @@ public static partial class SemanticLayer
         }
     }
 
+    /// <summary>
+    /// Whether a script itself reads the clock (now(), current_date, SQL Server's SYSUTCDATETIME() …) or the run log
+    /// (the etl schema; not SQL Server's etl.set_description, which writes the descriptions) outside comments: its rows
+    /// can change with time or a run's coverage alone.
+    /// </summary>
+    internal static bool ReadsClockOrRunLog(string sql) => ClockOrRunLog().IsMatch(LineComment().Replace(sql, ""));
+
     /// <summary>The dw./mart. names a script mentions outside comments.</summary>
     internal static IEnumerable<string> References(string sql) =>
         QualifiedName().Matches(LineComment().Replace(sql, "")).Select(m => m.Value).Distinct(StringComparer.OrdinalIgnoreCase);
@@ -161,6 +168,9 @@ public static partial class SemanticLayer
 
     [GeneratedRegex(@"\b(?:dw|mart)\.\w+\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex QualifiedName();
+
+    [GeneratedRegex(@"\b(?:now\s*\(|get_current_timestamp\s*\(|today\s*\(|current_date\b|current_timestamp\b|sysutcdatetime\s*\(|sysdatetime\s*\(|sysdatetimeoffset\s*\(|getdate\s*\(|getutcdate\s*\(|etl\.(?!set_description\b)\w+)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex ClockOrRunLog();
 
     [GeneratedRegex(@"^CREATE VIEW ", RegexOptions.Multiline | RegexOptions.CultureInvariant)]
     private static partial Regex SharedCreateView();
