@@ -55,6 +55,8 @@ public sealed class PublishTests : TestFolder
             UNION ALL SELECT schema_name || '.' || view_name FROM duckdb_views() WHERE schema_name IN ('dw', 'mart') AND NOT internal
             """)).ToList();
         var comment = await live.ExecuteScalarAsync<string>("SELECT comment FROM duckdb_columns() WHERE schema_name = 'mart' AND table_name = 'kpi_anomalies' AND column_name = 'robust_z'");
+        // A row only the mart table holds: the copy's dw.kpi_measure_daily shows whether it was copied from the table.
+        await live.ExecuteAsync("INSERT INTO mart.kpi_measure_daily VALUES (DATE '2001-02-03', 'marker', NULL, NULL, NULL, NULL, 'total', 'sessions', 1)");
 
         PublishResultHolder result;
         await using (var warehouse = (DuckDbWarehouse)host.Get<WarehouseFactory>().Open())
@@ -72,6 +74,13 @@ public sealed class PublishTests : TestFolder
         Assert.That(await copy.ExecuteScalarAsync<long>("SELECT count(*) FROM mart.kpi_over_range(DATE '2026-01-01', DATE '2026-01-31')"), Is.GreaterThanOrEqualTo(0), "the range macro works on the copy");
         Assert.That(await copy.ExecuteScalarAsync<long>("SELECT count(*) FROM mart.kpi_catalog"), Is.GreaterThan(10));
         Assert.That(result.Value.Tables, Is.EqualTo(expected.Count));
+
+        // dw.kpi_measure_daily is copied from mart.kpi_measure_daily (which keeps it whole), not recomputed.
+        const string Columns = "SELECT column_name FROM duckdb_columns() WHERE schema_name = 'dw' AND table_name = 'kpi_measure_daily' ORDER BY column_index";
+        Assert.That((await copy.QueryAsync<string>(Columns)).ToList(), Is.EqualTo((await live.QueryAsync<string>(Columns)).ToList()).And.Not.Empty);
+        Assert.That(await copy.ExecuteScalarAsync<long>("SELECT count(*) FROM dw.kpi_measure_daily"), Is.EqualTo(await live.ExecuteScalarAsync<long>("SELECT count(*) FROM mart.kpi_measure_daily")));
+        Assert.That(await copy.ExecuteScalarAsync<long>("SELECT count(*) FROM dw.kpi_measure_daily WHERE platform = 'marker'"), Is.EqualTo(1L), "copied from the mart table, not recomputed from the facts");
+        Assert.That(await copy.ExecuteScalarAsync<string>("SELECT comment FROM duckdb_tables() WHERE schema_name = 'dw' AND table_name = 'kpi_measure_daily'"), Does.StartWith("Long fact of every additive base measure"));
     }
 
     /// <summary>

@@ -6,6 +6,7 @@ using Dapper;
 using DuckDB.NET.Data;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Pipeline.Warehouse.Marts;
 
 namespace Pipeline.Warehouse.DuckDb;
 
@@ -116,10 +117,27 @@ public sealed partial class MartPublisher(DuckDbWarehouse warehouse, ILogger? lo
 
         await InTransactionAsync(connection, setup.ToString());
 
+        // A dw view a mart table keeps whole (mart_def.x is SELECT its columns FROM dw.x: mart.kpi_measure_daily) is
+        // copied from that table, which the refresh before the publish just brought up to date, not recomputed.
+        var kept = objects
+            .Where(o => o.Schema == MartLayer.DefinitionSchema && KeptView().Match(o.Sql ?? "") is { Success: true } m && m.Groups["name"].Value == o.Name)
+            .Where(o => published.Any(p => p.Schema == "dw" && p.Name == o.Name && p.Kind == "view") && published.Any(p => p.Schema == "mart" && p.Name == o.Name && p.Kind == "table"))
+            .ToDictionary(o => o.Name, o => KeptView().Match(o.Sql!).Groups["columns"].Value, StringComparer.Ordinal);
+        var keptCopies = new StringBuilder();
+        foreach (var (name, columns) in kept)
+        {
+            keptCopies.AppendLine(CultureInfo.InvariantCulture, $"CREATE TABLE {alias}.dw.{Quote(name)} AS SELECT {columns} FROM {alias}.mart.{Quote(name)};");
+        }
+
+        if (kept.Count > 0)
+        {
+            await InTransactionAsync(connection, keptCopies.ToString());
+        }
+
         await connection.ExecuteAsync($"USE {alias}");
         try
         {
-            await MaterializeViewsAsync(connection, live, published.Where(o => o.Kind == "view").ToList(), cancellationToken);
+            await MaterializeViewsAsync(connection, live, published.Where(o => o.Kind == "view" && !(o.Schema == "dw" && kept.ContainsKey(o.Name))).ToList(), cancellationToken);
             var teardown = new StringBuilder();
             foreach (var (schema, name, _, _, _) in passThrough)
             {
@@ -293,4 +311,7 @@ public sealed partial class MartPublisher(DuckDbWarehouse warehouse, ILogger? lo
     /// <summary>DuckDB keeps a view as <c>CREATE VIEW schema.name AS query;</c>.</summary>
     [GeneratedRegex(@"^\s*CREATE\s+VIEW\s+(?:""[^""]+""|\w+)\.(?:""[^""]+""|\w+)\s+AS\s+(?<query>.*)$", RegexOptions.Singleline | RegexOptions.IgnoreCase)]
     private static partial Regex ViewQuery();
+
+    [GeneratedRegex(@"^\s*CREATE\s+VIEW\s+mart_def\.(?<name>\w+)\s+AS\s+SELECT\s+(?<columns>(?:\w+|""[^""]+"")(?:\s*,\s*(?:\w+|""[^""]+""))*)\s+FROM\s+dw\.\k<name>\s*;?\s*$", RegexOptions.IgnoreCase)]
+    private static partial Regex KeptView();
 }
