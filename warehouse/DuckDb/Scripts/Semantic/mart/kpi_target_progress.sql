@@ -53,7 +53,7 @@ matched AS (
     JOIN mart.kpi_measure_daily AS m
       ON m.measure = ft.measure
      AND m.date BETWEEN t.period_start AND LEAST(t.period_end, a.as_of_date)
-    LEFT JOIN dw.kpi_coverage_daily AS c ON c.kpi_id = t.kpi_id AND c.date = m.date
+    LEFT JOIN mart.kpi_coverage_daily AS c ON c.kpi_id = t.kpi_id AND c.date = m.date
     WHERE (tf.segment_type = 'all' AND m.breakdown IN ('all', 'total'))
        OR (tf.segment_type = 'channel' AND m.breakdown IN ('all', 'total') AND lower(m.channel) = lower(trim(t.segment)))
        OR (tf.segment_type = 'campaign' AND m.breakdown IN ('all', 'total') AND lower(m.campaign) = lower(trim(t.segment)))
@@ -69,20 +69,20 @@ sums AS (
     GROUP BY target_no
 ),
 -- Coverage of the target's whole range (as mart.kpi_over_range over it): days on which every source the KPI needs
--- was loaded (dw.kpi_coverage_daily, days up to today), whether one may still restate, and what is missing.
+-- was loaded (mart.kpi_coverage_daily, days up to today), whether one may still restate, and what is missing.
 coverage AS (
     SELECT t.target_no,
            CAST(count(*) FILTER (WHERE c.covered) AS INTEGER) AS covered_days,
            COALESCE(bool_or(c.covered AND c.provisional), false) AS provisional
     FROM targets AS t
-    JOIN dw.kpi_coverage_daily AS c ON c.kpi_id = t.kpi_id AND c.date BETWEEN t.period_start AND t.period_end
+    JOIN mart.kpi_coverage_daily AS c ON c.kpi_id = t.kpi_id AND c.date BETWEEN t.period_start AND t.period_end
     GROUP BY t.target_no
 ),
 gap_spans AS (
     SELECT t.target_no, i.issue, i.subject, min(i.date) AS first_day, max(i.date) AS last_day,
            count(DISTINCT i.date) AS days, sum(i.open_deals) AS open_deals
     FROM targets AS t
-    JOIN dw.kpi_coverage_issues AS i ON i.kpi_id = t.kpi_id AND i.date BETWEEN t.period_start AND t.period_end
+    JOIN mart.kpi_coverage_issues AS i ON i.kpi_id = t.kpi_id AND i.date BETWEEN t.period_start AND t.period_end
     GROUP BY ALL
 ),
 reasons AS (

@@ -3,7 +3,7 @@
 -- counted them (day × channel); reach and frequency live in mart.ad_reach_daily at Meta's grain.
 --
 -- Coverage (SEMANTICS.md, "Coverage and finality"): each row says on how many of the period's days every source
--- its KPI needs was loaded (dw.kpi_coverage_daily) and whether it is complete, partial or provisional, and why. A
+-- its KPI needs was loaded (mart.kpi_coverage_daily) and whether it is complete, partial or provisional, and why. A
 -- ratio sums numerator and denominator over the covered (aligned) days only; a sum adds what is loaded. Days are
 -- grouped into the few distinct sets of KPIs they do not cover (class_id), so alignment costs one extra group key.
 CREATE OR REPLACE VIEW mart.kpi_values AS
@@ -12,10 +12,10 @@ WITH today AS (
 ),
 -- Read once: the coverage views are small but not free (they look at sync runs, facts and FX).
 cov AS MATERIALIZED (
-    SELECT kpi_id, date, covered, provisional FROM dw.kpi_coverage_daily
+    SELECT kpi_id, date, covered, provisional FROM mart.kpi_coverage_daily
 ),
 issues AS MATERIALIZED (
-    SELECT kpi_id, date, issue, subject, open_deals FROM dw.kpi_coverage_issues
+    SELECT kpi_id, date, issue, subject, open_deals FROM mart.kpi_coverage_issues
 ),
 day_class AS (
     SELECT date, CAST(dense_rank() OVER (ORDER BY uncovered) AS INTEGER) AS class_id
@@ -188,5 +188,6 @@ JOIN mart.kpi_catalog AS k ON k.kpi_id = r.kpi_id
 CROSS JOIN dw.settings AS s
 -- Cost scope per channel: a channel nothing can attribute revenue or leads to, or one with no cost source, has no
 -- meaningful ROI, ROAS, CAC or CPL (never −100 % or infinite).
-LEFT JOIN dw.dim_channel AS x
+-- dw.dim_channel's notes as mart.kpi_measure_context keeps them (a change there recomputes every mart).
+LEFT JOIN (SELECT k AS channel, NULLIF(label, '') AS cost_scope_note FROM mart.kpi_measure_context WHERE family = 'cost_scope') AS x
   ON r.segment_type = 'channel' AND x.channel = r.segment AND k.cost_scope IN ('blended', 'paid');

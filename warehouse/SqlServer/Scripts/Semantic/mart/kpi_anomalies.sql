@@ -37,9 +37,9 @@ kinds AS (
                       ('roas', 'won_deals'), ('roas_paid', 'won_deals'), ('roas_platform', 'ad_conversions'),
                       ('channel_session_share', 'sessions'), ('list_growth', 'list_subs')) AS v(kpi_id, volume_measure) ON v.kpi_id = k.kpi_id
 ),
--- The days every source each KPI needs was loaded on (dw.kpi_coverage_daily), and whether one may still restate it.
+-- The days every source each KPI needs was loaded on (mart.kpi_coverage_daily), and whether one may still restate it.
 kpi_days AS (
-    SELECT kpi_id, date, provisional FROM dw.kpi_coverage_daily WHERE covered = 1
+    SELECT kpi_id, date, provisional FROM mart.kpi_coverage_daily WHERE covered = 1
 ),
 series AS (
     SELECT kpi_id, segment_type, segment, MIN(date) AS first_date FROM daily GROUP BY kpi_id, segment_type, segment

@@ -57,7 +57,7 @@ matched AS (
     JOIN mart.kpi_measure_daily AS m
       ON m.measure = ft.measure
      AND m.date BETWEEN t.period_start AND LEAST(t.period_end, a.as_of_date)
-    LEFT JOIN dw.kpi_coverage_daily AS c ON c.kpi_id = t.kpi_id AND c.date = m.date
+    LEFT JOIN mart.kpi_coverage_daily AS c ON c.kpi_id = t.kpi_id AND c.date = m.date
     WHERE (tf.segment_type = 'all' AND m.breakdown IN ('all', 'total'))
        OR (tf.segment_type = 'channel' AND m.breakdown IN ('all', 'total') AND LOWER(m.channel) = LOWER(TRIM(t.segment)))
        OR (tf.segment_type = 'campaign' AND m.breakdown IN ('all', 'total') AND LOWER(m.campaign) = LOWER(TRIM(t.segment)))
@@ -75,20 +75,20 @@ sums AS (
     GROUP BY target_no
 ),
 -- Coverage of the target's whole range (as mart.kpi_over_range over it): days on which every source the KPI needs
--- was loaded (dw.kpi_coverage_daily, days up to today), whether one may still restate, and what is missing.
+-- was loaded (mart.kpi_coverage_daily, days up to today), whether one may still restate, and what is missing.
 coverage AS (
     SELECT t.target_no,
            SUM(CASE WHEN c.covered = 1 THEN 1 ELSE 0 END) AS covered_days,
            MAX(CASE WHEN c.covered = 1 AND c.provisional = 1 THEN 1 ELSE 0 END) AS provisional
     FROM targets AS t
-    JOIN dw.kpi_coverage_daily AS c ON c.kpi_id = t.kpi_id AND c.date BETWEEN t.period_start AND t.period_end
+    JOIN mart.kpi_coverage_daily AS c ON c.kpi_id = t.kpi_id AND c.date BETWEEN t.period_start AND t.period_end
     GROUP BY t.target_no
 ),
 gap_spans AS (
     SELECT t.target_no, i.issue, i.subject, MIN(i.date) AS first_day, MAX(i.date) AS last_day,
            COUNT(DISTINCT i.date) AS days, SUM(i.open_deals) AS open_deals
     FROM targets AS t
-    JOIN dw.kpi_coverage_issues AS i ON i.kpi_id = t.kpi_id AND i.date BETWEEN t.period_start AND t.period_end
+    JOIN mart.kpi_coverage_issues AS i ON i.kpi_id = t.kpi_id AND i.date BETWEEN t.period_start AND t.period_end
     GROUP BY t.target_no, i.issue, i.subject
 ),
 reasons AS (
