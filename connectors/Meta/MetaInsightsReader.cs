@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Microsoft.Extensions.Logging;
 using Pipeline.Connectors.Paging;
 using Pipeline.Connectors.Streams;
@@ -22,7 +23,9 @@ internal sealed class MetaInsightsReader(MetaConnection connection, MetaInsights
 
     private readonly Dictionary<string, int> index = report.Stream.Fields.Select((f, i) => (f.Name, i)).ToDictionary(x => x.Name, x => x.i, StringComparer.Ordinal);
 
-    private MetaRowLayout layout => field ??= new MetaRowLayout(report, name => index[name]);
+    /// <summary>Pages of this report, their rows typed while they are read.</summary>
+    private JsonTypeInfo<MetaInsightsPage> pageType => field ??= MetaJson.InsightsPage(
+        new MetaInsightsRowConverter(new MetaRowLayout(report, name => index[name]), report.Stream.Fields.Count));
 
     public StreamDescriptor Stream => report.Stream;
 
@@ -49,7 +52,7 @@ internal sealed class MetaInsightsReader(MetaConnection connection, MetaInsights
     private async IAsyncEnumerable<RecordBatch> ReadSyncAsync(MetaInsightsQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var pages = Pager.ByCursorAsync(
-            (after, ct) => connection.CallAsync((c, t) => c.GetInsightsAsync(connection.AccountId, query, after, t), ct),
+            (after, ct) => connection.CallAsync((c, t) => c.GetInsightsAsync(connection.AccountId, query, after, pageType, t), ct),
             page => MetaValues.NextCursor(page.Paging),
             null,
             cancellationToken);
@@ -145,7 +148,7 @@ internal sealed class MetaInsightsReader(MetaConnection connection, MetaInsights
         }
 
         var pages = Pager.ByCursorAsync(
-            (after, ct) => connection.CallAsync((c, t) => c.GetReportRunInsightsAsync(runId, query.Limit, after, t), ct),
+            (after, ct) => connection.CallAsync((c, t) => c.GetReportRunInsightsAsync(runId, query.Limit, after, pageType, t), ct),
             page => MetaValues.NextCursor(page.Paging),
             null,
             cancellationToken);
@@ -345,172 +348,23 @@ internal sealed class MetaInsightsReader(MetaConnection connection, MetaInsights
 
     private static string Range(MetaInsightsQuery q) => string.Create(CultureInfo.InvariantCulture, $"{q.Since:yyyy-MM-dd}..{q.Until:yyyy-MM-dd}");
 
-    private RecordBatch ToBatch(MetaInsightsPage page)
+    private static RecordBatch ToBatch(MetaInsightsPage page)
     {
         var rows = new List<object?[]>(page.Data.Count);
         var rejects = new List<RejectedRecord>();
-        var members = new JsonElement[layout.SlotCount];
-        var present = new bool[layout.SlotCount];
         foreach (var row in page.Data)
         {
-            var values = new object?[report.Stream.Fields.Count];
-            string? problem;
-            if (row.ValueKind == JsonValueKind.Object)
-            {
-                layout.Collect(row, members, present);
-                problem = Fill(members, present, values);
-            }
-            else
-            {
-                problem = "row is not a JSON object";
-            }
-
-            if (problem is null)
+            if (row.Values is { } values)
             {
                 rows.Add(values);
             }
             else
             {
-                rejects.Add(new RejectedRecord(problem, row.GetRawText()));
+                rejects.Add(new RejectedRecord(row.Problem!, row.Raw!));
             }
         }
 
         return new RecordBatch(rows, rejects);
-    }
-
-    private string? Fill(JsonElement[] members, bool[] present, object?[] values)
-    {
-        foreach (var (slot, column, name) in (ReadOnlySpan<(int, int, string)>)[(layout.DateStartSlot, layout.DateStartColumn, "date_start"), (layout.DateStopSlot, layout.DateStopColumn, "date_stop")])
-        {
-            var text = MetaRowLayout.Text(members, present, slot);
-            if (text is null)
-            {
-                if (slot == layout.DateStartSlot)
-                {
-                    return "date_start is missing";
-                }
-
-                continue;
-            }
-
-            if (!DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
-            {
-                return $"{name} '{text}' is not yyyy-MM-dd";
-            }
-
-            values[column] = day;
-        }
-
-        values[layout.ReachUnavailableColumn] = false;
-
-        foreach (var (slot, column, nullable, name) in layout.TextColumns)
-        {
-            var text = MetaRowLayout.Text(members, present, slot);
-            if (text is null && !nullable)
-            {
-                return $"{name} is missing";
-            }
-
-            values[column] = text;
-        }
-
-        foreach (var (slot, column, name) in layout.CountColumns)
-        {
-            var text = MetaRowLayout.Text(members, present, slot);
-            if (text is null)
-            {
-                continue;
-            }
-
-            if (long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var l))
-            {
-                values[column] = l;
-            }
-            else if (decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && d == decimal.Truncate(d))
-            {
-                values[column] = (long)d;
-            }
-            else
-            {
-                return $"{name} '{text}' is not an integer";
-            }
-        }
-
-        if (MetaRowLayout.Text(members, present, layout.FrequencySlot) is { } frequency)
-        {
-            if (!double.TryParse(frequency, NumberStyles.Float, CultureInfo.InvariantCulture, out var f) || !double.IsFinite(f))
-            {
-                return $"frequency '{frequency}' is not a number";
-            }
-
-            values[layout.FrequencyColumn] = f;
-        }
-
-        if (MetaRowLayout.Text(members, present, layout.SpendSlot) is { } spend)
-        {
-            if (!decimal.TryParse(spend, NumberStyles.Float, CultureInfo.InvariantCulture, out var money))
-            {
-                return $"spend '{spend}' is not a number";
-            }
-
-            values[layout.SpendColumn] = money;
-        }
-
-        return FillActions("actions", present[layout.ActionsSlot] ? members[layout.ActionsSlot] : null, layout.Lists[0], values)
-            ?? FillActions("action_values", present[layout.ActionValuesSlot] ? members[layout.ActionValuesSlot] : null, layout.Lists[1], values);
-    }
-
-    /// <summary>
-    /// Flattens <c>[{action_type, value, 7d_click, 1d_view}]</c> into the configured columns. Meta leaves out action
-    /// types and windows with nothing to report, so a missing one is 0. The raw array is kept as JSON.
-    /// </summary>
-    private static string? FillActions(string list, JsonElement? member, (int RawColumn, Dictionary<string, (string? Window, int Column)[]> ByType) columns, object?[] values)
-    {
-        foreach (var perType in columns.ByType.Values)
-        {
-            foreach (var (_, column) in perType)
-            {
-                values[column] = 0m;
-            }
-        }
-
-        if (member is not { } array || array.ValueKind == JsonValueKind.Null)
-        {
-            return null;
-        }
-
-        if (array.ValueKind != JsonValueKind.Array)
-        {
-            return $"{list} is not an array";
-        }
-
-        values[columns.RawColumn] = array.GetRawText();
-        foreach (var entry in array.EnumerateArray())
-        {
-            var type = Text(entry, "action_type");
-            if (type is null || !columns.ByType.TryGetValue(type, out var perType))
-            {
-                continue;
-            }
-
-            foreach (var (window, column) in perType)
-            {
-                var text = Text(entry, window ?? "value");
-                if (text is null)
-                {
-                    continue;
-                }
-
-                if (!decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var amount))
-                {
-                    return $"{list} {type} {window ?? "value"} '{text}' is not a number";
-                }
-
-                values[column] = amount;
-            }
-        }
-
-        return null;
     }
 
     /// <summary>Meta sends numbers as strings; accept either.</summary>
