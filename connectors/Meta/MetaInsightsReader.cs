@@ -23,9 +23,13 @@ internal sealed class MetaInsightsReader(MetaConnection connection, MetaInsights
 
     private readonly Dictionary<string, int> index = report.Stream.Fields.Select((f, i) => (f.Name, i)).ToDictionary(x => x.Name, x => x.i, StringComparer.Ordinal);
 
-    /// <summary>Pages of this report, their rows typed while they are read.</summary>
-    private JsonTypeInfo<MetaInsightsPage> pageType => field ??= MetaJson.InsightsPage(
-        new MetaInsightsRowConverter(new MetaRowLayout(report, name => index[name]), report.Stream.Fields.Count));
+    private MetaRowLayout layout => field ??= new MetaRowLayout(report, name => index[name]);
+
+    /// <summary>
+    /// Pages of this report, their rows typed while they are read. One per read: the row converter keeps scratch and
+    /// shared strings, so two reads of one reader never share it.
+    /// </summary>
+    private JsonTypeInfo<MetaInsightsPage> NewPageType() => MetaJson.InsightsPage(new MetaInsightsRowConverter(layout, report.Stream.Fields.Count));
 
     public StreamDescriptor Stream => report.Stream;
 
@@ -40,16 +44,16 @@ internal sealed class MetaInsightsReader(MetaConnection connection, MetaInsights
         }
 
         var query = new MetaInsightsQuery(report.Level, report.ApiFields, from, to, report.Breakdowns, report.AttributionWindows, options.PageSize);
-        await foreach (var batch in ReadRangeAsync(query, cancellationToken))
+        await foreach (var batch in ReadRangeAsync(query, NewPageType(), cancellationToken))
         {
             yield return batch;
         }
     }
 
-    private IAsyncEnumerable<RecordBatch> ReadRangeAsync(MetaInsightsQuery query, CancellationToken cancellationToken) =>
-        query.Days <= options.SyncMaxDays ? ReadSyncAsync(query, cancellationToken) : ReadReportRunAsync(query, cancellationToken);
+    private IAsyncEnumerable<RecordBatch> ReadRangeAsync(MetaInsightsQuery query, JsonTypeInfo<MetaInsightsPage> pageType, CancellationToken cancellationToken) =>
+        query.Days <= options.SyncMaxDays ? ReadSyncAsync(query, pageType, cancellationToken) : ReadReportRunAsync(query, pageType, cancellationToken);
 
-    private async IAsyncEnumerable<RecordBatch> ReadSyncAsync(MetaInsightsQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private async IAsyncEnumerable<RecordBatch> ReadSyncAsync(MetaInsightsQuery query, JsonTypeInfo<MetaInsightsPage> pageType, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var pages = Pager.ByCursorAsync(
             (after, ct) => connection.CallAsync((c, t) => c.GetInsightsAsync(connection.AccountId, query, after, pageType, t), ct),
@@ -88,7 +92,7 @@ internal sealed class MetaInsightsReader(MetaConnection connection, MetaInsights
         // One day that is still too much for the synchronous endpoint goes to an async run, which has no such limit.
         logger.LogWarning("meta.{Stream} {Account} {Range}: Meta asks for less data; {Next}",
             report.Name, connection.AccountId, Range(query), query.Days > 1 ? "splitting the range" : "using an async report run");
-        var parts = query.Days > 1 ? Split(query).Select(h => ReadRangeAsync(h, cancellationToken)) : [ReadReportRunAsync(query, cancellationToken)];
+        var parts = query.Days > 1 ? Split(query).Select(h => ReadRangeAsync(h, pageType, cancellationToken)) : [ReadReportRunAsync(query, pageType, cancellationToken)];
         foreach (var part in parts)
         {
             await foreach (var batch in part)
@@ -98,7 +102,7 @@ internal sealed class MetaInsightsReader(MetaConnection connection, MetaInsights
         }
     }
 
-    private async IAsyncEnumerable<RecordBatch> ReadReportRunAsync(MetaInsightsQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private async IAsyncEnumerable<RecordBatch> ReadReportRunAsync(MetaInsightsQuery query, JsonTypeInfo<MetaInsightsPage> pageType, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         string? runId = null;
         var problems = new List<string>();
@@ -138,7 +142,7 @@ internal sealed class MetaInsightsReader(MetaConnection connection, MetaInsights
             logger.LogWarning("meta.{Stream} {Account} {Range}: splitting the time range after failed report runs", report.Name, connection.AccountId, Range(query));
             foreach (var half in Split(query))
             {
-                await foreach (var batch in ReadRangeAsync(half, cancellationToken))
+                await foreach (var batch in ReadRangeAsync(half, pageType, cancellationToken))
                 {
                     yield return batch;
                 }
@@ -170,7 +174,7 @@ internal sealed class MetaInsightsReader(MetaConnection connection, MetaInsights
         var reader = new MetaInsightsReader(connection, lower, settings, options, logger);
         var rows = new List<object?[]>();
         var rejects = new List<RejectedRecord>();
-        await foreach (var batch in reader.ReadRangeAsync(query with { Level = lower.Level, Fields = lower.ApiFields }, cancellationToken))
+        await foreach (var batch in reader.ReadRangeAsync(query with { Level = lower.Level, Fields = lower.ApiFields }, reader.NewPageType(), cancellationToken))
         {
             rows.AddRange(batch.Rows);
             rejects.AddRange(batch.Rejects);
