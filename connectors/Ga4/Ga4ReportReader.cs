@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Pipeline.Connectors.Paging;
 using Pipeline.Connectors.Streams;
+using Pipeline.Connectors.Text;
 
 namespace Pipeline.Connectors.Ga4;
 
@@ -13,6 +14,10 @@ namespace Pipeline.Connectors.Ga4;
 /// </summary>
 internal sealed class Ga4ReportReader(Ga4Connection connection, Ga4Report report, StreamSyncSettings settings, int pageSize) : IStreamReader
 {
+    // Zero metrics are common (transactions, revenue of most segments): one immutable box each, shared by every row.
+    private static readonly object ZeroCount = 0L;
+    private static readonly object ZeroAmount = 0m;
+
     public StreamDescriptor Stream => report.Stream;
 
     public StreamSyncSettings Settings => settings;
@@ -38,9 +43,11 @@ internal sealed class Ga4ReportReader(Ga4Connection connection, Ga4Report report
             page => page.RowCount,
             pageSize,
             cancellationToken);
+        // Channels, sources, devices, countries repeat on every row: one string each while rows wait to load.
+        var strings = new SharedStrings();
         await foreach (var page in pages)
         {
-            foreach (var batch in ToBatches(page))
+            foreach (var batch in ToBatches(page, strings))
             {
                 yield return batch;
             }
@@ -51,16 +58,16 @@ internal sealed class Ga4ReportReader(Ga4Connection connection, Ga4Report report
     /// The page's rows typed, in slices of at most <see cref="RecordBatch.MaxRows"/>. Each slice is built only when
     /// asked for, so the typed copies of a 25,000-row page are never all alive at once.
     /// </summary>
-    private IEnumerable<RecordBatch> ToBatches(RunReportResponse page)
+    private IEnumerable<RecordBatch> ToBatches(RunReportResponse page, SharedStrings strings)
     {
         var metricIndex = MetricPositions(page);
         for (var start = 0; start < page.Rows.Count; start += RecordBatch.MaxRows)
         {
-            yield return ToBatch(page, metricIndex, start, Math.Min(page.Rows.Count, start + RecordBatch.MaxRows));
+            yield return ToBatch(page, metricIndex, start, Math.Min(page.Rows.Count, start + RecordBatch.MaxRows), strings);
         }
     }
 
-    private RecordBatch ToBatch(RunReportResponse page, int[] metricIndex, int start, int end)
+    private RecordBatch ToBatch(RunReportResponse page, int[] metricIndex, int start, int end, SharedStrings strings)
     {
         var fields = report.Stream.Fields;
         var meta = page.Metadata;
@@ -78,7 +85,7 @@ internal sealed class Ga4ReportReader(Ga4Connection connection, Ga4Report report
         {
             var row = page.Rows[r];
             var values = new object?[fields.Count];
-            var problem = Fill(row, values, metricIndex);
+            var problem = Fill(row, values, metricIndex, strings);
             if (problem is not null)
             {
                 rejects.Add(new RejectedRecord(problem, Raw(row)));
@@ -121,7 +128,7 @@ internal sealed class Ga4ReportReader(Ga4Connection connection, Ga4Report report
         return -1;
     }
 
-    private string? Fill(ReportRow row, object?[] values, int[] metricIndex)
+    private string? Fill(ReportRow row, object?[] values, int[] metricIndex, SharedStrings strings)
     {
         if (row.DimensionCount != report.Dimensions.Count + 1)
         {
@@ -137,7 +144,7 @@ internal sealed class Ga4ReportReader(Ga4Connection connection, Ga4Report report
         values[0] = day;
         for (var d = 0; d < report.Dimensions.Count; d++)
         {
-            values[1 + d] = row.Dimension(1 + d) ?? "";
+            values[1 + d] = row.TryGetDimension(1 + d, out var utf8) ? strings.Get(utf8) : "";
         }
 
         var offset = 1 + report.Dimensions.Count;
@@ -169,13 +176,13 @@ internal sealed class Ga4ReportReader(Ga4Connection connection, Ga4Report report
         switch (type)
         {
             case Streams.FieldType.Int64 when long.TryParse(raw, NumberStyles.Integer, CultureInfo.InvariantCulture, out var l):
-                value = l;
+                value = l == 0 ? ZeroCount : l;
                 return true;
             case Streams.FieldType.Int64 when double.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && d == Math.Floor(d) && Math.Abs(d) < 9e15:
-                value = (long)d; // "12.0" or "1e3" from a float-typed backend
+                value = d == 0 ? ZeroCount : (long)d; // "12.0" or "1e3" from a float-typed backend
                 return true;
             case Streams.FieldType.Decimal when decimal.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out var m):
-                value = m;
+                value = m == 0m ? ZeroAmount : m;
                 return true;
             case Streams.FieldType.Double when double.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out var f) && double.IsFinite(f):
                 value = f;

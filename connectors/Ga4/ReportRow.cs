@@ -50,6 +50,9 @@ public sealed class ReportRow
     /// <summary>Dimension <paramref name="index"/> as text, or null.</summary>
     public string? Dimension(int index) => Text(index);
 
+    /// <summary>Dimension <paramref name="index"/>'s UTF-8 bytes; false when GA4 sent no value.</summary>
+    internal bool TryGetDimension(int index, out ReadOnlySpan<byte> utf8) => TryGetCell(index, out utf8);
+
     /// <summary>Metric <paramref name="index"/>'s UTF-8 bytes; false when GA4 sent no value.</summary>
     public bool TryGetMetric(int index, out ReadOnlySpan<byte> utf8) => TryGetCell(DimensionCount + index, out utf8);
 

@@ -43,7 +43,7 @@ internal sealed class ReportRowConverter : JsonConverter<ReportRow>
             else
             {
                 reader.Read();
-                reader.Skip();
+                SkipValue(ref reader);
             }
         }
 
@@ -93,7 +93,7 @@ internal sealed class ReportRowConverter : JsonConverter<ReportRow>
                 }
                 else
                 {
-                    reader.Skip();
+                    SkipValue(ref reader);
                 }
             }
 
@@ -119,6 +119,19 @@ internal sealed class ReportRowConverter : JsonConverter<ReportRow>
         }
 
         writer.WriteEndArray();
+    }
+
+    /// <summary>
+    /// Skips the value the reader is on. A converter always has its whole value buffered, but the serializer reads a
+    /// body larger than its buffer in blocks, and <see cref="Utf8JsonReader.Skip"/> refuses any reader whose block is
+    /// not the last one; <see cref="Utf8JsonReader.TrySkip"/> does not.
+    /// </summary>
+    private static void SkipValue(ref Utf8JsonReader reader)
+    {
+        if (!reader.TrySkip())
+        {
+            throw new JsonException("incomplete JSON value");
+        }
     }
 
     private static void Expect(ref Utf8JsonReader reader, JsonTokenType type, string what)

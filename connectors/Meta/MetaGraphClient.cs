@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using Pipeline.Connectors.Http;
 
 namespace Pipeline.Connectors.Meta;
@@ -37,8 +38,8 @@ public sealed class MetaGraphClient(HttpClient http, string apiVersion)
         return http.GetPageAsync(Path($"act_{accountId}/{edge}", query), MetaJson.Default.MetaEntityPage, cancellationToken);
     }
 
-    /// <summary>One page of the synchronous <c>GET act_{id}/insights</c>.</summary>
-    public Task<MetaInsightsPage> GetInsightsAsync(string accountId, MetaInsightsQuery query, string? after, CancellationToken cancellationToken = default)
+    /// <summary>One page of the synchronous <c>GET act_{id}/insights</c>, its rows typed by <paramref name="pageType"/> (see <see cref="MetaJson.InsightsPage"/>).</summary>
+    internal Task<MetaInsightsPage> GetInsightsAsync(string accountId, MetaInsightsQuery query, string? after, JsonTypeInfo<MetaInsightsPage> pageType, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
         var parameters = query.Parameters().ToList();
@@ -47,7 +48,7 @@ public sealed class MetaGraphClient(HttpClient http, string apiVersion)
             parameters.Add(("after", after));
         }
 
-        return http.GetPageAsync(Path($"act_{accountId}/insights", parameters), MetaJson.Default.MetaInsightsPage, cancellationToken);
+        return http.GetPageAsync(Path($"act_{accountId}/insights", parameters), pageType, cancellationToken);
     }
 
     /// <summary><c>POST act_{id}/insights</c>: starts an async report run.</summary>
@@ -72,8 +73,8 @@ public sealed class MetaGraphClient(HttpClient http, string apiVersion)
             MetaJson.Default.MetaReportRunStatus,
             cancellationToken);
 
-    /// <summary>One page of a completed run's <c>GET {report_run_id}/insights</c>.</summary>
-    public Task<MetaInsightsPage> GetReportRunInsightsAsync(string reportRunId, int limit, string? after, CancellationToken cancellationToken = default)
+    /// <summary>One page of a completed run's <c>GET {report_run_id}/insights</c>, its rows typed by <paramref name="pageType"/>.</summary>
+    internal Task<MetaInsightsPage> GetReportRunInsightsAsync(string reportRunId, int limit, string? after, JsonTypeInfo<MetaInsightsPage> pageType, CancellationToken cancellationToken = default)
     {
         var query = new List<(string, string)> { ("limit", Int(limit)) };
         if (after is not null)
@@ -81,7 +82,7 @@ public sealed class MetaGraphClient(HttpClient http, string apiVersion)
             query.Add(("after", after));
         }
 
-        return http.GetPageAsync(Path($"{Uri.EscapeDataString(reportRunId)}/insights", query), MetaJson.Default.MetaInsightsPage, cancellationToken);
+        return http.GetPageAsync(Path($"{Uri.EscapeDataString(reportRunId)}/insights", query), pageType, cancellationToken);
     }
 
     private string Path(string node, IEnumerable<(string Name, string Value)> query)
@@ -183,11 +184,11 @@ public sealed record MetaEntityPage
     public MetaPaging? Paging { get; init; }
 }
 
-/// <summary>Insights rows stay JSON: their keys depend on the level and breakdowns requested.</summary>
+/// <summary>Insights rows, typed while the page is read: their keys depend on the level and breakdowns requested (see <see cref="MetaInsightsRowConverter"/>).</summary>
 public sealed record MetaInsightsPage
 {
     /// <summary>Never null, also when <c>data</c> is absent (see <see cref="MetaEntityPage.Data"/>).</summary>
-    public IReadOnlyList<JsonElement> Data { get; init => field = value ?? []; } = [];
+    public IReadOnlyList<MetaInsightsRow> Data { get; init => field = value ?? []; } = [];
     public MetaPaging? Paging { get; init; }
 }
 
@@ -228,4 +229,18 @@ public sealed record MetaError
 [JsonSerializable(typeof(MetaReportRunStatus))]
 [JsonSerializable(typeof(MetaErrorBody))]
 [JsonSerializable(typeof(IReadOnlyList<string>))]
-internal sealed partial class MetaJson : JsonSerializerContext;
+internal sealed partial class MetaJson : JsonSerializerContext
+{
+    /// <summary>Insights pages whose rows <paramref name="rows"/> types (one report's layout), with this context's settings.</summary>
+    public static JsonTypeInfo<MetaInsightsPage> InsightsPage(MetaInsightsRowConverter rows)
+    {
+        var options = new JsonSerializerOptions
+        {
+            PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+            DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+            NumberHandling = JsonNumberHandling.AllowReadingFromString,
+        };
+        options.Converters.Add(rows);
+        return new MetaJson(options).MetaInsightsPage;
+    }
+}

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Microsoft.Extensions.Logging;
 using Pipeline.Connectors.Paging;
 using Pipeline.Connectors.Streams;
@@ -24,6 +25,12 @@ internal sealed class MetaInsightsReader(MetaConnection connection, MetaInsights
 
     private MetaRowLayout layout => field ??= new MetaRowLayout(report, name => index[name]);
 
+    /// <summary>
+    /// Pages of this report, their rows typed while they are read. One per read: the row converter keeps scratch and
+    /// shared strings, so two reads of one reader never share it.
+    /// </summary>
+    private JsonTypeInfo<MetaInsightsPage> NewPageType() => MetaJson.InsightsPage(new MetaInsightsRowConverter(layout, report.Stream.Fields.Count));
+
     public StreamDescriptor Stream => report.Stream;
 
     public StreamSyncSettings Settings => settings;
@@ -37,19 +44,19 @@ internal sealed class MetaInsightsReader(MetaConnection connection, MetaInsights
         }
 
         var query = new MetaInsightsQuery(report.Level, report.ApiFields, from, to, report.Breakdowns, report.AttributionWindows, options.PageSize);
-        await foreach (var batch in ReadRangeAsync(query, cancellationToken))
+        await foreach (var batch in ReadRangeAsync(query, NewPageType(), cancellationToken))
         {
             yield return batch;
         }
     }
 
-    private IAsyncEnumerable<RecordBatch> ReadRangeAsync(MetaInsightsQuery query, CancellationToken cancellationToken) =>
-        query.Days <= options.SyncMaxDays ? ReadSyncAsync(query, cancellationToken) : ReadReportRunAsync(query, cancellationToken);
+    private IAsyncEnumerable<RecordBatch> ReadRangeAsync(MetaInsightsQuery query, JsonTypeInfo<MetaInsightsPage> pageType, CancellationToken cancellationToken) =>
+        query.Days <= options.SyncMaxDays ? ReadSyncAsync(query, pageType, cancellationToken) : ReadReportRunAsync(query, pageType, cancellationToken);
 
-    private async IAsyncEnumerable<RecordBatch> ReadSyncAsync(MetaInsightsQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private async IAsyncEnumerable<RecordBatch> ReadSyncAsync(MetaInsightsQuery query, JsonTypeInfo<MetaInsightsPage> pageType, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var pages = Pager.ByCursorAsync(
-            (after, ct) => connection.CallAsync((c, t) => c.GetInsightsAsync(connection.AccountId, query, after, t), ct),
+            (after, ct) => connection.CallAsync((c, t) => c.GetInsightsAsync(connection.AccountId, query, after, pageType, t), ct),
             page => MetaValues.NextCursor(page.Paging),
             null,
             cancellationToken);
@@ -85,7 +92,7 @@ internal sealed class MetaInsightsReader(MetaConnection connection, MetaInsights
         // One day that is still too much for the synchronous endpoint goes to an async run, which has no such limit.
         logger.LogWarning("meta.{Stream} {Account} {Range}: Meta asks for less data; {Next}",
             report.Name, connection.AccountId, Range(query), query.Days > 1 ? "splitting the range" : "using an async report run");
-        var parts = query.Days > 1 ? Split(query).Select(h => ReadRangeAsync(h, cancellationToken)) : [ReadReportRunAsync(query, cancellationToken)];
+        var parts = query.Days > 1 ? Split(query).Select(h => ReadRangeAsync(h, pageType, cancellationToken)) : [ReadReportRunAsync(query, pageType, cancellationToken)];
         foreach (var part in parts)
         {
             await foreach (var batch in part)
@@ -95,7 +102,7 @@ internal sealed class MetaInsightsReader(MetaConnection connection, MetaInsights
         }
     }
 
-    private async IAsyncEnumerable<RecordBatch> ReadReportRunAsync(MetaInsightsQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private async IAsyncEnumerable<RecordBatch> ReadReportRunAsync(MetaInsightsQuery query, JsonTypeInfo<MetaInsightsPage> pageType, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         string? runId = null;
         var problems = new List<string>();
@@ -135,7 +142,7 @@ internal sealed class MetaInsightsReader(MetaConnection connection, MetaInsights
             logger.LogWarning("meta.{Stream} {Account} {Range}: splitting the time range after failed report runs", report.Name, connection.AccountId, Range(query));
             foreach (var half in Split(query))
             {
-                await foreach (var batch in ReadRangeAsync(half, cancellationToken))
+                await foreach (var batch in ReadRangeAsync(half, pageType, cancellationToken))
                 {
                     yield return batch;
                 }
@@ -145,7 +152,7 @@ internal sealed class MetaInsightsReader(MetaConnection connection, MetaInsights
         }
 
         var pages = Pager.ByCursorAsync(
-            (after, ct) => connection.CallAsync((c, t) => c.GetReportRunInsightsAsync(runId, query.Limit, after, t), ct),
+            (after, ct) => connection.CallAsync((c, t) => c.GetReportRunInsightsAsync(runId, query.Limit, after, pageType, t), ct),
             page => MetaValues.NextCursor(page.Paging),
             null,
             cancellationToken);
@@ -167,7 +174,7 @@ internal sealed class MetaInsightsReader(MetaConnection connection, MetaInsights
         var reader = new MetaInsightsReader(connection, lower, settings, options, logger);
         var rows = new List<object?[]>();
         var rejects = new List<RejectedRecord>();
-        await foreach (var batch in reader.ReadRangeAsync(query with { Level = lower.Level, Fields = lower.ApiFields }, cancellationToken))
+        await foreach (var batch in reader.ReadRangeAsync(query with { Level = lower.Level, Fields = lower.ApiFields }, reader.NewPageType(), cancellationToken))
         {
             rows.AddRange(batch.Rows);
             rejects.AddRange(batch.Rejects);
@@ -345,172 +352,23 @@ internal sealed class MetaInsightsReader(MetaConnection connection, MetaInsights
 
     private static string Range(MetaInsightsQuery q) => string.Create(CultureInfo.InvariantCulture, $"{q.Since:yyyy-MM-dd}..{q.Until:yyyy-MM-dd}");
 
-    private RecordBatch ToBatch(MetaInsightsPage page)
+    private static RecordBatch ToBatch(MetaInsightsPage page)
     {
         var rows = new List<object?[]>(page.Data.Count);
         var rejects = new List<RejectedRecord>();
-        var members = new JsonElement[layout.SlotCount];
-        var present = new bool[layout.SlotCount];
         foreach (var row in page.Data)
         {
-            var values = new object?[report.Stream.Fields.Count];
-            string? problem;
-            if (row.ValueKind == JsonValueKind.Object)
-            {
-                layout.Collect(row, members, present);
-                problem = Fill(members, present, values);
-            }
-            else
-            {
-                problem = "row is not a JSON object";
-            }
-
-            if (problem is null)
+            if (row.Values is { } values)
             {
                 rows.Add(values);
             }
             else
             {
-                rejects.Add(new RejectedRecord(problem, row.GetRawText()));
+                rejects.Add(new RejectedRecord(row.Problem!, row.Raw!));
             }
         }
 
         return new RecordBatch(rows, rejects);
-    }
-
-    private string? Fill(JsonElement[] members, bool[] present, object?[] values)
-    {
-        foreach (var (slot, column, name) in (ReadOnlySpan<(int, int, string)>)[(layout.DateStartSlot, layout.DateStartColumn, "date_start"), (layout.DateStopSlot, layout.DateStopColumn, "date_stop")])
-        {
-            var text = MetaRowLayout.Text(members, present, slot);
-            if (text is null)
-            {
-                if (slot == layout.DateStartSlot)
-                {
-                    return "date_start is missing";
-                }
-
-                continue;
-            }
-
-            if (!DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
-            {
-                return $"{name} '{text}' is not yyyy-MM-dd";
-            }
-
-            values[column] = day;
-        }
-
-        values[layout.ReachUnavailableColumn] = false;
-
-        foreach (var (slot, column, nullable, name) in layout.TextColumns)
-        {
-            var text = MetaRowLayout.Text(members, present, slot);
-            if (text is null && !nullable)
-            {
-                return $"{name} is missing";
-            }
-
-            values[column] = text;
-        }
-
-        foreach (var (slot, column, name) in layout.CountColumns)
-        {
-            var text = MetaRowLayout.Text(members, present, slot);
-            if (text is null)
-            {
-                continue;
-            }
-
-            if (long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var l))
-            {
-                values[column] = l;
-            }
-            else if (decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && d == decimal.Truncate(d))
-            {
-                values[column] = (long)d;
-            }
-            else
-            {
-                return $"{name} '{text}' is not an integer";
-            }
-        }
-
-        if (MetaRowLayout.Text(members, present, layout.FrequencySlot) is { } frequency)
-        {
-            if (!double.TryParse(frequency, NumberStyles.Float, CultureInfo.InvariantCulture, out var f) || !double.IsFinite(f))
-            {
-                return $"frequency '{frequency}' is not a number";
-            }
-
-            values[layout.FrequencyColumn] = f;
-        }
-
-        if (MetaRowLayout.Text(members, present, layout.SpendSlot) is { } spend)
-        {
-            if (!decimal.TryParse(spend, NumberStyles.Float, CultureInfo.InvariantCulture, out var money))
-            {
-                return $"spend '{spend}' is not a number";
-            }
-
-            values[layout.SpendColumn] = money;
-        }
-
-        return FillActions("actions", present[layout.ActionsSlot] ? members[layout.ActionsSlot] : null, layout.Lists[0], values)
-            ?? FillActions("action_values", present[layout.ActionValuesSlot] ? members[layout.ActionValuesSlot] : null, layout.Lists[1], values);
-    }
-
-    /// <summary>
-    /// Flattens <c>[{action_type, value, 7d_click, 1d_view}]</c> into the configured columns. Meta leaves out action
-    /// types and windows with nothing to report, so a missing one is 0. The raw array is kept as JSON.
-    /// </summary>
-    private static string? FillActions(string list, JsonElement? member, (int RawColumn, Dictionary<string, (string? Window, int Column)[]> ByType) columns, object?[] values)
-    {
-        foreach (var perType in columns.ByType.Values)
-        {
-            foreach (var (_, column) in perType)
-            {
-                values[column] = 0m;
-            }
-        }
-
-        if (member is not { } array || array.ValueKind == JsonValueKind.Null)
-        {
-            return null;
-        }
-
-        if (array.ValueKind != JsonValueKind.Array)
-        {
-            return $"{list} is not an array";
-        }
-
-        values[columns.RawColumn] = array.GetRawText();
-        foreach (var entry in array.EnumerateArray())
-        {
-            var type = Text(entry, "action_type");
-            if (type is null || !columns.ByType.TryGetValue(type, out var perType))
-            {
-                continue;
-            }
-
-            foreach (var (window, column) in perType)
-            {
-                var text = Text(entry, window ?? "value");
-                if (text is null)
-                {
-                    continue;
-                }
-
-                if (!decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var amount))
-                {
-                    return $"{list} {type} {window ?? "value"} '{text}' is not a number";
-                }
-
-                values[column] = amount;
-            }
-        }
-
-        return null;
     }
 
     /// <summary>Meta sends numbers as strings; accept either.</summary>

@@ -1,13 +1,11 @@
-using System.Runtime.InteropServices;
 using System.Text;
-using System.Text.Json;
 
 namespace Pipeline.Connectors.Meta;
 
 /// <summary>
 /// Where each member of an insights row goes, worked out once per report instead of once per row: the row's
-/// members are visited in one pass and dropped into slots, rather than looked up by name (a linear search of the
-/// row each time) for every column.
+/// members are read in one pass (<see cref="MetaInsightsRowConverter"/>) and dropped into slots, rather than looked
+/// up by name for every column.
 /// </summary>
 internal sealed class MetaRowLayout
 {
@@ -61,47 +59,25 @@ internal sealed class MetaRowLayout
                 type => type,
                 type => ((string?[])[null, .. report.AttributionWindows]).Select(w => (w, column(MetaInsightsReport.ActionColumn(list, type, w)))).ToArray(),
                 StringComparer.Ordinal)))];
+        ActionTypes = report.ActionTypes.Distinct(StringComparer.Ordinal).ToDictionary(t => t, t => t, StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
+        windowNames = report.AttributionWindows.Distinct(StringComparer.Ordinal).ToDictionary(w => w, w => Encoding.UTF8.GetBytes(w), StringComparer.Ordinal);
         SlotCount = names.Count;
         slots = names.Select((n, i) => (n, i)).ToDictionary(x => x.n, x => x.i, StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
     public int SlotCount { get; }
 
-    /// <summary>Drops each member this layout reads into its slot (a repeated member: the last one, as TryGetProperty finds it).</summary>
-    public void Collect(JsonElement row, JsonElement[] into, bool[] present)
-    {
-        Array.Clear(present);
-        Span<char> name = stackalloc char[64];
-        foreach (var property in row.EnumerateObject())
-        {
-            var utf8 = JsonMarshal.GetRawUtf8PropertyName(property);
-            if (utf8.Length > name.Length || utf8.IndexOf((byte)'\\') >= 0)
-            {
-                // Longer than any name read here, or escaped: compare the decoded name.
-                if (slots.TryGetValue(property.Name, out var decoded))
-                {
-                    into[decoded] = property.Value;
-                    present[decoded] = true;
-                }
+    /// <summary>The slot of a member name, or -1 when this layout does not read it.</summary>
+    public int SlotOf(ReadOnlySpan<char> name) => slots.TryGetValue(name, out var slot) ? slot : -1;
 
-                continue;
-            }
+    /// <inheritdoc cref="SlotOf(ReadOnlySpan{char})"/>
+    public int SlotOf(string name) => SlotOf(name.AsSpan());
 
-            var length = Encoding.UTF8.GetChars(utf8, name);
-            if (slots.TryGetValue(name[..length], out var slot))
-            {
-                into[slot] = property.Value;
-                present[slot] = true;
-            }
-        }
-    }
+    /// <summary>The configured action types (keys of <see cref="Lists"/>' ByType), looked up without a string per entry.</summary>
+    public readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> ActionTypes;
 
-    /// <summary>Meta sends numbers as strings; accept either (what the member holds, else null).</summary>
-    public static string? Text(JsonElement[] values, bool[] present, int slot) =>
-        !present[slot] ? null : values[slot].ValueKind switch
-        {
-            JsonValueKind.String => values[slot].GetString(),
-            JsonValueKind.Number => values[slot].GetRawText(),
-            _ => null,
-        };
+    /// <summary>An attribution window's name as UTF-8 (the member of an action entry that holds it).</summary>
+    public ReadOnlySpan<byte> Utf8(string window) => windowNames[window];
+
+    private readonly Dictionary<string, byte[]> windowNames;
 }

@@ -57,6 +57,21 @@ public sealed class MigrationTests : WarehouseTestBase
     }
 
     [Test]
+    public async Task A_writer_loads_on_one_DuckDB_thread_and_a_reader_keeps_one_per_core()
+    {
+        await using (var warehouse = Open())
+        {
+            await warehouse.MigrateAsync([TestStreams.Daily]);
+            Assert.That(await ScalarAsync<long>("SELECT current_setting('threads')"), Is.EqualTo(1), "after the migration's queries, back to the load setting");
+        }
+
+        await using (Open(new DuckDbWarehouseOptions { Path = DbPath, ReadOnly = true }))
+        {
+            Assert.That(await ScalarAsync<long>("SELECT current_setting('threads')"), Is.EqualTo(Environment.ProcessorCount));
+        }
+    }
+
+    [Test]
     public async Task Second_migrate_changes_nothing()
     {
         await using var warehouse = Open();
