@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Pipeline.Connectors.Paging;
 using Pipeline.Connectors.Streams;
-using Pipeline.Connectors.Text;
+using Pipeline.Connectors.Strings;
 
 namespace Pipeline.Connectors.Ga4;
 

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Pipeline.Connectors.Text;
+using Pipeline.Connectors.Strings;
 
 namespace Pipeline.Connectors.Meta;
 

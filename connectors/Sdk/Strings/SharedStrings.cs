@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Pipeline.Connectors.Text;
+namespace Pipeline.Connectors.Strings;
 
 /// <summary>
 /// Report values repeat on every row (campaign and ad names, channels, countries): one string per distinct value
