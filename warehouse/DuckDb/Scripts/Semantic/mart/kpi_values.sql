@@ -188,6 +188,6 @@ JOIN mart.kpi_catalog AS k ON k.kpi_id = r.kpi_id
 CROSS JOIN dw.settings AS s
 -- Cost scope per channel: a channel nothing can attribute revenue or leads to, or one with no cost source, has no
 -- meaningful ROI, ROAS, CAC or CPL (never −100 % or infinite).
--- dw.dim_channel's notes as mart.kpi_measure_context keeps them (a change there recomputes every mart).
-LEFT JOIN (SELECT k AS channel, NULLIF(label, '') AS cost_scope_note FROM mart.kpi_measure_context WHERE family = 'cost_scope') AS x
+-- Over the whole history: mart.kpi_measure_context keeps the notes, so a change recomputes every mart.
+LEFT JOIN dw.dim_channel AS x
   ON r.segment_type = 'channel' AND x.channel = r.segment AND k.cost_scope IN ('blended', 'paid');

@@ -185,6 +185,6 @@ FROM judged AS r
 JOIN mart.kpi_catalog AS k ON k.kpi_id = r.kpi_id
 CROSS JOIN dw.settings AS s
 -- Cost scope per channel: no meaningful ROI, ROAS, CAC or CPL without a cost source or attributable revenue.
--- dw.dim_channel's notes as mart.kpi_measure_context keeps them (a change there recomputes every mart).
-LEFT JOIN (SELECT k AS channel, NULLIF(label, '') AS cost_scope_note FROM mart.kpi_measure_context WHERE family = 'cost_scope') AS x
+-- Over the whole history: mart.kpi_measure_context keeps the notes, so a change recomputes every mart.
+LEFT JOIN dw.dim_channel AS x
   ON r.segment_type = 'channel' AND x.channel = r.segment AND k.cost_scope IN ('blended', 'paid');
