@@ -37,48 +37,50 @@ public static class MartLayer
     {
         ArgumentNullException.ThrowIfNull(ordered);
         ArgumentNullException.ThrowIfNull(renderedByKey);
-        var hashes = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        string HashOf(string key, HashSet<string> visiting)
+        var hashOf = Transitively<string>(renderedByKey, (_, sql, dependencies) =>
         {
-            if (hashes.TryGetValue(key, out var known))
-            {
-                return known;
-            }
-
-            var sql = renderedByKey[key];
-            visiting.Add(key);
             var text = new StringBuilder(sql);
-            foreach (var dependency in SemanticLayer.References(sql).Where(renderedByKey.ContainsKey).Where(d => !visiting.Contains(d)).Order(StringComparer.OrdinalIgnoreCase))
+            foreach (var (dependency, hash) in dependencies)
             {
-                text.Append('\n').Append(dependency).Append('=').Append(HashOf(dependency, visiting));
+                text.Append('\n').Append(dependency).Append('=').Append(hash);
             }
 
-            visiting.Remove(key);
-            return hashes[key] = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
-        }
-
-        var clocked = new Dictionary<string, bool>(StringComparer.OrdinalIgnoreCase);
-        bool ReadsClock(string key, HashSet<string> visiting)
-        {
-            if (clocked.TryGetValue(key, out var known))
-            {
-                return known;
-            }
-
-            var sql = renderedByKey[key];
-            visiting.Add(key);
-            var reads = !key.Equals(ClockNeutral, StringComparison.OrdinalIgnoreCase)
-                && (SemanticLayer.ReadsClockOrRunLog(sql)
-                    || SemanticLayer.References(sql).Where(renderedByKey.ContainsKey).Where(d => !visiting.Contains(d)).Any(d => ReadsClock(d, visiting)));
-            visiting.Remove(key);
-            return clocked[key] = reads;
-        }
+            return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
+        });
+        var readsClock = Transitively<bool>(renderedByKey, (key, sql, dependencies) =>
+            !key.Equals(ClockNeutral, StringComparison.OrdinalIgnoreCase) && (SemanticLayer.ReadsClockOrRunLog(sql) || dependencies.Any(d => d.Value)));
 
         var materialized = ordered.Where(IsMaterialized).Select(s => s.Key).ToHashSet(StringComparer.OrdinalIgnoreCase);
         return [.. ordered.Where(IsMaterialized).Select(s => new MartDefinition(
-            s.Name, SemanticDocs.For(s.Schema, s.Name).Refresh!, HashOf(s.Key, []),
+            s.Name, SemanticDocs.For(s.Schema, s.Name).Refresh!, hashOf(s.Key),
             ReadsMarts: SemanticLayer.References(renderedByKey[s.Key]).Any(r => !r.Equals(s.Key, StringComparison.OrdinalIgnoreCase) && materialized.Contains(r)),
-            ReadsClock: ReadsClock(s.Key, [])))];
+            ReadsClock: readsClock(s.Key)))];
+    }
+
+    /// <summary>
+    /// A property of each script computed from its own SQL and the same property of each script it reads (in name
+    /// order, each computed once); a reference back into the chain being computed is left out.
+    /// </summary>
+    private static Func<string, T> Transitively<T>(IReadOnlyDictionary<string, string> renderedByKey, Func<string, string, IEnumerable<KeyValuePair<string, T>>, T> compute)
+    {
+        var known = new Dictionary<string, T>(StringComparer.OrdinalIgnoreCase);
+        var visiting = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        T Of(string key)
+        {
+            if (known.TryGetValue(key, out var value))
+            {
+                return value;
+            }
+
+            var sql = renderedByKey[key];
+            visiting.Add(key);
+            value = compute(key, sql, SemanticLayer.References(sql).Where(renderedByKey.ContainsKey).Where(d => !visiting.Contains(d))
+                .Order(StringComparer.OrdinalIgnoreCase).Select(d => KeyValuePair.Create(d, Of(d))));
+            visiting.Remove(key);
+            return known[key] = value;
+        }
+
+        return Of;
     }
 
     /// <summary>What the deploy does with each mart's table, from what it found (by mart name).</summary>
