@@ -33,6 +33,9 @@ internal sealed class ReferenceWorld : IAsyncDisposable
 
     public string WarehousePath => folder.File("reference.duckdb");
 
+    /// <summary>When the reference sync started (UTC): cases compare against it only on the same days.</summary>
+    public DateTime SyncedAtUtc { get; private init; }
+
     /// <summary>The uninterrupted reference sync.</summary>
     public CliResult Run { get; }
 
@@ -41,6 +44,13 @@ internal sealed class ReferenceWorld : IAsyncDisposable
         await Gate.WaitAsync();
         try
         {
+            // A reference from before midnight would hold another day's cursors and coverage than a case run now.
+            if (shared is { } stale && !Worlds.SameDaySince(stale.SyncedAtUtc))
+            {
+                shared = null;
+                await stale.DisposeAsync();
+            }
+
             return shared ??= await CreateAsync();
         }
         finally
@@ -82,6 +92,7 @@ internal sealed class ReferenceWorld : IAsyncDisposable
 
     private static async Task<ReferenceWorld> CreateAsync()
     {
+        var syncedAt = DateTime.UtcNow;
         var folder = new TempFolder("reference");
         var sandbox = await SandboxServer.StartAsync(Worlds.Sandbox(Worlds.Small(Worlds.TodayUtc)));
         var files = PipelineConfig.WriteExampleFiles(folder.File("files"));
@@ -89,6 +100,6 @@ internal sealed class ReferenceWorld : IAsyncDisposable
         PipelineConfig.Write(config, PipelineConfig.Pipeline(folder.File("reference.duckdb"), folder.File("logs"), PipelineConfig.Sources(sandbox, files)));
         var run = await CliProcess.RunAsync(folder.Path, "sync", "--config", config);
         Assert.That(run.ExitCode, Is.Zero, $"the uninterrupted reference sync: {run}");
-        return new ReferenceWorld(sandbox, folder, files, run);
+        return new ReferenceWorld(sandbox, folder, files, run) { SyncedAtUtc = syncedAt };
     }
 }

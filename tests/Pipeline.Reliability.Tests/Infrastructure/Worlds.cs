@@ -48,4 +48,26 @@ internal static class Worlds
 
     /// <summary>Today in UTC: the CLI's clock (worlds a CLI process syncs end today, as in production).</summary>
     public static DateOnly TodayUtc => DateOnly.FromDateTime(DateTime.UtcNow);
+
+    /// <summary>
+    /// Whether the days these cases depend on are still the days of <paramref name="sinceUtc"/>: UTC (cursors, the
+    /// worlds' last day) and Europe/Berlin (the sandbox accounts' zone: reporting days, provisional days). A warehouse
+    /// compared with a reference synced before midnight in either shows another day's cursors and coverage.
+    /// </summary>
+    public static bool SameDaySince(DateTime sinceUtc)
+    {
+        var now = DateTime.UtcNow;
+        var berlin = TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin");
+        return sinceUtc.Date == now.Date && TimeZoneInfo.ConvertTimeFromUtc(sinceUtc, berlin).Date == TimeZoneInfo.ConvertTimeFromUtc(now, berlin).Date;
+    }
+
+    /// <summary>Ends a comparison with a reference from before midnight (UTC or Europe/Berlin) as inconclusive, saying why.</summary>
+    public static void AssumeSameDaySince(DateTime sinceUtc)
+    {
+        if (!SameDaySince(sinceUtc))
+        {
+            Assert.Inconclusive(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"midnight passed (UTC or Europe/Berlin) since the reference was synced at {sinceUtc:yyyy-MM-dd HH:mm:ss}Z: it holds another day's cursors and coverage; run the case again"));
+        }
+    }
 }
