@@ -133,7 +133,7 @@ base AS (
         CAST(GREATEST(0, LEAST(t.period_end - t.period_start + 1, a.as_of_date - t.period_start + 1)) AS INTEGER) AS days_elapsed,
         COALESCE(c.covered_days, 0)                                              AS covered_days,
         COALESCE(c.provisional, false)                                           AS provisional,
-        {{reporting_date(now())}}                                                AS today,
+        {{reporting_date(timezone('UTC', now()))}}                               AS today,
         rs.gaps, rs.open_deals, rs.restating
     FROM targets AS t
     JOIN target_family AS tf ON tf.target_no = t.target_no
