@@ -13,6 +13,8 @@ internal sealed class MemorySampler : IAsyncDisposable
     private readonly Task loop;
     private long peakManaged;
     private long peakDuckDb;
+    private long peakAnon;
+    private long peakFile;
 
     public MemorySampler(string warehouse)
     {
@@ -23,6 +25,12 @@ internal sealed class MemorySampler : IAsyncDisposable
 
     public double PeakDuckDbMb => Volatile.Read(ref peakDuckDb) / (1024.0 * 1024.0);
 
+    /// <summary>Peak anonymous resident memory (heaps, DuckDB's allocations, stacks, JIT data): what the process allocated.</summary>
+    public double PeakAnonMb => Volatile.Read(ref peakAnon) / (1024.0 * 1024.0);
+
+    /// <summary>Peak file-backed and shared resident memory: mapped code (runtime, assemblies, libduckdb) and JIT'd code.</summary>
+    public double PeakFileMb => Volatile.Read(ref peakFile) / (1024.0 * 1024.0);
+
     private async Task RunAsync(string warehouse, CancellationToken cancellationToken)
     {
         DuckDBConnection? connection = null;
@@ -31,6 +39,7 @@ internal sealed class MemorySampler : IAsyncDisposable
             while (!cancellationToken.IsCancellationRequested)
             {
                 Max(ref peakManaged, GC.GetGCMemoryInfo().TotalCommittedBytes);
+                SampleResident();
                 if (connection is null && File.Exists(warehouse))
                 {
                     connection = new DuckDBConnection($"Data Source={warehouse}");
@@ -56,6 +65,34 @@ internal sealed class MemorySampler : IAsyncDisposable
             }
         }
     }
+
+    /// <summary>RssAnon and RssFile + RssShmem from /proc/self/status (Linux; elsewhere both stay 0).</summary>
+    private void SampleResident()
+    {
+        const string status = "/proc/self/status";
+        if (!File.Exists(status))
+        {
+            return;
+        }
+
+        long file = 0;
+        foreach (var line in File.ReadLines(status))
+        {
+            if (line.StartsWith("RssAnon:", StringComparison.Ordinal))
+            {
+                Max(ref peakAnon, Kilobytes(line) * 1024);
+            }
+            else if (line.StartsWith("RssFile:", StringComparison.Ordinal) || line.StartsWith("RssShmem:", StringComparison.Ordinal))
+            {
+                file += Kilobytes(line) * 1024;
+            }
+        }
+
+        Max(ref peakFile, file);
+    }
+
+    private static long Kilobytes(string line) =>
+        long.Parse(line.AsSpan(line.IndexOf(':') + 1).Trim().TrimEnd("kB").Trim(), System.Globalization.CultureInfo.InvariantCulture);
 
     private static void Max(ref long peak, long value)
     {
