@@ -10,6 +10,7 @@ using Pipeline.Sandbox.World;
 using Pipeline.Warehouse;
 using Pipeline.Warehouse.DuckDb;
 using Pipeline.Warehouse.Marts;
+using Pipeline.Warehouse.Semantic;
 
 namespace Pipeline.MartTables.Tests;
 
@@ -86,6 +87,7 @@ public sealed class MaterializedMartsTests
         Assert.That(await ScalarAsync(path, $"SELECT count(DISTINCT platform) FROM mart.kpi_measure_daily WHERE measure IN ({MartRefreshSql.EntityMeasures})"), Is.EqualTo(2L),
             "the first run loads CRM and Mailchimp campaigns (no files here): the check above is not vacuous");
         TestContext.Progress.WriteLine(string.Create(CultureInfo.InvariantCulture, $"first run loaded, refreshed and compared at {watch.Elapsed.TotalSeconds:0.0} s"));
+        await AssertPeriodsEndedBeforeTheFirstDayAreKeptAsync(path);
 
         // Every kind of step once plus one more, in a seeded random order; a skipped refresh is never last, so the
         // following refresh must catch it up.
@@ -157,6 +159,39 @@ public sealed class MaterializedMartsTests
             await AssertEqualAsync(path, seed, steps);
             TestContext.Progress.WriteLine(string.Create(CultureInfo.InvariantCulture, $"step {i}: {steps[^1]}: loaded at {loaded.TotalSeconds:0.0} s, refreshed at {refreshed.TotalSeconds:0.0} s, compared at {watch.Elapsed.TotalSeconds:0.0} s"));
         }
+    }
+
+    /// <summary>
+    /// A refresh recomputes, of mart.kpi_values' rows from its quarter's start, only the periods that end on or after
+    /// the first affected day ("end": "period_end"): a marker row of a day before it is kept as it was, a marker on
+    /// that day is replaced by what the definition computes (nothing, for a marker). Then the kept marker is removed.
+    /// </summary>
+    private static async Task AssertPeriodsEndedBeforeTheFirstDayAreKeptAsync(string path)
+    {
+        var values = new MartDefinition("kpi_values", new MartRefreshPolicy("period_start", "quarter") { End = "period_end" }, "");
+        DateOnly firstDay;
+        await using (var warehouse = Open(path))
+        {
+            var mart = warehouse.Marts!.Marts.Single(m => m.Name == values.Name);
+            Assert.That(mart.Refresh, Is.EqualTo(values.Refresh), "kpi_values declares its periods' last day");
+            firstDay = (await warehouse.Marts.RefreshAsync()).From ?? throw new AssertionException("a refresh with nothing new still recomputes the clock horizon");
+        }
+
+        var quarterStart = MartRefreshStatements.ReadFrom(values, firstDay)!.Value;
+        var before = quarterStart < firstDay ? quarterStart : firstDay.AddDays(-1); // a quarter that starts on the day: the day before is outside either way
+        await ExecuteAsync(path, string.Create(CultureInfo.InvariantCulture, $"""
+            INSERT INTO mart.kpi_values (grain, period_start, period_end, segment_type, segment, kpi_id) VALUES
+                ('day', DATE '{before:yyyy-MM-dd}', DATE '{before:yyyy-MM-dd}', 'all', 'marker', 'kept'),
+                ('day', DATE '{firstDay:yyyy-MM-dd}', DATE '{firstDay:yyyy-MM-dd}', 'all', 'marker', 'replaced')
+            """));
+        await using (var warehouse = Open(path))
+        {
+            Assert.That((await warehouse.Marts!.RefreshAsync()).From, Is.EqualTo(firstDay), "the same day: nothing new, the same clock");
+        }
+
+        Assert.That(await ScalarAsync(path, "SELECT string_agg(kpi_id, ',' ORDER BY kpi_id) FROM mart.kpi_values WHERE segment = 'marker'"), Is.EqualTo("kept"),
+            string.Create(CultureInfo.InvariantCulture, $"a day before {firstDay:yyyy-MM-dd} is not rewritten; {firstDay:yyyy-MM-dd} itself is recomputed"));
+        await ExecuteAsync(path, "DELETE FROM mart.kpi_values WHERE segment = 'marker'");
     }
 
     private static async Task LoadAsync(SandboxServer sandbox, SourceCatalog catalog, string path, SyncRequest request, Func<string, bool>? includeSource = null)

@@ -30,11 +30,11 @@ public static class MartRefreshStatements
     public static string PreviousSuccess(string source, string stream, string account) =>
         $"SELECT max(finished_at) FROM etl.mart_run_log WHERE source = '{Escape(source)}' AND stream = '{Escape(stream)}' AND account_id = '{Escape(account)}' AND status = 'Succeeded'";
 
-    /// <summary>Rows of the mart from <paramref name="start"/> on (all rows when null).</summary>
-    public static string Delete(MartDefinition mart, DateOnly? start)
+    /// <summary>The mart's rows that a change on <paramref name="firstDay"/> can reach (all rows when null; see <see cref="Where"/>).</summary>
+    public static string Delete(MartDefinition mart, DateOnly? firstDay)
     {
         ArgumentNullException.ThrowIfNull(mart);
-        return $"DELETE FROM {mart.Table}{Where(mart, start)}";
+        return $"DELETE FROM {mart.Table}{Where(mart, firstDay)}";
     }
 
     /// <summary>Every row of the mart's table (for the small context marts the refresh compares).</summary>
@@ -44,10 +44,21 @@ public static class MartRefreshStatements
         return $"SELECT * FROM {mart.Table}";
     }
 
-    public static string Insert(MartDefinition mart, DateOnly? start)
+    /// <summary>The same rows as <see cref="Delete"/>, computed by the mart's definition.</summary>
+    public static string Insert(MartDefinition mart, DateOnly? firstDay)
     {
         ArgumentNullException.ThrowIfNull(mart);
-        return $"INSERT INTO {mart.Table} SELECT * FROM {mart.Definition}{Where(mart, start)}";
+        return $"INSERT INTO {mart.Table} SELECT * FROM {mart.Definition}{Where(mart, firstDay)}";
+    }
+
+    /// <summary>
+    /// Where the definition starts reading data for a change on <paramref name="firstDay"/>: the start of the widest
+    /// period holding it (null, every day, for a full mart or no day).
+    /// </summary>
+    public static DateOnly? ReadFrom(MartDefinition mart, DateOnly? firstDay)
+    {
+        ArgumentNullException.ThrowIfNull(mart);
+        return firstDay is { } day && !mart.Refresh.IsFull ? MartPeriods.Start(day, mart.Refresh.Period) : null;
     }
 
     /// <summary>Up to 1,000 rows, which both engines take in one VALUES list.</summary>
@@ -88,11 +99,11 @@ public static class MartRefreshStatements
         yield return StoredFingerprints;
         foreach (var mart in marts)
         {
-            var from = mart.Refresh.IsFull ? (DateOnly?)null : MartPeriods.Start(start, mart.Refresh.Period);
+            var firstDay = mart.Refresh.IsFull ? (DateOnly?)null : start;
             yield return Rows(mart);
-            yield return Delete(mart, from);
-            yield return sql.RefreshFrom(from);
-            yield return Insert(mart, from);
+            yield return Delete(mart, firstDay);
+            yield return sql.RefreshFrom(ReadFrom(mart, firstDay));
+            yield return Insert(mart, firstDay);
             yield return ForgetState(mart);
             yield return RecordState(sql, mart, now);
         }
@@ -104,8 +115,23 @@ public static class MartRefreshStatements
         yield return MarkRefreshed(sql, now);
     }
 
-    private static string Where(MartDefinition mart, DateOnly? start) =>
-        start is { } s && !mart.Refresh.IsFull ? $" WHERE {mart.Refresh.Key} >= {MartRefreshSql.Date(s)}" : "";
+    /// <summary>
+    /// Rows whose key is on or after the widest period's start (<see cref="ReadFrom"/>); of those, when the mart names
+    /// its periods' last day, only the periods ending on or after <paramref name="firstDay"/>: an earlier period
+    /// depends on earlier days only (a NULL end is kept in, as if the period ran on).
+    /// </summary>
+    private static string Where(MartDefinition mart, DateOnly? firstDay)
+    {
+        if (ReadFrom(mart, firstDay) is not { } start)
+        {
+            return "";
+        }
+
+        var rows = $" WHERE {mart.Refresh.Key} >= {MartRefreshSql.Date(start)}";
+        return mart.Refresh.End is { } end
+            ? rows + $" AND ({end} >= {MartRefreshSql.Date(firstDay!.Value)} OR {end} IS NULL)"
+            : rows;
+    }
 
     private static string Escape(string text) => text.Replace("'", "''", StringComparison.Ordinal);
 }

@@ -17,8 +17,9 @@ namespace Pipeline.Warehouse.Marts;
 /// current periods) are every day from the longest restatement/maturity horizon before the earlier of today and the
 /// last refresh;</item>
 /// <item>each range-refreshed mart recomputes its rows from the start of its widest period holding the first affected
-/// day on (later rows can depend on earlier days, never the reverse: trailing windows, year-over-year); full marts are
-/// recomputed whole.</item>
+/// day on (later rows can depend on earlier days, never the reverse: trailing windows, year-over-year), and of those,
+/// when it names its periods' last day, only the periods ending on or after that day; full marts are recomputed
+/// whole.</item>
 /// </list>
 /// Context marts (mart.kpi_measure_context: segment labels, cost scope and Google Ads accounts over the whole history)
 /// are replaced first and compared with what they held: when they changed, rows outside any day range can change
@@ -97,8 +98,7 @@ public sealed class MartRefresher(
         foreach (var mart in marts.Except(context).Except(first))
         {
             var firstDay = mart.ReadsClock ? from : fromData;
-            var start = firstDay is { } day && !mart.Refresh.IsFull ? (DateOnly?)MartPeriods.Start(day, mart.Refresh.Period) : null;
-            timings[mart.Table] = await RecomputeAsync(connection, transaction, mart, start, cancellationToken);
+            timings[mart.Table] = await RecomputeAsync(connection, transaction, mart, firstDay, cancellationToken);
         }
 
         var committing = Stopwatch.GetTimestamp();
@@ -261,18 +261,18 @@ public sealed class MartRefresher(
     private static string Slowest(Dictionary<string, TimeSpan> timings) =>
         string.Join(", ", timings.OrderByDescending(t => t.Value).Take(3).Select(t => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{t.Key} {t.Value.TotalSeconds:0.0} s")));
 
-    /// <summary>The mart's rows from <paramref name="start"/> on (every row when null) deleted and recomputed from its definition; returns the time it took.</summary>
-    private async Task<TimeSpan> RecomputeAsync(DbConnection connection, DbTransaction transaction, MartDefinition mart, DateOnly? start, CancellationToken cancellationToken)
+    /// <summary>The mart's rows a change on <paramref name="firstDay"/> can reach (every row when null) deleted and recomputed from its definition; returns the time it took.</summary>
+    private async Task<TimeSpan> RecomputeAsync(DbConnection connection, DbTransaction transaction, MartDefinition mart, DateOnly? firstDay, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
-        await ExecuteAsync(connection, transaction, MartRefreshStatements.Delete(mart, start), cancellationToken);
+        await ExecuteAsync(connection, transaction, MartRefreshStatements.Delete(mart, firstDay), cancellationToken);
         if (AfterDelete is { } fault)
         {
             await fault(mart.Name, cancellationToken);
         }
 
-        await ExecuteAsync(connection, transaction, sql.RefreshFrom(mart.Refresh.IsFull ? null : start), cancellationToken);
-        await ExecuteAsync(connection, transaction, MartRefreshStatements.Insert(mart, start), cancellationToken);
+        await ExecuteAsync(connection, transaction, sql.RefreshFrom(MartRefreshStatements.ReadFrom(mart, firstDay)), cancellationToken);
+        await ExecuteAsync(connection, transaction, MartRefreshStatements.Insert(mart, firstDay), cancellationToken);
         return Stopwatch.GetElapsedTime(started);
     }
 

@@ -64,7 +64,7 @@ public static class SemanticDocs
         return new ViewDocs(description, columns) { Refresh = refresh };
     }
 
-    /// <summary><c>"full"</c>, <c>"context"</c>, or <c>{"key": column, "period": day|week|month|quarter|year}</c>.</summary>
+    /// <summary><c>"full"</c>, <c>"context"</c>, or <c>{"key": column, "period": day|week|month|quarter|year, "end": column (optional)}</c>.</summary>
     private static MartRefreshPolicy ParseRefresh(JsonElement value, string key)
     {
         if (value.ValueKind == JsonValueKind.String && value.GetString() is "full" or "context")
@@ -76,10 +76,19 @@ public static class SemanticDocs
             && value.TryGetProperty("key", out var column) && column.GetString() is { Length: > 0 } keyColumn
             && value.TryGetProperty("period", out var period) && period.GetString() is { } widest && MartRefreshPolicy.Periods.Contains(widest))
         {
-            return new MartRefreshPolicy(keyColumn, widest);
+            var unknown = value.EnumerateObject().Select(p => p.Name).FirstOrDefault(n => n is not ("key" or "period" or "end"));
+            if (unknown is null)
+            {
+                return new MartRefreshPolicy(keyColumn, widest)
+                {
+                    End = value.TryGetProperty("end", out var end)
+                        ? end.GetString() is { Length: > 0 } endColumn ? endColumn : throw new InvalidOperationException($"warehouse/Semantic/{key}.json: refresh.end must name a column")
+                        : null,
+                };
+            }
         }
 
         throw new InvalidOperationException(
-            $"warehouse/Semantic/{key}.json: refresh must be \"full\", \"context\" or {{\"key\": column, \"period\": {string.Join("|", MartRefreshPolicy.Periods)}}}");
+            $"warehouse/Semantic/{key}.json: refresh must be \"full\", \"context\" or {{\"key\": column, \"period\": {string.Join("|", MartRefreshPolicy.Periods)}, \"end\": column (optional)}}");
     }
 }

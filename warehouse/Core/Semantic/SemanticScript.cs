@@ -23,9 +23,16 @@ public sealed record ViewDocs(string? Description, IReadOnlyList<ColumnDoc> Colu
 /// the context marts: <c>"refresh": "context"</c> (mart.kpi_measure_context) is a small mart of what rows depend on
 /// beyond their days (segment labels, cost scope over the whole history), replaced whole first; when its rows
 /// change, every mart is recomputed whole.
+/// A mart whose rows are periods of several grains names its period's last day too (<c>"end": "period_end"</c>): of
+/// those rows only the ones whose period ends on or after the first affected day are recomputed. The day rows of the
+/// quarter before it, the weeks and months that ended before it, depend on earlier days only and stay; the
+/// definition still reads its data from the widest period's start, so a quarter in progress is computed whole.
 /// </summary>
 public sealed record MartRefreshPolicy(string? Key, string Period)
 {
+    /// <summary>The column holding the last day of a row's period, when the mart declares one (see the summary).</summary>
+    public string? End { get; init; }
+
     public static MartRefreshPolicy Full { get; } = new(null, "all");
 
     public static MartRefreshPolicy Context { get; } = new(null, "context");
