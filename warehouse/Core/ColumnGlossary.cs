@@ -124,6 +124,7 @@ public static class ColumnGlossary
         ["purchases"] = "Purchases Meta attributed (default attribution).",
         ["quarter"] = "Quarter number 1-4.",
         ["quarter_start"] = "First day of the quarter.",
+        ["quarter_end"] = "Last day of the quarter.",
         ["rate_to_reporting"] = "Units of the reporting currency for one unit of the currency on that day.",
         ["reach"] = "People reached, exactly as Meta counted them for this row (never sum).",
         ["region"] = "Region a country belongs to (editable in dw.country_codes).",

@@ -45,6 +45,7 @@ SELECT
     CAST(date_trunc('month', date) + INTERVAL 1 MONTH - INTERVAL 1 DAY AS DATE) AS month_end,
     monthname(date)                                                  AS month_name,
     CAST(date_trunc('quarter', date) AS DATE)                        AS quarter_start,
+    CAST(date_trunc('quarter', date) + INTERVAL 3 MONTH - INTERVAL 1 DAY AS DATE) AS quarter_end,
     CAST(quarter(date) AS INTEGER)                                   AS quarter,
     CAST(year(date) AS INTEGER)                                      AS year,
     CAST(date - 7 AS DATE)                                           AS prior_week_date,

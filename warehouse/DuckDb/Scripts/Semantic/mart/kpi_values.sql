@@ -36,7 +36,7 @@ class_gap AS (
 ),
 m AS (
     SELECT k.date, k.measure, k.value, k.breakdown, k.channel, k.campaign, k.device, k.country,
-           d.iso_week_start, d.month_start, d.month_end, COALESCE(dc.class_id, 0) AS class_id
+           d.iso_week_start, d.month_start, d.month_end, d.quarter_start, d.quarter_end, COALESCE(dc.class_id, 0) AS class_id
     FROM mart.kpi_measure_daily AS k
     JOIN dw.dim_date AS d ON d.date = k.date
     LEFT JOIN day_class AS dc ON dc.date = k.date
@@ -44,19 +44,19 @@ m AS (
     WHERE k.date >= {{refresh_from}}
 ),
 seg AS (
-    SELECT date, iso_week_start, month_start, month_end, class_id, measure, value, 'all' AS segment_type, 'All' AS segment
+    SELECT date, iso_week_start, month_start, month_end, quarter_start, quarter_end, class_id, measure, value, 'all' AS segment_type, 'All' AS segment
     FROM m WHERE breakdown IN ('all', 'total')
     UNION ALL
-    SELECT date, iso_week_start, month_start, month_end, class_id, measure, value, 'channel', channel
+    SELECT date, iso_week_start, month_start, month_end, quarter_start, quarter_end, class_id, measure, value, 'channel', channel
     FROM m WHERE breakdown IN ('all', 'total') AND channel IS NOT NULL
     UNION ALL
-    SELECT date, iso_week_start, month_start, month_end, class_id, measure, value, 'campaign', campaign
+    SELECT date, iso_week_start, month_start, month_end, quarter_start, quarter_end, class_id, measure, value, 'campaign', campaign
     FROM m WHERE breakdown IN ('all', 'total') AND campaign IS NOT NULL
     UNION ALL
-    SELECT date, iso_week_start, month_start, month_end, class_id, measure, value, 'device', device
+    SELECT date, iso_week_start, month_start, month_end, quarter_start, quarter_end, class_id, measure, value, 'device', device
     FROM m WHERE breakdown IN ('all', 'device') AND device IS NOT NULL
     UNION ALL
-    SELECT date, iso_week_start, month_start, month_end, class_id, measure, value, 'country', country
+    SELECT date, iso_week_start, month_start, month_end, quarter_start, quarter_end, class_id, measure, value, 'country', country
     FROM m WHERE breakdown IN ('all', 'country') AND country IS NOT NULL
 ),
 measures AS (
@@ -69,8 +69,9 @@ measures AS (
     SELECT 'month', month_start, month_end, segment_type, segment, class_id, measure, sum(value)
     FROM seg GROUP BY ALL
     UNION ALL
-    SELECT 'quarter', CAST(date_trunc('quarter', month_start) AS DATE),
-           CAST(date_trunc('quarter', month_start) + INTERVAL 3 MONTH - INTERVAL 1 DAY AS DATE), segment_type, segment, class_id, measure, sum(value)
+    -- The quarter's bounds come from dim_date: a refresh's filter on period_end is pushed below this GROUP BY, and
+    -- computing them per row there took about a second on the 10M-row bench world.
+    SELECT 'quarter', quarter_start, quarter_end, segment_type, segment, class_id, measure, sum(value)
     FROM seg GROUP BY ALL
 ),
 sums AS (

@@ -53,6 +53,7 @@ SELECT
     CAST(CHOOSE(MONTH(date), 'January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September',
                 'October', 'November', 'December') AS nvarchar(9))                     AS month_name,
     DATETRUNC(quarter, date)                                                           AS quarter_start,
+    EOMONTH(DATEADD(month, 2, DATETRUNC(quarter, date)))                               AS quarter_end,
     DATEPART(quarter, date)                                                            AS quarter,
     YEAR(date)                                                                         AS year,
     DATEADD(day, -7, date)                                                             AS prior_week_date,
