@@ -190,6 +190,31 @@ public sealed class SemanticLayerTests
         Assert.That(() => SemanticDocs.For("dw", "no_such_view"), Throws.InvalidOperationException.With.Message.Contains("warehouse/Semantic/dw/no_such_view.json"));
     }
 
+    [TestCase("""{"key": "period_start", "period": "quarter"}""", "period_start", "quarter", null)]
+    [TestCase("""{"key": "period_start", "end": "period_end", "period": "quarter"}""", "period_start", "quarter", "period_end")]
+    [TestCase("\"full\"", null, "all", null)]
+    public void A_refresh_policy_reads_its_key_period_and_optional_end(string refresh, string? key, string period, string? end)
+    {
+        var policy = Refresh(refresh);
+        Assert.That((policy.Key, policy.Period, policy.End), Is.EqualTo((key, period, end)));
+    }
+
+    [TestCase("""{"key": "period_start", "period": "quarter", "ends": "period_end"}""")]
+    [TestCase("""{"key": "period_start", "period": "quarter", "end": ""}""")]
+    [TestCase("""{"key": "period_start", "period": "quarter", "end": 3}""")]
+    [TestCase("""{"key": "period_start", "period": "fortnight"}""")]
+    [TestCase("""{"period": "quarter"}""")]
+    public void A_refresh_policy_with_an_unknown_key_or_a_bad_value_is_an_error_naming_the_file(string refresh)
+    {
+        Assert.That(() => Refresh(refresh), Throws.InvalidOperationException.With.Message.StartsWith("warehouse/Semantic/mart/x.json: refresh must be"));
+    }
+
+    private static MartRefreshPolicy Refresh(string refresh)
+    {
+        using var json = new MemoryStream(System.Text.Encoding.UTF8.GetBytes($$"""{"refresh": {{refresh}}}"""));
+        return SemanticDocs.Parse(json, "mart/x").Refresh!;
+    }
+
     [Test]
     public void A_mart_with_a_refresh_policy_is_deployed_as_its_definition_then_its_table_which_gets_the_descriptions()
     {

@@ -36,7 +36,7 @@ public static class SemanticDocs
         });
 
     /// <summary>Reads <c>{"description": "...", "columns": {"column": "..."}}</c>, keeping the columns in file order.</summary>
-    internal static ViewDocs Parse(Stream json, string key)
+    public static ViewDocs Parse(Stream json, string key)
     {
         using var document = JsonDocument.Parse(json);
         string? description = null;
@@ -72,20 +72,13 @@ public static class SemanticDocs
             return value.GetString() == "full" ? MartRefreshPolicy.Full : MartRefreshPolicy.Context;
         }
 
+        // An object holds only these keys, each a non-empty string; "end" may be left out.
         if (value.ValueKind == JsonValueKind.Object
-            && value.TryGetProperty("key", out var column) && column.GetString() is { Length: > 0 } keyColumn
-            && value.TryGetProperty("period", out var period) && period.GetString() is { } widest && MartRefreshPolicy.Periods.Contains(widest))
+            && value.EnumerateObject().All(p => p.Name is "key" or "period" or "end" && p.Value.ValueKind == JsonValueKind.String && p.Value.GetString() is { Length: > 0 })
+            && value.TryGetProperty("key", out var column)
+            && value.TryGetProperty("period", out var period) && MartRefreshPolicy.Periods.Contains(period.GetString()))
         {
-            var unknown = value.EnumerateObject().Select(p => p.Name).FirstOrDefault(n => n is not ("key" or "period" or "end"));
-            if (unknown is null)
-            {
-                return new MartRefreshPolicy(keyColumn, widest)
-                {
-                    End = value.TryGetProperty("end", out var end)
-                        ? end.GetString() is { Length: > 0 } endColumn ? endColumn : throw new InvalidOperationException($"warehouse/Semantic/{key}.json: refresh.end must name a column")
-                        : null,
-                };
-            }
+            return new MartRefreshPolicy(column.GetString(), period.GetString()!) { End = value.TryGetProperty("end", out var end) ? end.GetString() : null };
         }
 
         throw new InvalidOperationException(
