@@ -21,6 +21,6 @@ public interface IMartRefresher
 /// <param name="Marts">The marts recomputed, in dependency order.</param>
 /// <param name="Timings">
 /// Where the time went: each mart table's delete and insert, "affected days" (working out what changed since the
-/// last refresh), "watermark" and "commit"; empty when not measured.
+/// last refresh), "watermark", "commit" and, on DuckDB, "checkpoint"; empty when not measured.
 /// </param>
 public sealed record MartRefreshResult(DateOnly? From, IReadOnlyList<string> Marts, TimeSpan Duration, IReadOnlyDictionary<string, TimeSpan>? Timings = null);

@@ -260,8 +260,11 @@ public sealed class MartRefresher(
     /// <summary>The key of <see cref="MartRefreshResult.Timings"/> for saving the watermark (run log snapshot, fingerprints).</summary>
     public const string WatermarkTiming = "watermark";
 
-    /// <summary>The key of <see cref="MartRefreshResult.Timings"/> for committing (DuckDB writes the replaced rows and may checkpoint then).</summary>
+    /// <summary>The key of <see cref="MartRefreshResult.Timings"/> for committing (DuckDB writes the replaced rows to its WAL).</summary>
     public const string CommitTiming = "commit";
+
+    /// <summary>The key of <see cref="MartRefreshResult.Timings"/> for an engine's checkpoint after the commit (DuckDB writes the replaced rows to the file, compressed).</summary>
+    public const string CheckpointTiming = "checkpoint";
 
     private static string Slowest(Dictionary<string, TimeSpan> timings) =>
         string.Join(", ", timings.OrderByDescending(t => t.Value).Take(3).Select(t => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{t.Key} {t.Value.TotalSeconds:0.0} s")));
