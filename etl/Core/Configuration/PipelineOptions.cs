@@ -66,9 +66,9 @@ public sealed class DuckDbSettings
     /// <summary>
     /// DuckDB's <c>memory_limit</c> (e.g. "128MB", "2GB"): what its buffers may hold before spilling to disk beside the
     /// file. Empty keeps DuckDB's own default (80 % of RAM), which a scheduler sharing a small machine rarely wants.
-    /// 128MB holds a window's appended rows and the commit's checkpoint (make bench: GA4 windows of 1.5M rows and Meta
-    /// by country load within it); at 64MB Meta by country failed with a DuckDB checkpoint error. Reads of the marts use
-    /// <see cref="QueryMemoryLimit"/>.
+    /// 128MB holds a window's appended rows and the checkpoints (make bench: GA4 windows of 1.5M rows and Meta by
+    /// country load within it); at 64MB Meta by country failed, at a checkpoint and, since writers checkpoint at 1GB of
+    /// WAL, at a commit ("failed to pin block"). Reads of the marts use <see cref="QueryMemoryLimit"/>.
     /// </summary>
     public string? MemoryLimit { get; set; } = "128MB";
 
