@@ -142,12 +142,12 @@ public sealed class DuckDbWarehouse : IWarehouseEngine
 
     /// <summary>
     /// How much WAL a writer's commits may leave before one of them checkpoints (DuckDB's default is 16MB). A sync
-    /// commits once per window; at 16MB nearly every few windows checkpointed, and each checkpoint compressed the
-    /// staging table's open row group again, with the rows the previous ones had already compressed. At 1GB the
-    /// windows stay in the WAL (each commit is as durable: DuckDB syncs the WAL) and are compressed once, at the
-    /// refresh's checkpoint (<see cref="CheckpointedAsync"/>) or at close. make bench (2 cores): CPU per million rows
-    /// Meta by country 22.9 -> 14.5 s, GA4 9.3 -> 8.3 s, peak working set unchanged. The cost: up to 1GB of WAL beside
-    /// the file, replayed on the next open after a crash.
+    /// commits once per window; at 16MB a checkpoint came every few windows, and each compressed the staging table's
+    /// open row group again, with the rows the previous ones had already compressed. At 1GB the windows stay in the WAL
+    /// (each commit is as durable: DuckDB syncs the WAL) and are compressed once, at the refresh's checkpoint
+    /// (<see cref="CheckpointedAsync"/>) or at close. make bench (2 cores): CPU per million rows of Meta by country
+    /// 22.9 -> 14.0-14.5 s; GA4's moved within run-to-run noise (8.1-9.4 s); peak working set unchanged. The cost: up
+    /// to 1GB of WAL beside the file, replayed on the next open after a crash.
     /// </summary>
     internal const string CheckpointThreshold = "1GB";
 
