@@ -8,6 +8,9 @@ internal sealed class DuckDbMartRefreshSql : MartRefreshSql
 {
     public static DuckDbMartRefreshSql Instance { get; } = new();
 
+    // Writers let the WAL grow to DuckDbWarehouse.CheckpointThreshold; a refresh folds it into the file once.
+    public override string AfterCommit => "CHECKPOINT";
+
     public override string EntityFingerprints { get; } = $"""
         SELECT date, CAST(sum(h) AS VARCHAR) AS fingerprint
         FROM (

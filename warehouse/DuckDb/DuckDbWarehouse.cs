@@ -37,7 +37,7 @@ public sealed class DuckDbWarehouse : IWarehouseEngine
         Loader = new DuckDbDiskFull.Loader(new DuckDbStagingLoader(this, options.BeforeCommit));
         marts = new Lazy<MartRefresher?>(() => options.Reporting is { } reporting
             ? new MartRefresher(_ => Task.FromResult<System.Data.Common.DbConnection>(OpenConnection()), DuckDbMartRefreshSql.Instance,
-                new SemanticLayerScriptProvider(reporting).Marts, logger: logger, scope: work => DuckDbDiskFull.NamedAsync(() => WithQueryMemoryAsync(() => CheckpointedAsync(work))))
+                new SemanticLayerScriptProvider(reporting).Marts, logger: logger, scope: work => DuckDbDiskFull.NamedAsync(() => WithQueryMemoryAsync(work)))
             : null);
         RunLog = new DuckDbRunLog(this);
         Reader = new DuckDbReader(this);
@@ -116,36 +116,11 @@ public sealed class DuckDbWarehouse : IWarehouseEngine
     }
 
     /// <summary>
-    /// A refresh or rebuild, then one CHECKPOINT: the rows it replaced (and the windows loaded before it) reach the
-    /// database file once, compressed, instead of at the next commit past <see cref="CheckpointThreshold"/> or at close.
-    /// Timed as the refresh's <see cref="MartRefresher.CheckpointTiming"/> step, so its cost stays in the refresh's
-    /// figure. The refresh has committed by then: a checkpoint that fails leaves its rows safe in the WAL, and is logged.
-    /// </summary>
-    private async Task<MartRefreshResult> CheckpointedAsync(Func<Task<MartRefreshResult>> work)
-    {
-        var result = await work();
-        var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        try
-        {
-            await using var connection = OpenConnection();
-            await connection.ExecuteAsync("CHECKPOINT");
-        }
-        catch (DuckDBException e)
-        {
-            logger.LogWarning("The mart tables are refreshed, but the checkpoint after it failed ({Reason}): their rows stay in the WAL until the next one", e.Message);
-        }
-
-        var took = System.Diagnostics.Stopwatch.GetElapsedTime(started);
-        var timings = new Dictionary<string, TimeSpan>(result.Timings ?? new Dictionary<string, TimeSpan>(), StringComparer.Ordinal) { [MartRefresher.CheckpointTiming] = took };
-        return result with { Duration = result.Duration + took, Timings = timings };
-    }
-
-    /// <summary>
     /// How much WAL a writer's commits may leave before one of them checkpoints (DuckDB's default is 16MB). A sync
     /// commits once per window; at 16MB a checkpoint came every few windows, and each compressed the staging table's
     /// open row group again, with the rows the previous ones had already compressed. At 1GB the windows stay in the WAL
     /// (each commit is as durable: DuckDB syncs the WAL) and are compressed once, at the refresh's checkpoint
-    /// (<see cref="CheckpointedAsync"/>) or at close. make bench (2 cores): CPU per million rows of Meta by country
+    /// (<see cref="DuckDbMartRefreshSql.AfterCommit"/>) or at close. make bench (2 cores): CPU per million rows of Meta by country
     /// 22.9 -> 14.0-14.5 s; GA4's moved within run-to-run noise (8.1-9.4 s); peak working set unchanged. The cost: up
     /// to 1GB of WAL beside the file, replayed on the next open after a crash.
     /// </summary>

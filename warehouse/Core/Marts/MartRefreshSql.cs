@@ -19,6 +19,12 @@ public abstract class MartRefreshSql
 
     public abstract string Timestamp(DateTime utc);
 
+    /// <summary>
+    /// A statement run after a refresh or rebuild commits, timed as <see cref="MartRefresher.CheckpointTiming"/>
+    /// (DuckDB: CHECKPOINT, writing the replaced rows into the file at once); null when the engine needs none.
+    /// </summary>
+    public virtual string? AfterCommit => null;
+
     /// <summary>The session variable <c>{{refresh_from}}</c> reads (SemanticDialect.RefreshFrom).</summary>
     public const string RefreshFromVariable = "mart_refresh_from";
 

@@ -107,6 +107,7 @@ public sealed class MartRefresher(
         var committing = Stopwatch.GetTimestamp();
         await transaction.CommitAsync(cancellationToken);
         timings[CommitTiming] = Stopwatch.GetElapsedTime(committing);
+        await AfterCommitAsync(connection, timings, cancellationToken);
         var result = new MartRefreshResult(from, [.. marts.Select(m => m.Table)], Stopwatch.GetElapsedTime(started), timings);
         log.LogInformation("Refreshed {Count} mart tables from {From} in {Seconds:0.0} s; slowest {Slowest}", marts.Count, from?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? "the first day", result.Duration.TotalSeconds, Slowest(timings));
         return result;
@@ -125,6 +126,7 @@ public sealed class MartRefresher(
 
         await SaveWatermarkAsync(connection, transaction, await FingerprintsAsync(connection, transaction, sql.EntityFingerprints, cancellationToken), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        await AfterCommitAsync(connection, timings, cancellationToken);
         var result = new MartRefreshResult(null, [.. marts.Select(m => m.Table)], Stopwatch.GetElapsedTime(started), timings);
         log.LogInformation("Rebuilt {Count} mart tables in {Seconds:0.0} s; slowest {Slowest}", marts.Count, result.Duration.TotalSeconds, Slowest(timings));
         return result;
@@ -263,7 +265,7 @@ public sealed class MartRefresher(
     /// <summary>The key of <see cref="MartRefreshResult.Timings"/> for committing (DuckDB writes the replaced rows to its WAL).</summary>
     public const string CommitTiming = "commit";
 
-    /// <summary>The key of <see cref="MartRefreshResult.Timings"/> for an engine's checkpoint after the commit (DuckDB writes the replaced rows to the file, compressed).</summary>
+    /// <summary>The key of <see cref="MartRefreshResult.Timings"/> for <see cref="MartRefreshSql.AfterCommit"/> (DuckDB writes the replaced rows to the file, compressed).</summary>
     public const string CheckpointTiming = "checkpoint";
 
     private static string Slowest(Dictionary<string, TimeSpan> timings) =>
@@ -282,6 +284,33 @@ public sealed class MartRefresher(
         await ExecuteAsync(connection, transaction, sql.RefreshFrom(MartRefreshStatements.ReadFrom(mart, firstDay)), cancellationToken);
         await ExecuteAsync(connection, transaction, MartRefreshStatements.Insert(mart, firstDay), cancellationToken);
         return Stopwatch.GetElapsedTime(started);
+    }
+
+    /// <summary>
+    /// The engine's statement after the commit (<see cref="MartRefreshSql.AfterCommit"/>), timed. The refresh has
+    /// committed by then: a failure leaves its rows safe (DuckDB: in the WAL until the next checkpoint) and is logged.
+    /// </summary>
+    private async Task AfterCommitAsync(DbConnection connection, Dictionary<string, TimeSpan> timings, CancellationToken cancellationToken)
+    {
+        if (sql.AfterCommit is not { } statement)
+        {
+            return;
+        }
+
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = statement;
+            command.CommandTimeout = 0;
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        catch (DbException e)
+        {
+            log.LogWarning("The mart tables are committed, but {Statement} after it failed ({Reason})", statement, e.Message);
+        }
+
+        timings[CheckpointTiming] = Stopwatch.GetElapsedTime(started);
     }
 
     private static DateOnly Min(DateOnly a, DateOnly b) => a < b ? a : b;
