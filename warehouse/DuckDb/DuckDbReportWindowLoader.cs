@@ -79,7 +79,7 @@ internal static class DuckDbReportWindowLoader
         var cursorIndex = stream.IndexOf(stream.CursorField);
         var fieldTypes = stream.Fields.Select(f => f.Type).ToArray();
         using var rejectAppender = connection.CreateAppender(rejectTable);
-        using var appender = connection.CreateAppender("staging", stream.TableName);
+        using var appender = new BoundedAppender(connection, "staging", stream.TableName);
         await foreach (var batch in batches.WithCancellation(cancellationToken))
         {
             rejects += DuckDbStagingLoader.AppendConnectorRejects(rejectAppender, batch);
@@ -120,13 +120,13 @@ internal static class DuckDbReportWindowLoader
     /// Within one load the last record for a key wins; the earlier ones are kept as rejects, not silently dropped.
     /// The window's rows are exactly this load's (the range was deleted first), and rows this transaction appended get
     /// row ids in append order, so the latest is the highest rowid. Loads rarely repeat a key: one hash aggregate finds
-    /// out, and only then are rows ranked.
+    /// out (<see cref="DuckDbStagingLoader.RepeatsKeyQuery"/>), and only then are rows ranked.
     /// </summary>
     private static async Task<long> RejectEarlierDuplicatesAsync(DuckDBConnection connection, System.Data.Common.DbTransaction tx, StreamDescriptor stream, string staging, string inWindow, object p)
     {
         var keyList = string.Join(", ", stream.PrimaryKey.Select(Quote));
         var repeatsKey = await connection.ExecuteScalarAsync<bool>(
-            $"SELECT EXISTS (SELECT 1 FROM {staging} WHERE {inWindow} GROUP BY {keyList} HAVING count(*) > 1)", p, tx);
+            DuckDbStagingLoader.RepeatsKeyQuery($"{staging} WHERE {inWindow}", keyList), p, tx);
         if (!repeatsKey)
         {
             return 0;

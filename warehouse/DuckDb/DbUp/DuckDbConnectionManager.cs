@@ -20,6 +20,7 @@ public sealed class DuckDbConnectionManager : DatabaseConnectionManager
 
 internal static class DuckDbConnections
 {
+
     /// <summary>Opens a connection, turning DuckDB's file-lock error into <see cref="WarehouseBusyException"/>.</summary>
     public static DuckDBConnection Open(string connectionString)
     {
@@ -27,6 +28,7 @@ internal static class DuckDbConnections
         try
         {
             connection.Open();
+            DuckDbNativeAllocator.ReturnFreedPagesPromptly();
             return connection;
         }
         catch (DuckDBException ex) when (WarehouseLock.TryDescribe(ex.Message, out var holder, out var processId))
