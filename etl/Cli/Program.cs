@@ -1,4 +1,7 @@
 using Pipeline.Cli;
+using Pipeline.Etl;
+
+NativeHeap.LimitArenas(); // before the threads that would each get an arena
 
 using var cancel = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>

@@ -5,6 +5,7 @@ using Pipeline.Benchmarks;
 // make bench: dotnet Pipeline.Benchmarks.dll [--out bench/results.json] [--scale 1.0]
 // Each case runs in a child process (this program with "child spec.json result.json") against a sandbox this
 // process hosts on loopback, so a case's peak working set is its own and the sandbox's is not in it.
+Pipeline.Etl.NativeHeap.LimitArenas(); // as the CLI does: the children measure what it does
 var json = new JsonSerializerOptions { WriteIndented = true };
 if (args is ["child", var specFile, var resultFile])
 {

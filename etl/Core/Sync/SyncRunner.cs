@@ -59,6 +59,7 @@ public sealed class SyncRunner(IWarehouseEngine warehouse, TimeProvider clock, I
     {
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(request);
+        using var trimming = NativeHeap.TrimWhileSyncing();
         var outcomes = new List<WindowOutcome>();
         var skipped = new List<SkippedWindows>();
         var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), connection.TimeZone).DateTime);
