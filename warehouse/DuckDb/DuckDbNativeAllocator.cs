@@ -4,62 +4,74 @@ namespace Pipeline.Warehouse.DuckDb;
 
 /// <summary>
 /// DuckDB allocates with the jemalloc it bundles (Linux builds), which keeps freed pages resident for a decay period
-/// (DuckDB sets 1 s) before it gives them back. A load frees and allocates blocks at a high rate, so the last second's
-/// freed pages stayed resident beside the live ones. With no dirty decay, freed pages are handed back at once, lazily
-/// (MADV_FREE: jemalloc's "muzzy" state, whose decay stays DuckDB's). make bench, 2 cores, with the other changes:
-/// GA4 1M rows peaked at ~300 instead of ~360 MB at about the same CPU per row; Meta by country at ~320 instead of
-/// ~390 MB, but at ~20 % more CPU per row (13.6 -> 16.7 s per million rows), because its windows keep DuckDB's buffer
-/// pool at its limit and every block it recycles is now returned and faulted in again. Memory is what a small VM
-/// lacks, so it wins here. Decays of 100-300 ms kept nearly all of the memory; purging outright (muzzy decay 0 too)
-/// cost ~7 % more CPU on GA4.
+/// (DuckDB sets 1 s) before it gives them back. While a window's rows are appended, DuckDB frees and allocates blocks
+/// at a high rate, and the last second's freed pages stayed resident beside the live ones. During an append, freed
+/// pages are handed back at once, lazily (no dirty decay; MADV_FREE, jemalloc's "muzzy" state, keeps DuckDB's decay).
+/// make bench, 2 cores: GA4 1M rows peaked at ~300 instead of ~360 MB at the same CPU per row. Only the append: with
+/// no decay for the whole process, every query's freed blocks went back and were faulted in again, and the many-
+/// accounts daily run took ~60 % more CPU, the mart refresh and the BI copy ~5-15 % more.
 /// </summary>
 internal static class DuckDbNativeAllocator
 {
-    private static int configured;
+    private static readonly Lock Gate = new();
+    private static int appending;
+    private static long? duckDbDecay; // DuckDB's own dirty decay, read before the first change; null: no jemalloc
 
-    /// <summary>Once per process, after DuckDB is loaded: no dirty decay for the arenas it has and those it adds.</summary>
-    public static void ReturnFreedPagesPromptly()
+    /// <summary>Until disposed, freed pages go back without decay (nested and concurrent appends count once).</summary>
+    public static IDisposable ReturnFreedPagesWhileAppending()
     {
-        if (Interlocked.Exchange(ref configured, 1) == 1 || !OperatingSystem.IsLinux())
+        lock (Gate)
         {
-            return;
-        }
-
-        try
-        {
-            long none = 0;
-            _ = Write("arenas.dirty_decay_ms", ref none, sizeof(long)); // arenas created from now on
-            var arenas = 0L;
-            nuint length = sizeof(uint);
-            if (Read("arenas.narenas", ref arenas, ref length, IntPtr.Zero, 0) != 0)
+            if (appending++ == 0 && Decay() is not null)
             {
-                return;
-            }
-
-            // "arena.4096" (all arenas) is refused for the decay, so each one; an index not created yet refuses too.
-            for (var arena = 0; arena < (int)(uint)arenas; arena++)
-            {
-                _ = Write($"arena.{arena}.dirty_decay_ms", ref none, sizeof(long));
+                SetDecay(0);
             }
         }
-        catch (Exception ex) when (ex is EntryPointNotFoundException or DllNotFoundException)
-        {
-            // A DuckDB build without its jemalloc (or one that hides its symbols) allocates with the C library.
-        }
+
+        return new Scope();
     }
 
-    /// <summary>jemalloc's decay for new arenas, in ms; null where DuckDB has no jemalloc (tests).</summary>
+    /// <summary>jemalloc's dirty decay of the first arena, in ms; null where DuckDB has no jemalloc (tests).</summary>
     internal static long? DirtyDecayMs()
     {
         try
         {
             var value = 0L;
             nuint length = sizeof(long);
-            return OperatingSystem.IsLinux() && Read("arenas.dirty_decay_ms", ref value, ref length, IntPtr.Zero, 0) == 0 ? value : null;
+            return OperatingSystem.IsLinux() && Read("arena.0.dirty_decay_ms", ref value, ref length, IntPtr.Zero, 0) == 0 ? value : null;
         }
         catch (Exception ex) when (ex is EntryPointNotFoundException or DllNotFoundException)
         {
             return null;
+        }
+    }
+
+    private static long? Decay() => duckDbDecay ??= DirtyDecayMs();
+
+    private static void SetDecay(long decay)
+    {
+        var arenas = 0L;
+        nuint length = sizeof(uint);
+        if (Read("arenas.narenas", ref arenas, ref length, IntPtr.Zero, 0) != 0)
+        {
+            return;
+        }
+
+        // "arena.4096" (all arenas) is refused for the decay, so each one; an index not created yet refuses too.
+        for (var arena = 0; arena < (int)(uint)arenas; arena++)
+        {
+            _ = Write($"arena.{arena}.dirty_decay_ms", IntPtr.Zero, IntPtr.Zero, ref decay, sizeof(long));
+        }
+    }
+
+    private static void Leave()
+    {
+        lock (Gate)
+        {
+            if (--appending == 0 && Decay() is { } decay)
+            {
+                SetDecay(decay);
+            }
         }
     }
 
@@ -70,5 +82,16 @@ internal static class DuckDbNativeAllocator
     [DllImport("duckdb", EntryPoint = "duckdb_je_mallctl", ExactSpelling = true)]
     private static extern int Read([MarshalAs(UnmanagedType.LPUTF8Str)] string name, ref long oldValue, ref nuint oldLength, IntPtr newValue, nuint newLength);
 
-    private static int Write(string name, ref long value, nuint length) => Write(name, IntPtr.Zero, IntPtr.Zero, ref value, length);
+    private sealed class Scope : IDisposable
+    {
+        private int disposed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref disposed, 1) == 0)
+            {
+                Leave();
+            }
+        }
+    }
 }

@@ -28,7 +28,6 @@ internal static class DuckDbConnections
         try
         {
             connection.Open();
-            DuckDbNativeAllocator.ReturnFreedPagesPromptly();
             return connection;
         }
         catch (DuckDBException ex) when (WarehouseLock.TryDescribe(ex.Message, out var holder, out var processId))
