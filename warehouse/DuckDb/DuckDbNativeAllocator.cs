@@ -4,12 +4,13 @@ namespace Pipeline.Warehouse.DuckDb;
 
 /// <summary>
 /// DuckDB allocates with the jemalloc it bundles (Linux builds), which keeps freed pages resident for a decay period
-/// (DuckDB sets 1 s) before it gives them back. While a window's rows are appended, DuckDB frees and allocates blocks
-/// at a high rate, and the last second's freed pages stayed resident beside the live ones. During an append, freed
-/// pages are handed back at once, lazily (no dirty decay; MADV_FREE, jemalloc's "muzzy" state, keeps DuckDB's decay).
-/// make bench, 2 cores: GA4 1M rows peaked at ~300 instead of ~360 MB at the same CPU per row. Only the append: with
-/// no decay for the whole process, every query's freed blocks went back and were faulted in again, and the many-
-/// accounts daily run took ~60 % more CPU, the mart refresh and the BI copy ~5-15 % more.
+/// (DuckDB sets 1 s) before it gives them back. While a large window is appended, DuckDB frees and allocates blocks at
+/// a high rate, and the last second's freed pages stayed resident beside the live ones. During such an append
+/// (<see cref="BoundedAppender"/>, after its first flush) freed pages are handed back at once, lazily (no dirty decay;
+/// MADV_FREE, jemalloc's "muzzy" state, keeps DuckDB's decay). make bench, 2 cores: GA4 1M rows peaked at 300-320
+/// instead of ~360 MB. Not for the whole process: then every query's and every small window's freed blocks went back
+/// and were faulted in again (many-accounts daily run +35-60 % CPU, mart refresh and BI copy +5-15 %). Meta by
+/// country still pays some (its windows keep DuckDB's buffer pool at its limit, so recycled blocks are returned too).
 /// </summary>
 internal static class DuckDbNativeAllocator
 {
