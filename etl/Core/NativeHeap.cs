@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Pipeline.Warehouse;
 
 namespace Pipeline.Etl;
 
@@ -18,10 +19,9 @@ public static class NativeHeap
     private const int ArenaMaxOption = -8;
     private const int Arenas = 2;
 
-    private static readonly Lock Gate = new();
+    private static readonly CountedScope Syncing = new(StartTrimming, StopTrimming);
     private static Timer? trimmer;
-    private static int syncs;
-    private static bool unavailable = !OperatingSystem.IsLinux();
+    private static volatile bool unavailable = !OperatingSystem.IsLinux();
 
     /// <summary>First thing in Main, before threads allocate: at most <see cref="Arenas"/> arenas.</summary>
     public static void LimitArenas()
@@ -42,29 +42,22 @@ public static class NativeHeap
     }
 
     /// <summary>Trims the heap every <see cref="TrimInterval"/> until the last sync running in the process disposes its handle.</summary>
-    public static IDisposable TrimWhileSyncing()
-    {
-        lock (Gate)
-        {
-            if (!unavailable && syncs++ == 0)
-            {
-                trimmer = new Timer(static _ => Trim(), null, TrimInterval, TrimInterval);
-            }
-        }
-
-        return new Handle();
-    }
+    public static IDisposable TrimWhileSyncing() => Syncing.Enter();
 
     /// <summary>Whether the trim timer runs (tests).</summary>
-    internal static bool IsTrimming
+    internal static bool IsTrimming => Volatile.Read(ref trimmer) is not null;
+
+    private static void StartTrimming()
     {
-        get
+        if (!unavailable)
         {
-            lock (Gate)
-            {
-                return trimmer is not null;
-            }
+            Volatile.Write(ref trimmer, new Timer(static _ => Trim(), null, TrimInterval, TrimInterval));
         }
+    }
+
+    private static void StopTrimming()
+    {
+        Interlocked.Exchange(ref trimmer, null)?.Dispose();
     }
 
     private static void Trim()
@@ -79,34 +72,9 @@ public static class NativeHeap
         }
     }
 
-    private static void Release()
-    {
-        lock (Gate)
-        {
-            if (trimmer is not null && --syncs == 0)
-            {
-                trimmer.Dispose();
-                trimmer = null;
-            }
-        }
-    }
-
     [DllImport("libc", EntryPoint = "mallopt", ExactSpelling = true)]
     private static extern int MallOpt(int option, int value);
 
     [DllImport("libc", EntryPoint = "malloc_trim", ExactSpelling = true)]
     private static extern int MallocTrim(nuint pad);
-
-    private sealed class Handle : IDisposable
-    {
-        private int disposed;
-
-        public void Dispose()
-        {
-            if (Interlocked.Exchange(ref disposed, 1) == 0)
-            {
-                Release();
-            }
-        }
-    }
 }

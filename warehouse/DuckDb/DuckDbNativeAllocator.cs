@@ -14,23 +14,26 @@ namespace Pipeline.Warehouse.DuckDb;
 /// </summary>
 internal static class DuckDbNativeAllocator
 {
-    private static readonly Lock Gate = new();
-    private static int appending;
-    private static long? duckDbDecay; // DuckDB's own dirty decay, read before the first change; null: no jemalloc
-
-    /// <summary>Until disposed, freed pages go back without decay (nested and concurrent appends count once).</summary>
-    public static IDisposable ReturnFreedPagesWhileAppending()
-    {
-        lock (Gate)
+    private static readonly CountedScope Appending = new(
+        static () =>
         {
-            if (appending++ == 0 && Decay() is not null)
+            if (Decay() is not null)
             {
                 SetDecay(0);
             }
-        }
+        },
+        static () =>
+        {
+            if (Decay() is { } decay)
+            {
+                SetDecay(decay);
+            }
+        });
 
-        return new Scope();
-    }
+    private static long? duckDbDecay; // DuckDB's own dirty decay, read before the first change; null: no jemalloc
+
+    /// <summary>Until disposed, freed pages go back without decay (nested and concurrent appends count once).</summary>
+    public static IDisposable ReturnFreedPagesWhileAppending() => Appending.Enter();
 
     /// <summary>jemalloc's dirty decay of the first arena, in ms; null where DuckDB has no jemalloc (tests).</summary>
     internal static long? DirtyDecayMs()
@@ -65,34 +68,10 @@ internal static class DuckDbNativeAllocator
         }
     }
 
-    private static void Leave()
-    {
-        lock (Gate)
-        {
-            if (--appending == 0 && Decay() is { } decay)
-            {
-                SetDecay(decay);
-            }
-        }
-    }
-
     // The bundled jemalloc's mallctl, prefixed so it does not replace the process's malloc.
     [DllImport("duckdb", EntryPoint = "duckdb_je_mallctl", ExactSpelling = true)]
     private static extern int Write([MarshalAs(UnmanagedType.LPUTF8Str)] string name, IntPtr oldValue, IntPtr oldLength, ref long newValue, nuint newLength);
 
     [DllImport("duckdb", EntryPoint = "duckdb_je_mallctl", ExactSpelling = true)]
     private static extern int Read([MarshalAs(UnmanagedType.LPUTF8Str)] string name, ref long oldValue, ref nuint oldLength, IntPtr newValue, nuint newLength);
-
-    private sealed class Scope : IDisposable
-    {
-        private int disposed;
-
-        public void Dispose()
-        {
-            if (Interlocked.Exchange(ref disposed, 1) == 0)
-            {
-                Leave();
-            }
-        }
-    }
 }
