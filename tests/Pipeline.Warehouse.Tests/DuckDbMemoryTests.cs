@@ -29,10 +29,7 @@ public sealed class DuckDbMemoryTests
         await using var tx = await connection.BeginTransactionAsync();
         using (var appender = new BoundedAppender(connection, null, "t", rowsPerFlush: 3))
         {
-            for (var n = 0L; n < 7; n++)
-            {
-                appender.CreateRow().AppendValue((long?)n).EndRow();
-            }
+            Append(appender, 7);
 
             // Rows 0-5 went to the table at two flushes; row 6 waits in the appender until Close.
             Assert.That(appender.Flushes, Is.EqualTo(2));

@@ -14,28 +14,29 @@ namespace Pipeline.Warehouse.DuckDb;
 /// </summary>
 internal static class DuckDbNativeAllocator
 {
+    // DuckDB's own dirty decay, read once before the first change; null: no jemalloc to configure.
+    private static readonly Lazy<long?> DuckDbDecay = new(DirtyDecayMs);
+
     private static readonly CountedScope Appending = new(
         static () =>
         {
-            if (Decay() is not null)
+            if (DuckDbDecay.Value is not null)
             {
                 SetDecay(0);
             }
         },
         static () =>
         {
-            if (Decay() is { } decay)
+            if (DuckDbDecay.Value is { } decay)
             {
                 SetDecay(decay);
             }
         });
 
-    private static long? duckDbDecay; // DuckDB's own dirty decay, read before the first change; null: no jemalloc
-
     /// <summary>Until disposed, freed pages go back without decay (nested and concurrent appends count once).</summary>
     public static IDisposable ReturnFreedPagesWhileAppending() => Appending.Enter();
 
-    /// <summary>jemalloc's dirty decay of the first arena, in ms; null where DuckDB has no jemalloc (tests).</summary>
+    /// <summary>jemalloc's dirty decay of the first arena, in ms; null where DuckDB has no jemalloc.</summary>
     internal static long? DirtyDecayMs()
     {
         try
@@ -49,8 +50,6 @@ internal static class DuckDbNativeAllocator
             return null;
         }
     }
-
-    private static long? Decay() => duckDbDecay ??= DirtyDecayMs();
 
     private static void SetDecay(long decay)
     {

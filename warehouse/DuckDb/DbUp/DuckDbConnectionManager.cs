@@ -20,7 +20,6 @@ public sealed class DuckDbConnectionManager : DatabaseConnectionManager
 
 internal static class DuckDbConnections
 {
-
     /// <summary>Opens a connection, turning DuckDB's file-lock error into <see cref="WarehouseBusyException"/>.</summary>
     public static DuckDBConnection Open(string connectionString)
     {
