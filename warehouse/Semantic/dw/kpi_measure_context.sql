@@ -9,12 +9,16 @@
 -- warehouse/SEMANTICS.md "Segment keys"); costed (k = label = a channel as the cost rows spell it); google_ads_account
 -- (k = label = an account with Google Ads cost rows); cost_scope (k = a channel, label = its cost scope note or '').
 CREATE VIEW dw.kpi_measure_context AS
-WITH spellings AS (
+-- Each dw view is named once (cost rows through dw.fact_marketing_cost, which holds Meta's and Google Ads' too):
+-- DuckDB binds and plans a view again at every mention, and the refresh plans this view at every run.
+WITH cost_rows AS (
+    SELECT DISTINCT platform, account_id, channel FROM dw.fact_marketing_cost
+),
+spellings AS (
     SELECT DISTINCT channel, device, country FROM dw.fact_web_sessions_daily
-    UNION SELECT DISTINCT channel, NULL, NULL FROM dw.fact_ad_performance_daily
+    UNION SELECT DISTINCT channel, NULL, NULL FROM cost_rows
     UNION SELECT DISTINCT channel, NULL, country FROM dw.fact_ad_performance_by_country_daily
     UNION SELECT DISTINCT channel, device, NULL FROM dw.fact_ad_performance_by_device_daily
-    UNION SELECT DISTINCT channel, NULL, NULL FROM dw.fact_google_ads_daily
     UNION SELECT DISTINCT channel, NULL, NULL FROM dw.fact_email_campaign
     UNION SELECT DISTINCT l.channel, NULL, NULL
           FROM dw.fact_email_list_daily AS e
@@ -22,12 +26,10 @@ WITH spellings AS (
     UNION SELECT DISTINCT channel, NULL, NULL FROM dw.fact_lead WHERE stage IN ('lead', 'mql', 'sql')
     UNION SELECT DISTINCT channel, NULL, NULL FROM dw.fact_deal
     UNION SELECT DISTINCT acquisition_channel, NULL, NULL FROM dw.dim_customer
-    UNION SELECT DISTINCT channel, NULL, NULL FROM dw.fact_marketing_cost WHERE platform = 'files'
 ),
+-- Channels with cost rows: Meta's ad spend, Google Ads' cost and the cost files (dw.fact_marketing_cost's three).
 costed AS (
-    SELECT channel FROM dw.fact_ad_performance_daily WHERE channel IS NOT NULL
-    UNION SELECT channel FROM dw.fact_google_ads_daily WHERE channel IS NOT NULL
-    UNION SELECT channel FROM dw.fact_marketing_cost WHERE platform = 'files' AND channel IS NOT NULL
+    SELECT DISTINCT channel FROM cost_rows WHERE channel IS NOT NULL
 )
 SELECT 'channel' AS family, lower(trim(channel)) AS k, {{segment_label(channel)}} AS label
 FROM spellings WHERE channel IS NOT NULL GROUP BY lower(trim(channel))
@@ -40,6 +42,6 @@ FROM spellings WHERE country IS NOT NULL GROUP BY lower(trim(country))
 UNION ALL
 SELECT 'costed', channel, channel FROM costed
 UNION ALL
-SELECT DISTINCT 'google_ads_account', account_id, account_id FROM dw.fact_google_ads_daily
+SELECT DISTINCT 'google_ads_account', account_id, account_id FROM cost_rows WHERE platform = 'google_ads'
 UNION ALL
 SELECT 'cost_scope', channel, COALESCE(cost_scope_note, '') FROM dw.dim_channel;
