@@ -202,6 +202,48 @@ public sealed class MaterializedMartsTests
         Assert.That(await SandboxWarehouse.LoadAsync(sandbox, catalog, warehouse, request, includeSource), Is.Empty, "every sandbox window syncs");
     }
 
+    /// <summary>
+    /// A range refresh of mart.kpi_trends reads mart.kpi_values back only as far as its comparisons reach: from any
+    /// first recomputed day on, the definition with that day set gives the rows the definition over every period
+    /// gives. Synthetic kpi_values (revenue and sessions at every grain over two and a half years) are enough: the
+    /// trends read nothing else. Sales growth's year before is itself a growth over the period before that, so a
+    /// quarter reads 15 months back; the random test's 100-day world never reaches that far.
+    /// </summary>
+    [Test]
+    public async Task A_range_refresh_of_kpi_trends_reads_every_period_its_comparisons_reach([Values("2025-07-01", "2025-10-01", "2026-01-01", "2026-02-16")] string firstDay)
+    {
+        var path = Path.Combine(folder, "warehouse.duckdb");
+        await using (var warehouse = Open(path))
+        {
+            await warehouse.MigrateAsync(Pipeline.Etl.Sources.BuiltInStreams);
+        }
+
+        await using var connection = new DuckDBConnection($"Data Source={path}");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = string.Create(CultureInfo.InvariantCulture, $"""
+            INSERT INTO mart.kpi_values (grain, period_start, period_end, segment_type, segment, kpi_id, numerator, value, covered_days, period_days)
+            SELECT p.grain, p.period_start, p.period_end, 'all', 'All', k.kpi_id, v.value, v.value, p.days, p.days
+            FROM (
+                SELECT grain, CAST(s AS DATE) AS period_start, CAST(s + step - INTERVAL 1 DAY AS DATE) AS period_end,
+                       CAST(CAST(s + step - INTERVAL 1 DAY AS DATE) - CAST(s AS DATE) + 1 AS INTEGER) AS days
+                FROM (VALUES ('day', INTERVAL 1 DAY), ('week', INTERVAL 7 DAY), ('month', INTERVAL 1 MONTH), ('quarter', INTERVAL 3 MONTH)) AS g(grain, step),
+                     LATERAL (SELECT range AS s FROM range(TIMESTAMP '2024-01-01', TIMESTAMP '2026-07-01', step)) AS r
+            ) AS p
+            CROSS JOIN (VALUES ('revenue'), ('sessions')) AS k(kpi_id)
+            CROSS JOIN LATERAL (SELECT CAST(100 + hash(p.grain, p.period_start, k.kpi_id) % 900 AS DECIMAL(38, 9)) AS value) AS v;
+            SET VARIABLE {MartRefreshSql.RefreshFromVariable} = DATE '{firstDay}';
+            CREATE TABLE main.ranged AS SELECT * FROM mart_def.kpi_trends WHERE period_start >= DATE '{firstDay}';
+            RESET VARIABLE {MartRefreshSql.RefreshFromVariable};
+            CREATE TABLE main.whole AS SELECT * FROM mart_def.kpi_trends WHERE period_start >= DATE '{firstDay}';
+            """);
+        await command.ExecuteNonQueryAsync();
+        command.CommandText = "SELECT count(*) FROM main.whole WHERE kpi_id = 'sales_growth' AND yoy_basis <> 'not_comparable'";
+        Assert.That(await command.ExecuteScalarAsync(), Is.GreaterThan(0L), "the periods compared have a year before");
+        command.CommandText = Difference("main.ranged", "main.whole");
+        Assert.That(await command.ExecuteScalarAsync(), Is.EqualTo(0L), $"rows from {firstDay} with the refresh's first day set differ from the whole definition's");
+    }
+
     [Test]
     public async Task Migrate_rebuilds_a_mart_whose_recorded_definition_differs_and_keeps_the_others()
     {

@@ -35,8 +35,9 @@ WITH v AS MATERIALIZED (
     FROM mart.kpi_values AS kv
     JOIN mart.kpi_catalog AS k ON k.kpi_id = kv.kpi_id
     -- A row compares with the previous period and the year before (ISO week N of the previous year: up to 371 days
-    -- back): 13 months before a range refresh's first day are all it reads.
-    WHERE kv.period_start >= {{refresh_from(13)}}
+    -- back), and sales growth's year before is itself a growth over the period before that (a quarter: 15 months
+    -- back): 15 months before a range refresh's first day are all it reads.
+    WHERE kv.period_start >= {{refresh_from(15)}}
 ),
 -- Sales growth = (revenue − previous revenue) / previous revenue, per covered day when the periods' covered days differ.
 sales_growth AS (
