@@ -24,7 +24,7 @@ public sealed class SemanticLayerTests
 
         public override string DescribeTable(string schema, string name, string text) => $"DESCRIBE TABLE {schema}.{name}: {text}";
 
-        public override string MartTable(string name, MartTableAction action) => $"TABLE mart.{name} {action}";
+        public override string MartTable(string name, MartTableAction action, string? order = null) => $"TABLE mart.{name} {action} ORDER {order}";
 
         public override string Pivot(string aggregate, string column, string keyColumn, string key) => $"PIVOT[{aggregate} {column} {keyColumn}={key}]";
 
@@ -223,10 +223,21 @@ public sealed class SemanticLayerTests
         var sql = SemanticLayer.Render(script, new MarkedDialect(), MartTableAction.ReplaceTable);
 
         Assert.That(sql, Does.StartWith("MAKE VIEW mart_def.kpi_measures AS SELECT 1 AS x FROM mart.kpi_values"), "the definition reads the upstream mart table");
-        var table = sql.IndexOf("TABLE mart.kpi_measures ReplaceTable", StringComparison.Ordinal);
+        var table = sql.IndexOf("TABLE mart.kpi_measures ReplaceTable ORDER period_end, period_start", StringComparison.Ordinal);
         Assert.That(table, Is.GreaterThan(sql.IndexOf("-- end", StringComparison.Ordinal)), "the table follows the definition's batch");
         Assert.That(sql.IndexOf("DESCRIBE TABLE mart.kpi_measures:", StringComparison.Ordinal), Is.GreaterThan(table));
         Assert.That(sql, Does.Not.Contain("DESCRIBE mart.kpi_measures:"), "the table, not a view, is described");
+    }
+
+    [Test]
+    public void A_range_mart_is_written_in_its_periods_last_day_order_and_a_full_mart_in_none()
+    {
+        var values = new MartDefinition("kpi_values", Refresh("""{"key": "period_start", "end": "period_end", "period": "quarter"}"""), "h");
+        Assert.That(values.Refresh.WriteOrder, Is.EqualTo("period_end, period_start"));
+        Assert.That(Refresh("""{"key": "date", "period": "day"}""").WriteOrder, Is.EqualTo("date"));
+        Assert.That(MartRefreshPolicy.Full.WriteOrder, Is.Null);
+        Assert.That(MartRefreshStatements.Insert(values, new DateOnly(2026, 2, 16)), Does.EndWith(" ORDER BY period_end, period_start"));
+        Assert.That(MartRefreshStatements.Insert(new MartDefinition("funnel_monthly", MartRefreshPolicy.Full, "h"), null), Does.Not.Contain("ORDER BY"));
     }
 
     [Test]

@@ -18,9 +18,9 @@ internal sealed class DuckDbSemanticDialect : SemanticDialect
     public override string DescribeTable(string schema, string name, string text) =>
         $"COMMENT ON TABLE {schema}.{name} IS {KpiCatalogScriptProvider.Text(text)};";
 
-    public override string MartTable(string name, MartTableAction action)
+    public override string MartTable(string name, MartTableAction action, string? order = null)
     {
-        var create = $"CREATE TABLE mart.{name} AS SELECT * FROM {MartLayer.DefinitionSchema}.{name};";
+        var create = $"CREATE TABLE mart.{name} AS SELECT * FROM {MartLayer.DefinitionSchema}.{name}{(order is null ? "" : " ORDER BY " + order)};";
         return action switch
         {
             MartTableAction.Keep => "",

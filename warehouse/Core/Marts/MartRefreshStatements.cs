@@ -44,11 +44,11 @@ public static class MartRefreshStatements
         return $"SELECT * FROM {mart.Table}";
     }
 
-    /// <summary>The same rows as <see cref="Delete"/>, computed by the mart's definition.</summary>
+    /// <summary>The same rows as <see cref="Delete"/>, computed by the mart's definition, in its write order (<see cref="Semantic.MartRefreshPolicy.WriteOrder"/>).</summary>
     public static string Insert(MartDefinition mart, DateOnly? firstDay)
     {
         ArgumentNullException.ThrowIfNull(mart);
-        return $"INSERT INTO {mart.Table} SELECT * FROM {mart.Definition}{Where(mart, firstDay)}";
+        return $"INSERT INTO {mart.Table} SELECT * FROM {mart.Definition}{Where(mart, firstDay)}{(mart.Refresh.WriteOrder is { } order ? " ORDER BY " + order : "")}";
     }
 
     /// <summary>

@@ -20,9 +20,10 @@ public abstract class SemanticDialect
 
     /// <summary>
     /// What a deploy does with table <c>mart.<paramref name="name"/></c> after its definition view: nothing, or
-    /// (after dropping the old view or table) create it filled from <c>mart_def.<paramref name="name"/></c>.
+    /// (after dropping the old view or table) create it filled from <c>mart_def.<paramref name="name"/></c>, in
+    /// <paramref name="order"/> when the engine keeps it (<see cref="MartRefreshPolicy.WriteOrder"/>).
     /// </summary>
-    public abstract string MartTable(string name, Marts.MartTableAction action);
+    public abstract string MartTable(string name, Marts.MartTableAction action, string? order = null);
 
     /// <summary>A statement describing one column of the view.</summary>
     public abstract string DescribeColumn(string schema, string name, string column, string text);

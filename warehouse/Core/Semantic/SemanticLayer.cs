@@ -127,7 +127,7 @@ public static partial class SemanticLayer
         if (materialized)
         {
             sql.Append(dialect.EndOfDefinition);
-            sql.AppendLine(dialect.MartTable(script.Name, table));
+            sql.AppendLine(dialect.MartTable(script.Name, table, docs.Refresh!.WriteOrder));
         }
 
         if (docs.Description is null && docs.Columns.Count == 0)

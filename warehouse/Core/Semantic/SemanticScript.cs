@@ -41,6 +41,13 @@ public sealed record MartRefreshPolicy(string? Key, string Period)
 
     public bool IsContext => Period == Context.Period;
 
+    /// <summary>
+    /// The order a range-refreshed mart's rows are written in (its period's last day, then its key; null for a full
+    /// mart): a refresh then deletes a tail of the table, whole row groups, instead of rows spread over all of them,
+    /// which DuckDB rewrites at the next checkpoint; and a period filter skips row groups by their min/max.
+    /// </summary>
+    public string? WriteOrder => IsFull ? null : End is { } end ? $"{end}, {Key}" : Key;
+
     internal static readonly string[] Periods = ["day", "week", "month", "quarter", "year"];
 }
 
