@@ -19,6 +19,10 @@ cov AS MATERIALIZED (
 issues AS MATERIALIZED (
     SELECT kpi_id, date, issue, subject, open_deals FROM dw.kpi_coverage_issues
 ),
+-- dw.dim_date named once: DuckDB binds a view again at every mention, and this one reads every staging table.
+days AS (
+    SELECT date, iso_week_start, month_start, month_end, quarter_start, quarter_end FROM dw.dim_date
+),
 day_class AS (
     SELECT date, CAST(dense_rank() OVER (ORDER BY uncovered) AS INTEGER) AS class_id
     FROM (
@@ -38,7 +42,7 @@ m AS (
     SELECT k.date, k.measure, k.value, k.breakdown, k.channel, k.campaign, k.device, k.country,
            d.iso_week_start, d.month_start, d.month_end, d.quarter_start, d.quarter_end, COALESCE(dc.class_id, 0) AS class_id
     FROM mart.kpi_measure_daily AS k
-    JOIN dw.dim_date AS d ON d.date = k.date
+    JOIN days AS d ON d.date = k.date
     LEFT JOIN day_class AS dc ON dc.date = k.date
     -- A period's row reads its own days only: a range refresh (from a quarter's start) reads no earlier day.
     WHERE k.date >= {{refresh_from}}
@@ -114,10 +118,10 @@ all_rows AS (
 ),
 -- Every day of dim_date in each period it belongs to.
 periods AS (
-    SELECT 'day' AS grain, date AS period_start, date FROM dw.dim_date
-    UNION ALL SELECT 'week', iso_week_start, date FROM dw.dim_date
-    UNION ALL SELECT 'month', month_start, date FROM dw.dim_date
-    UNION ALL SELECT 'quarter', CAST(date_trunc('quarter', date) AS DATE), date FROM dw.dim_date
+    SELECT 'day' AS grain, date AS period_start, date FROM days
+    UNION ALL SELECT 'week', iso_week_start, date FROM days
+    UNION ALL SELECT 'month', month_start, date FROM days
+    UNION ALL SELECT 'quarter', quarter_start, date FROM days
 ),
 coverage AS (
     SELECT p.grain, p.period_start, c.kpi_id,
@@ -191,6 +195,7 @@ JOIN mart.kpi_catalog AS k ON k.kpi_id = r.kpi_id
 CROSS JOIN dw.settings AS s
 -- Cost scope per channel: a channel nothing can attribute revenue or leads to, or one with no cost source, has no
 -- meaningful ROI, ROAS, CAC or CPL (never −100 % or infinite).
--- Over the whole history: mart.kpi_measure_context keeps the notes, so a change recomputes every mart.
-LEFT JOIN dw.dim_channel AS x
+-- Over the whole history (dw.dim_channel's notes), read from mart.kpi_measure_context, which the refresh recomputes
+-- first and compares: a change recomputes every mart.
+LEFT JOIN (SELECT k AS channel, NULLIF(label, '') AS cost_scope_note FROM mart.kpi_measure_context WHERE family = 'cost_scope') AS x
   ON r.segment_type = 'channel' AND x.channel = r.segment AND k.cost_scope IN ('blended', 'paid');
