@@ -8,9 +8,12 @@
 --   and sums are compared per covered day; ratios are per unit already and compare as they are;
 -- * a period without a value or without a covered day is not comparable (change NULL), never compared as 0.
 CREATE OR REPLACE VIEW mart.kpi_trends AS
+--
+-- The comparisons join every row with two others over up to 15 months of rows: they read the keys and figures only
+-- (v, sales growth, f), and the rows computed take their other columns from mart.kpi_values at the end.
 WITH v AS MATERIALIZED (
     SELECT
-        kv.*,
+        kv.grain, kv.period_start, kv.segment_type, kv.segment, kv.kpi_id, kv.numerator, kv.value, kv.covered_days,
         -- Counts and sums grow with the days covered; ratios do not.
         (k.denominator IS NULL OR k.denominator = '') AND kv.kpi_id <> 'channel_session_share' AS per_day_able,
         CASE kv.grain
@@ -42,11 +45,8 @@ WITH v AS MATERIALIZED (
 -- Sales growth = (revenue − previous revenue) / previous revenue, per covered day when the periods' covered days differ.
 sales_growth AS (
     SELECT
-        c.grain, c.period_start, c.period_end, c.segment_type, c.segment,
+        c.grain, c.period_start, c.segment_type, c.segment,
         k.kpi_id,
-        k.name                                                               AS kpi_name,
-        k.unit,
-        CAST(NULL AS VARCHAR)                                                AS currency,
         CASE WHEN b.basis = 'per_day' THEN c.numerator / c.covered_days - p.numerator / p.covered_days
              WHEN b.basis = 'full' THEN c.numerator - p.numerator END        AS numerator,
         CASE WHEN b.basis = 'per_day' THEN p.numerator / p.covered_days
@@ -55,7 +55,7 @@ sales_growth AS (
             WHEN b.basis = 'per_day' THEN k.scale * (c.numerator / c.covered_days - p.numerator / p.covered_days) / NULLIF(p.numerator / p.covered_days, 0)
             WHEN b.basis = 'full' THEN k.scale * (c.numerator - p.numerator) / NULLIF(p.numerator, 0)
         END AS DOUBLE)                                                       AS value,
-        c.period_complete, c.coverage, c.covered_days, c.period_days, c.status, c.status_reason,
+        c.covered_days,
         false                                                                AS per_day_able,
         c.previous_period_start,
         c.last_year_period_start
@@ -74,10 +74,7 @@ sales_growth AS (
     WHERE c.kpi_id = 'revenue'
 ),
 r AS MATERIALIZED (
-    SELECT grain, period_start, period_end, segment_type, segment, kpi_id, kpi_name, unit, currency, numerator, denominator,
-           value, period_complete, coverage, covered_days, period_days, status, status_reason, per_day_able,
-           previous_period_start, last_year_period_start
-    FROM v
+    SELECT * FROM v
     UNION ALL BY NAME
     SELECT * FROM sales_growth
 ),
@@ -109,22 +106,22 @@ compared AS (
 SELECT
     c.grain,
     c.period_start,
-    c.period_end,
+    kv.period_end,
     c.segment_type,
     c.segment,
     c.kpi_id,
-    c.kpi_name,
-    c.unit,
-    c.currency,
+    CASE WHEN c.kpi_id = 'sales_growth' THEN k.name ELSE kv.kpi_name END AS kpi_name,
+    CASE WHEN c.kpi_id = 'sales_growth' THEN k.unit ELSE kv.unit END AS unit,
+    CASE WHEN c.kpi_id = 'sales_growth' THEN NULL ELSE kv.currency END AS currency,
     c.numerator,
-    c.denominator,
+    CASE WHEN c.kpi_id = 'sales_growth' THEN c.denominator ELSE kv.denominator END AS denominator,
     c.value,
-    c.period_complete,
-    c.coverage,
-    c.covered_days,
-    c.period_days,
-    c.status,
-    c.status_reason,
+    kv.period_complete,
+    kv.coverage,
+    kv.covered_days,
+    kv.period_days,
+    kv.status,
+    kv.status_reason,
     CASE c.grain WHEN 'day' THEN 'DoD' WHEN 'week' THEN 'WoW' WHEN 'quarter' THEN 'QoQ' ELSE 'MoM' END AS comparison,
     c.previous_period_start,
     c.previous_value,
@@ -153,4 +150,9 @@ SELECT
         WHEN 'full' THEN (c.value - c.last_year_value) / NULLIF(abs(c.last_year_value), 0)
         WHEN 'per_day' THEN (c.value / c.covered_days - c.last_year_value / c.last_year_covered_days) / NULLIF(abs(c.last_year_value / c.last_year_covered_days), 0)
     END AS DOUBLE)                                                                         AS yoy_change_pct
-FROM compared AS c;
+FROM compared AS c
+-- The row itself, or for sales growth the revenue row it is computed from (its period, coverage and status).
+JOIN mart.kpi_values AS kv
+  ON kv.grain = c.grain AND kv.period_start = c.period_start AND kv.segment_type = c.segment_type
+ AND kv.segment IS NOT DISTINCT FROM c.segment AND kv.kpi_id = CASE WHEN c.kpi_id = 'sales_growth' THEN 'revenue' ELSE c.kpi_id END
+JOIN mart.kpi_catalog AS k ON k.kpi_id = c.kpi_id;
