@@ -7,10 +7,9 @@
 -- * when the two periods' covered days differ (a 25-day September, a one-day first week, the running month), counts
 --   and sums are compared per covered day; ratios are per unit already and compare as they are;
 -- * a period without a value or without a covered day is not comparable (change NULL), never compared as 0.
+-- The comparisons join every row with two others over up to 15 months of rows: they carry keys and figures only (v,
+-- sales_growth, r), and the rows computed take their other columns from mart.kpi_values at the end.
 CREATE OR REPLACE VIEW mart.kpi_trends AS
---
--- The comparisons join every row with two others over up to 15 months of rows: they read the keys and figures only
--- (v, sales growth, f), and the rows computed take their other columns from mart.kpi_values at the end.
 WITH v AS MATERIALIZED (
     SELECT
         kv.grain, kv.period_start, kv.segment_type, kv.segment, kv.kpi_id, kv.numerator, kv.value, kv.covered_days,
