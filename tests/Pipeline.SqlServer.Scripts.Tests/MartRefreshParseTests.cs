@@ -31,7 +31,7 @@ public sealed class MartRefreshParseTests
     [TestCase(MartTableAction.ReplaceTable)]
     public void Each_deploy_of_a_mart_table_parses_and_ends_with_a_clustered_columnstore_index(MartTableAction action)
     {
-        var sql = SqlServerSemanticDialect.Instance.MartTable("kpi_values", action);
+        var sql = SqlServerSemanticDialect.Instance.MartTable("kpi_values", action, "period_end, period_start");
 
         var statements = Parse(sql);
 
@@ -42,7 +42,7 @@ public sealed class MartRefreshParseTests
 
     [Test]
     public void A_kept_mart_table_is_left_alone() =>
-        Assert.That(SqlServerSemanticDialect.Instance.MartTable("kpi_values", MartTableAction.Keep), Is.Empty);
+        Assert.That(SqlServerSemanticDialect.Instance.MartTable("kpi_values", MartTableAction.Keep, "period_end, period_start"), Is.Empty);
 
     [Test]
     public void The_daily_measures_are_refreshed_by_day_after_their_context_and_before_the_KPI_marts()

@@ -24,7 +24,7 @@ public sealed class SemanticLayerTests
 
         public override string DescribeTable(string schema, string name, string text) => $"DESCRIBE TABLE {schema}.{name}: {text}";
 
-        public override string MartTable(string name, MartTableAction action, string? order = null) => $"TABLE mart.{name} {action} ORDER {order}";
+        public override string MartTable(string name, MartTableAction action, string? order) => $"TABLE mart.{name} {action} ORDER {order}";
 
         public override string Pivot(string aggregate, string column, string keyColumn, string key) => $"PIVOT[{aggregate} {column} {keyColumn}={key}]";
 

@@ -18,7 +18,7 @@ internal sealed class DuckDbSemanticDialect : SemanticDialect
     public override string DescribeTable(string schema, string name, string text) =>
         $"COMMENT ON TABLE {schema}.{name} IS {KpiCatalogScriptProvider.Text(text)};";
 
-    public override string MartTable(string name, MartTableAction action, string? order = null)
+    public override string MartTable(string name, MartTableAction action, string? order)
     {
         var create = $"CREATE TABLE mart.{name} AS SELECT * FROM {MartLayer.DefinitionSchema}.{name}{(order is null ? "" : " ORDER BY " + order)};";
         return action switch

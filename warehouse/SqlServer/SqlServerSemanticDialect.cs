@@ -18,7 +18,7 @@ internal sealed class SqlServerSemanticDialect : SemanticDialect
     // A clustered columnstore index: the marts are read by period and segment scans, which columnstore compresses
     // and skips by segment; the range refresh deletes and inserts whole periods. SELECT INTO keeps no order (the
     // refresh's INSERT is ordered); the index is built from whatever order the rows came in.
-    public override string MartTable(string name, MartTableAction action, string? order = null)
+    public override string MartTable(string name, MartTableAction action, string? order)
     {
         var create = $"SELECT * INTO mart.{name} FROM {MartLayer.DefinitionSchema}.{name};\nCREATE CLUSTERED COLUMNSTORE INDEX cci_{name} ON mart.{name};";
         return action switch

@@ -23,7 +23,7 @@ public abstract class SemanticDialect
     /// (after dropping the old view or table) create it filled from <c>mart_def.<paramref name="name"/></c>, in
     /// <paramref name="order"/> when the engine keeps it (<see cref="MartRefreshPolicy.WriteOrder"/>).
     /// </summary>
-    public abstract string MartTable(string name, Marts.MartTableAction action, string? order = null);
+    public abstract string MartTable(string name, Marts.MartTableAction action, string? order);
 
     /// <summary>A statement describing one column of the view.</summary>
     public abstract string DescribeColumn(string schema, string name, string column, string text);

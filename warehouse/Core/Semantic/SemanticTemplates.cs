@@ -15,7 +15,7 @@ namespace Pipeline.Warehouse.Semantic;
 /// the catalog row <c>k</c> (mart.kpi_catalog): scale × numerator / denominator, 1 − that for complements, the
 /// scaled numerator for sums; an optional third argument replaces the "is a sum" condition;</item>
 /// <item><c>{{segment_label(channel)}}</c>: a segment label compared alike on both engines (<see cref="SemanticDialect.SegmentLabel"/>);</item>
-/// <item><c>{{refresh_from}}</c>, <c>{{refresh_from(13)}}</c>: the first day a range refresh recomputes (months
+/// <item><c>{{refresh_from}}</c>, <c>{{refresh_from(15)}}</c>: the first day a range refresh recomputes (months
 /// earlier), the first representable day otherwise (<see cref="SemanticDialect.RefreshFrom"/>);</item>
 /// <item><c>{{float}}</c>, <c>{{flag(condition)}}</c>, <c>{{is_false(column)}}</c>, <c>{{reporting_date(utc)}}</c>,
 /// <c>{{concat(a, ' / ', b)}}</c>, <c>{{all_true(column)}}</c>, <c>{{ordered_list(column)}}</c>, <c>{{url_param(url, name)}}</c>, <c>{{reason_list(column)}}</c>, <c>{{join_reason_parts(column)}}</c>: the
