@@ -199,8 +199,9 @@ internal sealed class Bench(string output, double scale, IReadOnlySet<string> ca
 
         var queryWorld = Path.Combine(work, "query-world.duckdb");
         File.Copy(keptQueryWorld, queryWorld);
-        await RefreshAfterDailyAsync(HistoryWorld(), queryWorld, 0, null);
+        // Published once before the daily run, as every run publishes: the publish after it starts from that copy.
         await QueriesAsync(queryWorld);
+        await RefreshAfterDailyAsync(HistoryWorld(), queryWorld, 0, null);
     }
 
     /// <summary>The dashboard queries on the live warehouse and on the BI copy, which this child publishes first.</summary>
@@ -230,6 +231,17 @@ internal sealed class Bench(string output, double scale, IReadOnlySet<string> ca
         {
             ["rebuild_seconds"] = rebuildSeconds, ["refresh_seconds"] = refreshSeconds, ["refresh_days"] = daily.Figures.GetValueOrDefault("refresh_days"),
             ["daily_sync_seconds"] = daily.Seconds, ["daily_rows"] = daily.Rows, ["error"] = daily.Error ?? rebuildError, ["seconds_by_step"] = steps,
+        };
+
+        // The BI copy after the daily run, over the one the queries published before it.
+        var publish = await ChildAsync(null, new ChildSpec { Kind = "publish", Warehouse = queryWorld, PublishedPath = Path.Combine(work, "marts.duckdb") });
+        rows.Add(new CaseRow("BI copy published after the daily run (query world)", publish.Rows, publish.Seconds, 0, publish.PeakWorkingSetMb, null,
+            publish.Error ?? (publish.Figures.GetValueOrDefault("from_previous") > 0
+                ? "from the previous copy: the mart rows the refresh rewrote copied again, the dw views materialised again (rows = rows in the copy)"
+                : "published whole: the previous copy could not be brought up to date")));
+        details["publish_after_daily"] = new JsonObject
+        {
+            ["seconds"] = publish.Seconds, ["rows"] = publish.Rows, ["from_previous"] = publish.Figures.GetValueOrDefault("from_previous") > 0, ["error"] = publish.Error,
         };
     }
 
@@ -408,11 +420,15 @@ internal sealed class Bench(string output, double scale, IReadOnlySet<string> ca
                 live <= 100 ? "" : "see the per-query figures; SQL Server cannot run here (its mart tables are columnstore, same refresh)"));
             goals.Add(new Goal("dashboard query p95 (published copy BI tools read)", "<= 100 ms", string.Create(Inv, $"{p95:0} ms"), p95 <= 100,
                 p95 <= 100 ? "" : "the published tables are read whole; see the per-query figures"));
-            if (q["publish_seconds"] is JsonNode publish)
+            if (details["publish_after_daily"] is JsonObject daily && daily["error"] is null)
             {
-                var seconds = publish.GetValue<double>();
-                goals.Add(new Goal("BI copy export (mart tables copied, not recomputed)", "cheap: <= 15 s at ~10M rows", string.Create(Inv, $"{seconds:0.0} s"), seconds <= 15,
-                    seconds <= 15 ? "" : string.Create(Inv, $"the copy writes every row again ({q["published_rows"]?.GetValue<double>() ?? 0:N0}: the dw star schema beside the mart tables; dw.kpi_measure_daily is copied from its mart table, the other dw views are computed from staging)")));
+                // The export a run does: from the copy the previous run published. A first publish writes every row.
+                var seconds = daily["seconds"]!.GetValue<double>();
+                var whole = q["publish_seconds"]?.GetValue<double>() ?? 0;
+                goals.Add(new Goal("BI copy export after a daily run (mart tables copied, not recomputed)", "cheap: <= 15 s at ~10M rows", string.Create(Inv, $"{seconds:0.0} s (a first, whole copy: {whole:0.0} s)"), seconds <= 15,
+                    seconds <= 15
+                        ? (daily["from_previous"]!.GetValue<bool>() ? "" : "published whole")
+                        : string.Create(Inv, $"{(daily["from_previous"]!.GetValue<bool>() ? "from the previous copy, the mart rows the refresh rewrote copied again" : "published whole")}; the dw views are materialised from staging again every time ({daily["rows"]?.GetValue<double>() ?? 0:N0} rows in the copy)")));
             }
         }
 

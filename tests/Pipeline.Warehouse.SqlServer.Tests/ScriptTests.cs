@@ -20,7 +20,7 @@ public sealed class ScriptTests
         Assert.That(OwnScriptResources().Select(n => n[(n.IndexOf(".Scripts.", StringComparison.Ordinal) + 9)..]), Is.EqualTo(new[]
         {
             "Versioned.0001_layers_and_etl.sql", "Versioned.0002_semantic_settings.sql", "Versioned.0003_security_roles.sql", "Versioned.0004_alert_state.sql",
-            "Versioned.0005_channel_mapping_keys.sql", "Versioned.0006_mart_tables.sql",
+            "Versioned.0005_channel_mapping_keys.sql", "Versioned.0006_mart_tables.sql", "Versioned.0007_mart_changes.sql",
             "Views.0100_etl_stream_status.sql",
         }));
     }

@@ -24,7 +24,7 @@ public sealed class MigrationTests : WarehouseTestBase
         await using var warehouse = Open();
         var report = await warehouse.MigrateAsync([TestStreams.Daily]);
 
-        Assert.That(report.VersionedScriptsApplied, Is.EqualTo(new[] { "Versioned/0001_layers_and_etl.sql", "Versioned/0002_semantic_settings.sql", "Versioned/0003_alert_state.sql", "Versioned/0004_channel_mapping_keys.sql", "Versioned/0005_mart_tables.sql" }));
+        Assert.That(report.VersionedScriptsApplied, Is.EqualTo(new[] { "Versioned/0001_layers_and_etl.sql", "Versioned/0002_semantic_settings.sql", "Versioned/0003_alert_state.sql", "Versioned/0004_channel_mapping_keys.sql", "Versioned/0005_mart_tables.sql", "Versioned/0006_mart_changes.sql" }));
         Assert.That(report.AlwaysScriptsRun, Does.Contain("staging/test_ads_daily").And.Contain("Views/0100_etl_stream_status.sql"));
         var schemas = await QueryAsync<string>("SELECT schema_name FROM information_schema.schemata WHERE catalog_name = current_database() ORDER BY 1");
         Assert.That(schemas, Is.SupersetOf(new[] { "dw", "etl", "mart", "staging" }));

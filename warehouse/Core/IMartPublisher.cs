@@ -13,8 +13,11 @@ public interface IMartPublisher
     Task<PublishResult> PublishAsync(string targetPath, string runId, CancellationToken cancellationToken = default);
 }
 
-/// <summary>What a publish wrote: where, how many tables and rows, and how long it took.</summary>
-public sealed record PublishResult(string Path, int Tables, long Rows, TimeSpan Duration);
+/// <summary>
+/// What a publish wrote: where, how many tables and rows, how long it took, and whether it started from the previous
+/// copy (<paramref name="FromPrevious"/>: only the mart rows changed since were copied again).
+/// </summary>
+public sealed record PublishResult(string Path, int Tables, long Rows, TimeSpan Duration, bool FromPrevious = false);
 
 /// <summary>
 /// How BI tools read an engine's star schema and marts: a copy <see cref="Publisher"/> writes (DuckDB, whose live

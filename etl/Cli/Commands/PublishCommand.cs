@@ -25,7 +25,7 @@ internal sealed class PublishCommand(
         var result = await new Feedback(env, clock).RunAsync(
             $"publishing to {options.Publish.Path}", () => publisher.PublishAsync(options.Publish.Path, run.RunId, cancellationToken));
         console.MarkupLineInterpolated(
-            $"Published [bold]{result.Tables}[/] tables ({result.Rows:N0} rows) to [bold]{result.Path}[/] in {result.Duration.TotalSeconds:0.0} s");
+            $"Published [bold]{result.Tables}[/] tables ({result.Rows:N0} rows) to [bold]{result.Path}[/] in {result.Duration.TotalSeconds:0.0} s{(result.FromPrevious ? " (from the previous copy: mart rows changed since replaced)" : "")}");
         return ExitCodes.Ok;
     }
 }

@@ -61,6 +61,38 @@ public static class MartRefreshStatements
         return firstDay is { } day && !mart.Refresh.IsFull ? MartPeriods.Start(day, mart.Refresh.Period) : null;
     }
 
+    /// <summary>
+    /// Records what one refresh, rebuild or deploy rewrote (etl.mart_changes), under the next sequence number: per mart,
+    /// the first day its rows were recomputed from, NULL for the whole table (a full mart, or no day).
+    /// </summary>
+    public static string RecordChanges(MartRefreshSql sql, IEnumerable<(MartDefinition Mart, DateOnly? FirstDay)> changes, Guid refreshId, DateTime utcNow)
+    {
+        ArgumentNullException.ThrowIfNull(sql);
+        ArgumentNullException.ThrowIfNull(changes);
+        var rows = string.Join(", ", changes.Select(c =>
+            $"('{c.Mart.Table}', {(ReadFrom(c.Mart, c.FirstDay) is null ? "CAST(NULL AS DATE)" : MartRefreshSql.Date(c.FirstDay!.Value))})"));
+        return "INSERT INTO etl.mart_changes (seq, refresh_id, changed_at, mart, first_day) " +
+            $"SELECT (SELECT COALESCE(max(seq), 0) + 1 FROM etl.mart_changes), '{refreshId:D}', {sql.Timestamp(utcNow)}, v.mart, v.first_day " +
+            $"FROM (VALUES {rows}) AS v (mart, first_day)";
+    }
+
+    /// <summary>Changes older than <paramref name="keepSince"/> are forgotten: a BI copy older than that is published whole.</summary>
+    public static string ForgetChanges(MartRefreshSql sql, DateTime keepSince)
+    {
+        ArgumentNullException.ThrowIfNull(sql);
+        return $"DELETE FROM etl.mart_changes WHERE changed_at < {sql.Timestamp(keepSince)}";
+    }
+
+    /// <summary>
+    /// The rows of the mart a change on <paramref name="firstDay"/> rewrites, as a WHERE clause (empty: every row):
+    /// what <see cref="Delete"/> deletes and <see cref="Insert"/> recomputes, for copies of the mart to do the same.
+    /// </summary>
+    public static string RowsChangedFrom(MartDefinition mart, DateOnly? firstDay)
+    {
+        ArgumentNullException.ThrowIfNull(mart);
+        return Where(mart, firstDay);
+    }
+
     /// <summary>Up to 1,000 rows, which both engines take in one VALUES list.</summary>
     public static string SaveFingerprints(IEnumerable<KeyValuePair<DateOnly, string>> days) =>
         "INSERT INTO etl.mart_entity_days (date, fingerprint) VALUES " + string.Join(", ", days.Select(f => $"({MartRefreshSql.Date(f.Key)}, '{Escape(f.Value)}')"));
@@ -108,6 +140,8 @@ public static class MartRefreshStatements
             yield return RecordState(sql, mart, now);
         }
 
+        yield return RecordChanges(sql, marts.Select(m => (m, m.Refresh.IsFull ? (DateOnly?)null : start)), Guid.Empty, now);
+        yield return ForgetChanges(sql, now.AddDays(-30));
         yield return ForgetRunLog;
         yield return SnapshotRunLog;
         yield return ForgetFingerprints;

@@ -95,13 +95,16 @@ public sealed class MartRefresher(
             fromData = null;
         }
 
+        var changes = context.Concat(first).Select(m => (m, (DateOnly?)null)).ToList();
         foreach (var mart in marts.Except(context).Except(first))
         {
             var firstDay = mart.ReadsClock ? from : fromData;
             timings[mart.Table] = await RecomputeAsync(connection, transaction, mart, firstDay, cancellationToken);
+            changes.Add((mart, firstDay));
         }
 
         var saving = Stopwatch.GetTimestamp();
+        await RecordChangesAsync(connection, transaction, changes, cancellationToken);
         await SaveWatermarkAsync(connection, transaction, fingerprints, cancellationToken);
         timings[WatermarkTiming] = Stopwatch.GetElapsedTime(saving);
         var committing = Stopwatch.GetTimestamp();
@@ -124,6 +127,7 @@ public sealed class MartRefresher(
             timings[mart.Table] = await RecomputeAsync(connection, transaction, mart, null, cancellationToken);
         }
 
+        await RecordChangesAsync(connection, transaction, [.. marts.Select(m => (m, (DateOnly?)null))], cancellationToken);
         await SaveWatermarkAsync(connection, transaction, await FingerprintsAsync(connection, transaction, sql.EntityFingerprints, cancellationToken), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         await AfterCommitAsync(connection, timings, cancellationToken);
@@ -153,6 +157,8 @@ public sealed class MartRefresher(
             await ExecuteAsync(connection, transaction, MartRefreshStatements.ForgetState(mart), cancellationToken);
             await ExecuteAsync(connection, transaction, MartRefreshStatements.RecordState(sql, mart, now), cancellationToken);
         }
+
+        await RecordChangesAsync(connection, transaction, [.. rebuilt.Select(m => (m, (DateOnly?)null))], cancellationToken);
 
         if (rebuilt.Count == marts.Count)
         {
@@ -254,6 +260,22 @@ public sealed class MartRefresher(
         }
 
         await ExecuteAsync(connection, transaction, MartRefreshStatements.MarkRefreshed(sql, time.GetUtcNow().UtcDateTime), cancellationToken);
+    }
+
+    /// <summary>Days etl.mart_changes keeps what refreshes rewrote: a BI copy older than that is published whole.</summary>
+    public const int ChangesKeptDays = 30;
+
+    /// <summary>What this refresh, rebuild or deploy rewrote (etl.mart_changes), for copies of the marts to follow.</summary>
+    private async Task RecordChangesAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<(MartDefinition Mart, DateOnly? FirstDay)> changes, CancellationToken cancellationToken)
+    {
+        if (changes.Count == 0)
+        {
+            return;
+        }
+
+        var now = time.GetUtcNow().UtcDateTime;
+        await ExecuteAsync(connection, transaction, MartRefreshStatements.RecordChanges(sql, changes, Guid.NewGuid(), now), cancellationToken);
+        await ExecuteAsync(connection, transaction, MartRefreshStatements.ForgetChanges(sql, now.AddDays(-ChangesKeptDays)), cancellationToken);
     }
 
     /// <summary>The key of <see cref="MartRefreshResult.Timings"/> for working out the affected days.</summary>
