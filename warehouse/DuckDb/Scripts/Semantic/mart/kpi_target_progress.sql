@@ -20,12 +20,17 @@ targets AS (
     SELECT row_number() OVER (ORDER BY t.kpi_id, t.segment, t.period_start, t.period_end, t.target) AS target_no, t.*
     FROM dw.kpi_target AS t
 ),
+-- The segments targets name: only those are looked up, and every channel and campaign of the daily measures took
+-- about half a second of each refresh on the 10M-row bench world (with no target at all).
+named AS (
+    SELECT DISTINCT lower(trim(segment)) AS label FROM dw.kpi_target
+),
 families AS (
     SELECT DISTINCT 'channel' AS segment_type, 1 AS priority, lower(channel) AS label, NULL AS country
-    FROM mart.kpi_measure_daily WHERE channel IS NOT NULL AND breakdown IN ('all', 'total')
+    FROM mart.kpi_measure_daily WHERE channel IS NOT NULL AND breakdown IN ('all', 'total') AND lower(channel) IN (SELECT label FROM named)
     UNION ALL
     SELECT DISTINCT 'campaign', 2, lower(campaign), NULL
-    FROM mart.kpi_measure_daily WHERE campaign IS NOT NULL AND breakdown IN ('all', 'total')
+    FROM mart.kpi_measure_daily WHERE campaign IS NOT NULL AND breakdown IN ('all', 'total') AND lower(campaign) IN (SELECT label FROM named)
     UNION ALL
     SELECT DISTINCT 'country', 3, lower(country), country FROM dw.dim_geo WHERE country IS NOT NULL
     UNION ALL

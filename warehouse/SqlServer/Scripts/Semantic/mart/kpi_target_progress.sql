@@ -24,12 +24,16 @@ targets AS (
            t.kpi_id, t.period_start, t.period_end, t.target, t.segment, t.kpi_known
     FROM dw.kpi_target AS t
 ),
+-- The segments targets name: only those are looked up, not every channel and campaign of the daily measures.
+named AS (
+    SELECT DISTINCT LOWER(TRIM(segment)) AS label FROM dw.kpi_target
+),
 families AS (
     SELECT DISTINCT 'channel' AS segment_type, 1 AS priority, LOWER(channel) AS label, CAST(NULL AS nvarchar(4000)) AS country
-    FROM mart.kpi_measure_daily WHERE channel IS NOT NULL AND breakdown IN ('all', 'total')
+    FROM mart.kpi_measure_daily WHERE channel IS NOT NULL AND breakdown IN ('all', 'total') AND LOWER(channel) IN (SELECT label FROM named)
     UNION ALL
     SELECT DISTINCT 'campaign', 2, LOWER(campaign), NULL
-    FROM mart.kpi_measure_daily WHERE campaign IS NOT NULL AND breakdown IN ('all', 'total')
+    FROM mart.kpi_measure_daily WHERE campaign IS NOT NULL AND breakdown IN ('all', 'total') AND LOWER(campaign) IN (SELECT label FROM named)
     UNION ALL
     SELECT DISTINCT 'country', 3, LOWER(country), country FROM dw.dim_geo WHERE country IS NOT NULL
     UNION ALL
