@@ -14,10 +14,18 @@
 -- Medians are PERCENTILE_CONT(0.5) over the window rows of the same day, KPI and segment (both engines interpolate the
 -- two middle values of an even count).
 CREATE OR ALTER VIEW mart.kpi_anomalies AS
-WITH daily AS (
+-- A range refresh judges the days from its first day on, each against the AnomalyWindowDays before it: from the day
+-- before that window on is all it reads, except each series' first day. Without a range, every day.
+WITH horizon AS (
+    SELECT CASE WHEN {{refresh_from}} > CAST('0001-12-31' AS date)
+                THEN DATEADD(day, -(anomaly_window_days + 1), {{refresh_from}})
+                ELSE {{refresh_from}} END AS first_read
+    FROM dw.settings
+),
+daily AS (
     SELECT period_start AS date, segment_type, segment, kpi_id, value, numerator, denominator
     FROM mart.kpi_values
-    WHERE grain = 'day' AND segment_type IN ('all', 'channel')
+    WHERE grain = 'day' AND segment_type IN ('all', 'channel') AND period_start >= (SELECT first_read FROM horizon)
 ),
 -- How each KPI is judged: count (Anscombe band), ratio or sum (robust band), and which count its volume is.
 kinds AS (
@@ -39,10 +47,14 @@ kinds AS (
 ),
 -- The days every source each KPI needs was loaded on (mart.kpi_coverage_daily), and whether one may still restate it.
 kpi_days AS (
-    SELECT kpi_id, date, provisional FROM mart.kpi_coverage_daily WHERE covered = 1
+    SELECT kpi_id, date, provisional FROM mart.kpi_coverage_daily WHERE covered = 1 AND date >= (SELECT first_read FROM horizon)
 ),
+-- Every series, from every day: one that ended before the horizon is still zero-filled on the days it covers.
 series AS (
-    SELECT kpi_id, segment_type, segment, MIN(date) AS first_date FROM daily GROUP BY kpi_id, segment_type, segment
+    SELECT kpi_id, segment_type, segment, MIN(period_start) AS first_date
+    FROM mart.kpi_values
+    WHERE grain = 'day' AND segment_type IN ('all', 'channel')
+    GROUP BY kpi_id, segment_type, segment
 ),
 -- A series exists from its first day with data on; from then every covered day is in it, zero-filled for counts and
 -- sums (a ratio without its denominator has no value that day).
