@@ -3,20 +3,22 @@
 -- counted them (day × channel); reach and frequency live in mart.ad_reach_daily at Meta's grain.
 --
 -- Coverage (SEMANTICS.md, "Coverage and finality"): each row says on how many of the period's days every source
--- its KPI needs was loaded (mart.kpi_coverage_daily) and whether it is complete, partial or provisional, and why. A
+-- its KPI needs was loaded (dw.kpi_coverage_daily) and whether it is complete, partial or provisional, and why. A
 -- ratio sums numerator and denominator over the covered (aligned) days only; a sum adds what is loaded. Days are
 -- grouped into the few distinct sets of KPIs they do not cover (class_id), so alignment costs one extra group key.
 CREATE OR REPLACE VIEW mart.kpi_values AS
 WITH today AS (
     SELECT {{reporting_date(timezone('UTC', now()))}} AS today FROM dw.settings AS s
 ),
--- Read once, from the coverage tables the refresh recomputes first: the dw views look at sync runs, facts and FX,
--- and planning them again here took about half a second of every refresh.
+-- Read once: the coverage views are small but not free (they look at sync runs, facts and FX).
+-- The dw views, not the mart.kpi_coverage_* tables: over the tables' statistics DuckDB planned the full build of
+-- this mart past its 1.8 GB query memory on the 10M-row bench world. Tried again on 2026-12-06: a range refresh was
+-- ~0.2 s faster, but make bench's whole rebuild after the world grew failed the same way ("failed to pin block").
 cov AS MATERIALIZED (
-    SELECT kpi_id, date, covered, provisional FROM mart.kpi_coverage_daily
+    SELECT kpi_id, date, covered, provisional FROM dw.kpi_coverage_daily
 ),
 issues AS MATERIALIZED (
-    SELECT kpi_id, date, issue, subject, open_deals FROM mart.kpi_coverage_issues
+    SELECT kpi_id, date, issue, subject, open_deals FROM dw.kpi_coverage_issues
 ),
 -- dw.dim_date named once: DuckDB binds a view again at every mention, and this one reads every staging table.
 days AS (

@@ -11,17 +11,17 @@ WITH today AS (
 ),
 uncovered AS (
     SELECT date, COALESCE(STRING_AGG(CASE WHEN covered = 0 THEN kpi_id END, ',') WITHIN GROUP (ORDER BY kpi_id), '') AS uncovered
-    FROM mart.kpi_coverage_daily GROUP BY date
+    FROM dw.kpi_coverage_daily GROUP BY date
 ),
 day_class AS (
     SELECT date, CAST(DENSE_RANK() OVER (ORDER BY uncovered) AS int) AS class_id FROM uncovered
 ),
 class_gap AS (
     SELECT DISTINCT dc.class_id, c.kpi_id
-    FROM mart.kpi_coverage_daily AS c JOIN day_class AS dc ON dc.date = c.date
+    FROM dw.kpi_coverage_daily AS c JOIN day_class AS dc ON dc.date = c.date
     WHERE c.covered = 0
     UNION ALL
-    SELECT DISTINCT 0, kpi_id FROM mart.kpi_coverage_daily
+    SELECT DISTINCT 0, kpi_id FROM dw.kpi_coverage_daily
 ),
 m AS (
     SELECT k.date, k.measure, k.value, k.breakdown, k.channel, k.campaign, k.device, k.country,
@@ -117,13 +117,13 @@ coverage AS (
     SELECT p.grain, p.period_start, c.kpi_id,
            CAST(SUM(CAST(c.covered AS int)) AS int) AS covered_days,
            MAX(CASE WHEN c.covered = 1 AND c.provisional = 1 THEN 1 ELSE 0 END) AS provisional
-    FROM mart.kpi_coverage_daily AS c JOIN periods AS p ON p.date = c.date
+    FROM dw.kpi_coverage_daily AS c JOIN periods AS p ON p.date = c.date
     GROUP BY p.grain, p.period_start, c.kpi_id
 ),
 gap_spans AS (
     SELECT p.grain, p.period_start, i.kpi_id, i.issue, i.subject, MIN(i.date) AS first_day, MAX(i.date) AS last_day,
            COUNT(DISTINCT i.date) AS days, SUM(i.open_deals) AS open_deals
-    FROM mart.kpi_coverage_issues AS i JOIN periods AS p ON p.date = i.date
+    FROM dw.kpi_coverage_issues AS i JOIN periods AS p ON p.date = i.date
     GROUP BY p.grain, p.period_start, i.kpi_id, i.issue, i.subject
 ),
 reasons AS (
