@@ -54,8 +54,7 @@ public sealed partial class MartPublisher(DuckDbWarehouse warehouse, ILogger? lo
             changes = await AttachStartingPointAsync(connection, target, temp, alias);
             try
             {
-                var from = changes;
-                (tables, rows) = await warehouse.WithQueryMemoryAsync(connection, () => CopyAsync(connection, live, alias, runId, from, cancellationToken));
+                (tables, rows) = await warehouse.WithQueryMemoryAsync(connection, () => CopyAsync(connection, live, alias, runId, changes, cancellationToken));
                 // Everything into the main file before the rename: no WAL may be left behind for readers to miss.
                 await connection.ExecuteAsync($"CHECKPOINT {alias}");
             }
@@ -386,8 +385,9 @@ public sealed partial class MartPublisher(DuckDbWarehouse warehouse, ILogger? lo
         {
             var table = $"mart.{name}";
             var changed = changes.TryGetValue(table, out var firstDay);
-            var where = changed && firstDay is not null && definitions.TryGetValue(table, out var mart) ? MartRefreshStatements.RowsChangedFrom(mart, firstDay) : "";
-            var order = definitions.GetValueOrDefault(table)?.Refresh.WriteOrder is { } o ? " ORDER BY " + o : "";
+            var mart = definitions.GetValueOrDefault(table);
+            var where = changed && firstDay is not null && mart is not null ? MartRefreshStatements.RowsChangedFrom(mart, firstDay) : "";
+            var order = mart is null ? "" : MartRefreshStatements.OrderBy(mart);
             var martTable = $"{alias}.mart.{Quote(name)}";
             if (changed && where.Length == 0)
             {

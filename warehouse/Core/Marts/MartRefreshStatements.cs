@@ -48,7 +48,14 @@ public static class MartRefreshStatements
     public static string Insert(MartDefinition mart, DateOnly? firstDay)
     {
         ArgumentNullException.ThrowIfNull(mart);
-        return $"INSERT INTO {mart.Table} SELECT * FROM {mart.Definition}{Where(mart, firstDay)}{(mart.Refresh.WriteOrder is { } order ? " ORDER BY " + order : "")}";
+        return $"INSERT INTO {mart.Table} SELECT * FROM {mart.Definition}{Where(mart, firstDay)}{OrderBy(mart)}";
+    }
+
+    /// <summary>The ORDER BY of the mart's write order (empty for a full mart), for rows appended to it or to a copy of it.</summary>
+    public static string OrderBy(MartDefinition mart)
+    {
+        ArgumentNullException.ThrowIfNull(mart);
+        return mart.Refresh.WriteOrder is { } order ? " ORDER BY " + order : "";
     }
 
     /// <summary>
