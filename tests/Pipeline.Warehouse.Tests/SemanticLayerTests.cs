@@ -38,6 +38,8 @@ public sealed class SemanticLayerTests
 
         public override string RefreshFrom(int monthsBefore) => $"FROM_DAY(-{monthsBefore})";
 
+        public override string ContextRefreshed => "CONTEXT_REFRESHED()";
+
         public override string Flag(string condition) => $"FLAG[{condition}]";
 
         public override string IsFalse(string column) => $"FALSE({column})";

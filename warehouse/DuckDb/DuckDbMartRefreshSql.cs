@@ -26,5 +26,8 @@ internal sealed class DuckDbMartRefreshSql : MartRefreshSql
     public override string RefreshFrom(DateOnly? start) =>
         start is { } s ? $"SET VARIABLE {RefreshFromVariable} = {Date(s)}" : $"RESET VARIABLE {RefreshFromVariable}";
 
+    public override string ContextRefreshed(bool refreshed) =>
+        refreshed ? $"SET VARIABLE {ContextRefreshedVariable} = true" : $"RESET VARIABLE {ContextRefreshedVariable}";
+
     public override string Timestamp(DateTime utc) => string.Create(CultureInfo.InvariantCulture, $"CAST('{utc:yyyy-MM-dd HH:mm:ss.ffffff}' AS TIMESTAMP)");
 }

@@ -24,5 +24,8 @@ internal sealed class SqlServerMartRefreshSql : MartRefreshSql
     public override string RefreshFrom(DateOnly? start) =>
         $"EXEC sp_set_session_context @key = N'{RefreshFromVariable}', @value = {(start is { } s ? string.Create(CultureInfo.InvariantCulture, $"'{s:yyyy-MM-dd}'") : "NULL")}";
 
+    public override string ContextRefreshed(bool refreshed) =>
+        $"EXEC sp_set_session_context @key = N'{ContextRefreshedVariable}', @value = {(refreshed ? "1" : "NULL")}";
+
     public override string Timestamp(DateTime utc) => string.Create(CultureInfo.InvariantCulture, $"CAST('{utc:yyyy-MM-ddTHH:mm:ss.ffffff}' AS datetime2(6))");
 }

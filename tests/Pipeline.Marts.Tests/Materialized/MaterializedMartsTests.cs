@@ -94,6 +94,7 @@ public sealed class MaterializedMartsTests
             "the first run loads CRM and Mailchimp campaigns (no files here): the check above is not vacuous");
         TestContext.Progress.WriteLine(string.Create(CultureInfo.InvariantCulture, $"first run loaded, refreshed and compared at {watch.Elapsed.TotalSeconds:0.0} s"));
         await AssertPeriodsEndedBeforeTheFirstDayAreKeptAsync(path);
+        await AssertDailyMeasuresReadTheContextTableOnlyWhenToldAsync(path);
 
         // Every kind of step once plus one more, in a seeded random order; a skipped refresh is never last, so the
         // following refresh must catch it up.
@@ -398,6 +399,33 @@ public sealed class MaterializedMartsTests
     {
         await ExecuteAsync(path, "UPDATE staging.ga4_traffic_daily SET session_default_channel_group = upper(session_default_channel_group) WHERE date = (SELECT max(date) FROM staging.ga4_traffic_daily)");
         return "GA4 channel groups of the last day respelled in capitals (labels change over the whole history)";
+    }
+
+    /// <summary>
+    /// dw.kpi_measure_daily takes its segment labels from the mart.kpi_measure_context table only while the refresh
+    /// has said it recomputed that table in its transaction (MartRefreshSql.ContextRefreshed), and from the view for
+    /// every other reader. Seen through a label changed in the table alone, rolled back after.
+    /// </summary>
+    private static async Task AssertDailyMeasuresReadTheContextTableOnlyWhenToldAsync(string path)
+    {
+        await using var connection = new DuckDBConnection($"Data Source={path}");
+        await connection.OpenAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "UPDATE mart.kpi_measure_context SET label = label || ' (table)' WHERE family = 'channel'";
+        Assert.That(await command.ExecuteNonQueryAsync(), Is.GreaterThan(0), "the first run has channel labels");
+        const string Relabelled = "SELECT count(*) FROM dw.kpi_measure_daily WHERE channel LIKE '% (table)'";
+        command.CommandText = Relabelled;
+        Assert.That(await command.ExecuteScalarAsync(), Is.EqualTo(0L), "a reader that did not recompute the context computes the labels itself");
+        command.CommandText = $"SET VARIABLE {MartRefreshSql.ContextRefreshedVariable} = true";
+        await command.ExecuteNonQueryAsync();
+        command.CommandText = Relabelled;
+        Assert.That(await command.ExecuteScalarAsync(), Is.GreaterThan(0L), "after the refresh recomputed the context, the daily measures read the table");
+        command.CommandText = $"RESET VARIABLE {MartRefreshSql.ContextRefreshedVariable}";
+        await command.ExecuteNonQueryAsync();
+        command.CommandText = Relabelled;
+        Assert.That(await command.ExecuteScalarAsync(), Is.EqualTo(0L), "reset, the view computes the labels again");
+        await transaction.RollbackAsync();
     }
 
     /// <summary>A refresh failing after the DELETE of a random mart rolls back: every table keeps its rows.</summary>

@@ -34,6 +34,18 @@ public abstract class MartRefreshSql
     /// </summary>
     public abstract string RefreshFrom(DateOnly? start);
 
+    /// <summary>The session variable <c>{{context_refreshed}}</c> reads (SemanticDialect.ContextRefreshed).</summary>
+    public const string ContextRefreshedVariable = "mart_context_refreshed";
+
+    /// <summary>
+    /// Tells the definitions read on this connection that the context marts were just recomputed in its transaction
+    /// (true), or no longer (false). dw.kpi_measure_daily reads its segment labels, cost scope and Google Ads accounts
+    /// from mart.kpi_measure_context then, instead of computing them again from every fact of the whole history for
+    /// the entity fingerprints and for each range of mart.kpi_measure_daily. Same rows: the table was filled from that
+    /// view in the same transaction.
+    /// </summary>
+    public abstract string ContextRefreshed(bool refreshed);
+
     public static string Date(DateOnly date) => string.Create(CultureInfo.InvariantCulture, $"CAST('{date:yyyy-MM-dd}' AS DATE)");
 
     /// <summary>

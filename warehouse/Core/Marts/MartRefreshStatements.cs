@@ -142,6 +142,7 @@ public static class MartRefreshStatements
             yield return Rows(mart);
             yield return Delete(mart, firstDay);
             yield return sql.RefreshFrom(ReadFrom(mart, firstDay));
+            yield return sql.ContextRefreshed(mart.Refresh.IsContext);
             yield return Insert(mart, firstDay);
             yield return ForgetState(mart);
             yield return RecordState(sql, mart, now);

@@ -64,8 +64,6 @@ public sealed class MartRefresher(
         await using var connection = await open(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
 
-        // Full marts that read no other mart need no affected days: recomputed first, so the CRM fingerprints below
-        // read the fresh mart.kpi_measure_daily instead of recomputing the daily measures from staging once more.
         var timings = new Dictionary<string, TimeSpan>(StringComparer.Ordinal);
 
         // Context marts first: when what rows depend on beyond their own days changed, no day range is enough.
@@ -76,6 +74,12 @@ public sealed class MartRefresher(
             var before = await RowsAsync(connection, transaction, mart, cancellationToken);
             timings[mart.Table] = await RecomputeAsync(connection, transaction, mart, null, cancellationToken);
             contextChanged |= !before.SetEquals(await RowsAsync(connection, transaction, mart, cancellationToken));
+        }
+
+        // From here on the definitions read the context just recomputed (the fingerprints and daily measures below).
+        if (context.Count > 0)
+        {
+            await ContextRefreshedAsync(connection, transaction, true, cancellationToken);
         }
 
         // Full marts that read no other mart need no affected days either.
@@ -110,6 +114,7 @@ public sealed class MartRefresher(
         var committing = Stopwatch.GetTimestamp();
         await transaction.CommitAsync(cancellationToken);
         timings[CommitTiming] = Stopwatch.GetElapsedTime(committing);
+        await ContextRefreshedAsync(connection, null, false, cancellationToken);
         await AfterCommitAsync(connection, timings, cancellationToken);
         var result = new MartRefreshResult(from, [.. marts.Select(m => m.Table)], Stopwatch.GetElapsedTime(started), timings);
         log.LogInformation("Refreshed {Count} mart tables from {From} in {Seconds:0.0} s; slowest {Slowest}", marts.Count, from?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? "the first day", result.Duration.TotalSeconds, Slowest(timings));
@@ -122,14 +127,20 @@ public sealed class MartRefresher(
         await using var connection = await open(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var timings = new Dictionary<string, TimeSpan>(StringComparer.Ordinal);
+        var contextLeft = marts.Count(m => m.Refresh.IsContext);
         foreach (var mart in marts)
         {
             timings[mart.Table] = await RecomputeAsync(connection, transaction, mart, null, cancellationToken);
+            if (mart.Refresh.IsContext && --contextLeft == 0)
+            {
+                await ContextRefreshedAsync(connection, transaction, true, cancellationToken);
+            }
         }
 
         await RecordChangesAsync(connection, transaction, [.. marts.Select(m => (m, (DateOnly?)null))], cancellationToken);
         await SaveWatermarkAsync(connection, transaction, await FingerprintsAsync(connection, transaction, sql.EntityFingerprints, cancellationToken), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        await ContextRefreshedAsync(connection, null, false, cancellationToken);
         await AfterCommitAsync(connection, timings, cancellationToken);
         var result = new MartRefreshResult(null, [.. marts.Select(m => m.Table)], Stopwatch.GetElapsedTime(started), timings);
         log.LogInformation("Rebuilt {Count} mart tables in {Seconds:0.0} s; slowest {Slowest}", marts.Count, result.Duration.TotalSeconds, Slowest(timings));
@@ -333,6 +344,20 @@ public sealed class MartRefresher(
         }
 
         timings[CheckpointTiming] = Stopwatch.GetElapsedTime(started);
+    }
+
+    /// <summary>
+    /// Says on this connection that the context marts hold what their definitions compute in this transaction (after
+    /// they were recomputed), or no longer (after the commit): definitions then read them instead of computing them
+    /// again (<see cref="MartRefreshSql.ContextRefreshed"/>). A failed refresh closes its connection, and the flag
+    /// with it.
+    /// </summary>
+    private async Task ContextRefreshedAsync(DbConnection connection, DbTransaction? transaction, bool refreshed, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql.ContextRefreshed(refreshed);
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private static DateOnly Min(DateOnly a, DateOnly b) => a < b ? a : b;

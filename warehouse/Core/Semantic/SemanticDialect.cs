@@ -52,6 +52,13 @@ public abstract class SemanticDialect
     /// </summary>
     public abstract string RefreshFrom(int monthsBefore);
 
+    /// <summary>
+    /// True while the refresher's connection has recomputed the context marts (mart.kpi_measure_context) in its
+    /// transaction (<see cref="Marts.MartRefreshSql.ContextRefreshed"/>): a definition may then read the table instead
+    /// of computing the same rows again from the whole history. False for every other reader.
+    /// </summary>
+    public abstract string ContextRefreshed { get; }
+
     /// <summary>A condition as a boolean column (NULL when unknown): DuckDB's BOOLEAN, SQL Server's bit.</summary>
     public abstract string Flag(string condition);
 

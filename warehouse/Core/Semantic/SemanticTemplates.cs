@@ -17,6 +17,8 @@ namespace Pipeline.Warehouse.Semantic;
 /// <item><c>{{segment_label(channel)}}</c>: a segment label compared alike on both engines (<see cref="SemanticDialect.SegmentLabel"/>);</item>
 /// <item><c>{{refresh_from}}</c>, <c>{{refresh_from(15)}}</c>: the first day a range refresh recomputes (months
 /// earlier), the first representable day otherwise (<see cref="SemanticDialect.RefreshFrom"/>);</item>
+/// <item><c>{{context_refreshed}}</c>: true while a refresh has recomputed mart.kpi_measure_context in its
+/// transaction, so a definition can read that table (<see cref="SemanticDialect.ContextRefreshed"/>);</item>
 /// <item><c>{{float}}</c>, <c>{{flag(condition)}}</c>, <c>{{is_false(column)}}</c>, <c>{{reporting_date(utc)}}</c>,
 /// <c>{{concat(a, ' / ', b)}}</c>, <c>{{all_true(column)}}</c>, <c>{{ordered_list(column)}}</c>, <c>{{url_param(url, name)}}</c>, <c>{{reason_list(column)}}</c>, <c>{{join_reason_parts(column)}}</c>: the
 /// small type and function differences that otherwise keep a view from being written once (warehouse/Semantic).</item>
@@ -49,9 +51,10 @@ public static partial class SemanticTemplates
                 "concat" => Concat(dialect, argument ?? throw Error(where, "concat needs (part, part[, …])"), where),
                 "segment_label" => dialect.SegmentLabel(argument ?? throw Error(where, "segment_label needs (column)")),
                 "refresh_from" => dialect.RefreshFrom(Months(argument, where)),
+                "context_refreshed" => dialect.ContextRefreshed,
                 "url_param" => UrlParameter(dialect, argument ?? throw Error(where, "url_param needs (url, name)"), where),
                 "kpi_value" => KpiValue(dialect, argument ?? throw Error(where, "kpi_value needs (numerator, denominator[, is-a-sum condition])"), indent, where),
-                _ => throw Error(where, $"unknown placeholder {{{{{name}}}}} (kpi_pivot, measure_pivot, kpi_value, segment_label, refresh_from, float, flag, is_false, reporting_date, concat, all_true, ordered_list, url_param, reason_list, join_reason_parts)"),
+                _ => throw Error(where, $"unknown placeholder {{{{{name}}}}} (kpi_pivot, measure_pivot, kpi_value, segment_label, refresh_from, context_refreshed, float, flag, is_false, reporting_date, concat, all_true, ordered_list, url_param, reason_list, join_reason_parts)"),
             };
         });
     }
