@@ -12,11 +12,11 @@ CREATE OR REPLACE VIEW dw.kpi_measure_daily AS
 -- A refresh recomputes mart.kpi_measure_context first, from that view, in its transaction, and then says so
 -- (the context_refreshed flag): its later reads of this view (the entity fingerprints, each range of
 -- mart.kpi_measure_daily) take the same rows from the table instead of every fact of the whole history again
--- (~0.35 s each on the bench world). The flag is a constant when the query is bound, so one branch is pruned.
+-- (~0.35 s each on the bench world). The flag is a constant when the query is bound, and query_table binds only
+-- the relation it names: the view is not even planned then (~0.13 s each).
 WITH context AS (
-    SELECT family, k, label FROM mart.kpi_measure_context WHERE {{context_refreshed}}
-    UNION ALL
-    SELECT family, k, label FROM dw.kpi_measure_context WHERE NOT {{context_refreshed}}
+    SELECT family, k, label
+    FROM query_table(CASE WHEN {{context_refreshed}} THEN 'mart.kpi_measure_context' ELSE 'dw.kpi_measure_context' END)
 ),
 web AS (
     SELECT date, channel, campaign, device, country,
