@@ -8,7 +8,16 @@
 --   device  row of a device breakdown (Meta) — valid for the device family only;
 --   country row of a country breakdown (Meta) — valid for the country family only.
 CREATE OR ALTER VIEW dw.kpi_measure_daily AS
-WITH web AS (
+-- A refresh recomputes mart.kpi_measure_context first, from dw.kpi_measure_context, in its transaction, and then
+-- says so (the context_refreshed session key): its later reads of this view (the entity fingerprints, each range
+-- of mart.kpi_measure_daily) take the same rows from the table instead of every fact of the whole history again.
+-- The other branch is skipped at run time (a startup filter on the session key).
+WITH context AS (
+    SELECT family, k, label FROM mart.kpi_measure_context WHERE {{context_refreshed}}
+    UNION ALL
+    SELECT family, k, label FROM dw.kpi_measure_context WHERE NOT ({{context_refreshed}})
+),
+web AS (
     SELECT date, channel, campaign, device, country,
            CAST(SUM(sessions) AS decimal(38, 9))           AS sessions,
            CAST(SUM(engaged_sessions) AS decimal(38, 9))   AS engaged_sessions,
@@ -67,7 +76,7 @@ google_ads_conversions AS (
            CAST(SUM(w.purchase_revenue_reporting) AS decimal(38, 9)) AS ad_conversion_value
     FROM dw.fact_web_sessions_daily AS w
     WHERE LOWER(w.source) = 'google' AND LOWER(w.medium) = 'cpc'
-      AND w.account_id IN (SELECT k FROM dw.kpi_measure_context WHERE family = 'google_ads_account')
+      AND w.account_id IN (SELECT k FROM context WHERE family = 'google_ads_account')
     GROUP BY w.date, w.channel, w.campaign
 ),
 email AS (
@@ -132,9 +141,9 @@ other_costs AS (
 ),
 -- Channels with a cost source (as dw.dim_channel.has_cost_source: any cost row books to them): their leads,
 -- customers and revenue make the paid scope (SEMANTICS.md, "Cost scope"). Over the whole history, so from
--- dw.kpi_measure_context.
+-- dw.kpi_measure_context (context above).
 costed AS (
-    SELECT k AS channel FROM dw.kpi_measure_context WHERE family = 'costed'
+    SELECT k AS channel FROM context WHERE family = 'costed'
 ),
 nps AS (
     SELECT date, CAST(SUM(nps_points) AS decimal(38, 9)) AS nps_net, CAST(COUNT_BIG(*) AS decimal(38, 9)) AS nps_responses
@@ -224,7 +233,7 @@ CROSS APPLY (VALUES ('nps_net', n.nps_net), ('nps_responses', n.nps_responses)) 
 WHERE u.value IS NOT NULL
 )
 -- Labels over the whole history (each case or space variant shown as the trimmed spelling that sorts first), looked
--- up from dw.kpi_measure_context: a day range of this view then reads only those days' facts.
+-- up from dw.kpi_measure_context (context above): a day range of this view then reads only those days' facts.
 SELECT r.date, r.platform,
        ch.label AS channel,
        TRIM(r.campaign) AS campaign,
@@ -232,6 +241,6 @@ SELECT r.date, r.platform,
        co.label AS country,
        r.breakdown, r.measure, r.value
 FROM measure_rows AS r
-LEFT JOIN dw.kpi_measure_context AS ch ON ch.family = 'channel' AND ch.k = LOWER(TRIM(r.channel))
-LEFT JOIN dw.kpi_measure_context AS dv ON dv.family = 'device' AND dv.k = LOWER(TRIM(r.device))
-LEFT JOIN dw.kpi_measure_context AS co ON co.family = 'country' AND co.k = LOWER(TRIM(r.country));
+LEFT JOIN context AS ch ON ch.family = 'channel' AND ch.k = LOWER(TRIM(r.channel))
+LEFT JOIN context AS dv ON dv.family = 'device' AND dv.k = LOWER(TRIM(r.device))
+LEFT JOIN context AS co ON co.family = 'country' AND co.k = LOWER(TRIM(r.country));
