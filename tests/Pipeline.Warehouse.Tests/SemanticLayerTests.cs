@@ -115,6 +115,11 @@ public sealed class SemanticLayerTests
         Assert.That(SemanticTemplates.Expand("SELECT {{segment_label(country)}} AS country", new MarkedDialect(), "t"), Is.EqualTo("SELECT LABEL(country) AS country"));
 
     [Test]
+    public void The_context_flag_expands_through_the_dialect() =>
+        Assert.That(SemanticTemplates.Expand("FROM x WHERE {{context_refreshed}} UNION ALL FROM y WHERE NOT ({{context_refreshed}})", new MarkedDialect(), "t"),
+            Is.EqualTo("FROM x WHERE CONTEXT_REFRESHED() UNION ALL FROM y WHERE NOT (CONTEXT_REFRESHED())"));
+
+    [Test]
     public void The_refresh_range_bound_expands_with_its_months_and_rejects_anything_else()
     {
         Assert.That(SemanticTemplates.Expand("WHERE d >= {{refresh_from}} AND p >= {{refresh_from(13)}}", new MarkedDialect(), "t"), Is.EqualTo("WHERE d >= FROM_DAY(-0) AND p >= FROM_DAY(-13)"));
