@@ -76,10 +76,11 @@ public sealed class MartRefresher(
             contextChanged |= !before.SetEquals(await RowsAsync(connection, transaction, mart, cancellationToken));
         }
 
-        // From here on the definitions read the context just recomputed (the fingerprints and daily measures below).
+        // From here on the definitions read the context just recomputed (the fingerprints and daily measures below),
+        // until the flag is reset after the commit; a failed refresh closes its connection, and the flag with it.
         if (context.Count > 0)
         {
-            await ContextRefreshedAsync(connection, transaction, true, cancellationToken);
+            await ExecuteAsync(connection, transaction, sql.ContextRefreshed(true), cancellationToken);
         }
 
         // Full marts that read no other mart need no affected days either.
@@ -114,7 +115,7 @@ public sealed class MartRefresher(
         var committing = Stopwatch.GetTimestamp();
         await transaction.CommitAsync(cancellationToken);
         timings[CommitTiming] = Stopwatch.GetElapsedTime(committing);
-        await ContextRefreshedAsync(connection, null, false, cancellationToken);
+        await ExecuteAsync(connection, null, sql.ContextRefreshed(false), cancellationToken);
         await AfterCommitAsync(connection, timings, cancellationToken);
         var result = new MartRefreshResult(from, [.. marts.Select(m => m.Table)], Stopwatch.GetElapsedTime(started), timings);
         log.LogInformation("Refreshed {Count} mart tables from {From} in {Seconds:0.0} s; slowest {Slowest}", marts.Count, from?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? "the first day", result.Duration.TotalSeconds, Slowest(timings));
@@ -133,14 +134,14 @@ public sealed class MartRefresher(
             timings[mart.Table] = await RecomputeAsync(connection, transaction, mart, null, cancellationToken);
             if (mart.Refresh.IsContext && --contextLeft == 0)
             {
-                await ContextRefreshedAsync(connection, transaction, true, cancellationToken);
+                await ExecuteAsync(connection, transaction, sql.ContextRefreshed(true), cancellationToken);
             }
         }
 
         await RecordChangesAsync(connection, transaction, [.. marts.Select(m => (m, (DateOnly?)null))], cancellationToken);
         await SaveWatermarkAsync(connection, transaction, await FingerprintsAsync(connection, transaction, sql.EntityFingerprints, cancellationToken), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        await ContextRefreshedAsync(connection, null, false, cancellationToken);
+        await ExecuteAsync(connection, null, sql.ContextRefreshed(false), cancellationToken);
         await AfterCommitAsync(connection, timings, cancellationToken);
         var result = new MartRefreshResult(null, [.. marts.Select(m => m.Table)], Stopwatch.GetElapsedTime(started), timings);
         log.LogInformation("Rebuilt {Count} mart tables in {Seconds:0.0} s; slowest {Slowest}", marts.Count, result.Duration.TotalSeconds, Slowest(timings));
@@ -346,20 +347,6 @@ public sealed class MartRefresher(
         timings[CheckpointTiming] = Stopwatch.GetElapsedTime(started);
     }
 
-    /// <summary>
-    /// Says on this connection that the context marts hold what their definitions compute in this transaction (after
-    /// they were recomputed), or no longer (after the commit): definitions then read them instead of computing them
-    /// again (<see cref="MartRefreshSql.ContextRefreshed"/>). A failed refresh closes its connection, and the flag
-    /// with it.
-    /// </summary>
-    private async Task ContextRefreshedAsync(DbConnection connection, DbTransaction? transaction, bool refreshed, CancellationToken cancellationToken)
-    {
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql.ContextRefreshed(refreshed);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
     private static DateOnly Min(DateOnly a, DateOnly b) => a < b ? a : b;
 
     /// <summary>A context mart's rows, each as one text (context marts are small by design).</summary>
@@ -367,7 +354,8 @@ public sealed class MartRefresher(
         [.. (await QueryAsync(connection, transaction, MartRefreshStatements.Rows(mart), cancellationToken))
             .Select(r => string.Join('\u001f', r.Select(v => Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture) ?? "\u0000")))];
 
-    private static async Task ExecuteAsync(DbConnection connection, DbTransaction transaction, string statement, CancellationToken cancellationToken)
+    /// <summary>A statement on the refresh's connection; outside its transaction (null) after the commit.</summary>
+    private static async Task ExecuteAsync(DbConnection connection, DbTransaction? transaction, string statement, CancellationToken cancellationToken)
     {
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
