@@ -38,6 +38,8 @@ public sealed class SemanticLayerTests
 
         public override string RefreshFrom(int monthsBefore) => $"FROM_DAY(-{monthsBefore})";
 
+        public override string RefreshFirstDay => "FIRST_DAY()";
+
         public override string ContextRefreshed => "CONTEXT_REFRESHED()";
 
         public override string Flag(string condition) => $"FLAG[{condition}]";
@@ -118,6 +120,10 @@ public sealed class SemanticLayerTests
     public void The_context_flag_expands_through_the_dialect() =>
         Assert.That(SemanticTemplates.Expand("FROM x WHERE {{context_refreshed}} UNION ALL FROM y WHERE NOT ({{context_refreshed}})", new MarkedDialect(), "t"),
             Is.EqualTo("FROM x WHERE CONTEXT_REFRESHED() UNION ALL FROM y WHERE NOT (CONTEXT_REFRESHED())"));
+
+    [Test]
+    public void The_refresh_first_day_expands_through_the_dialect() =>
+        Assert.That(SemanticTemplates.Expand("WHERE period_end >= {{refresh_first_day}}", new MarkedDialect(), "t"), Is.EqualTo("WHERE period_end >= FIRST_DAY()"));
 
     [Test]
     public void The_refresh_range_bound_expands_with_its_months_and_rejects_anything_else()
@@ -245,6 +251,18 @@ public sealed class SemanticLayerTests
         Assert.That(MartRefreshPolicy.Full.WriteOrder, Is.Null);
         Assert.That(MartRefreshStatements.Insert(values, new DateOnly(2026, 2, 16)), Does.EndWith(" ORDER BY period_end, period_start"));
         Assert.That(MartRefreshStatements.Insert(new MartDefinition("funnel_monthly", MartRefreshPolicy.Full, "h"), null), Does.Not.Contain("ORDER BY"));
+    }
+
+    [Test]
+    public void Only_a_range_mart_that_names_its_periods_last_day_is_told_the_first_day()
+    {
+        var day = new DateOnly(2026, 2, 16);
+        var values = new MartDefinition("kpi_values", Refresh("""{"key": "period_start", "end": "period_end", "period": "quarter"}"""), "h");
+        var daily = new MartDefinition("kpi_measure_daily", Refresh("""{"key": "date", "period": "day"}"""), "h");
+        Assert.That(MartRefreshStatements.FirstDayKept(values, day), Is.EqualTo(day), "its periods ending before the day are kept");
+        Assert.That(MartRefreshStatements.FirstDayKept(values, null), Is.Null, "a whole recompute writes every period");
+        Assert.That(MartRefreshStatements.FirstDayKept(daily, day), Is.Null, "without an end every row from the key's start is written");
+        Assert.That(MartRefreshStatements.FirstDayKept(new MartDefinition("funnel_monthly", MartRefreshPolicy.Full, "h"), day), Is.Null);
     }
 
     [Test]

@@ -26,6 +26,9 @@ internal sealed class DuckDbMartRefreshSql : MartRefreshSql
     public override string RefreshFrom(DateOnly? start) =>
         start is { } s ? $"SET VARIABLE {RefreshFromVariable} = {Date(s)}" : $"RESET VARIABLE {RefreshFromVariable}";
 
+    public override string RefreshFirstDay(DateOnly? day) =>
+        day is { } d ? $"SET VARIABLE {RefreshFirstDayVariable} = {Date(d)}" : $"RESET VARIABLE {RefreshFirstDayVariable}";
+
     public override string ContextRefreshed(bool refreshed) =>
         refreshed ? $"SET VARIABLE {ContextRefreshedVariable} = true" : $"RESET VARIABLE {ContextRefreshedVariable}";
 

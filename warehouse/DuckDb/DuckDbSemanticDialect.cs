@@ -47,6 +47,9 @@ internal sealed class DuckDbSemanticDialect : SemanticDialect
     public override string RefreshFrom(int monthsBefore) =>
         $"COALESCE(CAST(CAST(getvariable('{Marts.MartRefreshSql.RefreshFromVariable}') AS DATE) - INTERVAL {monthsBefore} MONTH AS DATE), DATE '0001-01-01')";
 
+    public override string RefreshFirstDay =>
+        $"COALESCE(CAST(getvariable('{Marts.MartRefreshSql.RefreshFirstDayVariable}') AS DATE), DATE '0001-01-01')";
+
     public override string ContextRefreshed =>
         $"COALESCE(CAST(getvariable('{Marts.MartRefreshSql.ContextRefreshedVariable}') AS BOOLEAN), false)";
 

@@ -24,6 +24,9 @@ internal sealed class SqlServerMartRefreshSql : MartRefreshSql
     public override string RefreshFrom(DateOnly? start) =>
         $"EXEC sp_set_session_context @key = N'{RefreshFromVariable}', @value = {(start is { } s ? string.Create(CultureInfo.InvariantCulture, $"'{s:yyyy-MM-dd}'") : "NULL")}";
 
+    public override string RefreshFirstDay(DateOnly? day) =>
+        $"EXEC sp_set_session_context @key = N'{RefreshFirstDayVariable}', @value = {(day is { } d ? string.Create(CultureInfo.InvariantCulture, $"'{d:yyyy-MM-dd}'") : "NULL")}";
+
     public override string ContextRefreshed(bool refreshed) =>
         $"EXEC sp_set_session_context @key = N'{ContextRefreshedVariable}', @value = {(refreshed ? "1" : "NULL")}";
 

@@ -50,6 +50,9 @@ internal sealed class SqlServerSemanticDialect : SemanticDialect
     public override string RefreshFrom(int monthsBefore) =>
         $"COALESCE(DATEADD(month, -{monthsBefore}, CAST(CAST(SESSION_CONTEXT(N'{Marts.MartRefreshSql.RefreshFromVariable}') AS nvarchar(10)) AS date)), CAST('0001-01-01' AS date))";
 
+    public override string RefreshFirstDay =>
+        $"COALESCE(CAST(CAST(SESSION_CONTEXT(N'{Marts.MartRefreshSql.RefreshFirstDayVariable}') AS nvarchar(10)) AS date), CAST('0001-01-01' AS date))";
+
     public override string ContextRefreshed =>
         $"COALESCE(CAST(SESSION_CONTEXT(N'{Marts.MartRefreshSql.ContextRefreshedVariable}') AS bit), 0) = 1";
 

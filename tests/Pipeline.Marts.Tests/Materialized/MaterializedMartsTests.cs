@@ -247,15 +247,20 @@ public sealed class MaterializedMartsTests
     }
 
     /// <summary>
-    /// A range refresh of mart.kpi_trends reads mart.kpi_values back only as far as its comparisons reach: from any
-    /// first recomputed day on, the definition with that day set gives the rows the definition over every period
-    /// gives. Synthetic kpi_values (revenue and sessions at every grain over two and a half years) are enough: the
+    /// A range refresh of mart.kpi_trends reads mart.kpi_values back only as far as its comparisons reach, and only
+    /// the periods they compare with: for any first affected day, the definition with the refresh's bounds set (its
+    /// quarter's start, the day itself) gives the rows the refresh writes as the definition over every period gives
+    /// them. Synthetic kpi_values (revenue and sessions at every grain over two and a half years) are enough: the
     /// trends read nothing else. Sales growth's year before is itself a growth over the period before that, so a
-    /// quarter reads 15 months back; the random test's 100-day world never reaches that far.
+    /// quarter reads 15 months back, and its previous period's growth the period before that; the random test's
+    /// 100-day world never reaches that far.
     /// </summary>
     [Test]
-    public async Task A_range_refresh_of_kpi_trends_reads_every_period_its_comparisons_reach([Values("2025-07-01", "2025-10-01", "2026-01-01", "2026-02-16")] string firstDay)
+    public async Task A_range_refresh_of_kpi_trends_reads_every_period_its_comparisons_reach(
+        [Values("2025-07-01", "2025-09-28", "2025-10-01", "2026-01-01", "2026-02-16")] string firstDay)
     {
+        var readFrom = MartPeriods.Start(DateOnly.Parse(firstDay, CultureInfo.InvariantCulture), "quarter").ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var written = $"WHERE period_start >= DATE '{readFrom}' AND (period_end >= DATE '{firstDay}' OR period_end IS NULL)";
         var path = Path.Combine(folder, "warehouse.duckdb");
         await using (var warehouse = Open(path))
         {
@@ -276,14 +281,18 @@ public sealed class MaterializedMartsTests
             ) AS p
             CROSS JOIN (VALUES ('revenue'), ('sessions')) AS k(kpi_id)
             CROSS JOIN LATERAL (SELECT CAST(100 + hash(p.grain, p.period_start, k.kpi_id) % 900 AS DECIMAL(38, 9)) AS value) AS v;
-            SET VARIABLE {MartRefreshSql.RefreshFromVariable} = DATE '{firstDay}';
-            CREATE TABLE main.ranged AS SELECT * FROM mart_def.kpi_trends WHERE period_start >= DATE '{firstDay}';
+            SET VARIABLE {MartRefreshSql.RefreshFromVariable} = DATE '{readFrom}';
+            SET VARIABLE {MartRefreshSql.RefreshFirstDayVariable} = DATE '{firstDay}';
+            CREATE TABLE main.ranged AS SELECT * FROM mart_def.kpi_trends {written};
             RESET VARIABLE {MartRefreshSql.RefreshFromVariable};
-            CREATE TABLE main.whole AS SELECT * FROM mart_def.kpi_trends WHERE period_start >= DATE '{firstDay}';
+            RESET VARIABLE {MartRefreshSql.RefreshFirstDayVariable};
+            CREATE TABLE main.whole AS SELECT * FROM mart_def.kpi_trends {written};
             """);
         await command.ExecuteNonQueryAsync();
         command.CommandText = "SELECT count(*) FROM main.whole WHERE kpi_id = 'sales_growth' AND yoy_basis <> 'not_comparable'";
         Assert.That(await command.ExecuteScalarAsync(), Is.GreaterThan(0L), "the periods compared have a year before");
+        command.CommandText = "SELECT count(*) FROM main.whole WHERE kpi_id = 'sales_growth' AND comparison_basis <> 'not_comparable'";
+        Assert.That(await command.ExecuteScalarAsync(), Is.GreaterThan(0L), "the growths compared have a previous growth");
         command.CommandText = Difference("main.ranged", "main.whole");
         Assert.That(await command.ExecuteScalarAsync(), Is.EqualTo(0L), $"rows from {firstDay} with the refresh's first day set differ from the whole definition's");
     }

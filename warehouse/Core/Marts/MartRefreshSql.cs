@@ -34,6 +34,17 @@ public abstract class MartRefreshSql
     /// </summary>
     public abstract string RefreshFrom(DateOnly? start);
 
+    /// <summary>The session variable <c>{{refresh_first_day}}</c> reads (SemanticDialect.RefreshFirstDay).</summary>
+    public const string RefreshFirstDayVariable = "mart_refresh_first_day";
+
+    /// <summary>
+    /// Sets the first day of a range refresh for the next INSERT, for this connection only, or unsets it (null): set
+    /// only for a mart that names its periods' last day (<see cref="Semantic.MartRefreshPolicy.End"/>), whose
+    /// periods ending before that day the refresh keeps (<see cref="MartRefreshStatements.FirstDayKept"/>). A
+    /// definition may then leave those rows out, never one the range writes.
+    /// </summary>
+    public abstract string RefreshFirstDay(DateOnly? day);
+
     /// <summary>The session variable <c>{{context_refreshed}}</c> reads (SemanticDialect.ContextRefreshed).</summary>
     public const string ContextRefreshedVariable = "mart_context_refreshed";
 

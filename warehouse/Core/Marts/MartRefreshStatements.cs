@@ -69,6 +69,17 @@ public static class MartRefreshStatements
     }
 
     /// <summary>
+    /// The first day a change on <paramref name="firstDay"/> rewrites periods from, for a mart that names its periods'
+    /// last day: rows of periods ending before it are kept (<see cref="Where"/>), so its definition need not compute
+    /// them (<see cref="MartRefreshSql.RefreshFirstDay"/>). Null, every period, for any other mart or no day.
+    /// </summary>
+    public static DateOnly? FirstDayKept(MartDefinition mart, DateOnly? firstDay)
+    {
+        ArgumentNullException.ThrowIfNull(mart);
+        return ReadFrom(mart, firstDay) is not null && mart.Refresh.End is not null ? firstDay : null;
+    }
+
+    /// <summary>
     /// Records what one refresh, rebuild or deploy rewrote (etl.mart_changes), under the next sequence number: per mart,
     /// the first day its rows were recomputed from, NULL for the whole table (a full mart, or no day).
     /// </summary>
@@ -142,6 +153,7 @@ public static class MartRefreshStatements
             yield return Rows(mart);
             yield return Delete(mart, firstDay);
             yield return sql.RefreshFrom(ReadFrom(mart, firstDay));
+            yield return sql.RefreshFirstDay(FirstDayKept(mart, firstDay));
             yield return sql.ContextRefreshed(mart.Refresh.IsContext);
             yield return Insert(mart, firstDay);
             yield return ForgetState(mart);

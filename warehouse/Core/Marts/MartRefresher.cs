@@ -316,6 +316,7 @@ public sealed class MartRefresher(
         }
 
         await ExecuteAsync(connection, transaction, sql.RefreshFrom(MartRefreshStatements.ReadFrom(mart, firstDay)), cancellationToken);
+        await ExecuteAsync(connection, transaction, sql.RefreshFirstDay(MartRefreshStatements.FirstDayKept(mart, firstDay)), cancellationToken);
         await ExecuteAsync(connection, transaction, MartRefreshStatements.Insert(mart, firstDay), cancellationToken);
         return Stopwatch.GetElapsedTime(started);
     }

@@ -53,6 +53,13 @@ public abstract class SemanticDialect
     public abstract string RefreshFrom(int monthsBefore);
 
     /// <summary>
+    /// The first day of a range refresh of a mart that names its periods' last day (<see cref="MartRefreshPolicy.End"/>):
+    /// the refresher keeps that mart's periods ending before it (<see cref="Marts.MartRefreshSql.RefreshFirstDay"/>),
+    /// so its definition may leave them out. Unset it is the first representable day: every row.
+    /// </summary>
+    public abstract string RefreshFirstDay { get; }
+
+    /// <summary>
     /// True while the refresher's connection has recomputed the context marts (mart.kpi_measure_context) in its
     /// transaction (<see cref="Marts.MartRefreshSql.ContextRefreshed"/>): a definition may then read the table instead
     /// of computing the same rows again from the whole history. False for every other reader.

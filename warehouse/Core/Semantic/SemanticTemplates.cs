@@ -51,10 +51,11 @@ public static partial class SemanticTemplates
                 "concat" => Concat(dialect, argument ?? throw Error(where, "concat needs (part, part[, …])"), where),
                 "segment_label" => dialect.SegmentLabel(argument ?? throw Error(where, "segment_label needs (column)")),
                 "refresh_from" => dialect.RefreshFrom(Months(argument, where)),
+                "refresh_first_day" => dialect.RefreshFirstDay,
                 "context_refreshed" => dialect.ContextRefreshed,
                 "url_param" => UrlParameter(dialect, argument ?? throw Error(where, "url_param needs (url, name)"), where),
                 "kpi_value" => KpiValue(dialect, argument ?? throw Error(where, "kpi_value needs (numerator, denominator[, is-a-sum condition])"), indent, where),
-                _ => throw Error(where, $"unknown placeholder {{{{{name}}}}} (kpi_pivot, measure_pivot, kpi_value, segment_label, refresh_from, context_refreshed, float, flag, is_false, reporting_date, concat, all_true, ordered_list, url_param, reason_list, join_reason_parts)"),
+                _ => throw Error(where, $"unknown placeholder {{{{{name}}}}} (kpi_pivot, measure_pivot, kpi_value, segment_label, refresh_from, refresh_first_day, context_refreshed, float, flag, is_false, reporting_date, concat, all_true, ordered_list, url_param, reason_list, join_reason_parts)"),
             };
         });
     }
