@@ -49,15 +49,21 @@ WITH periods AS MATERIALIZED (
 ),
 -- The periods read: those written, the periods they compare with, and for sales growth (itself compared) the period
 -- before each of those. Of the 15 months, a daily refresh reads about a third (bench world: 0.9 of 2.9M rows).
-wanted AS (
-    SELECT grain, period_start FROM periods WHERE written
-    UNION SELECT grain, previous_period_start FROM periods WHERE written
-    UNION SELECT grain, last_year_period_start FROM periods WHERE written
-    UNION
-    SELECT b.grain, b.previous_period_start
-    FROM periods AS w
-    JOIN periods AS b ON b.grain = w.grain AND b.period_start IN (w.previous_period_start, w.last_year_period_start)
-    WHERE w.written
+-- A few hundred periods, joined with the rows as a table of its own: in a semi join DuckDB built its hash table on
+-- the 2.9M rows instead (0.6 s).
+wanted AS MATERIALIZED (
+    SELECT p.grain, p.period_start, p.period_end, p.previous_period_start, p.last_year_period_start
+    FROM periods AS p
+    SEMI JOIN (
+        SELECT grain, period_start FROM periods WHERE written
+        UNION SELECT grain, previous_period_start FROM periods WHERE written
+        UNION SELECT grain, last_year_period_start FROM periods WHERE written
+        UNION
+        SELECT b.grain, b.previous_period_start
+        FROM periods AS w
+        JOIN periods AS b ON b.grain = w.grain AND b.period_start IN (w.previous_period_start, w.last_year_period_start)
+        WHERE w.written
+    ) AS r ON r.grain = p.grain AND r.period_start = p.period_start
 ),
 v AS MATERIALIZED (
     SELECT
@@ -67,8 +73,7 @@ v AS MATERIALIZED (
         -- period_end rides along so that a refresh's filter on it reaches the rows compared, not only the output.
         p.period_end, p.previous_period_start, p.last_year_period_start
     FROM mart.kpi_values AS kv
-    JOIN periods AS p ON p.grain = kv.grain AND p.period_start = kv.period_start
-    SEMI JOIN wanted AS w ON w.grain = kv.grain AND w.period_start = kv.period_start
+    JOIN wanted AS p ON p.grain = kv.grain AND p.period_start = kv.period_start
     JOIN mart.kpi_catalog AS k ON k.kpi_id = kv.kpi_id
     WHERE kv.period_start >= {{refresh_from(15)}}
 ),
