@@ -3,37 +3,42 @@
 -- allows it, so no figure is counted twice.
 CREATE OR REPLACE VIEW mart.kpi_measures AS
 WITH m AS (
-    SELECT k.*, d.iso_week_start, d.month_start, d.month_end, d.quarter_start, d.quarter_end
+    SELECT k.*
     FROM mart.kpi_measure_daily AS k
-    JOIN dw.dim_date AS d ON d.date = k.date
     -- A period's row reads its own days only: a range refresh (from a quarter's start) reads no earlier day.
     WHERE k.date >= {{refresh_from}}
 ),
 seg AS (
-    SELECT date, iso_week_start, month_start, month_end, quarter_start, quarter_end, measure, value, 'all' AS segment_type, 'All' AS segment
+    SELECT date, measure, value, 'all' AS segment_type, 'All' AS segment
     FROM m WHERE breakdown IN ('all', 'total')
     UNION ALL
-    SELECT date, iso_week_start, month_start, month_end, quarter_start, quarter_end, measure, value, 'channel', channel
+    SELECT date, measure, value, 'channel', channel
     FROM m WHERE breakdown IN ('all', 'total') AND channel IS NOT NULL
     UNION ALL
-    SELECT date, iso_week_start, month_start, month_end, quarter_start, quarter_end, measure, value, 'campaign', campaign
+    SELECT date, measure, value, 'campaign', campaign
     FROM m WHERE breakdown IN ('all', 'total') AND campaign IS NOT NULL
     UNION ALL
-    SELECT date, iso_week_start, month_start, month_end, quarter_start, quarter_end, measure, value, 'device', device
+    SELECT date, measure, value, 'device', device
     FROM m WHERE breakdown IN ('all', 'device') AND device IS NOT NULL
     UNION ALL
-    SELECT date, iso_week_start, month_start, month_end, quarter_start, quarter_end, measure, value, 'country', country
+    SELECT date, measure, value, 'country', country
     FROM m WHERE breakdown IN ('all', 'country') AND country IS NOT NULL
+),
+-- Each day's sums once; weeks, months and quarters add up those (exact: DECIMAL), as in mart.kpi_values.
+daily AS MATERIALIZED (
+    SELECT s.date, d.iso_week_start, d.month_start, d.month_end, d.quarter_start, d.quarter_end, s.segment_type, s.segment, s.measure, s.value
+    FROM (SELECT date, segment_type, segment, measure, sum(value) AS value FROM seg GROUP BY ALL) AS s
+    JOIN dw.dim_date AS d ON d.date = s.date
 )
-SELECT 'day' AS grain, date AS period_start, date AS period_end, segment_type, segment, measure, sum(value) AS value
-FROM seg GROUP BY ALL
+SELECT 'day' AS grain, date AS period_start, date AS period_end, segment_type, segment, measure, value
+FROM daily
 UNION ALL
 SELECT 'week', iso_week_start, CAST(iso_week_start + 6 AS DATE), segment_type, segment, measure, sum(value)
-FROM seg GROUP BY ALL
+FROM daily GROUP BY ALL
 UNION ALL
 SELECT 'month', month_start, month_end, segment_type, segment, measure, sum(value)
-FROM seg GROUP BY ALL
+FROM daily GROUP BY ALL
 UNION ALL
 -- The quarter's bounds from dim_date: a refresh's filter on period_end is pushed below the GROUP BY (see kpi_values).
 SELECT 'quarter', quarter_start, quarter_end, segment_type, segment, measure, sum(value)
-FROM seg GROUP BY ALL;
+FROM daily GROUP BY ALL;
