@@ -15,6 +15,9 @@ WITH v AS (
       AND kpi_id IN ('impressions', 'ctr', 'cpc', 'cpm', 'sessions', 'engagement_rate', 'bounce_rate', 'pages_per_session',
                      'avg_session_duration', 'email_open_rate', 'email_open_rate_human', 'email_click_rate',
                      'email_click_to_open_rate', 'email_unsubscribe_rate', 'email_bounce_rate', 'list_growth')
+    -- A range refresh writes only the periods from its first period's start ending on or after its first day (both
+    -- unset for every other reader): the rows read are cut to those here, below the rows shown twice.
+      AND period_start >= {{refresh_from}} AND period_end >= {{refresh_first_day}}
 ),
 kinds AS (
     SELECT grain, period_start, period_end, segment_type, segment, kpi_id, numerator, denominator, value, period_complete,
