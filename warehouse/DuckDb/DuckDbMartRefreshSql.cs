@@ -23,11 +23,8 @@ internal sealed class DuckDbMartRefreshSql : MartRefreshSql
         """;
 
     // SET VARIABLE is per connection: a dashboard reading the definitions meanwhile never sees it.
-    public override string RefreshFrom(DateOnly? start) =>
-        start is { } s ? $"SET VARIABLE {RefreshFromVariable} = {Date(s)}" : $"RESET VARIABLE {RefreshFromVariable}";
-
-    public override string RefreshFirstDay(DateOnly? day) =>
-        day is { } d ? $"SET VARIABLE {RefreshFirstDayVariable} = {Date(d)}" : $"RESET VARIABLE {RefreshFirstDayVariable}";
+    protected override string DateVariable(string name, DateOnly? value) =>
+        value is { } day ? $"SET VARIABLE {name} = {Date(day)}" : $"RESET VARIABLE {name}";
 
     public override string ContextRefreshed(bool refreshed) =>
         refreshed ? $"SET VARIABLE {ContextRefreshedVariable} = true" : $"RESET VARIABLE {ContextRefreshedVariable}";

@@ -20,12 +20,10 @@ internal sealed class SqlServerMartRefreshSql : MartRefreshSql
         """;
 
     // Session context is per session: a dashboard reading the definitions meanwhile never sees it. The value is text
-    // (yyyy-MM-dd, read the same under any language setting), cast to date where {{refresh_from}} reads it.
-    public override string RefreshFrom(DateOnly? start) =>
-        $"EXEC sp_set_session_context @key = N'{RefreshFromVariable}', @value = {(start is { } s ? string.Create(CultureInfo.InvariantCulture, $"'{s:yyyy-MM-dd}'") : "NULL")}";
-
-    public override string RefreshFirstDay(DateOnly? day) =>
-        $"EXEC sp_set_session_context @key = N'{RefreshFirstDayVariable}', @value = {(day is { } d ? string.Create(CultureInfo.InvariantCulture, $"'{d:yyyy-MM-dd}'") : "NULL")}";
+    // (yyyy-MM-dd, read the same under any language setting), cast to date where {{refresh_from}} and
+    // {{refresh_first_day}} read it.
+    protected override string DateVariable(string name, DateOnly? value) =>
+        $"EXEC sp_set_session_context @key = N'{name}', @value = {(value is { } day ? string.Create(CultureInfo.InvariantCulture, $"'{day:yyyy-MM-dd}'") : "NULL")}";
 
     public override string ContextRefreshed(bool refreshed) =>
         $"EXEC sp_set_session_context @key = N'{ContextRefreshedVariable}', @value = {(refreshed ? "1" : "NULL")}";

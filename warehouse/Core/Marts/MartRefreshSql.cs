@@ -32,7 +32,7 @@ public abstract class MartRefreshSql
     /// Sets the first day the next INSERT of a range refresh keeps, for this connection only, or unsets it (null) for
     /// a whole recompute. A definition may read fewer days while it is set, never rows the range needs.
     /// </summary>
-    public abstract string RefreshFrom(DateOnly? start);
+    public string RefreshFrom(DateOnly? start) => DateVariable(RefreshFromVariable, start);
 
     /// <summary>The session variable <c>{{refresh_first_day}}</c> reads (SemanticDialect.RefreshFirstDay).</summary>
     public const string RefreshFirstDayVariable = "mart_refresh_first_day";
@@ -43,7 +43,10 @@ public abstract class MartRefreshSql
     /// periods ending before that day the refresh keeps (<see cref="MartRefreshStatements.FirstDayKept"/>). A
     /// definition may then leave those rows out, never one the range writes.
     /// </summary>
-    public abstract string RefreshFirstDay(DateOnly? day);
+    public string RefreshFirstDay(DateOnly? day) => DateVariable(RefreshFirstDayVariable, day);
+
+    /// <summary>Sets a per-connection date variable the definitions read (<see cref="RefreshFrom"/>, <see cref="RefreshFirstDay"/>), or unsets it (null).</summary>
+    protected abstract string DateVariable(string name, DateOnly? value);
 
     /// <summary>The session variable <c>{{context_refreshed}}</c> reads (SemanticDialect.ContextRefreshed).</summary>
     public const string ContextRefreshedVariable = "mart_context_refreshed";
