@@ -428,7 +428,7 @@ internal sealed class Bench(string output, double scale, IReadOnlySet<string> ca
                 goals.Add(new Goal("BI copy export after a daily run (mart tables copied, not recomputed)", "cheap: <= 15 s at ~10M rows", string.Create(Inv, $"{seconds:0.0} s (a first, whole copy: {whole:0.0} s)"), seconds <= 15,
                     seconds <= 15
                         ? (daily["from_previous"]!.GetValue<bool>() ? "" : "published whole")
-                        : string.Create(Inv, $"{(daily["from_previous"]!.GetValue<bool>() ? "from the previous copy, the mart rows the refresh rewrote copied again" : "published whole")}; the dw views are materialised from staging again every time ({daily["rows"]?.GetValue<double>() ?? 0:N0} rows in the copy)")));
+                        : string.Create(Inv, $"{(daily["from_previous"]!.GetValue<bool>() ? "from the previous copy, the mart rows the refresh rewrote copied again" : "published whole")}; the dw views are materialised from staging again every time ({daily["rows"]?.GetValue<long>() ?? 0:N0} rows in the copy)")));
             }
         }
 
