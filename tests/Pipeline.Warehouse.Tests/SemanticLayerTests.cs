@@ -295,6 +295,32 @@ public sealed class SemanticLayerTests
         Assert.That(MartLayer.Definitions(ordered, Rendered("SELECT 1")).Select(m => m.Name), Is.EqualTo(new[] { "kpi_values", "kpi_measures", "kpi_trends" }));
     }
 
+    [Test]
+    public void A_change_to_any_mart_of_the_DuckDB_layer_rehashes_every_mart_that_reads_it()
+    {
+        // The real layer: the KPI catalog names mart.kpi_values and mart.kpi_trends as data, which once made a loop
+        // and left mart.kpi_trends' hash blind to mart.kpi_values (a deploy kept it stale).
+        var layer = new SemanticLayerScriptProvider(new ReportingSettings { Currency = "EUR", TimeZone = "Europe/Berlin" });
+        var before = layer.Marts.ToDictionary(m => m.Table, m => m.Hash);
+        foreach (var changed in before.Keys)
+        {
+            var rendered = new Dictionary<string, string>(layer.Rendered, StringComparer.OrdinalIgnoreCase) { [changed] = layer.Rendered[changed] + "\n-- changed" };
+            var after = MartLayer.Definitions(layer.Scripts, rendered).ToDictionary(m => m.Table, m => m.Hash);
+            var readers = before.Keys.Where(m => m != changed && Names(layer.Rendered[m], changed)).ToList();
+
+            Assert.That(after[changed], Is.Not.EqualTo(before[changed]), changed);
+            Assert.That(readers.Where(r => after[r] == before[r]), Is.Empty, () => $"marts reading {changed} kept their hash");
+        }
+
+        var trendsChanged = new Dictionary<string, string>(layer.Rendered, StringComparer.OrdinalIgnoreCase) { ["mart.kpi_trends"] = layer.Rendered["mart.kpi_trends"] + "\n-- changed" };
+        Assert.That(MartLayer.Definitions(layer.Scripts, trendsChanged).Single(m => m.Table == "mart.kpi_values").Hash, Is.EqualTo(before["mart.kpi_values"]),
+            "the catalog naming mart.kpi_trends does not make mart.kpi_values read it");
+    }
+
+    /// <summary>Whether a definition names the table outside comments.</summary>
+    private static bool Names(string sql, string table) =>
+        Regex.IsMatch(Regex.Replace(sql, "--[^\n]*", ""), $@"\b{Regex.Escape(table)}\b", RegexOptions.IgnoreCase);
+
     [TestCase("2026-11-18", "day", "2026-11-18")]
     [TestCase("2026-11-18", "week", "2026-11-16")]
     [TestCase("2026-11-18", "month", "2026-11-01")]

@@ -40,8 +40,15 @@ internal sealed class SemanticLayerScriptProvider : IScriptProvider
         rendered["dw.measure_sources"] = generated[2].Sql;
         rendered["dw.stream_catalog"] = generated[3].Sql;
         rendered["mart.kpi_catalog"] = KpiCatalogScriptProvider.Sql();
+        Rendered = rendered;
         Marts = MartLayer.Definitions(scripts, rendered);
     }
+
+    /// <summary>The layer's scripts in dependency order (tests).</summary>
+    internal IReadOnlyList<SemanticScript> Scripts => scripts;
+
+    /// <summary>Every script's definition as the mart hashes read it, by schema.name, generated ones included (tests).</summary>
+    internal IReadOnlyDictionary<string, string> Rendered { get; }
 
     /// <summary>The materialized marts in dependency order, with the hashes of the definitions this deploy installs.</summary>
     public IReadOnlyList<MartDefinition> Marts { get; }

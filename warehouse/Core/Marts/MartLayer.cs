@@ -21,6 +21,13 @@ public static class MartLayer
     /// </summary>
     private const string ClockNeutral = "dw.dim_date";
 
+    /// <summary>
+    /// mart.kpi_catalog is data: each KPI's row names the view it is published in (mart.kpi_values, mart.kpi_trends),
+    /// which the catalog does not read. Followed as a reference, it made a loop through those marts, and a mart's hash
+    /// then left out what it reads (mart.kpi_trends did not change with mart.kpi_values, so a deploy kept it stale).
+    /// </summary>
+    private const string DataOnly = "mart.kpi_catalog";
+
     /// <summary>A mart view with a refresh policy; table macros/functions (mart.kpi_over_range) stay functions.</summary>
     public static bool IsMaterialized(SemanticScript script)
     {
@@ -59,12 +66,13 @@ public static class MartLayer
 
     /// <summary>
     /// A property of each script computed from its own SQL and the same property of each script it reads (in name
-    /// order, each computed once); a reference back into the chain being computed is left out.
+    /// order, each computed once). A script naming itself is not a dependency; any other loop is an error, since a
+    /// property computed with part of the loop left out would be kept for the script's every reader.
     /// </summary>
     private static Func<string, T> Transitively<T>(IReadOnlyDictionary<string, string> renderedByKey, Func<string, string, IEnumerable<KeyValuePair<string, T>>, T> compute)
     {
         var known = new Dictionary<string, T>(StringComparer.OrdinalIgnoreCase);
-        var visiting = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var visiting = new List<string>();
         T Of(string key)
         {
             if (known.TryGetValue(key, out var value))
@@ -72,11 +80,17 @@ public static class MartLayer
                 return value;
             }
 
+            if (visiting.Contains(key, StringComparer.OrdinalIgnoreCase))
+            {
+                throw new InvalidOperationException($"semantic scripts read each other in a loop: {string.Join(" -> ", visiting)} -> {key}");
+            }
+
             var sql = renderedByKey[key];
             visiting.Add(key);
-            value = compute(key, sql, SemanticLayer.References(sql).Where(renderedByKey.ContainsKey).Where(d => !visiting.Contains(d))
-                .Order(StringComparer.OrdinalIgnoreCase).Select(d => KeyValuePair.Create(d, Of(d))));
-            visiting.Remove(key);
+            var reads = key.Equals(DataOnly, StringComparison.OrdinalIgnoreCase) ? [] : SemanticLayer.References(sql);
+            value = compute(key, sql, [.. reads.Where(renderedByKey.ContainsKey).Where(d => !d.Equals(key, StringComparison.OrdinalIgnoreCase))
+                .Order(StringComparer.OrdinalIgnoreCase).Select(d => KeyValuePair.Create(d, Of(d)))]);
+            visiting.RemoveAt(visiting.Count - 1);
             return known[key] = value;
         }
 

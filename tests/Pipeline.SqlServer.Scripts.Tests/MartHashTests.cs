@@ -1,0 +1,22 @@
+using Pipeline.Warehouse;
+using Pipeline.Warehouse.Marts;
+using Pipeline.Warehouse.SqlServer;
+
+namespace Pipeline.SqlServer.Scripts.Tests;
+
+/// <summary>A deploy rebuilds a SQL Server mart table when anything its definition reads changed (the hash says so).</summary>
+public sealed class MartHashTests
+{
+    [Test]
+    public void A_change_to_mart_kpi_values_rehashes_the_marts_that_read_it()
+    {
+        var layer = new SemanticLayerScriptProvider(new ReportingSettings { Currency = "EUR", TimeZone = "Europe/Berlin" });
+        var before = layer.Marts.ToDictionary(m => m.Table, m => m.Hash);
+        var rendered = new Dictionary<string, string>(layer.Rendered, StringComparer.OrdinalIgnoreCase) { ["mart.kpi_values"] = layer.Rendered["mart.kpi_values"] + "\n-- changed" };
+        var after = MartLayer.Definitions(layer.Scripts, rendered).ToDictionary(m => m.Table, m => m.Hash);
+
+        string[] readers = ["mart.kpi_values", "mart.kpi_trends", "mart.dashboard_executive", "mart.funnel_monthly", "mart.kpi_anomalies"];
+        Assert.That(readers.Where(m => after[m] == before[m]), Is.Empty, "marts reading mart.kpi_values (and itself) kept their hash");
+        Assert.That(after["mart.kpi_measure_daily"], Is.EqualTo(before["mart.kpi_measure_daily"]), "a mart kpi_values does not feed keeps its hash");
+    }
+}
