@@ -43,36 +43,18 @@ class_gap AS (
     UNION ALL
     SELECT DISTINCT 0, kpi_id FROM cov
 ),
-m AS (
-    SELECT k.date, k.measure, k.value, k.breakdown, k.channel, k.campaign, k.device, k.country, COALESCE(dc.class_id, 0) AS class_id
-    FROM mart.kpi_measure_daily AS k
-    LEFT JOIN day_class AS dc ON dc.date = k.date
-    -- A period's row reads its own days only: a range refresh (from a quarter's start) reads no earlier day.
-    WHERE k.date >= {{refresh_from}}
-),
-seg AS (
-    SELECT date, class_id, measure, value, 'all' AS segment_type, 'All' AS segment
-    FROM m WHERE breakdown IN ('all', 'total')
-    UNION ALL
-    SELECT date, class_id, measure, value, 'channel', channel
-    FROM m WHERE breakdown IN ('all', 'total') AND channel IS NOT NULL
-    UNION ALL
-    SELECT date, class_id, measure, value, 'campaign', campaign
-    FROM m WHERE breakdown IN ('all', 'total') AND campaign IS NOT NULL
-    UNION ALL
-    SELECT date, class_id, measure, value, 'device', device
-    FROM m WHERE breakdown IN ('all', 'device') AND device IS NOT NULL
-    UNION ALL
-    SELECT date, class_id, measure, value, 'country', country
-    FROM m WHERE breakdown IN ('all', 'country') AND country IS NOT NULL
-),
--- Each day's sums once; weeks, months and quarters add up those (exact: the values are DECIMAL), not the segment
--- rows again (a range refresh of the 10M-row bench world: ~3.5M rows grouped once instead of four times).
+-- Each day's sums by segment are mart.kpi_measures' day rows (the same segment families, computed just before this
+-- mart in a refresh); a day's coverage class is a function of its date, so it is joined to those sums instead of
+-- grouping every segment row of mart.kpi_measure_daily again (range refresh of the 10M-row bench world: ~3.3M rows).
+-- Weeks, months and quarters add up these day sums (exact: the values are DECIMAL).
 daily AS MATERIALIZED (
-    SELECT s.date, d.iso_week_start, d.month_start, d.month_end, d.quarter_start, d.quarter_end,
-           s.segment_type, s.segment, s.class_id, s.measure, s.value
-    FROM (SELECT date, segment_type, segment, class_id, measure, sum(value) AS value FROM seg GROUP BY ALL) AS s
-    JOIN days AS d ON d.date = s.date
+    SELECT d.date, d.iso_week_start, d.month_start, d.month_end, d.quarter_start, d.quarter_end,
+           km.segment_type, km.segment, COALESCE(dc.class_id, 0) AS class_id, km.measure, km.value
+    FROM mart.kpi_measures AS km
+    JOIN days AS d ON d.date = km.period_start
+    LEFT JOIN day_class AS dc ON dc.date = km.period_start
+    -- A period's row reads its own days only: a range refresh (from a quarter's start) reads no earlier day.
+    WHERE km.grain = 'day' AND km.period_start >= {{refresh_from}}
 ),
 measures AS (
     SELECT 'day' AS grain, date AS period_start, date AS period_end, segment_type, segment, class_id, measure, value
