@@ -11,6 +11,9 @@ WITH kpis AS (
     FROM mart.kpi_values
     WHERE grain IN ('month', 'quarter') AND segment_type IN ('all', 'channel')
       AND kpi_id IN ('revenue', 'roi', 'roi_paid', 'romi', 'new_customers', 'cac', 'cac_paid', 'aov')
+      -- The same rows again, as comparisons DuckDB checks while it scans (an IN list of text is checked only after
+      -- every column of every row is read): the day and week rows, ~95 % of the table, are skipped unread.
+      AND grain <> 'day' AND grain <> 'week'
 ),
 -- The row's status is the worst of the KPIs it shows (partial, then provisional, then complete), its coverage the
 -- lowest, and its reason every distinct part of their reasons (a running month is named once, not per KPI).
