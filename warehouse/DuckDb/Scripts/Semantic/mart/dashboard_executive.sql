@@ -38,6 +38,7 @@ measures AS (
     FROM mart.kpi_measures
     WHERE grain IN ('month', 'quarter') AND segment_type IN ('all', 'channel')
       AND measure IN ('ad_spend', 'other_marketing_cost', 'won_revenue', 'won_deals')
+      AND grain <> 'day' AND grain <> 'week' -- as in kpis
 ),
 base AS (
     SELECT grain, period_start, any_value(period_end) AS period_end, segment_type, segment,
