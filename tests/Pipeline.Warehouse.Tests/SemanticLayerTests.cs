@@ -296,6 +296,19 @@ public sealed class SemanticLayerTests
     }
 
     [Test]
+    public void Scripts_that_read_each_other_in_a_loop_are_refused_not_hashed_with_the_loop_left_out()
+    {
+        var values = new SemanticScript("mart", "kpi_values", "CREATE VIEW mart.kpi_values AS SELECT * FROM dw.generated");
+        var rendered = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
+        {
+            [values.Key] = values.Sql, ["dw.generated"] = "CREATE VIEW dw.generated AS SELECT * FROM mart.kpi_values",
+        };
+
+        Assert.That(() => MartLayer.Definitions([values], rendered),
+            Throws.InvalidOperationException.With.Message.Contains("mart.kpi_values -> dw.generated -> mart.kpi_values"));
+    }
+
+    [Test]
     public void A_change_to_any_mart_of_the_DuckDB_layer_rehashes_every_mart_that_reads_it()
     {
         // The real layer: the KPI catalog names mart.kpi_values and mart.kpi_trends as data, which once made a loop
