@@ -19,4 +19,15 @@ public sealed class MartHashTests
         Assert.That(readers.Where(m => after[m] == before[m]), Is.Empty, "marts reading mart.kpi_values (and itself) kept their hash");
         Assert.That(after["mart.kpi_measure_daily"], Is.EqualTo(before["mart.kpi_measure_daily"]), "a mart kpi_values does not feed keeps its hash");
     }
+
+    [Test]
+    public void The_context_reads_the_report_spellings_by_day_from_their_table_only_while_the_refresh_has_it_current()
+    {
+        // Dependency order and the flag's meaning are shared with DuckDB (tests/Pipeline.Warehouse.Tests); what is
+        // SQL Server's own is the rendering, from which the marts' dependencies are read.
+        var layer = new SemanticLayerScriptProvider(new ReportingSettings { Currency = "EUR", TimeZone = "Europe/Berlin" });
+        Assert.That(layer.Marts.Single(m => m.FeedsContext).Table, Is.EqualTo("mart.kpi_context_daily"));
+        Assert.That(layer.Rendered["dw.kpi_measure_context"], Does.Contain("FROM mart.kpi_context_daily WHERE COALESCE(CAST(SESSION_CONTEXT(N'mart_context_refreshed')")
+            .And.Contain("FROM dw.kpi_context_daily WHERE NOT (COALESCE(CAST(SESSION_CONTEXT(N'mart_context_refreshed')"));
+    }
 }

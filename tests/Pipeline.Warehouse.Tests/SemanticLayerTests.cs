@@ -42,6 +42,8 @@ public sealed class SemanticLayerTests
 
         public override string ContextRefreshed => "CONTEXT_REFRESHED()";
 
+        public override string ContextTable(string name, string columns) => $"CONTEXT_TABLE({name}: {columns})";
+
         public override string Flag(string condition) => $"FLAG[{condition}]";
 
         public override string IsFalse(string column) => $"FALSE({column})";
@@ -328,6 +330,16 @@ public sealed class SemanticLayerTests
         var trendsChanged = new Dictionary<string, string>(layer.Rendered, StringComparer.OrdinalIgnoreCase) { ["mart.kpi_trends"] = layer.Rendered["mart.kpi_trends"] + "\n-- changed" };
         Assert.That(MartLayer.Definitions(layer.Scripts, trendsChanged).Single(m => m.Table == "mart.kpi_values").Hash, Is.EqualTo(before["mart.kpi_values"]),
             "the catalog naming mart.kpi_trends does not make mart.kpi_values read it");
+    }
+
+    [Test]
+    public void The_report_spellings_by_day_are_the_mart_the_context_reads_and_come_before_it()
+    {
+        var marts = new SemanticLayerScriptProvider(new ReportingSettings { Currency = "EUR", TimeZone = "Europe/Berlin" }).Marts.ToList();
+        Assert.That(marts.Where(m => m.FeedsContext).Select(m => m.Table), Is.EqualTo(new[] { "mart.kpi_context_daily" }));
+        Assert.That(marts.FindIndex(m => m.Table == "mart.kpi_context_daily"), Is.LessThan(marts.FindIndex(m => m.Table == "mart.kpi_measure_context")),
+            "dependency order: a rebuild recomputes it before the context reads it");
+        Assert.That(marts.Single(m => m.FeedsContext).ReadsClock, Is.False, "only report windows change its rows");
     }
 
     /// <summary>Whether a definition names the table outside comments.</summary>

@@ -53,6 +53,11 @@ internal sealed class DuckDbSemanticDialect : SemanticDialect
     public override string ContextRefreshed =>
         $"COALESCE(CAST(getvariable('{Marts.MartRefreshSql.ContextRefreshedVariable}') AS BOOLEAN), false)";
 
+    // The flag is a constant when the query is bound, and query_table binds only the relation it names: the view is
+    // not even planned while the table is read.
+    public override string ContextTable(string name, string columns) =>
+        $"query_table(CASE WHEN {ContextRefreshed} THEN 'mart.{name}' ELSE 'dw.{name}' END)";
+
     public override string Flag(string condition) => $"({condition})";
 
     public override string IsFalse(string column) => $"NOT {column}";

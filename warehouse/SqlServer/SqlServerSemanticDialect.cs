@@ -56,6 +56,10 @@ internal sealed class SqlServerSemanticDialect : SemanticDialect
     public override string ContextRefreshed =>
         $"COALESCE(CAST(SESSION_CONTEXT(N'{Marts.MartRefreshSql.ContextRefreshedVariable}') AS bit), 0) = 1";
 
+    // The branch not taken is skipped at run time (a startup filter on the session key).
+    public override string ContextTable(string name, string columns) =>
+        $"(SELECT {columns} FROM mart.{name} WHERE {ContextRefreshed} UNION ALL SELECT {columns} FROM dw.{name} WHERE NOT ({ContextRefreshed}))";
+
     // WHEN NOT: an unknown condition stays NULL, as DuckDB's boolean would.
     public override string Flag(string condition) => $"CAST(CASE WHEN {condition} THEN 1 WHEN NOT ({condition}) THEN 0 END AS bit)";
 

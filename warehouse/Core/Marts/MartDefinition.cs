@@ -8,15 +8,20 @@ namespace Pipeline.Warehouse.Marts;
 /// dw view or reporting setting rebuilds it as a changed mart view does).
 /// </summary>
 /// <param name="ReadsMarts">
-/// Whether the definition reads another mart table. A full mart that reads none (mart.kpi_measure_daily) can be
-/// refreshed before the refresh works out its affected days, so the CRM fingerprints read the fresh table.
+/// Whether the definition reads another mart table. A full mart that reads none (mart.customer_retention) is
+/// refreshed before the refresh works out its affected days: it needs none.
 /// </param>
 /// <param name="ReadsClock">
 /// Whether the definition reads, itself or through what it reads, the clock or the run log (coverage, status, periods
 /// in progress): its rows can change with time alone, so a refresh recomputes them from the clock horizon on. The
 /// others (the daily measures, the measures by grain) change only where data changed.
 /// </param>
-public sealed record MartDefinition(string Name, MartRefreshPolicy Refresh, string Hash, bool ReadsMarts = true, bool ReadsClock = true)
+/// <param name="FeedsContext">
+/// Whether a context mart reads this mart's table, itself or through what it reads (mart.kpi_context_daily: the
+/// report streams' spellings by day). A refresh brings such a mart up to date first, from the first day a report
+/// window reloaded, since the context is compared before any other mart is refreshed.
+/// </param>
+public sealed record MartDefinition(string Name, MartRefreshPolicy Refresh, string Hash, bool ReadsMarts = true, bool ReadsClock = true, bool FeedsContext = false)
 {
     public string Table => MartLayer.TableSchema + "." + Name;
 

@@ -57,11 +57,17 @@ public static class MartLayer
         var readsClock = Transitively<bool>(renderedByKey, (key, sql, dependencies) =>
             !key.Equals(ClockNeutral, StringComparison.OrdinalIgnoreCase) && (SemanticLayer.ReadsClockOrRunLog(sql) || dependencies.Any(d => d.Value)));
 
+        var reads = Transitively<HashSet<string>>(renderedByKey, (_, _, dependencies) =>
+            dependencies.SelectMany(d => d.Value.Append(d.Key)).ToHashSet(StringComparer.OrdinalIgnoreCase));
+
         var materialized = ordered.Where(IsMaterialized).Select(s => s.Key).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var contextInputs = ordered.Where(s => IsMaterialized(s) && SemanticDocs.For(s.Schema, s.Name).Refresh!.IsContext)
+            .SelectMany(s => reads(s.Key)).Where(materialized.Contains).ToHashSet(StringComparer.OrdinalIgnoreCase);
         return [.. ordered.Where(IsMaterialized).Select(s => new MartDefinition(
             s.Name, SemanticDocs.For(s.Schema, s.Name).Refresh!, hashOf(s.Key),
             ReadsMarts: SemanticLayer.References(renderedByKey[s.Key]).Any(r => !r.Equals(s.Key, StringComparison.OrdinalIgnoreCase) && materialized.Contains(r)),
-            ReadsClock: readsClock(s.Key)))];
+            ReadsClock: readsClock(s.Key),
+            FeedsContext: contextInputs.Contains(s.Key)))];
     }
 
     /// <summary>

@@ -22,8 +22,9 @@ namespace Pipeline.Warehouse.Marts;
 /// whole.</item>
 /// </list>
 /// Context marts (mart.kpi_measure_context: segment labels, cost scope and Google Ads accounts over the whole history)
-/// are replaced first and compared with what they held: when they changed, rows outside any day range can change
-/// too, and every mart is recomputed whole.
+/// are replaced first, after the marts they read (the report streams' spellings by day, refreshed from the first day
+/// a report window reloaded), and compared with what they held: when they changed, rows outside any day range can
+/// change too, and every mart is recomputed whole.
 /// A crash or error anywhere rolls everything back, watermark included, so the next refresh recomputes the same days
 /// and more: refreshing is idempotent and catches up any number of runs.
 /// </summary>
@@ -66,21 +67,38 @@ public sealed class MartRefresher(
 
         var timings = new Dictionary<string, TimeSpan>(StringComparer.Ordinal);
 
-        // Context marts first: when what rows depend on beyond their own days changed, no day range is enough.
+        // What the context marts read of the report streams (mart.kpi_context_daily) first: those rows change only
+        // inside the report windows reloaded since the last refresh, so they are recomputed from the first of those
+        // days, and not at all when no report stream ran.
+        var changes = new List<(MartDefinition Mart, DateOnly? FirstDay)>();
+        var inputs = marts.Where(m => m.FeedsContext).ToList();
+        if (inputs.Count > 0)
+        {
+            var (reloaded, reloadedFrom) = await ReportWindowsAsync(connection, transaction, cancellationToken);
+            foreach (var mart in inputs.Where(m => reloaded || m.Refresh.IsFull || m.ReadsClock))
+            {
+                var firstDay = mart.Refresh.IsFull || mart.ReadsClock ? null : reloadedFrom;
+                timings[mart.Table] = await RecomputeAsync(connection, transaction, mart, firstDay, cancellationToken);
+                changes.Add((mart, firstDay));
+            }
+        }
+
+        // From here on the definitions read those tables and the context once recomputed (the fingerprints and daily
+        // measures below) instead of every fact of the whole history, until the flag is reset after the commit; a
+        // failed refresh closes its connection, and the flag with it.
         var context = marts.Where(m => m.Refresh.IsContext).ToList();
+        if (context.Count > 0)
+        {
+            await ExecuteAsync(connection, transaction, sql.ContextRefreshed(true), cancellationToken);
+        }
+
+        // Context marts next: when what rows depend on beyond their own days changed, no day range is enough.
         var contextChanged = false;
         foreach (var mart in context)
         {
             var before = await RowsAsync(connection, transaction, mart, cancellationToken);
             timings[mart.Table] = await RecomputeAsync(connection, transaction, mart, null, cancellationToken);
             contextChanged |= !before.SetEquals(await RowsAsync(connection, transaction, mart, cancellationToken));
-        }
-
-        // From here on the definitions read the context just recomputed (the fingerprints and daily measures below),
-        // until the flag is reset after the commit; a failed refresh closes its connection, and the flag with it.
-        if (context.Count > 0)
-        {
-            await ExecuteAsync(connection, transaction, sql.ContextRefreshed(true), cancellationToken);
         }
 
         // Full marts that read no other mart need no affected days either.
@@ -100,8 +118,8 @@ public sealed class MartRefresher(
             fromData = null;
         }
 
-        var changes = context.Concat(first).Select(m => (m, (DateOnly?)null)).ToList();
-        foreach (var mart in marts.Except(context).Except(first))
+        changes.AddRange(context.Concat(first).Select(m => (m, (DateOnly?)null)));
+        foreach (var mart in marts.Except(inputs).Except(context).Except(first))
         {
             var firstDay = mart.ReadsClock ? from : fromData;
             timings[mart.Table] = await RecomputeAsync(connection, transaction, mart, firstDay, cancellationToken);
@@ -128,14 +146,18 @@ public sealed class MartRefresher(
         await using var connection = await open(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var timings = new Dictionary<string, TimeSpan>(StringComparer.Ordinal);
-        var contextLeft = marts.Count(m => m.Refresh.IsContext);
+        // In dependency order, what the context marts read comes before them: from the first context mart on, the
+        // definitions read those tables and then the context itself (as a refresh does).
+        var contextReached = false;
         foreach (var mart in marts)
         {
-            timings[mart.Table] = await RecomputeAsync(connection, transaction, mart, null, cancellationToken);
-            if (mart.Refresh.IsContext && --contextLeft == 0)
+            if (mart.Refresh.IsContext && !contextReached)
             {
                 await ExecuteAsync(connection, transaction, sql.ContextRefreshed(true), cancellationToken);
+                contextReached = true;
             }
+
+            timings[mart.Table] = await RecomputeAsync(connection, transaction, mart, null, cancellationToken);
         }
 
         await RecordChangesAsync(connection, transaction, [.. marts.Select(m => (m, (DateOnly?)null))], cancellationToken);
@@ -248,6 +270,28 @@ public sealed class MartRefresher(
         }
 
         return (from, fromData, fingerprints);
+    }
+
+    /// <summary>
+    /// Whether a report stream's run is new or changed since the watermark, and the first day of their windows (null:
+    /// one carries no window, every day may have changed).
+    /// </summary>
+    private static async Task<(bool Reloaded, DateOnly? From)> ReportWindowsAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
+    {
+        var reports = (await QueryAsync(connection, transaction, MartRefreshStatements.StreamCatalog, cancellationToken))
+            .Where(r => (string)r[2]! == "Report").Select(r => ((string)r[0]!, (string)r[1]!)).ToHashSet();
+        var reloaded = false;
+        DateOnly? from = DateOnly.MaxValue;
+        foreach (var row in await QueryAsync(connection, transaction, MartRefreshStatements.RunLogChanges, cancellationToken))
+        {
+            if (reports.Contains(((string)row[0]!, (string)row[1]!)))
+            {
+                reloaded = true;
+                from = row[3] is DateTime windowFrom && from is { } earliest ? Min(earliest, DateOnly.FromDateTime(windowFrom)) : null;
+            }
+        }
+
+        return (reloaded, reloaded ? from : null);
     }
 
     private static async Task<Dictionary<DateOnly, string>> FingerprintsAsync(DbConnection connection, DbTransaction transaction, string query, CancellationToken cancellationToken) =>

@@ -66,6 +66,14 @@ public abstract class SemanticDialect
     /// </summary>
     public abstract string ContextRefreshed { get; }
 
+    /// <summary>
+    /// What the context marts read of dw view <c>dw.{name}</c>, which a mart table of the same name keeps
+    /// (<c>{{context_table(mart.name): columns}}</c>, used as a FROM item): table <c>mart.{name}</c> while
+    /// <see cref="ContextRefreshed"/> holds (the refresher has brought that table up to date in its transaction before
+    /// it recomputes the context), the view for every other reader. The same rows either way.
+    /// </summary>
+    public abstract string ContextTable(string name, string columns);
+
     /// <summary>A condition as a boolean column (NULL when unknown): DuckDB's BOOLEAN, SQL Server's bit.</summary>
     public abstract string Flag(string condition);
 

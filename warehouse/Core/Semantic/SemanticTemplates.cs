@@ -19,6 +19,8 @@ namespace Pipeline.Warehouse.Semantic;
 /// earlier), the first representable day otherwise (<see cref="SemanticDialect.RefreshFrom"/>);</item>
 /// <item><c>{{context_refreshed}}</c>: true while a refresh has recomputed mart.kpi_measure_context in its
 /// transaction, so a definition can read that table (<see cref="SemanticDialect.ContextRefreshed"/>);</item>
+/// <item><c>{{context_table(mart.kpi_context_daily): date, channel}}</c>: what the context reads of a dw view kept as a mart
+/// table, the table while the refresh has it current (<see cref="SemanticDialect.ContextTable"/>);</item>
 /// <item><c>{{float}}</c>, <c>{{flag(condition)}}</c>, <c>{{is_false(column)}}</c>, <c>{{reporting_date(utc)}}</c>,
 /// <c>{{concat(a, ' / ', b)}}</c>, <c>{{all_true(column)}}</c>, <c>{{ordered_list(column)}}</c>, <c>{{url_param(url, name)}}</c>, <c>{{reason_list(column)}}</c>, <c>{{join_reason_parts(column)}}</c>: the
 /// small type and function differences that otherwise keep a view from being written once (warehouse/Semantic).</item>
@@ -53,11 +55,22 @@ public static partial class SemanticTemplates
                 "refresh_from" => dialect.RefreshFrom(Months(argument, where)),
                 "refresh_first_day" => dialect.RefreshFirstDay,
                 "context_refreshed" => dialect.ContextRefreshed,
+                "context_table" => ContextTable(dialect, argument, items, where),
                 "url_param" => UrlParameter(dialect, argument ?? throw Error(where, "url_param needs (url, name)"), where),
                 "kpi_value" => KpiValue(dialect, argument ?? throw Error(where, "kpi_value needs (numerator, denominator[, is-a-sum condition])"), indent, where),
-                _ => throw Error(where, $"unknown placeholder {{{{{name}}}}} (kpi_pivot, measure_pivot, kpi_value, segment_label, refresh_from, refresh_first_day, context_refreshed, float, flag, is_false, reporting_date, concat, all_true, ordered_list, url_param, reason_list, join_reason_parts)"),
+                _ => throw Error(where, $"unknown placeholder {{{{{name}}}}} (kpi_pivot, measure_pivot, kpi_value, segment_label, refresh_from, refresh_first_day, context_refreshed, context_table, float, flag, is_false, reporting_date, concat, all_true, ordered_list, url_param, reason_list, join_reason_parts)"),
             };
         });
+    }
+
+    // The table is named with its schema so the layer's dependency order, read from the unexpanded SQL, sees it.
+    private static string ContextTable(SemanticDialect dialect, string? table, string items, string where)
+    {
+        var columns = string.Join(", ", items.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
+        return table is not null && table.StartsWith("mart.", StringComparison.Ordinal) && table.Length > 5
+               && table[5..].All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '_') && columns.Length > 0
+            ? dialect.ContextTable(table[5..], columns)
+            : throw Error(where, "context_table needs (mart.table): column, column, …");
     }
 
     private static int Months(string? argument, string where) =>

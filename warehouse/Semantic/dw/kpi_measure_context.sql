@@ -8,17 +8,23 @@
 -- family: channel, device or country (k = the trimmed lower-case key, label = the trimmed spelling that sorts first,
 -- warehouse/SEMANTICS.md "Segment keys"); costed (k = label = a channel as the cost rows spell it); google_ads_account
 -- (k = label = an account with Google Ads cost rows); cost_scope (k = a channel, label = its cost scope note or '').
+-- The report streams' part (GA4 traffic, Meta's breakdowns, Meta's and Google Ads' cost rows: millions of rows) is read
+-- by day from dw.kpi_context_daily, and from its table while a refresh recomputes the context (context_table): the
+-- refresh has just recomputed there the days report windows reloaded, and every other day is as it was.
 CREATE VIEW dw.kpi_measure_context AS
--- Each dw view is named once (cost rows through dw.fact_marketing_cost, which holds Meta's and Google Ads' too):
--- DuckDB binds and plans a view again at every mention, and the refresh plans this view at every run.
-WITH cost_rows AS (
-    SELECT DISTINCT platform, account_id, channel FROM dw.fact_marketing_cost
+-- Each dw view is named once: DuckDB binds and plans a view again at every mention, and the refresh plans this view
+-- at every run.
+WITH report_days AS (
+    SELECT cost_platform, cost_account, channel, device, country
+    FROM {{context_table(mart.kpi_context_daily): cost_platform, cost_account, channel, device, country}} AS d
+),
+cost_rows AS (
+    SELECT DISTINCT cost_platform AS platform, cost_account AS account_id, channel FROM report_days WHERE cost_platform <> ''
+    UNION SELECT DISTINCT platform, account_id, channel FROM dw.fact_marketing_cost WHERE platform = 'files'
 ),
 spellings AS (
-    SELECT DISTINCT channel, device, country FROM dw.fact_web_sessions_daily
+    SELECT DISTINCT channel, device, country FROM report_days
     UNION SELECT DISTINCT channel, NULL, NULL FROM cost_rows
-    UNION SELECT DISTINCT channel, NULL, country FROM dw.fact_ad_performance_by_country_daily
-    UNION SELECT DISTINCT channel, device, NULL FROM dw.fact_ad_performance_by_device_daily
     UNION SELECT DISTINCT channel, NULL, NULL FROM dw.fact_email_campaign
     UNION SELECT DISTINCT l.channel, NULL, NULL
           FROM dw.fact_email_list_daily AS e
