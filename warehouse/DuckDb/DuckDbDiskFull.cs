@@ -1,3 +1,4 @@
+using System.Data.Common;
 using DuckDB.NET.Data;
 using Pipeline.Connectors.Streams;
 
@@ -14,7 +15,7 @@ public static class DuckDbDiskFull
     public const string Cause = "No space left on device";
 
     public static bool Is(Exception exception) =>
-        exception is DuckDBException && IsSpill(exception.Message);
+        exception is DuckDBException or DuckDbStatementException && IsSpill(exception.Message);
 
     /// <summary>The message with the cause named first when DuckDB described a full disk as memory; else as it was.</summary>
     public static string Name(string message)
@@ -31,7 +32,7 @@ public static class DuckDbDiskFull
         {
             return await work();
         }
-        catch (DuckDBException ex) when (Is(ex))
+        catch (DbException ex) when (Is(ex))
         {
             throw new WarehouseDiskFullException(Name(ex.Message), ex);
         }

@@ -1,4 +1,7 @@
+using System.Data.Common;
 using System.Globalization;
+using DuckDB.NET.Data;
+using DuckDB.NET.Native;
 using Pipeline.Warehouse.Marts;
 
 namespace Pipeline.Warehouse.DuckDb;
@@ -29,5 +32,39 @@ internal sealed class DuckDbMartRefreshSql : MartRefreshSql
     public override string ContextRefreshed(bool refreshed) =>
         refreshed ? $"SET VARIABLE {ContextRefreshedVariable} = true" : $"RESET VARIABLE {ContextRefreshedVariable}";
 
+    /// <summary>
+    /// Runs the statement unprepared (duckdb_query) on the connection, in the transaction it has open. DuckDB.NET's
+    /// commands prepare every statement, and DuckDB binds and plans it again to execute it (it prefers re-binding a
+    /// prepared statement to running a plan made before it ran: duckdb/duckdb#20885). A mart definition binds the dw
+    /// views under it, so planning is much of a refresh step: EXPLAIN of the refresh's statements on the 10M-row bench
+    /// world took ~2.0 s prepared, ~1.0 s unprepared; the replayed refresh 4.0-4.3 -> 3.7 s.
+    /// </summary>
+    public override Task ExecuteAsync(DbConnection connection, DbTransaction? transaction, string statement, CancellationToken cancellationToken)
+    {
+        var native = ((DuckDBConnection)connection).NativeConnection;
+        cancellationToken.ThrowIfCancellationRequested();
+        using (cancellationToken.Register(() => NativeMethods.Startup.DuckDBInterrupt(native)))
+        {
+            var state = NativeMethods.Query.DuckDBQuery(native, statement, out var result);
+            try
+            {
+                if (state != DuckDBState.Success)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    throw new DuckDbStatementException(NativeMethods.Query.DuckDBResultError(ref result));
+                }
+            }
+            finally
+            {
+                NativeMethods.Query.DuckDBDestroyResult(ref result);
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
     public override string Timestamp(DateTime utc) => string.Create(CultureInfo.InvariantCulture, $"CAST('{utc:yyyy-MM-dd HH:mm:ss.ffffff}' AS TIMESTAMP)");
 }
+
+/// <summary>A statement DuckDB refused or failed, with DuckDB's own message ("Catalog Error: …", "Out of Memory Error: …").</summary>
+public sealed class DuckDbStatementException(string message) : DbException(message);

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Globalization;
 
 namespace Pipeline.Warehouse.Marts;
@@ -18,6 +19,20 @@ public abstract class MartRefreshSql
     public abstract string EntityFingerprints { get; }
 
     public abstract string Timestamp(DateTime utc);
+
+    /// <summary>
+    /// Runs one statement of a refresh or rebuild (a DELETE, INSERT or session variable) on its connection, inside
+    /// <paramref name="transaction"/> when one is given: through a command unless the engine has a cheaper way.
+    /// </summary>
+    public virtual async Task ExecuteAsync(DbConnection connection, DbTransaction? transaction, string statement, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = statement;
+        command.CommandTimeout = 0;
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
 
     /// <summary>
     /// A statement run after a refresh or rebuild commits, timed as <see cref="MartRefresher.CheckpointTiming"/>

@@ -399,15 +399,9 @@ public sealed class MartRefresher(
         [.. (await QueryAsync(connection, transaction, MartRefreshStatements.Rows(mart), cancellationToken))
             .Select(r => string.Join('\u001f', r.Select(v => Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture) ?? "\u0000")))];
 
-    /// <summary>A statement on the refresh's connection; outside its transaction (null) after the commit.</summary>
-    private static async Task ExecuteAsync(DbConnection connection, DbTransaction? transaction, string statement, CancellationToken cancellationToken)
-    {
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = statement;
-        command.CommandTimeout = 0;
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+    /// <summary>A statement on the refresh's connection, as the engine runs it; outside its transaction (null) after the commit.</summary>
+    private Task ExecuteAsync(DbConnection connection, DbTransaction? transaction, string statement, CancellationToken cancellationToken) =>
+        sql.ExecuteAsync(connection, transaction, statement, cancellationToken);
 
     private static async Task<List<object?[]>> QueryAsync(DbConnection connection, DbTransaction transaction, string query, CancellationToken cancellationToken)
     {
