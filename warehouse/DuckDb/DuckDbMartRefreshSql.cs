@@ -65,6 +65,3 @@ internal sealed class DuckDbMartRefreshSql : MartRefreshSql
 
     public override string Timestamp(DateTime utc) => string.Create(CultureInfo.InvariantCulture, $"CAST('{utc:yyyy-MM-dd HH:mm:ss.ffffff}' AS TIMESTAMP)");
 }
-
-/// <summary>A statement DuckDB refused or failed, with DuckDB's own message ("Catalog Error: …", "Out of Memory Error: …").</summary>
-public sealed class DuckDbStatementException(string message) : DbException(message);

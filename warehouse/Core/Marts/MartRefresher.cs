@@ -70,11 +70,12 @@ public sealed class MartRefresher(
         // What the context marts read of the report streams (mart.kpi_context_daily) first: those rows change only
         // inside the report windows reloaded since the last refresh, so they are recomputed from the first of those
         // days, and not at all when no report stream ran.
+        var runs = await RunLogDelta.ReadAsync(connection, transaction, cancellationToken);
         var changes = new List<(MartDefinition Mart, DateOnly? FirstDay)>();
         var inputs = marts.Where(m => m.FeedsContext).ToList();
         if (inputs.Count > 0)
         {
-            var (reloaded, reloadedFrom) = await ReportWindowsAsync(connection, transaction, cancellationToken);
+            var (reloaded, reloadedFrom) = runs.ReportWindows();
             foreach (var mart in inputs.Where(m => reloaded || m.Refresh.IsFull || m.ReadsClock))
             {
                 var firstDay = mart.Refresh.IsFull || mart.ReadsClock ? null : reloadedFrom;
@@ -109,7 +110,7 @@ public sealed class MartRefresher(
         }
 
         var affectedStarted = Stopwatch.GetTimestamp();
-        var (from, fromData, fingerprints) = await AffectedFromAsync(connection, transaction, cancellationToken);
+        var (from, fromData, fingerprints) = await AffectedFromAsync(connection, transaction, runs, cancellationToken);
         timings[AffectedDaysTiming] = Stopwatch.GetElapsedTime(affectedStarted);
         if (contextChanged)
         {
@@ -208,17 +209,10 @@ public sealed class MartRefresher(
     /// log can have changed on, <see cref="MartDefinition.ReadsClock"/>); and the entity fingerprints as of now when an
     /// entity or snapshot stream ran since (null: they cannot have changed, the stored ones stay).
     /// </summary>
-    private async Task<(DateOnly? From, DateOnly? FromData, Dictionary<DateOnly, string>? Fingerprints)> AffectedFromAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
+    private async Task<(DateOnly? From, DateOnly? FromData, Dictionary<DateOnly, string>? Fingerprints)> AffectedFromAsync(DbConnection connection, DbTransaction transaction, RunLogDelta runs, CancellationToken cancellationToken)
     {
         Dictionary<DateOnly, string>? fingerprints = null;
-        var kinds = new Dictionary<(string, string), string>();
-        var horizon = 0;
-        foreach (var row in await QueryAsync(connection, transaction, MartRefreshStatements.StreamCatalog, cancellationToken))
-        {
-            kinds[((string)row[0]!, (string)row[1]!)] = (string)row[2]!;
-            horizon = Math.Max(horizon, Convert.ToInt32(row[3], System.Globalization.CultureInfo.InvariantCulture));
-        }
-
+        var horizon = runs.RestatementDays;
         var maturity = await QueryAsync(connection, transaction, MartRefreshStatements.CrmMaturity, cancellationToken);
         horizon = Math.Max(horizon, maturity.Count == 0 ? 0 : Convert.ToInt32(maturity[0][0], System.Globalization.CultureInfo.InvariantCulture));
 
@@ -229,12 +223,11 @@ public sealed class MartRefresher(
         var from = (lastRefresh < today ? lastRefresh : today).AddDays(-horizon - 2);
         var fromData = today;
 
-        var changed = await QueryAsync(connection, transaction, MartRefreshStatements.RunLogChanges, cancellationToken);
         var entityStreams = new List<(string Source, string Stream, string Account)>();
-        foreach (var row in changed)
+        foreach (var row in runs.Changed)
         {
             var key = ((string)row[0]!, (string)row[1]!);
-            if (row[3] is DateTime windowFrom && kinds.GetValueOrDefault(key) == "Report")
+            if (row[3] is DateTime windowFrom && runs.IsReport(row))
             {
                 from = Min(from, DateOnly.FromDateTime(windowFrom));
                 fromData = Min(fromData, DateOnly.FromDateTime(windowFrom));
@@ -273,25 +266,34 @@ public sealed class MartRefresher(
     }
 
     /// <summary>
-    /// Whether a report stream's run is new or changed since the watermark, and the first day of their windows (null:
-    /// one carries no window, every day may have changed).
+    /// The run log as it changed since the watermark (etl.sync_runs rows new or changed: source, stream, account, window
+    /// start), with each stream's kind and the longest restatement horizon of the catalog; read once per refresh.
     /// </summary>
-    private static async Task<(bool Reloaded, DateOnly? From)> ReportWindowsAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
+    private sealed record RunLogDelta(IReadOnlyDictionary<(string Source, string Stream), string> Kinds, int RestatementDays, IReadOnlyList<object?[]> Changed)
     {
-        var reports = (await QueryAsync(connection, transaction, MartRefreshStatements.StreamCatalog, cancellationToken))
-            .Where(r => (string)r[2]! == "Report").Select(r => ((string)r[0]!, (string)r[1]!)).ToHashSet();
-        var reloaded = false;
-        DateOnly? from = DateOnly.MaxValue;
-        foreach (var row in await QueryAsync(connection, transaction, MartRefreshStatements.RunLogChanges, cancellationToken))
+        public static async Task<RunLogDelta> ReadAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
         {
-            if (reports.Contains(((string)row[0]!, (string)row[1]!)))
+            var kinds = new Dictionary<(string, string), string>();
+            var horizon = 0;
+            foreach (var row in await QueryAsync(connection, transaction, MartRefreshStatements.StreamCatalog, cancellationToken))
             {
-                reloaded = true;
-                from = row[3] is DateTime windowFrom && from is { } earliest ? Min(earliest, DateOnly.FromDateTime(windowFrom)) : null;
+                kinds[((string)row[0]!, (string)row[1]!)] = (string)row[2]!;
+                horizon = Math.Max(horizon, Convert.ToInt32(row[3], System.Globalization.CultureInfo.InvariantCulture));
             }
+
+            return new RunLogDelta(kinds, horizon, await QueryAsync(connection, transaction, MartRefreshStatements.RunLogChanges, cancellationToken));
         }
 
-        return (reloaded, reloaded ? from : null);
+        public bool IsReport(object?[] row) => Kinds.GetValueOrDefault(((string)row[0]!, (string)row[1]!)) == "Report";
+
+        /// <summary>Whether a report stream ran, and the first day of their windows (null: one carries none, any day may have changed).</summary>
+        public (bool Reloaded, DateOnly? From) ReportWindows()
+        {
+            var reports = Changed.Where(IsReport).ToList();
+            return reports.Count == 0 ? (false, null)
+                : reports.All(r => r[3] is DateTime) ? (true, reports.Min(r => DateOnly.FromDateTime((DateTime)r[3]!)))
+                : (true, null);
+        }
     }
 
     private static async Task<Dictionary<DateOnly, string>> FingerprintsAsync(DbConnection connection, DbTransaction transaction, string query, CancellationToken cancellationToken) =>
