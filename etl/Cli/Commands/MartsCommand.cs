@@ -10,8 +10,8 @@ internal sealed record MartsArguments(bool Rebuild);
 
 /// <summary>
 /// <c>pipeline marts refresh</c> / <c>pipeline marts rebuild</c>: the mart tables brought up to date with what was
-/// loaded (as every sync does), or recomputed whole from their definitions (after editing dw.channel_mapping, or
-/// when in doubt). Either runs in one transaction: on failure the tables keep their previous rows.
+/// loaded (as every sync does), or recomputed whole from their definitions (after editing dw.channel_mapping or
+/// staging rows outside a sync, or when in doubt). Either runs in one transaction: on failure the tables keep their previous rows.
 /// </summary>
 internal sealed class MartsCommand(WarehouseFactory warehouses, MartsArguments arguments, IAnsiConsole console, CliEnvironment env, TimeProvider clock)
     : ICommandHandler
