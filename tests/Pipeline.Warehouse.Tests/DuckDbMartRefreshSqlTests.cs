@@ -10,14 +10,11 @@ public sealed class DuckDbMartRefreshSqlTests
     public async Task A_statement_runs_in_the_transaction_the_connection_has_open()
     {
         using var folder = new TempWarehouseFolder();
-        await using var connection = new DuckDBConnection($"Data Source={folder.DbPath}");
-        await connection.OpenAsync();
-        var sql = DuckDbMartRefreshSql.Instance;
-        await sql.ExecuteAsync(connection, null, "CREATE TABLE t (i INTEGER)", CancellationToken.None);
+        await using var connection = await OpenWithTableAsync(folder);
 
         await using (var transaction = await connection.BeginTransactionAsync())
         {
-            await sql.ExecuteAsync(connection, transaction, "INSERT INTO t VALUES (1), (2)", CancellationToken.None);
+            await Sql.ExecuteAsync(connection, transaction, "INSERT INTO t VALUES (1), (2)", CancellationToken.None);
             Assert.That(await CountAsync(connection), Is.EqualTo(2L), "visible inside the transaction");
             await transaction.RollbackAsync();
         }
@@ -29,14 +26,11 @@ public sealed class DuckDbMartRefreshSqlTests
     public async Task A_failing_statement_throws_with_DuckDBs_message_and_leaves_the_transaction_to_roll_back()
     {
         using var folder = new TempWarehouseFolder();
-        await using var connection = new DuckDBConnection($"Data Source={folder.DbPath}");
-        await connection.OpenAsync();
-        var sql = DuckDbMartRefreshSql.Instance;
-        await sql.ExecuteAsync(connection, null, "CREATE TABLE t (i INTEGER)", CancellationToken.None);
+        await using var connection = await OpenWithTableAsync(folder);
         await using var transaction = await connection.BeginTransactionAsync();
-        await sql.ExecuteAsync(connection, transaction, "INSERT INTO t VALUES (1)", CancellationToken.None);
+        await Sql.ExecuteAsync(connection, transaction, "INSERT INTO t VALUES (1)", CancellationToken.None);
 
-        var error = Assert.ThrowsAsync<DuckDbStatementException>(() => sql.ExecuteAsync(connection, transaction, "INSERT INTO missing VALUES (1)", CancellationToken.None));
+        var error = Assert.ThrowsAsync<DuckDbStatementException>(() => Sql.ExecuteAsync(connection, transaction, "INSERT INTO missing VALUES (1)", CancellationToken.None));
 
         Assert.That(error!.Message, Does.StartWith("Catalog Error").And.Contain("missing"));
         await transaction.RollbackAsync();
@@ -47,20 +41,29 @@ public sealed class DuckDbMartRefreshSqlTests
     public async Task A_statement_that_cannot_spill_is_named_as_a_full_disk()
     {
         using var folder = new TempWarehouseFolder();
-        await using var connection = new DuckDBConnection($"Data Source={folder.DbPath}");
-        await connection.OpenAsync();
-        var sql = DuckDbMartRefreshSql.Instance;
+        await using var connection = await OpenWithTableAsync(folder);
         // As on a full disk: no room for temporary files, and too little memory to sort without them.
-        await sql.ExecuteAsync(connection, null, "SET memory_limit='32MB'; SET threads=1; SET preserve_insertion_order=false; SET max_temp_directory_size='0KB'", CancellationToken.None);
+        await Sql.ExecuteAsync(connection, null, "SET memory_limit='32MB'; SET threads=1; SET preserve_insertion_order=false; SET max_temp_directory_size='0KB'", CancellationToken.None);
 
         var error = Assert.ThrowsAsync<WarehouseDiskFullException>(() => DuckDbDiskFull.NamedAsync(async () =>
         {
-            await sql.ExecuteAsync(connection, null, "CREATE TABLE t AS SELECT i, md5(i::VARCHAR) AS h FROM range(3000000) r(i) ORDER BY h", CancellationToken.None);
+            await Sql.ExecuteAsync(connection, null, "CREATE TABLE sorted AS SELECT i, md5(i::VARCHAR) AS h FROM range(3000000) r(i) ORDER BY h", CancellationToken.None);
             return 0;
         }));
 
         Assert.That(error!.Message, Does.StartWith("No space left on device for DuckDB's temporary files"));
         Assert.That(error.InnerException, Is.InstanceOf<DuckDbStatementException>());
+    }
+
+    private static readonly DuckDbMartRefreshSql Sql = DuckDbMartRefreshSql.Instance;
+
+    /// <summary>A connection to a new warehouse file holding an empty table t (i INTEGER), made by the statement path under test.</summary>
+    private static async Task<DuckDBConnection> OpenWithTableAsync(TempWarehouseFolder folder)
+    {
+        var connection = new DuckDBConnection($"Data Source={folder.DbPath}");
+        await connection.OpenAsync();
+        await Sql.ExecuteAsync(connection, null, "CREATE TABLE t (i INTEGER)", CancellationToken.None);
+        return connection;
     }
 
     private static async Task<long> CountAsync(DuckDBConnection connection)
