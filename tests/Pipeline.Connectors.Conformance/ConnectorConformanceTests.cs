@@ -187,16 +187,24 @@ public abstract class ConnectorConformanceTests
     public async Task Conformance_malformed_records_are_rejected_with_their_reason_and_the_rest_load()
     {
         var corrupted = 0;
-        // Damages one record in each of the first three JSON responses that hold one.
+        var claimed = 0;
+        // Damages one record in each of the first three JSON responses that hold one. Responses are rewritten
+        // concurrently: a slot is claimed first, and only a body that was damaged counts.
         await using var h = await StartAsync(configure: RewriteResponses((_, body) =>
         {
-            if (Volatile.Read(ref corrupted) >= 3)
+            if (Volatile.Read(ref claimed) >= 3)
             {
                 return null;
             }
 
             var damaged = CorruptOneRecord(body);
-            return damaged != body && Interlocked.Increment(ref corrupted) <= 3 ? damaged : null;
+            if (damaged == body || Interlocked.Increment(ref claimed) > 3)
+            {
+                return null;
+            }
+
+            Interlocked.Increment(ref corrupted);
+            return damaged;
         }));
 
         var summaries = await h.SyncAsync("r1");
