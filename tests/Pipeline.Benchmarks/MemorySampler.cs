@@ -15,6 +15,8 @@ internal sealed class MemorySampler : IAsyncDisposable
     private long peakDuckDb;
     private long peakAnon;
     private long peakFile;
+    private long peakJemallocResident;
+    private long peakJemallocAllocated;
 
     public MemorySampler(string warehouse)
     {
@@ -31,6 +33,12 @@ internal sealed class MemorySampler : IAsyncDisposable
     /// <summary>Peak file-backed and shared resident memory: mapped code (runtime, assemblies, libduckdb) and JIT'd code.</summary>
     public double PeakFileMb => Volatile.Read(ref peakFile) / (1024.0 * 1024.0);
 
+    /// <summary>Peak resident memory of DuckDB's bundled jemalloc (its buffers and everything else it allocates); 0 where it has none.</summary>
+    public double PeakJemallocResidentMb => Volatile.Read(ref peakJemallocResident) / (1024.0 * 1024.0);
+
+    /// <summary>Peak bytes DuckDB had allocated through jemalloc (live allocations, without jemalloc's freed-but-kept pages).</summary>
+    public double PeakJemallocAllocatedMb => Volatile.Read(ref peakJemallocAllocated) / (1024.0 * 1024.0);
+
     private async Task RunAsync(string warehouse, CancellationToken cancellationToken)
     {
         DuckDBConnection? connection = null;
@@ -40,6 +48,7 @@ internal sealed class MemorySampler : IAsyncDisposable
             {
                 Max(ref peakManaged, GC.GetGCMemoryInfo().TotalCommittedBytes);
                 SampleResident();
+                SampleJemalloc();
                 if (connection is null && File.Exists(warehouse))
                 {
                     connection = new DuckDBConnection($"Data Source={warehouse}");
@@ -90,6 +99,37 @@ internal sealed class MemorySampler : IAsyncDisposable
 
         Max(ref peakFile, file);
     }
+
+    private void SampleJemalloc()
+    {
+        try
+        {
+            long epoch = 1;
+            if (JemallocWrite("epoch", IntPtr.Zero, IntPtr.Zero, ref epoch, sizeof(long)) != 0)
+            {
+                return;
+            }
+
+            Max(ref peakJemallocResident, JemallocSize("stats.resident"));
+            Max(ref peakJemallocAllocated, JemallocSize("stats.allocated"));
+        }
+        catch (Exception ex) when (ex is EntryPointNotFoundException or DllNotFoundException)
+        {
+        }
+    }
+
+    private static long JemallocSize(string name)
+    {
+        long value = 0;
+        nuint length = sizeof(long);
+        return JemallocRead(name, ref value, ref length, IntPtr.Zero, 0) == 0 ? value : 0;
+    }
+
+    [System.Runtime.InteropServices.DllImport("duckdb", EntryPoint = "duckdb_je_mallctl", ExactSpelling = true)]
+    private static extern int JemallocWrite([System.Runtime.InteropServices.MarshalAs(System.Runtime.InteropServices.UnmanagedType.LPUTF8Str)] string name, IntPtr oldValue, IntPtr oldLength, ref long newValue, nuint newLength);
+
+    [System.Runtime.InteropServices.DllImport("duckdb", EntryPoint = "duckdb_je_mallctl", ExactSpelling = true)]
+    private static extern int JemallocRead([System.Runtime.InteropServices.MarshalAs(System.Runtime.InteropServices.UnmanagedType.LPUTF8Str)] string name, ref long oldValue, ref nuint oldLength, IntPtr newValue, nuint newLength);
 
     private static long Kilobytes(string line) =>
         long.Parse(line.AsSpan(line.IndexOf(':') + 1).Trim().TrimEnd("kB").Trim(), System.Globalization.CultureInfo.InvariantCulture);

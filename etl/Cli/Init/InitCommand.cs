@@ -207,7 +207,7 @@ internal static class InitCommand
 
         var root = new JsonObject
         {
-            ["Warehouse"] = new JsonObject { ["Engine"] = "duckdb", ["DuckDb"] = new JsonObject { ["Path"] = warehouse, ["MemoryLimit"] = "128MB", ["QueryMemoryLimit"] = "2GB" } },
+            ["Warehouse"] = new JsonObject { ["Engine"] = "duckdb", ["DuckDb"] = new JsonObject { ["Path"] = warehouse, ["MemoryLimit"] = "96MB", ["QueryMemoryLimit"] = "2GB" } },
             ["Logging"] = new JsonObject { ["Level"] = "Information", ["Directory"] = "logs" },
             ["Reporting"] = new JsonObject { ["Currency"] = "EUR", ["TimeZone"] = plan.Sandbox is null ? "UTC" : "Europe/Berlin" },
             ["Sources"] = sources,

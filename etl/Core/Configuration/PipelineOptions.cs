@@ -64,13 +64,15 @@ public sealed class DuckDbSettings
     public string Path { get; set; } = "data/warehouse.duckdb";
 
     /// <summary>
-    /// DuckDB's <c>memory_limit</c> (e.g. "128MB", "2GB"): what its buffers may hold before spilling to disk beside the
+    /// DuckDB's <c>memory_limit</c> (e.g. "96MB", "2GB"): what its buffers may hold before spilling to disk beside the
     /// file. Empty keeps DuckDB's own default (80 % of RAM), which a scheduler sharing a small machine rarely wants.
-    /// 128MB holds a window's appended rows and the checkpoints (make bench: GA4 windows of 1.5M rows and Meta by
-    /// country load within it); at 64MB Meta by country failed, at a checkpoint and, since writers checkpoint at 1GB of
-    /// WAL, at a commit ("failed to pin block"). Reads of the marts use <see cref="QueryMemoryLimit"/>.
+    /// 96MB holds a window's appended rows and the checkpoints (make bench: GA4 windows of 1.5M rows and Meta by
+    /// country, the widest rows, load within it; 80MB loads Meta too, with more spilling); at 64MB Meta by country
+    /// failed ("failed to allocate", or at a commit "failed to pin block"). A Meta window fills the limit, so it sets
+    /// the sync's peak: 128MB peaked ~55 MB higher (make bench, paired runs). Reads of the marts use
+    /// <see cref="QueryMemoryLimit"/>.
     /// </summary>
-    public string? MemoryLimit { get; set; } = "128MB";
+    public string? MemoryLimit { get; set; } = "96MB";
 
     /// <summary>
     /// DuckDB's <c>memory_limit</c> for reading the marts (kpi, report, status, publishing the BI copy). The KPI views
