@@ -102,34 +102,12 @@ internal sealed class MemorySampler : IAsyncDisposable
 
     private void SampleJemalloc()
     {
-        try
+        if (Pipeline.Warehouse.DuckDb.DuckDbNativeAllocator.Statistics() is { } jemalloc)
         {
-            long epoch = 1;
-            if (JemallocWrite("epoch", IntPtr.Zero, IntPtr.Zero, ref epoch, sizeof(long)) != 0)
-            {
-                return;
-            }
-
-            Max(ref peakJemallocResident, JemallocSize("stats.resident"));
-            Max(ref peakJemallocAllocated, JemallocSize("stats.allocated"));
-        }
-        catch (Exception ex) when (ex is EntryPointNotFoundException or DllNotFoundException)
-        {
+            Max(ref peakJemallocResident, jemalloc.Resident);
+            Max(ref peakJemallocAllocated, jemalloc.Allocated);
         }
     }
-
-    private static long JemallocSize(string name)
-    {
-        long value = 0;
-        nuint length = sizeof(long);
-        return JemallocRead(name, ref value, ref length, IntPtr.Zero, 0) == 0 ? value : 0;
-    }
-
-    [System.Runtime.InteropServices.DllImport("duckdb", EntryPoint = "duckdb_je_mallctl", ExactSpelling = true)]
-    private static extern int JemallocWrite([System.Runtime.InteropServices.MarshalAs(System.Runtime.InteropServices.UnmanagedType.LPUTF8Str)] string name, IntPtr oldValue, IntPtr oldLength, ref long newValue, nuint newLength);
-
-    [System.Runtime.InteropServices.DllImport("duckdb", EntryPoint = "duckdb_je_mallctl", ExactSpelling = true)]
-    private static extern int JemallocRead([System.Runtime.InteropServices.MarshalAs(System.Runtime.InteropServices.UnmanagedType.LPUTF8Str)] string name, ref long oldValue, ref nuint oldLength, IntPtr newValue, nuint newLength);
 
     private static long Kilobytes(string line) =>
         long.Parse(line.AsSpan(line.IndexOf(':') + 1).Trim().TrimEnd("kB").Trim(), System.Globalization.CultureInfo.InvariantCulture);

@@ -51,6 +51,34 @@ internal static class DuckDbNativeAllocator
         }
     }
 
+    /// <summary>
+    /// What jemalloc holds resident (pages it keeps, freed or not) and what is allocated from it, in bytes, fresh
+    /// (jemalloc caches its statistics until asked to refresh them); null where DuckDB has no jemalloc. For the
+    /// benchmarks' memory figures: DuckDB's buffers are only part of what it allocates.
+    /// </summary>
+    internal static (long Resident, long Allocated)? Statistics()
+    {
+        try
+        {
+            var epoch = 1L;
+            if (!OperatingSystem.IsLinux() || Write("epoch", IntPtr.Zero, IntPtr.Zero, ref epoch, sizeof(long)) != 0)
+            {
+                return null;
+            }
+
+            long resident = 0, allocated = 0;
+            nuint length = sizeof(long);
+            return Read("stats.resident", ref resident, ref length, IntPtr.Zero, 0) == 0
+                && Read("stats.allocated", ref allocated, ref length, IntPtr.Zero, 0) == 0
+                ? (resident, allocated)
+                : null;
+        }
+        catch (Exception ex) when (ex is EntryPointNotFoundException or DllNotFoundException)
+        {
+            return null;
+        }
+    }
+
     private static void SetDecay(long decay)
     {
         var arenas = 0L;
