@@ -50,24 +50,30 @@ internal static class Worlds
     public static DateOnly TodayUtc => DateOnly.FromDateTime(DateTime.UtcNow);
 
     /// <summary>
-    /// Whether the days these cases depend on are still the days of <paramref name="sinceUtc"/>: UTC (cursors, the
-    /// worlds' last day) and Europe/Berlin (the sandbox accounts' zone: reporting days, provisional days). A warehouse
-    /// compared with a reference synced before midnight in either shows another day's cursors and coverage.
+    /// The zones whose days these cases depend on: UTC (cursors, the worlds' last day), Europe/Berlin (GA4, the CRM,
+    /// Mailchimp and the first Meta ad account: reporting days, provisional days) and America/New_York (the second
+    /// Meta ad account, a US subsidiary: its windows end on its own today).
     /// </summary>
-    public static bool SameDaySince(DateTime sinceUtc)
-    {
-        var now = DateTime.UtcNow;
-        var berlin = TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin");
-        return sinceUtc.Date == now.Date && TimeZoneInfo.ConvertTimeFromUtc(sinceUtc, berlin).Date == TimeZoneInfo.ConvertTimeFromUtc(now, berlin).Date;
-    }
+    internal static readonly TimeZoneInfo[] DayZones =
+        [TimeZoneInfo.Utc, TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin"), TimeZoneInfo.FindSystemTimeZoneById("America/New_York")];
 
-    /// <summary>Ends a comparison with a reference from before midnight (UTC or Europe/Berlin) as inconclusive, saying why.</summary>
+    /// <summary>
+    /// Whether the days these cases depend on are still the days of <paramref name="sinceUtc"/> in every zone of
+    /// <see cref="DayZones"/>. A warehouse compared with a reference synced before midnight in any of them shows another
+    /// day's cursors and coverage (midnight in New York is 05:00 or 04:00 UTC).
+    /// </summary>
+    public static bool SameDaySince(DateTime sinceUtc) => SameDay(sinceUtc, DateTime.UtcNow);
+
+    internal static bool SameDay(DateTime aUtc, DateTime bUtc) =>
+        DayZones.All(zone => TimeZoneInfo.ConvertTimeFromUtc(aUtc, zone).Date == TimeZoneInfo.ConvertTimeFromUtc(bUtc, zone).Date);
+
+    /// <summary>Ends a comparison with a reference from before midnight (in any of <see cref="DayZones"/>) as inconclusive, saying why.</summary>
     public static void AssumeSameDaySince(DateTime sinceUtc)
     {
         if (!SameDaySince(sinceUtc))
         {
             Assert.Inconclusive(string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                $"midnight passed (UTC or Europe/Berlin) since the reference was synced at {sinceUtc:yyyy-MM-dd HH:mm:ss}Z: it holds another day's cursors and coverage; run the case again"));
+                $"midnight passed (UTC, Europe/Berlin or America/New_York) since the reference was synced at {sinceUtc:yyyy-MM-dd HH:mm:ss}Z: it holds another day's cursors and coverage; run the case again"));
         }
     }
 }
