@@ -37,41 +37,32 @@ internal static class DuckDbNativeAllocator
     public static IDisposable ReturnFreedPagesWhileAppending() => Appending.Enter();
 
     /// <summary>jemalloc's dirty decay of the first arena, in ms; null where DuckDB has no jemalloc.</summary>
-    internal static long? DirtyDecayMs()
+    internal static long? DirtyDecayMs() => ReadLong("arena.0.dirty_decay_ms");
+
+    /// <summary>
+    /// What jemalloc holds resident (pages it keeps, freed or not) and what is allocated from it, in bytes, fresh
+    /// (jemalloc caches its statistics until the epoch advances); null where DuckDB has no jemalloc. For the
+    /// benchmarks' memory figures: DuckDB's buffers are only part of what it allocates.
+    /// </summary>
+    internal static (long Resident, long Allocated)? Statistics()
+    {
+        var advance = 1L;
+        return ReadLong("epoch") is not null // jemalloc is there, so the write below cannot throw
+            && Write("epoch", IntPtr.Zero, IntPtr.Zero, ref advance, sizeof(long)) == 0
+            && ReadLong("stats.resident") is { } resident
+            && ReadLong("stats.allocated") is { } allocated
+            ? (resident, allocated)
+            : null;
+    }
+
+    /// <summary>A 64-bit jemalloc setting or statistic; null where DuckDB has no jemalloc or it refuses the name.</summary>
+    private static long? ReadLong(string name)
     {
         try
         {
             var value = 0L;
             nuint length = sizeof(long);
-            return OperatingSystem.IsLinux() && Read("arena.0.dirty_decay_ms", ref value, ref length, IntPtr.Zero, 0) == 0 ? value : null;
-        }
-        catch (Exception ex) when (ex is EntryPointNotFoundException or DllNotFoundException)
-        {
-            return null;
-        }
-    }
-
-    /// <summary>
-    /// What jemalloc holds resident (pages it keeps, freed or not) and what is allocated from it, in bytes, fresh
-    /// (jemalloc caches its statistics until asked to refresh them); null where DuckDB has no jemalloc. For the
-    /// benchmarks' memory figures: DuckDB's buffers are only part of what it allocates.
-    /// </summary>
-    internal static (long Resident, long Allocated)? Statistics()
-    {
-        try
-        {
-            var epoch = 1L;
-            if (!OperatingSystem.IsLinux() || Write("epoch", IntPtr.Zero, IntPtr.Zero, ref epoch, sizeof(long)) != 0)
-            {
-                return null;
-            }
-
-            long resident = 0, allocated = 0;
-            nuint length = sizeof(long);
-            return Read("stats.resident", ref resident, ref length, IntPtr.Zero, 0) == 0
-                && Read("stats.allocated", ref allocated, ref length, IntPtr.Zero, 0) == 0
-                ? (resident, allocated)
-                : null;
+            return OperatingSystem.IsLinux() && Read(name, ref value, ref length, IntPtr.Zero, 0) == 0 ? value : null;
         }
         catch (Exception ex) when (ex is EntryPointNotFoundException or DllNotFoundException)
         {
