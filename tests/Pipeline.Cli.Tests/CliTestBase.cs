@@ -103,7 +103,7 @@ public abstract class CliTestBase
     /// The CLI as built in its own output folder (etl/Cli/bin/…): the test folder also holds the sandbox, whose ASP.NET
     /// framework reference keeps the CLI's own Microsoft.Extensions assemblies from being copied beside the tests.
     /// </summary>
-    private static string ShippedCli()
+    internal static string ShippedCli()
     {
         var config = Path.GetFileName(Path.GetDirectoryName(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar))!);
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
