@@ -131,7 +131,7 @@ internal sealed class Bench(string output, double scale, IReadOnlySet<string> ca
                 serve.Error ?? string.Create(Inv, $"the same pages ({serve.Figures.GetValueOrDefault("requests"):0} requests) fetched and dropped unparsed: the least any pipeline reading this sandbox here can take")));
         }
 
-        note += string.Create(Inv, $"; peaks: managed heap {pipeline.Figures.GetValueOrDefault("peak_managed_mb"):0} MB, DuckDB buffers {pipeline.Figures.GetValueOrDefault("peak_duckdb_mb"):0} MB; resident anonymous {pipeline.Figures.GetValueOrDefault("peak_anon_mb"):0} MB, mapped files {pipeline.Figures.GetValueOrDefault("peak_file_mb"):0} MB; DuckDB's jemalloc resident {pipeline.Figures.GetValueOrDefault("peak_jemalloc_resident_mb"):0} MB, allocated {pipeline.Figures.GetValueOrDefault("peak_jemalloc_allocated_mb"):0} MB");
+        note += string.Create(Inv, $"; peaks: managed heap {pipeline.Figures.GetValueOrDefault("peak_managed_mb"):0} MB, DuckDB buffers {pipeline.Figures.GetValueOrDefault("peak_duckdb_mb"):0} MB; resident anonymous {pipeline.Figures.GetValueOrDefault("peak_anon_mb"):0} MB, mapped files {pipeline.Figures.GetValueOrDefault("peak_file_mb"):0} MB; DuckDB's jemalloc resident {pipeline.Figures.GetValueOrDefault("peak_jemalloc_resident_mb"):0} MB, allocated {pipeline.Figures.GetValueOrDefault("peak_jemalloc_allocated_mb"):0} MB, freed lazily (MADV_FREE, resident too) {pipeline.Figures.GetValueOrDefault("peak_jemalloc_lazily_freed_mb"):0} MB");
         rows.Add(new CaseRow(name, pipeline.Rows, pipeline.Seconds, pipeline.Bytes, pipeline.PeakWorkingSetMb, ratio, pipeline.Error ?? note, pipeline.CpuSeconds));
         Directory.Delete(tee, recursive: true);
     }

@@ -182,7 +182,7 @@ internal static class Child
         return new ChildResult
         {
             Rows = rows, Seconds = seconds, CpuSeconds = cpuSeconds, Bytes = bytes, PeakWorkingSetMb = peak, ApiCallsBySource = calls,
-            Figures = new Dictionary<string, double>(refresh ?? [], StringComparer.Ordinal) { ["peak_managed_mb"] = sampler.PeakManagedMb, ["peak_duckdb_mb"] = sampler.PeakDuckDbMb, ["peak_anon_mb"] = sampler.PeakAnonMb, ["peak_file_mb"] = sampler.PeakFileMb, ["peak_jemalloc_resident_mb"] = sampler.PeakJemallocResidentMb, ["peak_jemalloc_allocated_mb"] = sampler.PeakJemallocAllocatedMb },
+            Figures = new Dictionary<string, double>(refresh ?? [], StringComparer.Ordinal) { ["peak_managed_mb"] = sampler.PeakManagedMb, ["peak_duckdb_mb"] = sampler.PeakDuckDbMb, ["peak_anon_mb"] = sampler.PeakAnonMb, ["peak_file_mb"] = sampler.PeakFileMb, ["peak_jemalloc_resident_mb"] = sampler.PeakJemallocResidentMb, ["peak_jemalloc_allocated_mb"] = sampler.PeakJemallocAllocatedMb, ["peak_jemalloc_lazily_freed_mb"] = sampler.PeakJemallocLazilyFreedMb },
             Error = errors.Count == 0 ? null : $"{errors.Count} window(s) failed; first: {errors[0]}",
         };
     }

@@ -17,6 +17,7 @@ internal sealed class MemorySampler : IAsyncDisposable
     private long peakFile;
     private long peakJemallocResident;
     private long peakJemallocAllocated;
+    private long peakJemallocLazilyFreed;
 
     public MemorySampler(string warehouse)
     {
@@ -38,6 +39,9 @@ internal sealed class MemorySampler : IAsyncDisposable
 
     /// <summary>Peak bytes DuckDB had allocated through jemalloc (live allocations, without jemalloc's freed-but-kept pages).</summary>
     public double PeakJemallocAllocatedMb => Volatile.Read(ref peakJemallocAllocated) / (1024.0 * 1024.0);
+
+    /// <summary>Peak of the freed pages jemalloc returned lazily (MADV_FREE): resident until the kernel needs them, outside its resident figure.</summary>
+    public double PeakJemallocLazilyFreedMb => Volatile.Read(ref peakJemallocLazilyFreed) / (1024.0 * 1024.0);
 
     private async Task RunAsync(string warehouse, CancellationToken cancellationToken)
     {
@@ -106,6 +110,7 @@ internal sealed class MemorySampler : IAsyncDisposable
         {
             Max(ref peakJemallocResident, jemalloc.Resident);
             Max(ref peakJemallocAllocated, jemalloc.Allocated);
+            Max(ref peakJemallocLazilyFreed, jemalloc.LazilyFreed);
         }
     }
 

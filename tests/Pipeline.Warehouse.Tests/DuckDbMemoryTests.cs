@@ -50,7 +50,7 @@ public sealed class DuckDbMemoryTests
     }
 
     [Test]
-    public async Task While_a_large_append_runs_duckdbs_jemalloc_returns_freed_pages_without_decay_and_afterwards_as_duckdb_set_it()
+    public async Task While_a_large_append_runs_duckdbs_jemalloc_returns_freed_pages_at_once_and_afterwards_as_duckdb_set_it()
     {
         await using var connection = new DuckDBConnection($"Data Source={folder.DbPath}");
         await connection.OpenAsync();
@@ -62,12 +62,15 @@ public sealed class DuckDbMemoryTests
         }
 
         Assert.That(duckDbs, Is.Positive, "DuckDB keeps freed pages for a while outside appends");
+        var duckDbsMuzzy = DuckDbNativeAllocator.MuzzyDecayMs();
+        Assert.That(duckDbsMuzzy, Is.Positive, "and returns them lazily (MADV_FREE) for a while before it purges them");
         using (var first = new BoundedAppender(connection, null, "t", rowsPerFlush: 2))
         {
             Append(first, 2);
             Assert.That(DuckDbNativeAllocator.DirtyDecayMs(), Is.EqualTo(duckDbs), "a small append (no flush yet) keeps DuckDB's decay");
             Append(first, 1);
             Assert.That(DuckDbNativeAllocator.DirtyDecayMs(), Is.Zero, "a large one returns freed pages at once");
+            Assert.That(DuckDbNativeAllocator.MuzzyDecayMs(), Is.Zero, "and not lazily: they leave the resident set");
             using (var second = new BoundedAppender(connection, null, "t", rowsPerFlush: 1))
             {
                 Append(second, 2);
@@ -77,6 +80,7 @@ public sealed class DuckDbMemoryTests
         }
 
         Assert.That(DuckDbNativeAllocator.DirtyDecayMs(), Is.EqualTo(duckDbs));
+        Assert.That(DuckDbNativeAllocator.MuzzyDecayMs(), Is.EqualTo(duckDbsMuzzy));
     }
 
     [Test]

@@ -34,6 +34,10 @@ internal static class DuckDbReportWindowLoader
         var (read, rejects, appended) = await AppendAsync(connection, stream, window, columns, now, rejectTable, batches, cancellationToken);
         cancellationToken.ThrowIfCancellationRequested();
 
+        // A large window's duplicate check and commit free as much as its append did: their freed pages go back at once
+        // too (see DuckDbNativeAllocator), not a second later beside the next window's.
+        using var freedPagesReturned = appended > BoundedAppender.RowsPerFlush ? DuckDbNativeAllocator.ReturnFreedPagesWhileAppending() : null;
+
         var duplicates = await RejectEarlierDuplicatesAsync(connection, tx, stream, staging, inWindow, p);
         await DuckDbStagingLoader.SaveRejectsAsync(connection, tx, rejectTable, p);
         var cursor = await DuckDbStagingLoader.SaveCursorAsync(connection, tx, stream, window, maxSeen: null, now);
