@@ -6,13 +6,15 @@ namespace Pipeline.Warehouse.DuckDb;
 /// DuckDB allocates with the jemalloc it bundles (Linux builds), which keeps freed pages resident for a decay period
 /// (DuckDB sets 1 s) before it gives them back. While a large window is appended, DuckDB frees and allocates blocks at
 /// a high rate, and the last second's freed pages stayed resident beside the live ones. During such an append
-/// (<see cref="BoundedAppender"/>, after its first flush) freed pages are handed back at once: no dirty decay, and no
-/// muzzy decay either. Lazily returned pages (MADV_FREE, jemalloc's "muzzy" state) stay resident until the kernel
-/// needs them, and jemalloc's own resident figure leaves them out: during Meta by country's appends they were 30-64 MB
-/// of the process's peak. make bench, 2 cores: GA4 1M rows peaked at 300-320 instead of ~360 MB with the dirty decay
-/// off; Meta by country 317-321 instead of 329-347 MB with the muzzy decay off too (four paired runs, CPU per row
-/// within the runs' noise). Not for the whole process: then every query's and every small window's freed blocks went
-/// back and were faulted in again (many-accounts daily run +35-60 % CPU, mart refresh and BI copy +5-15 %).
+/// (<see cref="BoundedAppender"/>, after its first flush) and the window's duplicate check and commit
+/// (<see cref="DuckDbReportWindowLoader"/>) freed pages are handed back at once: no dirty decay, and no muzzy decay
+/// either. Lazily returned pages (MADV_FREE, jemalloc's "muzzy" state) stay resident until the kernel needs them, and
+/// jemalloc's own resident figure leaves them out: during Meta by country's appends they were 30-64 MB of the
+/// process's peak. make bench, 2 cores: GA4 1M rows peaked at 300-320 instead of ~360 MB with the dirty decay off
+/// during the append; Meta by country at 299-302 instead of 318-325 MB with the muzzy decay off too and the commit
+/// inside (paired runs of the case alone, up to ~8 % more CPU per row, within the host's noise). Not for the whole
+/// process: then every query's and every small window's freed blocks went back and were faulted in again
+/// (many-accounts daily run +35-60 % CPU, mart refresh and BI copy +5-15 %).
 /// </summary>
 internal static class DuckDbNativeAllocator
 {
