@@ -56,6 +56,17 @@ internal sealed class BoundedAppender : IDisposable
         return appender.CreateRow();
     }
 
+    /// <summary>
+    /// Hands the caller the scope in which freed pages go back at once, if this was a large append (null if not), so it
+    /// lasts past this appender's disposal, through the window's commit; the caller disposes it.
+    /// </summary>
+    public IDisposable? KeepFreedPagesReturned()
+    {
+        var scope = freedPagesReturned;
+        freedPagesReturned = null;
+        return scope;
+    }
+
     /// <summary>Appends what is pending to the table (a failure surfaces here, not at dispose).</summary>
     public void Close() => appender.Close();
 

@@ -31,12 +31,11 @@ internal static class DuckDbReportWindowLoader
         await connection.ExecuteAsync($"DELETE FROM {staging} WHERE {inWindow}", p, tx);
 
         var columns = await StagingColumnsAsync(connection, tx, stream);
-        var (read, rejects, appended) = await AppendAsync(connection, stream, window, columns, now, rejectTable, batches, cancellationToken);
+        // A large window's duplicate check and commit free as much as its append did: the appender's scope, in which
+        // freed pages go back at once (see DuckDbNativeAllocator), lasts until the commit.
+        var (read, rejects, appended, freedPagesReturned) = await AppendAsync(connection, stream, window, columns, now, rejectTable, batches, cancellationToken);
+        using var largeWindow = freedPagesReturned;
         cancellationToken.ThrowIfCancellationRequested();
-
-        // A large window's duplicate check and commit free as much as its append did: their freed pages go back at once
-        // too (see DuckDbNativeAllocator), not a second later beside the next window's.
-        using var freedPagesReturned = appended > BoundedAppender.RowsPerFlush ? DuckDbNativeAllocator.ReturnFreedPagesWhileAppending() : null;
 
         var duplicates = await RejectEarlierDuplicatesAsync(connection, tx, stream, staging, inWindow, p);
         await DuckDbStagingLoader.SaveRejectsAsync(connection, tx, rejectTable, p);
@@ -68,7 +67,7 @@ internal static class DuckDbReportWindowLoader
         })];
     }
 
-    private static async Task<(long Read, long Rejects, long Appended)> AppendAsync(
+    private static async Task<(long Read, long Rejects, long Appended, IDisposable? FreedPagesReturned)> AppendAsync(
         DuckDBConnection connection,
         StreamDescriptor stream,
         LoadWindow window,
@@ -117,7 +116,7 @@ internal static class DuckDbReportWindowLoader
 
         // Flushed here, inside the transaction: a failure above disposes the appender and the transaction rolls it back.
         appender.Close();
-        return (read, rejects, appended);
+        return (read, rejects, appended, appender.KeepFreedPagesReturned());
     }
 
     /// <summary>
