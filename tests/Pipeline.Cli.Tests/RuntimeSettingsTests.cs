@@ -5,7 +5,7 @@ namespace Pipeline.Cli.Tests;
 /// <summary>
 /// make bench runs its syncs in child processes of its own and reports their memory and CPU as the CLI's, so both
 /// must run under the runtime settings of etl/BatchRuntime.props. The memory figures depend on concurrent GC being
-/// on: only then does the workstation GC cap gen1's budget.
+/// on (only then does the workstation GC cap gen1's budget), the CPU figures on the tiering threshold.
 /// </summary>
 public sealed class RuntimeSettingsTests
 {
@@ -25,6 +25,8 @@ public sealed class RuntimeSettingsTests
         Assert.That(benchSettings, Is.EquivalentTo(cliSettings));
         Assert.That(cliSettings, Does.Contain(new KeyValuePair<string, string>("System.GC.Concurrent", "true")));
         Assert.That(cliSettings.GetValueOrDefault("System.GC.Server", "false"), Is.EqualTo("false"), "workstation GC (the default when unset)");
+        Assert.That(cliSettings.GetValueOrDefault("System.Runtime.TieredCompilation.CallCountThreshold"), Is.EqualTo("1000"),
+            "tiered compilation recompiles a method after 1,000 calls, not 30: the sync's one-off plumbing stays at its first compilation");
     }
 
     /// <summary>tests/Pipeline.Benchmarks/bin/&lt;configuration&gt;/net10.0/Pipeline.Benchmarks.dll beside the CLI's etl/Cli/bin/….</summary>
