@@ -46,7 +46,7 @@ internal sealed class ManyAccountsCase(string work, double scale)
         foreach (var (size, result) in new[] { (quarter, small.Result), (full, large.Result) })
         {
             rows.Add(new CaseRow($"many accounts: daily incremental, {Describe(size)}", result.Rows, result.Seconds, 0, result.PeakWorkingSetMb, null,
-                result.Error ?? string.Create(Inv, $"{AccountsAtOnce} accounts at a time; API calls per account (min/median/max) {Calls(result)}; {result.Windows:N0} windows, the single writer busy {result.WriterBusySeconds:0.0} s; CPU: pipeline {result.CpuSeconds:0.0} s, sandbox {result.SandboxCpuSeconds:0.0} s (child run incl. start); peaks: managed heap {result.PeakManagedMb:0} MB, DuckDB buffers {result.PeakDuckDbMb:0} MB")));
+                result.Error ?? string.Create(Inv, $"{AccountsAtOnce} accounts at a time; API calls per account (min/median/max) {Calls(result)}; {result.Windows:N0} windows, the single writer busy {result.WriterBusySeconds:0.0} s; CPU: pipeline {result.CpuSeconds:0.0} s, sandbox {result.SandboxCpuSeconds:0.0} s (child run incl. start); peaks: managed heap {result.PeakManagedMb:0} MB, DuckDB buffers {result.PeakDuckDbMb:0} MB, of them rows not yet checkpointed {result.PeakUncheckpointedMb:0} MB (spilled to DuckDB's temp file: {result.PeakSpilledMb:0} MB)")));
         }
 
         if (sequential is { } one)
@@ -61,10 +61,10 @@ internal sealed class ManyAccountsCase(string work, double scale)
             string.Create(Inv, $"{ratio:0.00}x ({small.Result.Seconds:0.0} s -> {large.Result.Seconds:0.0} s; {large.Result.Seconds * AccountsAtOnce / Total(full):0.00} s per account-slot)"),
             ratio <= ideal, ratio <= ideal ? "" : "the full size waits on something shared: the single writer, the sandbox on the same 2 cores, or a platform limit"));
         var peak = Math.Max(small.Result.PeakWorkingSetMb, large.Result.PeakWorkingSetMb);
-        var duckDb = Math.Max(small.Result.PeakDuckDbMb, large.Result.PeakDuckDbMb);
-        var managed = Math.Max(small.Result.PeakManagedMb, large.Result.PeakManagedMb);
+        var highest = large.Result.PeakWorkingSetMb >= small.Result.PeakWorkingSetMb ? large.Result : small.Result;
         goals.Add(new Goal("many accounts: peak working set", "<= 300 MB", string.Create(Inv, $"{peak:0} MB (1/4 size {small.Result.PeakWorkingSetMb:0} MB)"), peak <= 300,
-            peak <= 300 ? "" : string.Create(Inv, $"not the accounts: the managed heap peaks at {managed:0} MB and DuckDB's buffers at {duckDb:0} MB (memory_limit {new Etl.Configuration.DuckDbSettings().MemoryLimit}) whatever the size; the rest is the runtime and DuckDB's native library")));
+            peak <= 300 ? "" : string.Create(Inv,
+                $"not the accounts: DuckDB holds every row committed since the last checkpoint uncompressed, in blocks per column of each staging table a window touched, so hundreds of small windows fill its buffers to memory_limit ({new Etl.Configuration.DuckDbSettings().MemoryLimit}) whatever their rows: {highest.PeakUncheckpointedMb:0} MB of {highest.PeakDuckDbMb:0} MB held and {highest.PeakSpilledMb:0} MB spilled for {highest.Rows:N0} rows. Beside them the managed heap ({highest.PeakManagedMb:0} MB), the runtime and DuckDB's native library")));
         foreach (var platform in new[] { "ga4", "meta", "hubspot", "mailchimp" })
         {
             var seen = large.Stats.Where(s => s.Platform == platform).ToList();

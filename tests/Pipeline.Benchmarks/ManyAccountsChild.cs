@@ -62,6 +62,12 @@ internal sealed record ManyAccountsResult
 
     public double PeakDuckDbMb { get; init; }
 
+    /// <summary>Peak of DuckDB's buffers holding rows committed since the last checkpoint (see <see cref="MemorySampler.PeakUncheckpointedMb"/>).</summary>
+    public double PeakUncheckpointedMb { get; init; }
+
+    /// <summary>Peak of what DuckDB spilled to its temp file.</summary>
+    public double PeakSpilledMb { get; init; }
+
     /// <summary>Seconds the single writer was held (window loads, run log): the part of the run accounts cannot overlap.</summary>
     public double WriterBusySeconds { get; init; }
 
@@ -186,7 +192,7 @@ internal static class ManyAccountsChild
 
         return new ManyAccountsResult
         {
-            Seconds = watch.Elapsed.TotalSeconds, PeakWorkingSetMb = peak, PeakManagedMb = sampler.PeakManagedMb, PeakDuckDbMb = sampler.PeakDuckDbMb, CpuSeconds = cpu, WriterBusySeconds = writerBusy, Rows = rows, Windows = windows,
+            Seconds = watch.Elapsed.TotalSeconds, PeakWorkingSetMb = peak, PeakManagedMb = sampler.PeakManagedMb, PeakDuckDbMb = sampler.PeakDuckDbMb, PeakUncheckpointedMb = sampler.PeakUncheckpointedMb, PeakSpilledMb = sampler.PeakSpilledMb, CpuSeconds = cpu, WriterBusySeconds = writerBusy, Rows = rows, Windows = windows,
             ApiCallsPerAccount = calls, Error = errors.Count == 0 ? null : $"{errors.Count} window(s) failed; first: {errors[0]}",
         };
     }

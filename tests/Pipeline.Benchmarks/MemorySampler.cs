@@ -13,6 +13,8 @@ internal sealed class MemorySampler : IAsyncDisposable
     private readonly Task loop;
     private long peakManaged;
     private long peakDuckDb;
+    private long peakUncheckpointed;
+    private long peakSpilled;
     private long peakAnon;
     private long peakFile;
     private long peakJemallocResident;
@@ -27,6 +29,15 @@ internal sealed class MemorySampler : IAsyncDisposable
     public double PeakManagedMb => Volatile.Read(ref peakManaged) / (1024.0 * 1024.0);
 
     public double PeakDuckDbMb => Volatile.Read(ref peakDuckDb) / (1024.0 * 1024.0);
+
+    /// <summary>
+    /// Peak of DuckDB's buffers holding rows committed since the last checkpoint, not yet compressed into the file
+    /// (duckdb_memory() tag IN_MEMORY_TABLE): a loaded window stays there until a checkpoint.
+    /// </summary>
+    public double PeakUncheckpointedMb => Volatile.Read(ref peakUncheckpointed) / (1024.0 * 1024.0);
+
+    /// <summary>Peak of what DuckDB had spilled to its temp file to stay under memory_limit.</summary>
+    public double PeakSpilledMb => Volatile.Read(ref peakSpilled) / (1024.0 * 1024.0);
 
     /// <summary>Peak anonymous resident memory (heaps, DuckDB's allocations, stacks, JIT data): what the process allocated.</summary>
     public double PeakAnonMb => Volatile.Read(ref peakAnon) / (1024.0 * 1024.0);
@@ -61,7 +72,16 @@ internal sealed class MemorySampler : IAsyncDisposable
 
                 if (connection is not null)
                 {
-                    Max(ref peakDuckDb, await connection.ExecuteScalarAsync<long>("SELECT coalesce(sum(memory_usage_bytes), 0)::BIGINT FROM duckdb_memory()"));
+                    var (buffers, uncheckpointed, spilled) = await connection.QuerySingleAsync<(long, long, long)>(
+                        """
+                        SELECT coalesce(sum(memory_usage_bytes), 0)::BIGINT,
+                               coalesce(sum(memory_usage_bytes) FILTER (WHERE tag = 'IN_MEMORY_TABLE'), 0)::BIGINT,
+                               coalesce(sum(temporary_storage_bytes), 0)::BIGINT
+                        FROM duckdb_memory()
+                        """);
+                    Max(ref peakDuckDb, buffers);
+                    Max(ref peakUncheckpointed, uncheckpointed);
+                    Max(ref peakSpilled, spilled);
                 }
 
                 await Task.Delay(100, cancellationToken);
