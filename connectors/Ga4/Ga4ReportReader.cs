@@ -5,6 +5,7 @@ using System.Text.Json;
 using Pipeline.Connectors.Paging;
 using Pipeline.Connectors.Streams;
 using Pipeline.Connectors.Strings;
+using Pipeline.Connectors.Values;
 
 namespace Pipeline.Connectors.Ga4;
 
@@ -14,8 +15,7 @@ namespace Pipeline.Connectors.Ga4;
 /// </summary>
 internal sealed class Ga4ReportReader(Ga4Connection connection, Ga4Report report, StreamSyncSettings settings, int pageSize) : IStreamReader
 {
-    // Zero metrics are common (transactions, revenue of most segments): one immutable box each, shared by every row.
-    private static readonly object ZeroCount = 0L;
+    // Zero revenue is common (most segments): one immutable box, shared by every row (counts: SharedBoxes).
     private static readonly object ZeroAmount = 0m;
 
     public StreamDescriptor Stream => report.Stream;
@@ -43,8 +43,9 @@ internal sealed class Ga4ReportReader(Ga4Connection connection, Ga4Report report
             page => page.RowCount,
             pageSize,
             cancellationToken);
-        // Channels, sources, devices, countries repeat on every row: one string each while rows wait to load.
-        var strings = new SharedStrings();
+        // Channels, sources, devices, countries repeat on every row: one string each while rows wait to load. One
+        // per dimension, so a dimension whose values never repeat (a landing page with its click id) stops sharing alone.
+        var strings = report.Dimensions.Select(_ => new SharedStrings()).ToArray();
         await foreach (var page in pages)
         {
             foreach (var batch in ToBatches(page, strings))
@@ -58,7 +59,7 @@ internal sealed class Ga4ReportReader(Ga4Connection connection, Ga4Report report
     /// The page's rows typed, in slices of at most <see cref="RecordBatch.MaxRows"/>. Each slice is built only when
     /// asked for, so the typed copies of a 25,000-row page are never all alive at once.
     /// </summary>
-    private IEnumerable<RecordBatch> ToBatches(RunReportResponse page, SharedStrings strings)
+    private IEnumerable<RecordBatch> ToBatches(RunReportResponse page, SharedStrings[] strings)
     {
         var metricIndex = MetricPositions(page);
         for (var start = 0; start < page.Rows.Count; start += RecordBatch.MaxRows)
@@ -67,7 +68,7 @@ internal sealed class Ga4ReportReader(Ga4Connection connection, Ga4Report report
         }
     }
 
-    private RecordBatch ToBatch(RunReportResponse page, int[] metricIndex, int start, int end, SharedStrings strings)
+    private RecordBatch ToBatch(RunReportResponse page, int[] metricIndex, int start, int end, SharedStrings[] strings)
     {
         var fields = report.Stream.Fields;
         var meta = page.Metadata;
@@ -128,23 +129,22 @@ internal sealed class Ga4ReportReader(Ga4Connection connection, Ga4Report report
         return -1;
     }
 
-    private string? Fill(ReportRow row, object?[] values, int[] metricIndex, SharedStrings strings)
+    private string? Fill(ReportRow row, object?[] values, int[] metricIndex, SharedStrings[] strings)
     {
         if (row.DimensionCount != report.Dimensions.Count + 1)
         {
             return $"row has {row.DimensionCount} dimension values, expected {report.Dimensions.Count + 1}";
         }
 
-        var date = row.Dimension(0);
-        if (!DateOnly.TryParseExact(date, "yyyyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
+        if (!row.TryGetDimension(0, out var dateUtf8) || !TryParseDay(dateUtf8, out var day))
         {
-            return $"date '{date}' is not yyyyMMdd";
+            return $"date '{row.Dimension(0)}' is not yyyyMMdd";
         }
 
-        values[0] = day;
+        values[0] = SharedBoxes.Day(day);
         for (var d = 0; d < report.Dimensions.Count; d++)
         {
-            values[1 + d] = row.TryGetDimension(1 + d, out var utf8) ? strings.Get(utf8) : "";
+            values[1 + d] = row.TryGetDimension(1 + d, out var utf8) ? strings[d].Get(utf8) : "";
         }
 
         var offset = 1 + report.Dimensions.Count;
@@ -164,6 +164,36 @@ internal sealed class Ga4ReportReader(Ga4Connection connection, Ga4Report report
         return null;
     }
 
+    /// <summary>GA4's <c>date</c> dimension, yyyyMMdd, read from its UTF-8 bytes (no string per row): eight digits of a real day.</summary>
+    internal static bool TryParseDay(ReadOnlySpan<byte> utf8, out DateOnly day)
+    {
+        day = default;
+        if (utf8.Length != 8)
+        {
+            return false;
+        }
+
+        var number = 0;
+        foreach (var b in utf8)
+        {
+            if (b is < (byte)'0' or > (byte)'9')
+            {
+                return false;
+            }
+
+            number = (number * 10) + (b - '0');
+        }
+
+        var (year, month, dayOfMonth) = (number / 10000, number / 100 % 100, number % 100);
+        if (year < 1 || month is < 1 or > 12 || dayOfMonth < 1 || dayOfMonth > DateTime.DaysInMonth(year, month))
+        {
+            return false;
+        }
+
+        day = new DateOnly(year, month, dayOfMonth);
+        return true;
+    }
+
     /// <summary>A metric's UTF-8 text typed (the same rules as parsing its string: invariant culture, integers may come as "12.0" or "1e3").</summary>
     private static bool TryParse(bool present, ReadOnlySpan<byte> raw, Streams.FieldType type, out object? value)
     {
@@ -176,10 +206,10 @@ internal sealed class Ga4ReportReader(Ga4Connection connection, Ga4Report report
         switch (type)
         {
             case Streams.FieldType.Int64 when long.TryParse(raw, NumberStyles.Integer, CultureInfo.InvariantCulture, out var l):
-                value = l == 0 ? ZeroCount : l;
+                value = SharedBoxes.Count(l);
                 return true;
             case Streams.FieldType.Int64 when double.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && d == Math.Floor(d) && Math.Abs(d) < 9e15:
-                value = d == 0 ? ZeroCount : (long)d; // "12.0" or "1e3" from a float-typed backend
+                value = SharedBoxes.Count((long)d); // "12.0" or "1e3" from a float-typed backend
                 return true;
             case Streams.FieldType.Decimal when decimal.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out var m):
                 value = m == 0m ? ZeroAmount : m;

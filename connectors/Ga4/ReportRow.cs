@@ -23,7 +23,7 @@ public sealed class ReportRow
     {
         ArgumentNullException.ThrowIfNull(dimensionValues);
         ArgumentNullException.ThrowIfNull(metricValues);
-        var writer = new ReportRowWriter();
+        var writer = ReportRowWriter.Rent();
         foreach (var value in dimensionValues.Concat(metricValues))
         {
             writer.Add(value is null ? null : Encoding.UTF8.GetBytes(value));
@@ -73,16 +73,32 @@ public sealed class ReportRow
     private static int Unmarked(int end) => end < 0 ? ~end : end;
 }
 
-/// <summary>Builds a <see cref="ReportRow"/>'s byte layout cell by cell, in a buffer reused for every row of a thread.</summary>
+/// <summary>
+/// Builds a <see cref="ReportRow"/>'s byte layout cell by cell. A page has tens of thousands of rows, so the converter
+/// takes the thread's writer (<see cref="Rent"/>), which <see cref="ToArray"/> gives back with its buffers: one
+/// allocation per row, the row's own bytes.
+/// </summary>
 internal sealed class ReportRowWriter
 {
     [ThreadStatic]
-    private static byte[]? shared;
+    private static ReportRowWriter? cached;
 
     private readonly List<int> ends = new(20);
-    // Taken, not shared: two writers alive on one thread (metrics before dimensions) must not write into one buffer.
-    private byte[] data = Interlocked.Exchange(ref shared, null) ?? new byte[1024];
+    private byte[] data = new byte[1024];
     private int length;
+
+    /// <summary>
+    /// The thread's writer, empty; a new one when it is taken (two writers alive on one thread: metrics before
+    /// dimensions) or was never given back (a row that failed to parse).
+    /// </summary>
+    public static ReportRowWriter Rent()
+    {
+        var writer = cached ?? new ReportRowWriter();
+        cached = null;
+        writer.ends.Clear();
+        writer.length = 0;
+        return writer;
+    }
 
     /// <summary>Room for <paramref name="maxBytes"/> more bytes; write them, then <see cref="Commit"/> how many were written.</summary>
     public Span<byte> Reserve(int maxBytes)
@@ -132,7 +148,7 @@ internal sealed class ReportRowWriter
         }
 
         data.AsSpan(0, length).CopyTo(row.AsSpan(header));
-        shared = data;
+        cached = this; // done with: the next row reuses its buffers
         return row;
     }
 }

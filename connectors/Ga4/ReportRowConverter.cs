@@ -14,7 +14,7 @@ internal sealed class ReportRowConverter : JsonConverter<ReportRow>
     {
         Expect(ref reader, JsonTokenType.StartObject, "a report row");
         // GA4 sends dimensionValues before metricValues; the other order is read into a second writer and appended.
-        var dimensions = new ReportRowWriter();
+        var dimensions = ReportRowWriter.Rent();
         ReportRowWriter? metricsFirst = null;
         var dimensionCount = 0;
         var sawDimensions = false;
@@ -36,7 +36,7 @@ internal sealed class ReportRowConverter : JsonConverter<ReportRow>
                 }
                 else
                 {
-                    metricsFirst = new ReportRowWriter();
+                    metricsFirst = ReportRowWriter.Rent();
                     ReadCells(ref reader, metricsFirst);
                 }
             }

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Pipeline.Connectors.Strings;
+using Pipeline.Connectors.Values;
 
 namespace Pipeline.Connectors.Meta;
 
@@ -231,7 +232,7 @@ internal sealed class MetaInsightsRowConverter : JsonConverter<MetaInsightsRow>
                 return $"{name} '{Quote(utf8)}' is not yyyy-MM-dd";
             }
 
-            values[column] = day;
+            values[column] = SharedBoxes.Day(day);
         }
 
         values[layout.ReachUnavailableColumn] = ReachAvailable;
@@ -261,11 +262,11 @@ internal sealed class MetaInsightsRowConverter : JsonConverter<MetaInsightsRow>
             var utf8 = Text(slot);
             if (long.TryParse(utf8, NumberStyles.Integer, CultureInfo.InvariantCulture, out var l))
             {
-                values[column] = l;
+                values[column] = SharedBoxes.Count(l);
             }
             else if (decimal.TryParse(utf8, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && d == decimal.Truncate(d))
             {
-                values[column] = (long)d;
+                values[column] = SharedBoxes.Count((long)d);
             }
             else
             {

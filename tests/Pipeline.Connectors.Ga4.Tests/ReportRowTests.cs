@@ -44,6 +44,59 @@ public sealed class ReportRowTests
     }
 
     [Test]
+    public void Rows_read_one_after_another_keep_their_own_cells()
+    {
+        // The converter reuses one writer per thread: a long row followed by short ones must not leak into them.
+        const string json = """
+            [{"dimensionValues":[{"value":"20260301"},{"value":"/a-long-landing-page?utm_source=newsletter&utm_campaign=spring"}],"metricValues":[{"value":"123456"},{"value":"9.99"}]},
+             {"dimensionValues":[{"value":"20260302"},{}],"metricValues":[{"value":"1"}]},
+             {"metricValues":[{"value":"2"},{"value":"0"}],"dimensionValues":[{"value":"20260303"},{"value":"/b"}]},
+             {"dimensionValues":[],"metricValues":[]}]
+            """;
+
+        var rows = JsonSerializer.Deserialize<List<ReportRow>>(json)!;
+
+        Assert.That(rows.Select(r => r.DimensionValues), Is.EqualTo(new[]
+        {
+            new string?[] { "20260301", "/a-long-landing-page?utm_source=newsletter&utm_campaign=spring" },
+            new string?[] { "20260302", null },
+            new string?[] { "20260303", "/b" },
+            [],
+        }));
+        Assert.That(rows.Select(r => r.MetricValues), Is.EqualTo(new[]
+        {
+            new string?[] { "123456", "9.99" },
+            new string?[] { "1" },
+            new string?[] { "2", "0" },
+            [],
+        }));
+    }
+
+    [TestCase("20240229", 2024, 2, 29)]
+    [TestCase("00010101", 1, 1, 1)]
+    [TestCase("99991231", 9999, 12, 31)]
+    public void A_GA4_date_reads_from_its_bytes(string text, int year, int month, int day)
+    {
+        Assert.That(Ga4ReportReader.TryParseDay(Encoding.UTF8.GetBytes(text), out var parsed), Is.True);
+        Assert.That(parsed, Is.EqualTo(new DateOnly(year, month, day)));
+    }
+
+    [TestCase("20230229")]
+    [TestCase("20241301")]
+    [TestCase("20240100")]
+    [TestCase("00000101")]
+    [TestCase("2024-01-01")]
+    [TestCase("2024011")]
+    [TestCase("202401011")]
+    [TestCase("2024O101")]
+    [TestCase("+2024010")]
+    [TestCase("")]
+    public void Anything_else_is_not_a_GA4_date(string text)
+    {
+        Assert.That(Ga4ReportReader.TryParseDay(Encoding.UTF8.GetBytes(text), out _), Is.False);
+    }
+
+    [Test]
     public void A_row_built_from_values_writes_the_json_it_was_read_from()
     {
         var row = new ReportRow(["20260301", null, "ünïcode"], ["1", null]);

@@ -6,6 +6,10 @@ namespace Pipeline.Connectors.Strings;
 /// Report values repeat on every row (campaign and ad names, channels, countries): one string per distinct value
 /// while a reader runs, so rows waiting to load share them instead of each holding a copy. Looked up by the decoded
 /// characters, so a value already seen costs no allocation. Bounded: past <see cref="MaxEntries"/> it starts over.
+/// Values that rarely repeat (a landing page with its click id) gain nothing from sharing, and kept here they outlive
+/// the rows that used them and fill the old generations of the managed heap: when fewer than a quarter of a
+/// <see cref="SampleSize"/>-lookup sample were already known (a cold start of a repeating column still reaches that), it stops sharing and decodes each value on its own. So
+/// use one per column whose values may be unique, and one for columns that repeat together.
 /// Not thread-safe: one per reader, which reads its pages one after another.
 /// </summary>
 public sealed class SharedStrings
@@ -16,24 +20,50 @@ public sealed class SharedStrings
     /// <summary>Longer values are not shared (rarely repeated, and decoded on the stack below this).</summary>
     public const int MaxChars = 256;
 
+    /// <summary>Lookups per sample of the hit rate.</summary>
+    public const int SampleSize = 4096;
+
     private readonly Dictionary<string, string> strings = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> lookup;
+    private int sampled;
+    private int known;
 
     public SharedStrings() => lookup = strings.GetAlternateLookup<ReadOnlySpan<char>>();
 
-    /// <summary>The UTF-8 text as a string, the same instance as for every equal value before it.</summary>
+    /// <summary>False once the values proved too seldom repeated to be worth sharing.</summary>
+    public bool Sharing { get; private set; } = true;
+
+    /// <summary>The UTF-8 text as a string: while <see cref="Sharing"/>, the same instance as for every equal value before it.</summary>
     public string Get(ReadOnlySpan<byte> utf8)
     {
-        if (utf8.Length > MaxChars)
+        if (!Sharing || utf8.Length > MaxChars)
         {
             return Encoding.UTF8.GetString(utf8);
         }
 
         Span<char> chars = stackalloc char[MaxChars];
         var value = chars[..Encoding.UTF8.GetChars(utf8, chars)];
-        if (lookup.TryGetValue(value, out var known))
+        var hit = lookup.TryGetValue(value, out var shared);
+        known += hit ? 1 : 0;
+        if (++sampled == SampleSize)
         {
-            return known;
+            Sharing = known * 4 >= SampleSize;
+            sampled = known = 0;
+            if (!Sharing)
+            {
+                strings.Clear();
+                strings.TrimExcess();
+            }
+        }
+
+        if (hit)
+        {
+            return shared!;
+        }
+
+        if (!Sharing)
+        {
+            return value.ToString();
         }
 
         if (strings.Count >= MaxEntries)
