@@ -141,12 +141,14 @@ internal static class Child
         long rows = 0;
         MemorySampler? sampler = null;
         var cpuAtStart = TimeSpan.Zero;
+        var managedAtStart = ManagedWork.Now();
         await using (var warehouse = DuckDbWarehouse.Open(new DuckDbWarehouseOptions { Path = spec.Warehouse, Reporting = Reporting, MemoryLimit = new DuckDbSettings().MemoryLimit, QueryMemoryLimit = new DuckDbSettings().QueryMemoryLimit }, NullLogger<DuckDbWarehouse>.Instance))
         {
             await warehouse.MigrateAsync(catalog.Streams);
             sampler = new MemorySampler(Path.GetFullPath(spec.Warehouse)); // the warehouse is open: the sampler shares its instance
             started.Restart(); // migration (views) is not the sync
             cpuAtStart = CpuTime();
+            managedAtStart = ManagedWork.Now();
             var runner = new SyncRunner(warehouse, clock, NullLogger<SyncRunner>.Instance);
             foreach (var source in catalog.Sources)
             {
@@ -164,6 +166,7 @@ internal static class Child
 
         var seconds = started.Elapsed.TotalSeconds;
         var cpuSeconds = (CpuTime() - cpuAtStart).TotalSeconds;
+        var managed = ManagedWork.Now() - managedAtStart;
         var peak = PeakWorkingSetMb();
         await sampler!.DisposeAsync();
         var refresh = spec.RefreshMarts ? await RefreshMartsAsync(spec) : null;
@@ -182,7 +185,7 @@ internal static class Child
         return new ChildResult
         {
             Rows = rows, Seconds = seconds, CpuSeconds = cpuSeconds, Bytes = bytes, PeakWorkingSetMb = peak, ApiCallsBySource = calls,
-            Figures = new Dictionary<string, double>(refresh ?? [], StringComparer.Ordinal) { ["peak_managed_mb"] = sampler.PeakManagedMb, ["peak_duckdb_mb"] = sampler.PeakDuckDbMb, ["peak_anon_mb"] = sampler.PeakAnonMb, ["peak_file_mb"] = sampler.PeakFileMb, ["peak_jemalloc_resident_mb"] = sampler.PeakJemallocResidentMb, ["peak_jemalloc_allocated_mb"] = sampler.PeakJemallocAllocatedMb, ["peak_jemalloc_lazily_freed_mb"] = sampler.PeakJemallocLazilyFreedMb },
+            Figures = new Dictionary<string, double>(refresh ?? [], StringComparer.Ordinal) { ["peak_managed_mb"] = sampler.PeakManagedMb, ["peak_duckdb_mb"] = sampler.PeakDuckDbMb, ["peak_anon_mb"] = sampler.PeakAnonMb, ["peak_file_mb"] = sampler.PeakFileMb, ["peak_jemalloc_resident_mb"] = sampler.PeakJemallocResidentMb, ["peak_jemalloc_allocated_mb"] = sampler.PeakJemallocAllocatedMb, ["peak_jemalloc_lazily_freed_mb"] = sampler.PeakJemallocLazilyFreedMb, ["allocated_mb"] = managed.AllocatedMb, ["gc_pause_s"] = managed.PauseSeconds, ["gen2_collections"] = managed.Gen2Collections },
             Error = errors.Count == 0 ? null : $"{errors.Count} window(s) failed; first: {errors[0]}",
         };
     }
