@@ -141,7 +141,7 @@ internal static class Child
         long rows = 0;
         MemorySampler? sampler = null;
         var cpuAtStart = TimeSpan.Zero;
-        var managedAtStart = ManagedWork.Now();
+        ManagedWork managedAtStart = default;
         await using (var warehouse = DuckDbWarehouse.Open(new DuckDbWarehouseOptions { Path = spec.Warehouse, Reporting = Reporting, MemoryLimit = new DuckDbSettings().MemoryLimit, QueryMemoryLimit = new DuckDbSettings().QueryMemoryLimit }, NullLogger<DuckDbWarehouse>.Instance))
         {
             await warehouse.MigrateAsync(catalog.Streams);

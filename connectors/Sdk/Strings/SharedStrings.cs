@@ -8,8 +8,8 @@ namespace Pipeline.Connectors.Strings;
 /// characters, so a value already seen costs no allocation. Bounded: past <see cref="MaxEntries"/> it starts over.
 /// Values that rarely repeat (a landing page with its click id) gain nothing from sharing, and kept here they outlive
 /// the rows that used them and fill the old generations of the managed heap: when fewer than a quarter of a
-/// <see cref="SampleSize"/>-lookup sample were already known (a cold start of a repeating column still reaches that), it stops sharing and decodes each value on its own. So
-/// use one per column whose values may be unique, and one for columns that repeat together.
+/// <see cref="SampleSize"/>-lookup sample were already known (a repeating column reaches that even from a cold start),
+/// it stops sharing and decodes each value on its own. So a column whose values may be unique gets one of its own.
 /// Not thread-safe: one per reader, which reads its pages one after another.
 /// </summary>
 public sealed class SharedStrings
