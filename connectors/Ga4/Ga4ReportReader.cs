@@ -15,9 +15,6 @@ namespace Pipeline.Connectors.Ga4;
 /// </summary>
 internal sealed class Ga4ReportReader(Ga4Connection connection, Ga4Report report, StreamSyncSettings settings, int pageSize) : IStreamReader
 {
-    // Zero revenue is common (most segments): one immutable box, shared by every row (counts: SharedBoxes).
-    private static readonly object ZeroAmount = 0m;
-
     public StreamDescriptor Stream => report.Stream;
 
     public StreamSyncSettings Settings => settings;
@@ -212,7 +209,7 @@ internal sealed class Ga4ReportReader(Ga4Connection connection, Ga4Report report
                 value = SharedBoxes.Count((long)d); // "12.0" or "1e3" from a float-typed backend
                 return true;
             case Streams.FieldType.Decimal when decimal.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out var m):
-                value = m == 0m ? ZeroAmount : m;
+                value = SharedBoxes.Amount(m);
                 return true;
             case Streams.FieldType.Double when double.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out var f) && double.IsFinite(f):
                 value = f;

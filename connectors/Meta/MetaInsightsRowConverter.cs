@@ -59,9 +59,7 @@ internal sealed class MetaInsightsRowConverter : JsonConverter<MetaInsightsRow>
 {
     private static readonly string[] ListNames = ["actions", "action_values"];
 
-    // Most action columns of most rows are 0 and reach is nearly always available: one immutable box each, shared by
-    // every row, instead of a new box per cell (a row waiting to load holds two dozen such cells).
-    private static readonly object ZeroAmount = 0m;
+    // Reach is nearly always available: one immutable box, shared by every row (zero action values: SharedBoxes).
     private static readonly object ReachAvailable = false;
 
     private readonly MetaRowLayout layout;
@@ -307,7 +305,7 @@ internal sealed class MetaInsightsRowConverter : JsonConverter<MetaInsightsRow>
         {
             foreach (var (_, column) in perType)
             {
-                values[column] = ZeroAmount;
+                values[column] = SharedBoxes.Amount(0m);
             }
         }
     }
@@ -435,7 +433,7 @@ internal sealed class MetaInsightsRowConverter : JsonConverter<MetaInsightsRow>
                 return;
             }
 
-            values[column] = amount == 0m ? ZeroAmount : amount;
+            values[column] = SharedBoxes.Amount(amount);
         }
     }
 

@@ -63,6 +63,10 @@ public sealed class SharedValuesTests
             Assert.That(SharedBoxes.Count(value), Is.TypeOf<long>().And.EqualTo(value));
         }
 
+        Assert.That(SharedBoxes.Amount(0.00m), Is.SameAs(SharedBoxes.Amount(0m)));
+        Assert.That(ReferenceEquals(SharedBoxes.Amount(1.5m), SharedBoxes.Amount(1.5m)), Is.False);
+        Assert.That(SharedBoxes.Amount(-12.34m), Is.TypeOf<decimal>().And.EqualTo(-12.34m));
+
         var day = new DateOnly(2026, 12, 7);
         var first = SharedBoxes.Day(day);
         Assert.That(SharedBoxes.Day(new DateOnly(2026, 12, 7)), Is.SameAs(first));
