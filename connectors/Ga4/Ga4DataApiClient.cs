@@ -18,8 +18,13 @@ public sealed class Ga4DataApiClient(HttpClient http)
                 Content = JsonContent.Create(request, Ga4Json.Default.RunReportRequest),
             },
             Ga4Json.Default.RunReportResponse,
+            ReportRows,
             null,
             cancellationToken);
+
+    /// <summary>A report's <c>rows</c>, read once each while the page streams in (the serializer would scan each twice).</summary>
+    internal static readonly JsonRows<RunReportResponse, ReportRow> ReportRows =
+        new("rows", ReportRowConverter.TryRead, static (page, rows) => page with { Rows = rows });
 
     /// <summary>
     /// Admin API v1beta <c>GET properties/{id}</c> (another host, same token and scope analytics.readonly): the

@@ -151,4 +151,7 @@ internal sealed class ReportRowWriter
         cached = this; // done with: the next row reuses its buffers
         return row;
     }
+
+    /// <summary>Gives the writer back unread (a row cut off by the end of a buffer is read again from its start).</summary>
+    public void Abandon() => cached = this;
 }

@@ -10,41 +10,54 @@ namespace Pipeline.Connectors.Ga4;
 /// </summary>
 internal sealed class ReportRowConverter : JsonConverter<ReportRow>
 {
-    public override ReportRow Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    public override ReportRow Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+        TryRead(ref reader, out var row) ? row : throw new JsonException("incomplete report row");
+
+    /// <summary>
+    /// Reads the row the reader is on (its StartObject); false when the buffered bytes end inside it (see
+    /// <see cref="Pipeline.Connectors.Http.StreamedJsonPage"/>, which then calls again from the row's start with more).
+    /// </summary>
+    public static bool TryRead(ref Utf8JsonReader reader, out ReportRow row)
     {
+        row = null!;
         Expect(ref reader, JsonTokenType.StartObject, "a report row");
         // GA4 sends dimensionValues before metricValues; the other order is read into a second writer and appended.
         var dimensions = ReportRowWriter.Rent();
         ReportRowWriter? metricsFirst = null;
         var dimensionCount = 0;
         var sawDimensions = false;
-        while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
+        while (true)
         {
+            if (!reader.Read())
+            {
+                return Abandon(dimensions, metricsFirst);
+            }
+
+            if (reader.TokenType == JsonTokenType.EndObject)
+            {
+                break;
+            }
+
             Expect(ref reader, JsonTokenType.PropertyName, "a row member");
-            if (reader.ValueTextEquals("dimensionValues"u8))
+            var member = reader.ValueTextEquals("dimensionValues"u8) ? 1 : reader.ValueTextEquals("metricValues"u8) ? 2 : 0;
+            if (!reader.Read())
             {
-                reader.Read();
-                dimensionCount = ReadCells(ref reader, dimensions);
-                sawDimensions = true;
+                return Abandon(dimensions, metricsFirst);
             }
-            else if (reader.ValueTextEquals("metricValues"u8))
+
+            var complete = member switch
             {
-                reader.Read();
-                if (sawDimensions)
-                {
-                    ReadCells(ref reader, dimensions);
-                }
-                else
-                {
-                    metricsFirst = ReportRowWriter.Rent();
-                    ReadCells(ref reader, metricsFirst);
-                }
-            }
-            else
+                1 => ReadCells(ref reader, dimensions, out dimensionCount),
+                2 when sawDimensions => ReadCells(ref reader, dimensions, out _),
+                2 => ReadCells(ref reader, metricsFirst = ReportRowWriter.Rent(), out _),
+                _ => reader.TrySkip(),
+            };
+            if (!complete)
             {
-                reader.Read();
-                SkipValue(ref reader);
+                return Abandon(dimensions, metricsFirst);
             }
+
+            sawDimensions |= member == 1;
         }
 
         if (metricsFirst is not null)
@@ -52,10 +65,12 @@ internal sealed class ReportRowConverter : JsonConverter<ReportRow>
             // Rare (not GA4's order): rebuild through strings, simplest to get right.
             var metrics = new ReportRow(metricsFirst.ToArray(), 0).MetricValues;
             var dims = new ReportRow(dimensions.ToArray(), dimensionCount).DimensionValues;
-            return new ReportRow(dims, metrics);
+            row = new ReportRow(dims, metrics);
+            return true;
         }
 
-        return new ReportRow(dimensions.ToArray(), dimensionCount);
+        row = new ReportRow(dimensions.ToArray(), dimensionCount);
+        return true;
     }
 
     public override void Write(Utf8JsonWriter writer, ReportRow value, JsonSerializerOptions options)
@@ -66,24 +81,51 @@ internal sealed class ReportRowConverter : JsonConverter<ReportRow>
         writer.WriteEndObject();
     }
 
-    /// <summary>[{"value": "…"}, …] (or null) → the values, appended to <paramref name="row"/>; returns how many.</summary>
-    private static int ReadCells(ref Utf8JsonReader reader, ReportRowWriter row)
+    /// <summary>
+    /// [{"value": "…"}, …] (or null) → the values, appended to <paramref name="row"/>; <paramref name="count"/> says how
+    /// many. False when the bytes end first.
+    /// </summary>
+    private static bool ReadCells(ref Utf8JsonReader reader, ReportRowWriter row, out int count)
     {
+        count = 0;
         if (reader.TokenType == JsonTokenType.Null)
         {
-            return 0;
+            return true;
         }
 
         Expect(ref reader, JsonTokenType.StartArray, "an array of values");
-        var count = 0;
-        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        while (true)
         {
+            if (!reader.Read())
+            {
+                return false;
+            }
+
+            if (reader.TokenType == JsonTokenType.EndArray)
+            {
+                return true;
+            }
+
             Expect(ref reader, JsonTokenType.StartObject, "a value object");
             var found = false;
-            while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
+            while (true)
             {
+                if (!reader.Read())
+                {
+                    return false;
+                }
+
+                if (reader.TokenType == JsonTokenType.EndObject)
+                {
+                    break;
+                }
+
                 var isValue = reader.ValueTextEquals("value"u8);
-                reader.Read();
+                if (!reader.Read())
+                {
+                    return false;
+                }
+
                 if (isValue && reader.TokenType == JsonTokenType.String && !found)
                 {
                     // Unescaped UTF-8 is never longer than the escaped token.
@@ -91,9 +133,9 @@ internal sealed class ReportRowConverter : JsonConverter<ReportRow>
                     row.Commit(reader.CopyString(row.Reserve(room)));
                     found = true;
                 }
-                else
+                else if (!reader.TrySkip())
                 {
-                    SkipValue(ref reader);
+                    return false;
                 }
             }
 
@@ -104,8 +146,14 @@ internal sealed class ReportRowConverter : JsonConverter<ReportRow>
 
             count++;
         }
+    }
 
-        return count;
+    /// <summary>A row cut off by the end of the buffer: its writers go back to the thread for the next attempt.</summary>
+    private static bool Abandon(ReportRowWriter dimensions, ReportRowWriter? metricsFirst)
+    {
+        metricsFirst?.Abandon();
+        dimensions.Abandon();
+        return false;
     }
 
     private static void WriteCells(Utf8JsonWriter writer, string name, IReadOnlyList<string?> cells)
@@ -119,19 +167,6 @@ internal sealed class ReportRowConverter : JsonConverter<ReportRow>
         }
 
         writer.WriteEndArray();
-    }
-
-    /// <summary>
-    /// Skips the value the reader is on. A converter always has its whole value buffered, but the serializer reads a
-    /// body larger than its buffer in blocks, and <see cref="Utf8JsonReader.Skip"/> refuses any reader whose block is
-    /// not the last one; <see cref="Utf8JsonReader.TrySkip"/> does not.
-    /// </summary>
-    private static void SkipValue(ref Utf8JsonReader reader)
-    {
-        if (!reader.TrySkip())
-        {
-            throw new JsonException("incomplete JSON value");
-        }
     }
 
     private static void Expect(ref Utf8JsonReader reader, JsonTokenType type, string what)

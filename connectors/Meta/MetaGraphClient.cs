@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using System.Text.Json.Serialization.Metadata;
 using Pipeline.Connectors.Http;
 
 namespace Pipeline.Connectors.Meta;
@@ -38,8 +37,8 @@ public sealed class MetaGraphClient(HttpClient http, string apiVersion)
         return http.GetPageAsync(Path($"act_{accountId}/{edge}", query), MetaJson.Default.MetaEntityPage, cancellationToken);
     }
 
-    /// <summary>One page of the synchronous <c>GET act_{id}/insights</c>, its rows typed by <paramref name="pageType"/> (see <see cref="MetaJson.InsightsPage"/>).</summary>
-    internal Task<MetaInsightsPage> GetInsightsAsync(string accountId, MetaInsightsQuery query, string? after, JsonTypeInfo<MetaInsightsPage> pageType, CancellationToken cancellationToken = default)
+    /// <summary>One page of the synchronous <c>GET act_{id}/insights</c>, its rows typed by <paramref name="pageRows"/> (see <see cref="MetaJson.InsightsRows"/>).</summary>
+    internal Task<MetaInsightsPage> GetInsightsAsync(string accountId, MetaInsightsQuery query, string? after, JsonRows<MetaInsightsPage, MetaInsightsRow> pageRows, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
         var parameters = query.Parameters().ToList();
@@ -48,7 +47,7 @@ public sealed class MetaGraphClient(HttpClient http, string apiVersion)
             parameters.Add(("after", after));
         }
 
-        return http.GetPageAsync(Path($"act_{accountId}/insights", parameters), pageType, cancellationToken);
+        return http.GetPageAsync(Path($"act_{accountId}/insights", parameters), MetaJson.Default.MetaInsightsPage, pageRows, cancellationToken);
     }
 
     /// <summary><c>POST act_{id}/insights</c>: starts an async report run.</summary>
@@ -73,8 +72,8 @@ public sealed class MetaGraphClient(HttpClient http, string apiVersion)
             MetaJson.Default.MetaReportRunStatus,
             cancellationToken);
 
-    /// <summary>One page of a completed run's <c>GET {report_run_id}/insights</c>, its rows typed by <paramref name="pageType"/>.</summary>
-    internal Task<MetaInsightsPage> GetReportRunInsightsAsync(string reportRunId, int limit, string? after, JsonTypeInfo<MetaInsightsPage> pageType, CancellationToken cancellationToken = default)
+    /// <summary>One page of a completed run's <c>GET {report_run_id}/insights</c>, its rows typed by <paramref name="pageRows"/>.</summary>
+    internal Task<MetaInsightsPage> GetReportRunInsightsAsync(string reportRunId, int limit, string? after, JsonRows<MetaInsightsPage, MetaInsightsRow> pageRows, CancellationToken cancellationToken = default)
     {
         var query = new List<(string, string)> { ("limit", Int(limit)) };
         if (after is not null)
@@ -82,7 +81,7 @@ public sealed class MetaGraphClient(HttpClient http, string apiVersion)
             query.Add(("after", after));
         }
 
-        return http.GetPageAsync(Path($"{Uri.EscapeDataString(reportRunId)}/insights", query), pageType, cancellationToken);
+        return http.GetPageAsync(Path($"{Uri.EscapeDataString(reportRunId)}/insights", query), MetaJson.Default.MetaInsightsPage, pageRows, cancellationToken);
     }
 
     private string Path(string node, IEnumerable<(string Name, string Value)> query)
@@ -231,16 +230,10 @@ public sealed record MetaError
 [JsonSerializable(typeof(IReadOnlyList<string>))]
 internal sealed partial class MetaJson : JsonSerializerContext
 {
-    /// <summary>Insights pages whose rows <paramref name="rows"/> types (one report's layout), with this context's settings.</summary>
-    public static JsonTypeInfo<MetaInsightsPage> InsightsPage(MetaInsightsRowConverter rows)
-    {
-        var options = new JsonSerializerOptions
-        {
-            PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-            DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-            NumberHandling = JsonNumberHandling.AllowReadingFromString,
-        };
-        options.Converters.Add(rows);
-        return new MetaJson(options).MetaInsightsPage;
-    }
+    /// <summary>
+    /// Insights pages whose <c>data</c> rows <paramref name="rows"/> types (one report's layout) once each while the
+    /// body streams in (<see cref="StreamedJsonPage"/>); the page's other members read with this context.
+    /// </summary>
+    public static JsonRows<MetaInsightsPage, MetaInsightsRow> InsightsRows(MetaInsightsRowConverter rows) =>
+        new("data", rows.TryRead, static (page, data) => page with { Data = data });
 }

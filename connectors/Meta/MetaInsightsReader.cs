@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
-using System.Text.Json.Serialization.Metadata;
 using Microsoft.Extensions.Logging;
+using Pipeline.Connectors.Http;
 using Pipeline.Connectors.Paging;
 using Pipeline.Connectors.Streams;
 
@@ -29,7 +29,7 @@ internal sealed class MetaInsightsReader(MetaConnection connection, MetaInsights
     /// Pages of this report, their rows typed while they are read. One per read: the row converter keeps scratch and
     /// shared strings, so two reads of one reader never share it.
     /// </summary>
-    private JsonTypeInfo<MetaInsightsPage> NewPageType() => MetaJson.InsightsPage(new MetaInsightsRowConverter(layout, report.Stream.Fields.Count));
+    private JsonRows<MetaInsightsPage, MetaInsightsRow> NewPageRows() => MetaJson.InsightsRows(new MetaInsightsRowConverter(layout, report.Stream.Fields.Count));
 
     public StreamDescriptor Stream => report.Stream;
 
@@ -44,19 +44,19 @@ internal sealed class MetaInsightsReader(MetaConnection connection, MetaInsights
         }
 
         var query = new MetaInsightsQuery(report.Level, report.ApiFields, from, to, report.Breakdowns, report.AttributionWindows, options.PageSize);
-        await foreach (var batch in ReadRangeAsync(query, NewPageType(), cancellationToken))
+        await foreach (var batch in ReadRangeAsync(query, NewPageRows(), cancellationToken))
         {
             yield return batch;
         }
     }
 
-    private IAsyncEnumerable<RecordBatch> ReadRangeAsync(MetaInsightsQuery query, JsonTypeInfo<MetaInsightsPage> pageType, CancellationToken cancellationToken) =>
-        query.Days <= options.SyncMaxDays ? ReadSyncAsync(query, pageType, cancellationToken) : ReadReportRunAsync(query, pageType, cancellationToken);
+    private IAsyncEnumerable<RecordBatch> ReadRangeAsync(MetaInsightsQuery query, JsonRows<MetaInsightsPage, MetaInsightsRow> pageRows, CancellationToken cancellationToken) =>
+        query.Days <= options.SyncMaxDays ? ReadSyncAsync(query, pageRows, cancellationToken) : ReadReportRunAsync(query, pageRows, cancellationToken);
 
-    private async IAsyncEnumerable<RecordBatch> ReadSyncAsync(MetaInsightsQuery query, JsonTypeInfo<MetaInsightsPage> pageType, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private async IAsyncEnumerable<RecordBatch> ReadSyncAsync(MetaInsightsQuery query, JsonRows<MetaInsightsPage, MetaInsightsRow> pageRows, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var pages = Pager.ByCursorAsync(
-            (after, ct) => connection.CallAsync((c, t) => c.GetInsightsAsync(connection.AccountId, query, after, pageType, t), ct),
+            (after, ct) => connection.CallAsync((c, t) => c.GetInsightsAsync(connection.AccountId, query, after, pageRows, t), ct),
             page => MetaValues.NextCursor(page.Paging),
             null,
             cancellationToken);
@@ -92,7 +92,7 @@ internal sealed class MetaInsightsReader(MetaConnection connection, MetaInsights
         // One day that is still too much for the synchronous endpoint goes to an async run, which has no such limit.
         logger.LogWarning("meta.{Stream} {Account} {Range}: Meta asks for less data; {Next}",
             report.Name, connection.AccountId, Range(query), query.Days > 1 ? "splitting the range" : "using an async report run");
-        var parts = query.Days > 1 ? Split(query).Select(h => ReadRangeAsync(h, pageType, cancellationToken)) : [ReadReportRunAsync(query, pageType, cancellationToken)];
+        var parts = query.Days > 1 ? Split(query).Select(h => ReadRangeAsync(h, pageRows, cancellationToken)) : [ReadReportRunAsync(query, pageRows, cancellationToken)];
         foreach (var part in parts)
         {
             await foreach (var batch in part)
@@ -102,7 +102,7 @@ internal sealed class MetaInsightsReader(MetaConnection connection, MetaInsights
         }
     }
 
-    private async IAsyncEnumerable<RecordBatch> ReadReportRunAsync(MetaInsightsQuery query, JsonTypeInfo<MetaInsightsPage> pageType, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private async IAsyncEnumerable<RecordBatch> ReadReportRunAsync(MetaInsightsQuery query, JsonRows<MetaInsightsPage, MetaInsightsRow> pageRows, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         string? runId = null;
         var problems = new List<string>();
@@ -142,7 +142,7 @@ internal sealed class MetaInsightsReader(MetaConnection connection, MetaInsights
             logger.LogWarning("meta.{Stream} {Account} {Range}: splitting the time range after failed report runs", report.Name, connection.AccountId, Range(query));
             foreach (var half in Split(query))
             {
-                await foreach (var batch in ReadRangeAsync(half, pageType, cancellationToken))
+                await foreach (var batch in ReadRangeAsync(half, pageRows, cancellationToken))
                 {
                     yield return batch;
                 }
@@ -152,7 +152,7 @@ internal sealed class MetaInsightsReader(MetaConnection connection, MetaInsights
         }
 
         var pages = Pager.ByCursorAsync(
-            (after, ct) => connection.CallAsync((c, t) => c.GetReportRunInsightsAsync(runId, query.Limit, after, pageType, t), ct),
+            (after, ct) => connection.CallAsync((c, t) => c.GetReportRunInsightsAsync(runId, query.Limit, after, pageRows, t), ct),
             page => MetaValues.NextCursor(page.Paging),
             null,
             cancellationToken);
@@ -174,7 +174,7 @@ internal sealed class MetaInsightsReader(MetaConnection connection, MetaInsights
         var reader = new MetaInsightsReader(connection, lower, settings, options, logger);
         var rows = new List<object?[]>();
         var rejects = new List<RejectedRecord>();
-        await foreach (var batch in reader.ReadRangeAsync(query with { Level = lower.Level, Fields = lower.ApiFields }, reader.NewPageType(), cancellationToken))
+        await foreach (var batch in reader.ReadRangeAsync(query with { Level = lower.Level, Fields = lower.ApiFields }, reader.NewPageRows(), cancellationToken))
         {
             rows.AddRange(batch.Rows);
             rejects.AddRange(batch.Rejects);

@@ -92,12 +92,27 @@ internal sealed class MetaInsightsRowConverter : JsonConverter<MetaInsightsRow>
         ends = new int[layout.SlotCount];
     }
 
-    public override MetaInsightsRow Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    public override MetaInsightsRow Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+        TryRead(ref reader, out var row) ? row : throw new JsonException("incomplete insights row");
+
+    /// <summary>
+    /// Types the row the reader is on; false when the buffered bytes end inside it (see
+    /// <see cref="Pipeline.Connectors.Http.StreamedJsonPage"/>, which then calls again from the row's start with more).
+    /// Every piece of scratch is reset at the start, so a row read again starts clean.
+    /// </summary>
+    public bool TryRead(ref Utf8JsonReader reader, out MetaInsightsRow row)
     {
+        row = null!;
         var start = reader; // a rejected row's JSON is read again from here
         if (reader.TokenType != JsonTokenType.StartObject)
         {
-            return new MetaInsightsRow("row is not a JSON object", RawText(ref reader));
+            if (!start.TrySkip())
+            {
+                return false;
+            }
+
+            row = new MetaInsightsRow("row is not a JSON object", RawText(ref reader));
+            return true;
         }
 
         var values = new object?[fieldCount];
@@ -105,27 +120,47 @@ internal sealed class MetaInsightsRowConverter : JsonConverter<MetaInsightsRow>
         textLength = 0;
         Array.Clear(listSeen);
         Array.Clear(listProblems);
-        while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
+        while (true)
         {
+            if (!reader.Read())
+            {
+                return false;
+            }
+
+            if (reader.TokenType == JsonTokenType.EndObject)
+            {
+                break;
+            }
+
             var slot = SlotOf(ref reader);
-            reader.Read();
-            if (slot < 0)
+            if (!reader.Read())
             {
-                SkipValue(ref reader);
+                return false;
             }
-            else if (slot == layout.ActionsSlot || slot == layout.ActionValuesSlot)
+
+            var complete = true;
+            if (slot >= 0 && (slot == layout.ActionsSlot || slot == layout.ActionValuesSlot))
             {
-                ReadActions(ref reader, slot == layout.ActionsSlot ? 0 : 1, values);
+                complete = ReadActions(ref reader, slot == layout.ActionsSlot ? 0 : 1, values);
             }
-            else if (reader.TokenType is JsonTokenType.String or JsonTokenType.Number)
+            else if (slot >= 0 && reader.TokenType is JsonTokenType.String or JsonTokenType.Number)
             {
                 starts[slot] = textLength;
                 ends[slot] = textLength = Append(ref reader, ref text, textLength);
             }
             else
             {
-                ends[slot] = -1;
-                SkipValue(ref reader);
+                if (slot >= 0)
+                {
+                    ends[slot] = -1;
+                }
+
+                complete = reader.TrySkip();
+            }
+
+            if (!complete)
+            {
+                return false;
             }
         }
 
@@ -138,24 +173,12 @@ internal sealed class MetaInsightsRowConverter : JsonConverter<MetaInsightsRow>
         }
 
         var problem = Fill(values);
-        return problem is null ? new MetaInsightsRow(values) : new MetaInsightsRow(problem, RawText(ref start));
+        row = problem is null ? new MetaInsightsRow(values) : new MetaInsightsRow(problem, RawText(ref start));
+        return true;
     }
 
     public override void Write(Utf8JsonWriter writer, MetaInsightsRow value, JsonSerializerOptions options) =>
         throw new NotSupportedException("insights rows are not written");
-
-    /// <summary>
-    /// Skips the value the reader is on. A converter always has its whole value buffered, but the serializer reads a
-    /// body larger than its buffer in blocks, and <see cref="Utf8JsonReader.Skip"/> refuses any reader whose block is
-    /// not the last one; <see cref="Utf8JsonReader.TrySkip"/> does not.
-    /// </summary>
-    private static void SkipValue(ref Utf8JsonReader reader)
-    {
-        if (!reader.TrySkip())
-        {
-            throw new JsonException("incomplete JSON value");
-        }
-    }
 
     private static string RawText(ref Utf8JsonReader reader)
     {
@@ -315,21 +338,20 @@ internal sealed class MetaInsightsRowConverter : JsonConverter<MetaInsightsRow>
     /// types and windows with nothing to report, so a missing one is 0. The raw array is kept as JSON. A problem is
     /// kept for <see cref="Fill"/>, which reports it only if nothing before it in field order failed.
     /// </summary>
-    private void ReadActions(ref Utf8JsonReader reader, int list, object?[] values)
+    private bool ReadActions(ref Utf8JsonReader reader, int list, object?[] values)
     {
         listSeen[list] = true;
         listProblems[list] = null;
         Zero(list, values);
         if (reader.TokenType == JsonTokenType.Null)
         {
-            return;
+            return true;
         }
 
         if (reader.TokenType != JsonTokenType.StartArray)
         {
             listProblems[list] = $"{ListNames[list]} is not an array";
-            SkipValue(ref reader);
-            return;
+            return reader.TrySkip();
         }
 
         var (rawColumn, byType) = layout.Lists[list];
@@ -337,33 +359,45 @@ internal sealed class MetaInsightsRowConverter : JsonConverter<MetaInsightsRow>
         var depth = reader.CurrentDepth;
         var previous = JsonTokenType.None;
         WriteRaw(ref reader, ref previous);
-        while (reader.Read())
+        while (true)
         {
+            if (!reader.Read())
+            {
+                return false;
+            }
+
             WriteRaw(ref reader, ref previous);
             if (reader.TokenType == JsonTokenType.EndArray && reader.CurrentDepth == depth)
             {
                 break;
             }
 
-            if (reader.TokenType == JsonTokenType.StartObject && reader.CurrentDepth == depth + 1)
+            if (reader.TokenType == JsonTokenType.StartObject && reader.CurrentDepth == depth + 1
+                && !ReadEntry(ref reader, ref previous, list, byType, values))
             {
-                ReadEntry(ref reader, ref previous, list, byType, values);
+                return false;
             }
         }
 
         values[rawColumn] = Encoding.UTF8.GetString(raw, 0, rawLength);
+        return true;
     }
 
     /// <summary>One action entry (the reader on its StartObject, already written raw): its string/number members, then its columns.</summary>
-    private void ReadEntry(ref Utf8JsonReader reader, ref JsonTokenType previous, int list, Dictionary<string, (string? Window, int Column)[]> byType, object?[] values)
+    private bool ReadEntry(ref Utf8JsonReader reader, ref JsonTokenType previous, int list, Dictionary<string, (string? Window, int Column)[]> byType, object?[] values)
     {
         var depth = reader.CurrentDepth;
         members.Clear();
         entryLength = 0;
         var nameStart = 0;
         var nameEnd = 0;
-        while (reader.Read())
+        while (true)
         {
+            if (!reader.Read())
+            {
+                return false;
+            }
+
             WriteRaw(ref reader, ref previous);
             if (reader.TokenType == JsonTokenType.EndObject && reader.CurrentDepth == depth)
             {
@@ -393,7 +427,7 @@ internal sealed class MetaInsightsRowConverter : JsonConverter<MetaInsightsRow>
 
         if (listProblems[list] is not null || Member("action_type"u8) is not { } typeRange)
         {
-            return;
+            return true;
         }
 
         Span<char> chars = stackalloc char[128];
@@ -404,7 +438,7 @@ internal sealed class MetaInsightsRowConverter : JsonConverter<MetaInsightsRow>
             var typeChars = chars[..Encoding.UTF8.GetChars(typeUtf8, chars)];
             if (!layout.ActionTypes.TryGetValue(typeChars, out var known))
             {
-                return;
+                return true;
             }
 
             type = known;
@@ -416,7 +450,7 @@ internal sealed class MetaInsightsRowConverter : JsonConverter<MetaInsightsRow>
 
         if (!byType.TryGetValue(type, out var perType))
         {
-            return;
+            return true;
         }
 
         foreach (var (window, column) in perType)
@@ -430,11 +464,13 @@ internal sealed class MetaInsightsRowConverter : JsonConverter<MetaInsightsRow>
             if (!decimal.TryParse(utf8, NumberStyles.Float, CultureInfo.InvariantCulture, out var amount))
             {
                 listProblems[list] = $"{ListNames[list]} {type} {window ?? "value"} '{Quote(utf8)}' is not a number";
-                return;
+                return true;
             }
 
             values[column] = SharedBoxes.Amount(amount);
         }
+
+        return true;
     }
 
     /// <summary>The value range of the entry's last string/number member called <paramref name="name"/>.</summary>

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Pipeline.Connectors.Conformance;
 
 namespace Pipeline.Connectors.Ga4.Tests;
 
@@ -70,6 +71,34 @@ public sealed class ReportRowTests
             new string?[] { "2", "0" },
             [],
         }));
+    }
+
+    [Test]
+    public async Task A_report_streamed_in_blocks_of_any_size_reads_as_the_serializer_reads_it_whole()
+    {
+        // The rows are read once while the body arrives (StreamedJsonPage): a row cut by the end of a block is read
+        // again from its start, and must come out whole, whichever cell, member or escape the cut falls in.
+        const string json = """
+            {"dimensionHeaders":[{"name":"date"},{"name":"landingPage"}],"metricHeaders":[{"name":"sessions","type":"TYPE_INTEGER"}],
+             "rows":[{"dimensionValues":[{"value":"20260301"},{"value":"/caf\u00e9?q=\"x\""}],"extra":{"a":[1,{"b":null}]},"metricValues":[{"value":"12"}]},
+                     {"metricValues":[{"value":"3"}],"dimensionValues":[{"value":"20260302"},{"oneValue":"x"}]},
+                     {"dimensionValues":[{"value":"20260303"},{"value":"/b"}],"metricValues":[{}]}],
+             "rowCount":3,"metadata":{"currencyCode":"EUR","timeZone":"Europe/Paris"},"kind":"analyticsData#runReport"}
+            """;
+        var whole = JsonSerializer.Deserialize(json, Ga4Json.Default.RunReportResponse)!;
+        var bytes = Encoding.UTF8.GetBytes(json);
+        for (var block = 1; block <= bytes.Length; block += block < 40 ? 1 : 37)
+        {
+            await using var body = new BlockStream(bytes, block);
+
+            var page = (await Http.StreamedJsonPage.ReadAsync(body, Ga4Json.Default.RunReportResponse, Ga4DataApiClient.ReportRows, CancellationToken.None, 16))!;
+
+            Assert.That(page.Rows.Select(r => (r.DimensionValues, r.MetricValues)), Is.EqualTo(whole.Rows.Select(r => (r.DimensionValues, r.MetricValues))), $"blocks of {block}");
+            Assert.That((page.RowCount, page.Metadata, page.MetricHeaders.Single(), page.DimensionHeaders.Count), Is.EqualTo((whole.RowCount, whole.Metadata, whole.MetricHeaders.Single(), 2)), $"blocks of {block}");
+        }
+
+        Assert.That(whole.Rows[0].DimensionValues, Is.EqualTo(new string?[] { "20260301", "/café?q=\"x\"" }));
+        Assert.That(whole.Rows[1].DimensionValues, Is.EqualTo(new string?[] { "20260302", null }));
     }
 
     [TestCase("20240229", 2024, 2, 29)]

@@ -61,6 +61,10 @@ public static class JsonPageReader
     public static Task<T> GetPageAsync<T>(this HttpClient client, Uri requestUri, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken = default) =>
         client.SendForJsonAsync(() => new HttpRequestMessage(HttpMethod.Get, requestUri), typeInfo, null, cancellationToken);
 
+    /// <summary>GETs a page with one large row array, its rows read once each while the body streams in (<see cref="StreamedJsonPage"/>).</summary>
+    public static Task<T> GetPageAsync<T, TRow>(this HttpClient client, string requestUri, JsonTypeInfo<T> typeInfo, JsonRows<T, TRow> rows, CancellationToken cancellationToken = default) =>
+        client.SendForJsonAsync(() => new HttpRequestMessage(HttpMethod.Get, requestUri), typeInfo, rows, null, cancellationToken);
+
     /// <summary>
     /// Sends a request built by <paramref name="createRequest"/> (called once per attempt: a message cannot be sent
     /// twice), reads the whole body and parses it. A body that breaks off or does not parse is fetched again up
@@ -68,22 +72,51 @@ public static class JsonPageReader
     /// </summary>
     /// <exception cref="SourceHttpException">A non-success status, or the body could not be read on any attempt.</exception>
     /// <exception cref="SourceResponseFormatException">The body was not valid JSON for <typeparamref name="T"/> on any attempt.</exception>
-    public static async Task<T> SendForJsonAsync<T>(
+    public static Task<T> SendForJsonAsync<T>(
         this HttpClient client,
         Func<HttpRequestMessage> createRequest,
         JsonTypeInfo<T> typeInfo,
         PageReadOptions? options = null,
         CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(typeInfo);
+        return client.SendAndParseAsync(createRequest, (body, ct) => JsonSerializer.DeserializeAsync(body, typeInfo, ct), options, cancellationToken);
+    }
+
+    /// <summary>
+    /// As <see cref="SendForJsonAsync{T}(HttpClient, Func{HttpRequestMessage}, JsonTypeInfo{T}, PageReadOptions?, CancellationToken)"/>,
+    /// for a page with one large row array: its rows are read once, by <paramref name="rows"/>'s row reader, while the
+    /// body streams in (<see cref="StreamedJsonPage"/>).
+    /// </summary>
+    public static Task<T> SendForJsonAsync<T, TRow>(
+        this HttpClient client,
+        Func<HttpRequestMessage> createRequest,
+        JsonTypeInfo<T> typeInfo,
+        JsonRows<T, TRow> rows,
+        PageReadOptions? options = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(typeInfo);
+        ArgumentNullException.ThrowIfNull(rows);
+        return client.SendAndParseAsync(
+            createRequest, (body, ct) => new ValueTask<T?>(StreamedJsonPage.ReadAsync(body, typeInfo, rows, ct)), options, cancellationToken);
+    }
+
+    private static async Task<T> SendAndParseAsync<T>(
+        this HttpClient client,
+        Func<HttpRequestMessage> createRequest,
+        Func<Stream, CancellationToken, ValueTask<T?>> parse,
+        PageReadOptions? options,
+        CancellationToken cancellationToken)
+    {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(createRequest);
-        ArgumentNullException.ThrowIfNull(typeInfo);
         options ??= PageReadOptions.Default;
         try
         {
             return await options.Pipeline.ExecuteAsync(
-                static (state, ct) => new ValueTask<T>(ReadOnceAsync(state.client, state.createRequest, state.typeInfo, state.options, ct)),
-                (client, createRequest, typeInfo, options),
+                static (state, ct) => new ValueTask<T>(ReadOnceAsync(state.client, state.createRequest, state.parse, state.options, ct)),
+                (client, createRequest, parse, options),
                 cancellationToken);
         }
         catch (PageAttemptException e)
@@ -93,7 +126,7 @@ public static class JsonPageReader
     }
 
     private static async Task<T> ReadOnceAsync<T>(
-        HttpClient client, Func<HttpRequestMessage> createRequest, JsonTypeInfo<T> typeInfo, PageReadOptions options, CancellationToken cancellationToken)
+        HttpClient client, Func<HttpRequestMessage> createRequest, Func<Stream, CancellationToken, ValueTask<T?>> parse, PageReadOptions options, CancellationToken cancellationToken)
     {
         using var request = createRequest();
         using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
@@ -116,7 +149,7 @@ public static class JsonPageReader
             try
             {
                 await using var body = await response.Content.ReadAsStreamAsync(bodyTimeout.Token);
-                page = await JsonSerializer.DeserializeAsync(body, typeInfo, bodyTimeout.Token);
+                page = await parse(body, bodyTimeout.Token);
             }
             catch (Exception e) when (e is IOException or HttpRequestException or JsonException
                                       || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))

@@ -16,7 +16,17 @@ internal sealed record CursorNext([property: JsonPropertyName("after")] string A
 
 internal sealed record HubSpotError([property: JsonPropertyName("policyName")] string? PolicyName);
 
+internal sealed record TaggedPage(
+    [property: JsonPropertyName("before")] string? Before,
+    [property: JsonPropertyName("rows")] IReadOnlyList<TaggedRow>? Rows,
+    [property: JsonPropertyName("after")] TaggedPaging? After);
+
+internal sealed record TaggedRow([property: JsonPropertyName("id")] int Id, [property: JsonPropertyName("tags")] IReadOnlyList<string> Tags);
+
+internal sealed record TaggedPaging([property: JsonPropertyName("next")] string? Next, [property: JsonPropertyName("counts")] IReadOnlyList<int>? Counts);
+
 [JsonSerializable(typeof(ItemsPage))]
+[JsonSerializable(typeof(TaggedPage))]
 [JsonSerializable(typeof(CursorPage))]
 [JsonSerializable(typeof(HubSpotError))]
 internal sealed partial class TestJsonContext : JsonSerializerContext;
