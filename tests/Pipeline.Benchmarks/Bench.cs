@@ -481,7 +481,7 @@ internal sealed class Bench(string output, double scale, IReadOnlySet<string> ca
     /// </summary>
     private static string WhereTheCpuGoes(string @case) => @case.Contains("meta", StringComparison.OrdinalIgnoreCase)
         ? "perf of the sync alone: DuckDB 34 %, our compiled code and the BCL 30 % (typing rows from JSON 17 %, read once while each page streams in; typed appends 8 %, of them 3.5 % DuckDB.NET converting decimal to Meta's 128-bit DECIMAL(38,9) action columns), the kernel 22 % (page faults 7 % and madvise 2.5 %: a large window's freed pages go back at once and are faulted in again, the price of the memory goal; DuckDB's and the tee's writes 5 %, reads of DuckDB's temp file 2 %), libc 5 %, the runtime 4 %, the JIT 3 %; the floor appends text"
-        : "perf of the sync alone: DuckDB 34 % (statistics and dictionary/FSST compression of the text columns, the window's duplicate check hashing its key columns), our compiled code and the BCL 30 % (JSON 15 %, read once while each page streams in; typing the cells 11 %; typed appends 6 %), the kernel 19 % (page faults 5 %, thread-pool spinning 3 %, madvise 2 %, loopback reads, DuckDB's and the tee's writes), the runtime 8 % (mostly the GC), libc 5 %, the JIT 2 %";
+        : "perf of the sync alone: DuckDB 34 % (statistics and dictionary/FSST compression of the text columns as their row groups are written; the window's duplicate check is under 1 %), our compiled code and the BCL 30 % (JSON 15 %, read once while each page streams in; typing the cells 11 %; typed appends 6 %), the kernel 19 % (page faults 5 %, thread-pool spinning 3 %, madvise 2 %, loopback reads, DuckDB's and the tee's writes), the runtime 8 % (mostly the GC), libc 5 %, the JIT 2 %";
 
     private void Print()
     {
