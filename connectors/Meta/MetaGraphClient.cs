@@ -183,7 +183,7 @@ public sealed record MetaEntityPage
     public MetaPaging? Paging { get; init; }
 }
 
-/// <summary>Insights rows, typed while the page is read: their keys depend on the level and breakdowns requested (see <see cref="MetaInsightsRowConverter"/>).</summary>
+/// <summary>Insights rows, typed while the page is read: their keys depend on the level and breakdowns requested (see <see cref="MetaInsightsRowReader"/>).</summary>
 public sealed record MetaInsightsPage
 {
     /// <summary>Never null, also when <c>data</c> is absent (see <see cref="MetaEntityPage.Data"/>).</summary>
@@ -234,6 +234,6 @@ internal sealed partial class MetaJson : JsonSerializerContext
     /// Insights pages whose <c>data</c> rows <paramref name="rows"/> types (one report's layout) once each while the
     /// body streams in (<see cref="StreamedJsonPage"/>); the page's other members read with this context.
     /// </summary>
-    public static JsonRows<MetaInsightsPage, MetaInsightsRow> InsightsRows(MetaInsightsRowConverter rows) =>
+    public static JsonRows<MetaInsightsPage, MetaInsightsRow> InsightsRows(MetaInsightsRowReader rows) =>
         new("data", rows.TryRead, static (page, data) => page with { Data = data });
 }

@@ -26,10 +26,10 @@ internal sealed class MetaInsightsReader(MetaConnection connection, MetaInsights
     private MetaRowLayout layout => field ??= new MetaRowLayout(report, name => index[name]);
 
     /// <summary>
-    /// Pages of this report, their rows typed while they are read. One per read: the row converter keeps scratch and
+    /// Pages of this report, their rows typed while they are read. One per read: the row reader keeps scratch and
     /// shared strings, so two reads of one reader never share it.
     /// </summary>
-    private JsonRows<MetaInsightsPage, MetaInsightsRow> NewPageRows() => MetaJson.InsightsRows(new MetaInsightsRowConverter(layout, report.Stream.Fields.Count));
+    private JsonRows<MetaInsightsPage, MetaInsightsRow> NewPageRows() => MetaJson.InsightsRows(new MetaInsightsRowReader(layout, report.Stream.Fields.Count));
 
     public StreamDescriptor Stream => report.Stream;
 

@@ -4,7 +4,7 @@ namespace Pipeline.Connectors.Meta;
 
 /// <summary>
 /// Where each member of an insights row goes, worked out once per report instead of once per row: the row's
-/// members are read in one pass (<see cref="MetaInsightsRowConverter"/>) and dropped into slots, rather than looked
+/// members are read in one pass (<see cref="MetaInsightsRowReader"/>) and dropped into slots, rather than looked
 /// up by name for every column.
 /// </summary>
 internal sealed class MetaRowLayout

@@ -48,7 +48,7 @@ public sealed class MetaStreamedRowsTests
     {
         var report = new MetaInsightsReport("insights_daily", "account", [], ["purchase"], ["1d_view"]);
         var index = report.Stream.Fields.Select((f, i) => (f.Name, i)).ToDictionary(x => x.Name, x => x.i, StringComparer.Ordinal);
-        var rows = MetaJson.InsightsRows(new MetaInsightsRowConverter(new MetaRowLayout(report, name => index[name]), report.Stream.Fields.Count));
+        var rows = MetaJson.InsightsRows(new MetaInsightsRowReader(new MetaRowLayout(report, name => index[name]), report.Stream.Fields.Count));
         await using var body = new BlockStream(Encoding.UTF8.GetBytes(Page), block);
         return (await StreamedJsonPage.ReadAsync(body, MetaJson.Default.MetaInsightsPage, rows, CancellationToken.None, 16))!;
     }

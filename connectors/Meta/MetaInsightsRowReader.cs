@@ -32,11 +32,11 @@ public sealed class MetaInsightsRow
     public string? Raw { get; }
 }
 
-/// <summary>Rows are typed with their report's layout, which only <see cref="MetaInsightsRowConverter"/> knows.</summary>
+/// <summary>Rows are typed with their report's layout, which only <see cref="MetaInsightsRowReader"/> knows.</summary>
 internal sealed class MetaInsightsRowWithoutLayout : JsonConverter<MetaInsightsRow>
 {
     public override MetaInsightsRow Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-        throw new NotSupportedException("insights rows are read with their report's layout (MetaInsightsRowConverter)");
+        throw new NotSupportedException("insights rows are read with their report's layout (MetaInsightsRowReader)");
 
     public override void Write(Utf8JsonWriter writer, MetaInsightsRow value, JsonSerializerOptions options) =>
         throw new NotSupportedException("insights rows are not written");
@@ -51,11 +51,11 @@ internal sealed class MetaInsightsRowWithoutLayout : JsonConverter<MetaInsightsR
 /// order (dates, texts, counts, frequency, spend, actions, action_values).
 /// </summary>
 /// <remarks>
-/// One converter per reader: it keeps one row's scratch and reads pages one after another (never concurrently).
+/// One per insights read: it keeps one row's scratch and reads pages one after another (never concurrently).
 /// The raw <c>actions</c>/<c>action_values</c> column is the array written back token by token: byte for byte
 /// Meta's compact JSON (escapes kept), without whitespace a pretty-printed body might have had.
 /// </remarks>
-internal sealed class MetaInsightsRowConverter : JsonConverter<MetaInsightsRow>
+internal sealed class MetaInsightsRowReader
 {
     private static readonly string[] ListNames = ["actions", "action_values"];
 
@@ -84,16 +84,13 @@ internal sealed class MetaInsightsRowConverter : JsonConverter<MetaInsightsRow>
     // The same ad, campaign, country… names repeat on every day's rows: one string each while rows wait to load.
     private readonly SharedStrings strings = new();
 
-    public MetaInsightsRowConverter(MetaRowLayout layout, int fieldCount)
+    public MetaInsightsRowReader(MetaRowLayout layout, int fieldCount)
     {
         this.layout = layout;
         this.fieldCount = fieldCount;
         starts = new int[layout.SlotCount];
         ends = new int[layout.SlotCount];
     }
-
-    public override MetaInsightsRow Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-        TryRead(ref reader, out var row) ? row : throw new JsonException("incomplete insights row");
 
     /// <summary>
     /// Types the row the reader is on; false when the buffered bytes end inside it (see
@@ -176,9 +173,6 @@ internal sealed class MetaInsightsRowConverter : JsonConverter<MetaInsightsRow>
         row = problem is null ? new MetaInsightsRow(values) : new MetaInsightsRow(problem, RawText(ref start));
         return true;
     }
-
-    public override void Write(Utf8JsonWriter writer, MetaInsightsRow value, JsonSerializerOptions options) =>
-        throw new NotSupportedException("insights rows are not written");
 
     private static string RawText(ref Utf8JsonReader reader)
     {
