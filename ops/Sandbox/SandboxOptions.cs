@@ -63,6 +63,12 @@ public sealed record SandboxOptions
 
     /// <summary>Log requests to the console (the CLI turns this on).</summary>
     public bool ConsoleLogging { get; init; }
+
+    /// <summary>
+    /// A folder to copy every report body the sandbox sends with 200 to (GA4 runReport, Meta insights; one numbered
+    /// file each): the benchmarks' floor reads the bytes the pipeline read, without the pipeline paying for the copy.
+    /// </summary>
+    public string? RecordReportBodiesTo { get; init; }
 }
 
 /// <summary>Credential values a sandbox accepts instead of its seed-derived ones.</summary>

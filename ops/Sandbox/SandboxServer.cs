@@ -106,6 +106,11 @@ public sealed class SandboxServer : IAsyncDisposable
         // Loopback only: the sandbox must never be reachable from elsewhere.
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, options.Port));
         var app = builder.Build();
+        if (options.RecordReportBodiesTo is { } recordTo)
+        {
+            ReportBodyRecorder.Use(app, recordTo);
+        }
+
         RequestPipeline.Use(app, state);
         GoogleTokenEndpoint.Map(app, state);
         Ga4Api.Map(app, state);

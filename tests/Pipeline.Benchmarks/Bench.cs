@@ -114,8 +114,10 @@ internal sealed class Bench(string output, double scale, IReadOnlySet<string> ca
             Kind = "sync", Warehouse = Path.Combine(work, $"ingest-{id}.duckdb"), Today = world.EndDate, FirstRunDays = world.Days,
             Sources = sources, Streams = streams, TeeFolder = tee, MetaPageSize = 5000,
         });
+        // The sandbox recorded the report bodies it sent (stopped now, so every file is whole).
+        pipeline = pipeline with { Bytes = Directory.Exists(tee) ? Directory.GetFiles(tee).Sum(f => new FileInfo(f).Length) : 0 };
         double? ratio = null;
-        var note = withFloor ? "sandbox -> staging through connector, loader, commit (response bytes teed to disk for the floor)" : "as above, no floor";
+        var note = withFloor ? "sandbox -> staging through connector, loader, commit (the sandbox records the report bodies it sends, for the floor)" : "as above, no floor";
         if (withFloor && pipeline.Error is null)
         {
             var floor = await ChildAsync(null, new ChildSpec { Kind = "floor", Warehouse = Path.Combine(work, $"floor-{id}.duckdb"), TeeFolder = tee });
@@ -294,7 +296,10 @@ internal sealed class Bench(string output, double scale, IReadOnlySet<string> ca
         SandboxServer? server = null;
         if (world is not null)
         {
-            server = await SandboxServer.StartAsync(new SandboxOptions { World = world, MetaThrottleRegainMinutes = 1 });
+            server = await SandboxServer.StartAsync(new SandboxOptions
+            {
+                World = world, MetaThrottleRegainMinutes = 1, RecordReportBodiesTo = spec.Kind == "sync" ? spec.TeeFolder : null,
+            });
             var c = server.Credentials;
             spec = spec with
             {
@@ -480,8 +485,8 @@ internal sealed class Bench(string output, double scale, IReadOnlySet<string> ca
     /// the warehouse migration, which the CPU figure leaves out too.
     /// </summary>
     private static string WhereTheCpuGoes(string @case) => @case.Contains("meta", StringComparison.OrdinalIgnoreCase)
-        ? "perf of the sync alone: DuckDB 34 %, our compiled code and the BCL 30 % (typing rows from JSON 17 %, read once while each page streams in; typed appends 8 %, of them 3.5 % DuckDB.NET converting decimal to Meta's 128-bit DECIMAL(38,9) action columns), the kernel 22 % (page faults 7 % and madvise 2.5 %: a large window's freed pages go back at once and are faulted in again, the price of the memory goal; DuckDB's and the tee's writes 5 %, reads of DuckDB's temp file 2 %), libc 5 %, the runtime 4 %, the JIT 3 %; the floor appends text"
-        : "perf of the sync alone: DuckDB 34 % (statistics and dictionary/FSST compression of the text columns as their row groups are written; the window's duplicate check is under 1 %), our compiled code and the BCL 30 % (JSON 15 %, read once while each page streams in; typing the cells 11 %; typed appends 6 %), the kernel 19 % (page faults 5 %, thread-pool spinning 3 %, madvise 2 %, loopback reads, DuckDB's and the tee's writes), the runtime 8 % (mostly the GC), libc 5 %, the JIT 2 %";
+        ? "perf of the sync alone: DuckDB 34 %, our compiled code and the BCL 30 % (typing rows from JSON 17 %, read once while each page streams in; typed appends 8 %, of them 3.5 % DuckDB.NET converting decimal to Meta's 128-bit DECIMAL(38,9) action columns), the kernel 22 % (page faults 7 % and madvise 2.5 %: a large window's freed pages go back at once and are faulted in again, the price of the memory goal; DuckDB's writes and, in that profile, the bench's copy of the bodies (the sandbox makes it now) 5 %, reads of DuckDB's temp file 2 %), libc 5 %, the runtime 4 %, the JIT 3 %; the floor appends text"
+        : "perf of the sync alone: DuckDB 34 % (statistics and dictionary/FSST compression of the text columns as their row groups are written; the window's duplicate check is under 1 %), our compiled code and the BCL 30 % (JSON 15 %, read once while each page streams in; typing the cells 11 %; typed appends 6 %), the kernel 19 % (page faults 5 %, thread-pool spinning 3 %, madvise 2 %, loopback reads, DuckDB's writes and, in that profile, the bench's copy of the bodies, which the sandbox makes now), the runtime 8 % (mostly the GC), libc 5 %, the JIT 2 %";
 
     private void Print()
     {

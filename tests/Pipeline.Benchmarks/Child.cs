@@ -126,12 +126,6 @@ internal static class Child
         var services = new ServiceCollection().AddSingleton<TimeProvider>(clock).AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance)
             .AddSingleton(typeof(ILogger<>), typeof(Logger<>))
             .AddConfiguredSources(Sources(spec));
-        if (spec.TeeFolder is { } tee)
-        {
-            Directory.CreateDirectory(tee);
-            services.ConfigureHttpClientDefaults(b => b.AddHttpMessageHandler(() => new TeeHandler(tee)));
-        }
-
         await using var provider = services.BuildServiceProvider();
         var catalog = new SourceCatalog(provider.GetServices<ISource>());
         var runId = "bench-" + Guid.NewGuid().ToString("N")[..8];
@@ -181,10 +175,9 @@ internal static class Child
             }
         }
 
-        var bytes = spec.TeeFolder is { } folder ? Directory.GetFiles(folder).Sum(f => new FileInfo(f).Length) : 0;
         return new ChildResult
         {
-            Rows = rows, Seconds = seconds, CpuSeconds = cpuSeconds, Bytes = bytes, PeakWorkingSetMb = peak, ApiCallsBySource = calls,
+            Rows = rows, Seconds = seconds, CpuSeconds = cpuSeconds, PeakWorkingSetMb = peak, ApiCallsBySource = calls,
             Figures = new Dictionary<string, double>(refresh ?? [], StringComparer.Ordinal) { ["peak_managed_mb"] = sampler.PeakManagedMb, ["peak_duckdb_mb"] = sampler.PeakDuckDbMb, ["peak_anon_mb"] = sampler.PeakAnonMb, ["peak_file_mb"] = sampler.PeakFileMb, ["peak_jemalloc_resident_mb"] = sampler.PeakJemallocResidentMb, ["peak_jemalloc_allocated_mb"] = sampler.PeakJemallocAllocatedMb, ["peak_jemalloc_lazily_freed_mb"] = sampler.PeakJemallocLazilyFreedMb, ["allocated_mb"] = managed.AllocatedMb, ["gc_pause_s"] = managed.PauseSeconds, ["gen2_collections"] = managed.Gen2Collections },
             Error = errors.Count == 0 ? null : $"{errors.Count} window(s) failed; first: {errors[0]}",
         };

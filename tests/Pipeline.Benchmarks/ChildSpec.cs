@@ -17,7 +17,10 @@ internal sealed record ChildSpec
     /// <summary>Sources to configure: ga4-landing, meta-country, all.</summary>
     public string Sources { get; init; } = "all";
 
-    /// <summary>Folder the report response bodies are copied to (the floor reads them).</summary>
+    /// <summary>
+    /// Folder of the report response bodies: the sandbox records them while it serves a sync
+    /// (<c>SandboxOptions.RecordReportBodiesTo</c>, in the parent, so the sync does not pay for the copy); the floor reads them.
+    /// </summary>
     public string? TeeFolder { get; init; }
 
     public string? PublishedPath { get; init; }
