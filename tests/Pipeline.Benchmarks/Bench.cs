@@ -108,19 +108,19 @@ internal sealed class Bench(string output, double scale, IReadOnlySet<string> ca
     private async Task IngestAsync(string name, WorldOptions world, string sources, string[] streams, bool withFloor)
     {
         var id = rows.Count.ToString(Inv);
-        var tee = Path.Combine(work, "tee-" + id);
+        var bodies = Path.Combine(work, "bodies-" + id);
         var pipeline = await ChildAsync(world, new ChildSpec
         {
             Kind = "sync", Warehouse = Path.Combine(work, $"ingest-{id}.duckdb"), Today = world.EndDate, FirstRunDays = world.Days,
-            Sources = sources, Streams = streams, TeeFolder = tee, MetaPageSize = 5000,
+            Sources = sources, Streams = streams, ReportBodiesFolder = bodies, MetaPageSize = 5000,
         });
         // The sandbox recorded the report bodies it sent (stopped now, so every file is whole).
-        pipeline = pipeline with { Bytes = Directory.Exists(tee) ? Directory.GetFiles(tee).Sum(f => new FileInfo(f).Length) : 0 };
+        pipeline = pipeline with { Bytes = Directory.Exists(bodies) ? Directory.GetFiles(bodies).Sum(f => new FileInfo(f).Length) : 0 };
         double? ratio = null;
         var note = withFloor ? "sandbox -> staging through connector, loader, commit (the sandbox records the report bodies it sends, for the floor)" : "as above, no floor";
         if (withFloor && pipeline.Error is null)
         {
-            var floor = await ChildAsync(null, new ChildSpec { Kind = "floor", Warehouse = Path.Combine(work, $"floor-{id}.duckdb"), TeeFolder = tee });
+            var floor = await ChildAsync(null, new ChildSpec { Kind = "floor", Warehouse = Path.Combine(work, $"floor-{id}.duckdb"), ReportBodiesFolder = bodies });
             rows.Add(new CaseRow($"  floor: {name}", floor.Rows, floor.Seconds, floor.Bytes, floor.PeakWorkingSetMb, null,
                 floor.Error ?? "same bytes in memory: Utf8JsonReader + DuckDB Appender, text columns, no HTTP/mapping", floor.CpuSeconds));
             ratio = floor.Seconds / pipeline.Seconds; // pipeline throughput / floor throughput
@@ -135,7 +135,7 @@ internal sealed class Bench(string output, double scale, IReadOnlySet<string> ca
 
         note += string.Create(Inv, $"; peaks: managed heap {pipeline.Figures.GetValueOrDefault("peak_managed_mb"):0} MB, DuckDB buffers {pipeline.Figures.GetValueOrDefault("peak_duckdb_mb"):0} MB; resident anonymous {pipeline.Figures.GetValueOrDefault("peak_anon_mb"):0} MB, mapped files {pipeline.Figures.GetValueOrDefault("peak_file_mb"):0} MB; DuckDB's jemalloc resident {pipeline.Figures.GetValueOrDefault("peak_jemalloc_resident_mb"):0} MB, allocated {pipeline.Figures.GetValueOrDefault("peak_jemalloc_allocated_mb"):0} MB, freed lazily (MADV_FREE, resident too) {pipeline.Figures.GetValueOrDefault("peak_jemalloc_lazily_freed_mb"):0} MB; managed: {pipeline.Figures.GetValueOrDefault("allocated_mb"):0} MB allocated, the GC paused it {pipeline.Figures.GetValueOrDefault("gc_pause_s"):0.00} s ({pipeline.Figures.GetValueOrDefault("gen2_collections"):0} gen2 collections)");
         rows.Add(new CaseRow(name, pipeline.Rows, pipeline.Seconds, pipeline.Bytes, pipeline.PeakWorkingSetMb, ratio, pipeline.Error ?? note, pipeline.CpuSeconds));
-        Directory.Delete(tee, recursive: true);
+        Directory.Delete(bodies, recursive: true);
     }
 
     private async Task IncrementalAndQueriesAsync()
@@ -298,7 +298,7 @@ internal sealed class Bench(string output, double scale, IReadOnlySet<string> ca
         {
             server = await SandboxServer.StartAsync(new SandboxOptions
             {
-                World = world, MetaThrottleRegainMinutes = 1, RecordReportBodiesTo = spec.Kind == "sync" ? spec.TeeFolder : null,
+                World = world, MetaThrottleRegainMinutes = 1, RecordReportBodiesTo = spec.Kind == "sync" ? spec.ReportBodiesFolder : null,
             });
             var c = server.Credentials;
             spec = spec with

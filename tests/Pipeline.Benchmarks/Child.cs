@@ -189,7 +189,7 @@ internal static class Child
     /// </summary>
     private static ChildResult Floor(ChildSpec spec)
     {
-        var bodies = Directory.GetFiles(spec.TeeFolder!).Order(StringComparer.Ordinal).Select(File.ReadAllBytes).ToList();
+        var bodies = Directory.GetFiles(spec.ReportBodiesFolder!).Order(StringComparer.Ordinal).Select(File.ReadAllBytes).ToList();
         var width = bodies.Max(b => ScanRows(b, null, 0).MaxWidth);
         using var connection = new DuckDBConnection($"Data Source={spec.Warehouse}");
         connection.Open();

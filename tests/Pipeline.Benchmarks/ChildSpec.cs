@@ -21,7 +21,7 @@ internal sealed record ChildSpec
     /// Folder of the report response bodies: the sandbox records them while it serves a sync
     /// (<c>SandboxOptions.RecordReportBodiesTo</c>, in the parent, so the sync does not pay for the copy); the floor reads them.
     /// </summary>
-    public string? TeeFolder { get; init; }
+    public string? ReportBodiesFolder { get; init; }
 
     public string? PublishedPath { get; init; }
 
